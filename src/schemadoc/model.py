@@ -1,0 +1,414 @@
+"""The schema model: frozen values for every database object a design document can describe.
+
+Positions are kept out of equality, so `doc_schema == db_schema` means the two describe the same
+database. Types are spelled as PostgreSQL's `format_type()` prints them; names are the names the
+database holds (already folded or mapped by the parser that read them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+from schemadoc.errors import Span
+
+DEFAULT_SCHEMA = "public"
+
+
+def qualify(schema: str, name: str) -> str:
+    return f"{schema}.{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: str
+    not_null: bool = False
+    default: str | None = None
+    identity: str | None = None  # "always" | "by default"
+    generated: str | None = None  # expression of a STORED generated column
+    comment: str | None = None
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PrimaryKey:
+    name: str
+    columns: tuple[str, ...]
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Unique:
+    name: str
+    columns: tuple[str, ...]
+    nulls_not_distinct: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    expression: str
+    no_inherit: bool = False
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKey:
+    name: str
+    columns: tuple[str, ...]
+    ref_schema: str
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    match_full: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def ref_key(self) -> str:
+        return qualify(self.ref_schema, self.ref_table)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    schema: str
+    name: str
+    columns: tuple[Column, ...] = ()
+    primary_key: PrimaryKey | None = None
+    uniques: tuple[Unique, ...] = ()
+    checks: tuple[Check, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    partition_by: str | None = None  # e.g. "RANGE (created_at)"
+    partition_of: str | None = None  # qualified name of the parent
+    partition_bound: str | None = None  # e.g. "FOR VALUES FROM ('2024-01-01') TO ('2024-02-01')"
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    comment: str | None = None
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return qualify(self.schema, self.name)
+
+    def column(self, name: str) -> Column | None:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        return None
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    schema: str
+    name: str
+    table: str  # unqualified table name, same schema as the index
+    keys: tuple[str, ...]  # column names or parenthesised expressions, with ASC/DESC, opclass
+    unique: bool = False
+    method: str = "btree"
+    where: str | None = None
+    include: tuple[str, ...] = ()
+    nulls_not_distinct: bool = False
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return qualify(self.schema, self.name)
+
+    @property
+    def table_key(self) -> str:
+        return qualify(self.schema, self.table)
+
+
+@dataclass(frozen=True, slots=True)
+class Enum:
+    schema: str
+    name: str
+    values: tuple[str, ...]
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return qualify(self.schema, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeType:
+    schema: str
+    name: str
+    attributes: tuple[tuple[str, str], ...]
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return qualify(self.schema, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    schema: str
+    name: str
+    type: str
+    not_null: bool = False
+    default: str | None = None
+    checks: tuple[Check, ...] = ()
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return qualify(self.schema, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    name: str
+    schema: str | None = None
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    schema: str
+    name: str
+    type: str = "bigint"
+    start: int = 1
+    increment: int = 1
+    min_value: int | None = None
+    max_value: int | None = None
+    cache: int = 1
+    cycle: bool = False
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return qualify(self.schema, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    name: str | None
+    type: str
+    mode: str = "IN"  # IN | OUT | INOUT | VARIADIC | TABLE
+    default: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    schema: str
+    name: str
+    arguments: tuple[Argument, ...]
+    returns: str  # as pg_get_function_result prints it: "trigger", "void", "SETOF x", "TABLE(a integer)"
+    language: str
+    body: str
+    volatility: str = "VOLATILE"  # IMMUTABLE | STABLE | VOLATILE
+    strict: bool = False
+    security_definer: bool = False
+    kind: str = "function"  # function | procedure
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def identity_arguments(self) -> str:
+        return ", ".join(a.type for a in self.arguments if a.mode in ("IN", "INOUT", "VARIADIC"))
+
+    @property
+    def key(self) -> str:
+        return f"{qualify(self.schema, self.name)}({self.identity_arguments})"
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    schema: str
+    table: str
+    name: str
+    timing: str  # BEFORE | AFTER | INSTEAD OF
+    events: tuple[str, ...]  # in the order INSERT, DELETE, UPDATE, TRUNCATE
+    function: str  # qualified function name
+    for_each_row: bool = True
+    update_columns: tuple[str, ...] = ()
+    arguments: tuple[str, ...] = ()
+    when: str | None = None
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{qualify(self.schema, self.table)}.{self.name}"
+
+    @property
+    def table_key(self) -> str:
+        return qualify(self.schema, self.table)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    schema: str
+    name: str
+    definition: str
+    materialized: bool = False
+    depends_on: tuple[str, ...] = field(default=(), compare=False)  # qualified relation names
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return qualify(self.schema, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    schema: str
+    table: str
+    name: str
+    command: str = "ALL"  # ALL | SELECT | INSERT | UPDATE | DELETE
+    permissive: bool = True
+    roles: tuple[str, ...] = ("public",)
+    using: str | None = None
+    check: str | None = None
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{qualify(self.schema, self.table)}.{self.name}"
+
+    @property
+    def table_key(self) -> str:
+        return qualify(self.schema, self.table)
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    name: str
+    login: bool = False
+    has_password_in_doc: bool = field(default=False, compare=False)
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One privilege set on one object for one grantee (GRANT … ON ALL TABLES is expanded)."""
+
+    object_kind: str  # TABLE | SEQUENCE | SCHEMA | DATABASE | FUNCTION
+    object_name: str  # qualified for tables/sequences/functions, plain for schemas; "" = current db
+    grantee: str
+    privileges: tuple[str, ...]
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.object_kind} {self.object_name} {self.grantee}"
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A COMMENT ON for objects that have no comment field of their own (indexes, functions, …)."""
+
+    object_kind: str
+    object_name: str
+    text: str | None
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.object_kind} {self.object_name}"
+
+
+T = TypeVar("T")
+
+
+def _sorted(items: Iterable[T]) -> tuple[T, ...]:
+    return tuple(sorted(items, key=lambda o: o.key))  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """Everything in one database that schemadoc manages, each kind sorted by key."""
+
+    schemas: tuple[str, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    enums: tuple[Enum, ...] = ()
+    composites: tuple[CompositeType, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    sequences: tuple[Sequence, ...] = ()
+    tables: tuple[Table, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    functions: tuple[Function, ...] = ()
+    views: tuple[View, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    policies: tuple[Policy, ...] = ()
+    roles: tuple[Role, ...] = ()
+    grants: tuple[Grant, ...] = ()
+    comments: tuple[Comment, ...] = ()
+
+    @classmethod
+    def build(cls, **kinds: Iterable[object]) -> Schema:
+        """A schema with every collection sorted by key, so equality does not depend on order."""
+        values: dict[str, object] = {}
+        for name, items in kinds.items():
+            values[name] = tuple(sorted(items)) if name == "schemas" else _sorted(items)
+        return cls(**values)  # type: ignore[arg-type]
+
+    def table(self, key: str) -> Table | None:
+        for t in self.tables:
+            if t.key == key:
+                return t
+        return None
+
+    def relation_names(self) -> set[str]:
+        return {t.key for t in self.tables} | {v.key for v in self.views}
+
+    def objects(self) -> Iterator[object]:
+        for name in self.__dataclass_fields__:  # type: ignore[attr-defined]
+            if name != "schemas":
+                yield from getattr(self, name)
+
+    def with_(self, **changes: object) -> Schema:
+        return Schema.build(
+            **{
+                name: changes.get(name, getattr(self, name))  # type: ignore[misc]
+                for name in self.__dataclass_fields__  # type: ignore[attr-defined]
+            }
+        )
+
+
+__all__ = [
+    "DEFAULT_SCHEMA",
+    "Argument",
+    "Check",
+    "Column",
+    "Comment",
+    "CompositeType",
+    "Domain",
+    "Enum",
+    "Extension",
+    "ForeignKey",
+    "Function",
+    "Grant",
+    "Index",
+    "Policy",
+    "PrimaryKey",
+    "Role",
+    "Schema",
+    "Sequence",
+    "Table",
+    "Trigger",
+    "Unique",
+    "View",
+    "qualify",
+    "replace",
+]

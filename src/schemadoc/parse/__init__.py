@@ -1,0 +1,244 @@
+"""Read a design document, in every format it uses, into one Schema with positioned diagnostics."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemadoc import model as m
+from schemadoc.errors import Diagnostic, DocumentError, Severity, Span
+from schemadoc.parse import conventions
+from schemadoc.parse.blocks import Block, Document, split_blocks
+from schemadoc.parse.builder import SchemaBuilder
+from schemadoc.parse.deferred import apply_deferred
+from schemadoc.parse.mermaid import Diagram, is_er_diagram, parse_mermaid
+from schemadoc.parse.prisma import PrismaMapper, PrismaSchema, parse_prisma
+from schemadoc.parse.sql import Extra, SqlReader, split_statements
+from schemadoc.parse.table import TableReader, is_column_table, table_name_from_heading
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+
+_SQL_LANGS = {"sql", "postgresql", "postgres", "psql", "pgsql", "plpgsql", "plsql", "ddl"}
+_CONFIG_LANGS = {"yaml", "yml", "env", "dotenv", "ini", "conf", "toml", "json", "properties"}
+_CODE_LANGS = {"bash", "sh", "shell", "console", "zsh", "typescript", "ts", "javascript", "js", "tsx",
+               "python", "py", "go", "ruby", "java", "kotlin", "rust", "dockerfile", "text", "txt",
+               "plaintext", "graphql", "http", "prisma-client", "php", "csharp", "cs", "sequelize"}
+_SCHEMA_WORDS = re.compile(r"^\s*(CREATE|ALTER|COMMENT\s+ON|GRANT)\b", re.I | re.M)
+_REDIS_KEY = re.compile(r"^\s*Key\s*:\s*\S+", re.I | re.M)
+_DB_NAME_PATTERNS = (
+    re.compile(r"POSTGRES_DB\s*[:=]\s*['\"]?([\w-]+)"),
+    re.compile(r"postgres(?:ql)?://[^/\s'\"]*/([\w-]+)"),
+    re.compile(r"\bDB_NAME\s*[:=]\s*['\"]?([\w-]+)"),
+)
+
+
+@dataclass(slots=True)
+class LoadedDocument:
+    """What a document says: the schema, the statements that are not schema, and the diagnostics."""
+
+    path: str
+    text: str
+    schema: m.Schema
+    diagnostics: list[Diagnostic]
+    extras: list[Extra] = field(default_factory=list)
+    redis_blocks: list[Block] = field(default_factory=list)
+    database_name: str | None = None
+    prisma_conventions: bool = False
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == Severity.ERROR]
+
+    def line(self, n: int) -> str:
+        lines = self.text.splitlines()
+        return lines[n - 1] if 0 < n <= len(lines) else ""
+
+
+def read_text(path: str | Path) -> str:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise DocumentError(f"{p}: is a directory, not a document") from None
+    except OSError as e:
+        raise DocumentError(f"{p}: cannot read: {e.strerror}") from None
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise DocumentError(
+            f"{p}: document is {len(raw) / 1048576:.1f} MB; schemadoc reads design documents of up to "
+            f"{MAX_DOCUMENT_BYTES // 1048576} MB (split it, or pass the schema part only)"
+        )
+    if b"\x00" in raw:
+        raise DocumentError(f"{p}: binary data (NUL bytes), not a Markdown document")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DocumentError(f"{p}: not UTF-8 text (invalid byte at offset {e.start})") from None
+    if not text.strip():
+        raise DocumentError(f"{p}: document is empty")
+    return text
+
+
+def load(path: str | Path) -> LoadedDocument:
+    """Read the document at `path`. Raises DocumentError only when it cannot be read at all."""
+    return loads(read_text(path), str(path))
+
+
+def loads(text: str, path: str = "<doc>") -> LoadedDocument:
+    doc = split_blocks(path, text)
+    return _Loader(doc).run()
+
+
+class _Loader:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.b = SchemaBuilder()
+        self.b.diagnostics.extend(doc.diagnostics)
+        self.sql = SqlReader(self.b, doc.path)
+        self.prisma = PrismaSchema()
+        self.table_models = PrismaSchema()
+        self.prisma_conventions = bool(re.search(r"\bprisma\b", doc.text, re.I))
+        self.tables = TableReader(self.b, doc.path, self.prisma_conventions, self.table_models)
+        self.diagrams: list[Diagram] = []
+        self.redis: list[Block] = []
+        self.db_names: list[str] = []
+        self.current_table: str | None = None
+
+    def span(self, line: int) -> Span:
+        return Span(self.doc.path, line, 1)
+
+    def run(self) -> LoadedDocument:
+        for block in self.doc.blocks:
+            self.block(block)
+        self.finish_prisma()
+        for diagram in self.diagrams:
+            conventions.apply_diagram(self.b, diagram, self.doc.path, self.prisma_conventions,
+                                      self.prisma, self.table_models)
+        apply_deferred(self.b, self.sql.default_schema)
+        conventions.add_updated_at_triggers(self.b)
+        conventions.add_needed_extensions(self.b)
+        schema = self.b.build()
+        conventions.check_structure(self.b, schema)
+        names = self.db_names + self.sql.database_names
+        return LoadedDocument(
+            path=self.doc.path,
+            text=self.doc.text,
+            schema=schema,
+            diagnostics=sorted(self.b.diagnostics, key=_diagnostic_order),
+            extras=self.sql.extras,
+            redis_blocks=self.redis,
+            database_name=names[0] if names else None,
+            prisma_conventions=self.prisma_conventions,
+        )
+
+    # -- blocks -------------------------------------------------------------------------------------
+
+    def block(self, block: Block) -> None:
+        if "ignore" in block.directives:
+            self.b.report("SD006", Severity.INFO, "block ignored by a schemadoc directive", self.span(block.line))
+            return
+        stale = block.not_current
+        if stale is not None and "include" not in block.directives and block.kind in ("fence", "table"):
+            if block.kind == "table" or _SCHEMA_WORDS.search(block.text):
+                self.b.report(
+                    "SD005", Severity.INFO,
+                    f'section "{stale.text}" says it is not current, so this block is not applied',
+                    self.span(block.line),
+                    help="add <!-- schemadoc: include --> before the block to apply it",
+                )
+            return
+        if block.kind == "fence":
+            self.fence(block)
+        elif block.kind == "table":
+            if is_column_table(block):
+                self.current_table = self.tables.read(block)
+        elif block.kind == "list":
+            self.list_block(block)
+
+    def fence(self, block: Block) -> None:
+        lang = block.language
+        if lang in _SQL_LANGS:
+            self.sql_block(block)
+        elif lang == "prisma":
+            parse_prisma(block.text, block.line, self.doc.path, self.prisma, self.b)
+        elif lang == "mermaid":
+            if is_er_diagram(block.text):
+                self.diagrams.append(parse_mermaid(block.text, block.line))
+        elif lang in _CONFIG_LANGS or lang in _CODE_LANGS or lang:
+            self.scan_names(block.text)
+        else:
+            if is_er_diagram(block.text):
+                self.diagrams.append(parse_mermaid(block.text, block.line))
+            elif _REDIS_KEY.search(block.text):
+                self.redis.append(block)
+            elif _SCHEMA_WORDS.search(block.text):
+                self.sql_block(block)
+            else:
+                self.scan_names(block.text)
+
+    def sql_block(self, block: Block) -> None:
+        heading = block.heading.text if block.heading else ""
+        for st in split_statements(block.text, block.line):
+            if st.node is None:
+                self.sql.extras.append(Extra("not-sql", st, heading))
+                first = st.text.splitlines()[0][:60] if st.text else ""
+                self.b.report(
+                    "SD012", Severity.INFO,
+                    f"not valid PostgreSQL, kept as documentation and not applied: {first!r}",
+                    Span(self.doc.path, st.line, st.col),
+                )
+                continue
+            self.sql.read(st, heading)
+
+    def scan_names(self, text: str) -> None:
+        for pattern in _DB_NAME_PATTERNS:
+            for mt in pattern.finditer(text):
+                name = mt.group(1)
+                if name.lower() not in ("db", "database", "dbname", "postgres") and "$" not in name:
+                    self.db_names.append(name)
+
+    def list_block(self, block: Block) -> None:
+        headings = block.headings
+        enum_context = any("enum" in h.text.lower() for h in headings)
+        if enum_context and block.heading is not None and "enum" not in block.heading.text.lower().split()[-1:]:
+            name = table_name_from_heading(block.heading.text, True)
+            if name and self.tables.enum_values(block, name):
+                return
+        if self.current_table and block.heading is not None:
+            table_heading = table_name_from_heading(block.heading.text, self.prisma_conventions)
+            if table_heading == self.current_table:
+                self.tables.prose_indexes(block, self.current_table)
+
+    # -- Prisma ----------------------------------------------------------------------------------------
+
+    def finish_prisma(self) -> None:
+        if self.prisma.models or self.prisma.enums:
+            PrismaMapper(self.prisma, self.b, self.doc.path).map_all()
+        if self.table_models.models:
+            merged = PrismaSchema(
+                models={**self.prisma.models, **self.table_models.models},
+                enums={**self.prisma.enums, **self.table_models.enums},
+            )
+            for name, (table, line) in self.tables.pending_enums.items():
+                if name not in merged.enums and name not in merged.models:
+                    self.b.report("SD101", Severity.ERROR,
+                                  f'column type "{name}" of {table} is neither a known type nor an enum '
+                                  "the document defines", self.span(line),
+                                  help=f"list the values of {name} under an Enums heading")
+            only_tables = PrismaSchema(models=self.table_models.models, enums=merged.enums)
+            mapper = PrismaMapper(merged, self.b, self.doc.path)
+            for e in self.table_models.enums.values():
+                enum = m.Enum("public", e.db_name, tuple(db for _, db in e.values), span=self.span(e.line))
+                self.b.enums.setdefault(enum.key, enum)
+            for model in only_tables.models.values():
+                mapper.map_model(model)
+                for f in model.fields:
+                    if f.comment and re.search(r"\blast\s+(updated|modified|changed)\b", f.comment, re.I):
+                        self.b.updated_at_columns.append(
+                            (m.qualify("public", model.name), f.name, self.span(f.line)))
+
+
+def _diagnostic_order(d: Diagnostic) -> tuple[int, int, str]:
+    return (d.span.line if d.span else 0, d.span.col if d.span else 0, d.code)

@@ -1,0 +1,263 @@
+"""What a document means beyond what it spells out: diagrams, maintained timestamps, extensions.
+
+Also the structural checks that decide whether a schema can be applied at all (unknown tables,
+partitions of unpartitioned tables); style and design advice belongs to lint.
+"""
+
+from __future__ import annotations
+
+import re
+
+from schemadoc import model as m
+from schemadoc.errors import Fix, Severity, Span
+from schemadoc.parse.builder import SchemaBuilder, TableDraft
+from schemadoc.parse.mermaid import Diagram
+from schemadoc.parse.prisma import PField, PrismaMapper, PrismaSchema
+from schemadoc.types import base_type
+
+TOUCH_FUNCTION = "schemadoc.touch_updated_at"
+
+# function or type -> the extension that provides it
+_EXTENSION_OF = {
+    "uuid_generate_v1": "uuid-ossp",
+    "uuid_generate_v1mc": "uuid-ossp",
+    "uuid_generate_v3": "uuid-ossp",
+    "uuid_generate_v4": "uuid-ossp",
+    "uuid_generate_v5": "uuid-ossp",
+    "uuid_nil": "uuid-ossp",
+    "crypt": "pgcrypto",
+    "gen_salt": "pgcrypto",
+    "digest": "pgcrypto",
+    "hmac": "pgcrypto",
+    "pgp_sym_encrypt": "pgcrypto",
+    "similarity": "pg_trgm",
+    "gin_trgm_ops": "pg_trgm",
+    "gist_trgm_ops": "pg_trgm",
+    "citext": "citext",
+    "hstore": "hstore",
+    "ltree": "ltree",
+    "unaccent": "unaccent",
+    "earth_distance": "earthdistance",
+    "ll_to_earth": "earthdistance",
+    "vector": "vector",
+    "geometry": "postgis",
+    "geography": "postgis",
+    "gist_int4_ops": "btree_gist",
+}
+_WORD = re.compile(r"[A-Za-z_][\w]*")
+
+
+def apply_diagram(b: SchemaBuilder, diagram: Diagram, path: str, prisma: bool,
+                  prisma_schema: PrismaSchema, table_models: PrismaSchema) -> None:
+    """Entities define tables nothing else defines; relationships are checked against the keys."""
+    models = {**prisma_schema.models, **table_models.models}
+    for entity in diagram.entities.values():
+        key = m.qualify("public", entity.name)
+        if key in b.tables or entity.name in models:
+            continue
+        d = TableDraft("public", entity.name, "mermaid", Span(path, entity.line, 1))
+        from schemadoc.parse.builder import ConstraintDraft
+        from schemadoc.types import TypeSyntaxError, canonical_type
+
+        pk = []
+        for a in entity.attributes:
+            try:
+                t = canonical_type(a.type)
+            except TypeSyntaxError:
+                t = "text"
+            d.columns[a.name] = m.Column(a.name, t, not_null="PK" in a.keys, comment=a.comment or None,
+                                         span=Span(path, a.line, 1))
+            if "PK" in a.keys:
+                pk.append(a.name)
+            if "UK" in a.keys:
+                d.constraints.append(ConstraintDraft("unique", None, (a.name,), span=Span(path, a.line, 1)))
+        if pk:
+            d.constraints.insert(0, ConstraintDraft("primary", None, tuple(pk), span=Span(path, entity.line, 1)))
+        b.add_table(d)
+    names = {t.name.lower(): t for t in b.tables.values()}
+    for rel in diagram.relationships:
+        left, right = names.get(rel.left.lower()), names.get(rel.right.lower())
+        span = Span(path, rel.line, 1)
+        if left is None or right is None:
+            missing = rel.left if left is None else rel.right
+            b.report("SD120", Severity.WARNING,
+                     f'ER diagram relationship names "{missing}", which no table defines', span)
+            continue
+        if _carried(left, right) or left is right:
+            continue
+        if prisma and (rel.left_many or rel.right_many) and rel.left in models and rel.right in models:
+            a_name, b_name = sorted([rel.left, rel.right])
+            join = f"_{a_name}To{b_name}"
+            if m.qualify("public", join) in b.tables:
+                continue
+            mapper = PrismaMapper(PrismaSchema(models=models, enums={**prisma_schema.enums,
+                                                                       **table_models.enums}), b, path)
+            mapper.add_join_table(models[a_name], models[b_name], None, rel.line)
+            b.report("SD121", Severity.INFO,
+                     f'no column carries the relationship {rel.left} – {rel.right} ("{rel.label}"); '
+                     f'following Prisma, it becomes the implicit many-to-many table "{join}"', span,
+                     help="declare the relation fields on both models to say so explicitly")
+        else:
+            b.report("SD122", Severity.WARNING,
+                     f"ER diagram relationship {rel.left} – {rel.right} is carried by no foreign key", span,
+                     help=f"add a foreign key column to {rel.right if rel.left_many is False else rel.left}")
+
+
+def _carried(a: TableDraft, b: TableDraft) -> bool:
+    return any(c.kind == "foreign" and c.ref_table == b.name for c in a.constraints) or any(
+        c.kind == "foreign" and c.ref_table == a.name for c in b.constraints
+    )
+
+
+def add_updated_at_triggers(b: SchemaBuilder) -> None:
+    """Columns the doc says are kept current on update get a trigger that does it."""
+    for table_key, column, span in b.updated_at_columns:
+        d = b.tables.get(table_key)
+        if d is None or column not in d.columns:
+            continue
+        if any(t.table_key == table_key and column in t.body_hint for t in _doc_triggers(b)):
+            continue
+        name = f"schemadoc_touch_{column}"[:63]
+        trig = m.Trigger(d.schema, d.name, name, "BEFORE", ("INSERT", "UPDATE"), TOUCH_FUNCTION,
+                         arguments=(column,), span=span)
+        b.triggers[trig.key] = trig
+
+
+class _TriggerView:
+    def __init__(self, table_key: str, body_hint: str) -> None:
+        self.table_key = table_key
+        self.body_hint = body_hint
+
+
+def _doc_triggers(b: SchemaBuilder) -> list[_TriggerView]:
+    """Triggers the doc itself writes, with the text of their function (to see what they set)."""
+    out = []
+    for t in b.triggers.values():
+        fn = next((f for f in b.functions.values() if m.qualify(f.schema, f.name) == t.function), None)
+        out.append(_TriggerView(t.table_key, fn.body if fn else ""))
+    return out
+
+
+def add_needed_extensions(b: SchemaBuilder) -> None:
+    """Functions and types an extension provides pull that extension in (info, not an error)."""
+    found: dict[str, Span | None] = {}
+
+    def scan(text: str | None, span: Span | None) -> None:
+        if not text:
+            return
+        for word in _WORD.findall(text):
+            ext = _EXTENSION_OF.get(word.lower())
+            if ext and ext not in found:
+                found[ext] = span
+
+    for d in b.tables.values():
+        for c in d.columns.values():
+            scan(c.default, c.span)
+            scan(base_type(c.type), c.span)
+    for ix in b.indexes.values():
+        scan(" ".join(ix.keys), ix.span)
+    for f in b.functions.values():
+        scan(f.body, f.span)
+    for v in b.views.values():
+        scan(v.definition, v.span)
+    for ext, span in found.items():
+        if ext not in b.extensions:
+            b.extensions[ext] = m.Extension(ext, span=span)
+            b.report("SD040", Severity.INFO,
+                     f'the document uses "{ext}" but never creates the extension; it is created first',
+                     span, help=f'add CREATE EXTENSION IF NOT EXISTS "{ext}";')
+
+
+def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
+    """Errors that would make the schema fail to apply, each at its line."""
+    relations = schema.relation_names()
+    types = {e.key for e in schema.enums} | {d.key for d in schema.domains} | {c.key for c in schema.composites}
+    tables = {t.key: t for t in schema.tables}
+    for t in schema.tables:
+        for fk in t.foreign_keys:
+            target = tables.get(fk.ref_key)
+            if target is None:
+                b.report("SD104", Severity.ERROR,
+                         f'foreign key of "{t.name}" references unknown table "{fk.ref_table}"',
+                         fk.span, help=f'define table "{fk.ref_table}" or correct the reference')
+                continue
+            for col in fk.ref_columns:
+                if target.column(col) is None:
+                    b.report("SD105", Severity.ERROR,
+                             f'foreign key of "{t.name}" references unknown column "{fk.ref_table}.{col}"',
+                             fk.span)
+            for col in fk.columns:
+                if t.column(col) is None:
+                    b.report("SD105", Severity.ERROR, f'foreign key names unknown column "{t.name}.{col}"',
+                             fk.span)
+        for c in t.columns:
+            bt = base_type(c.type).strip('"')
+            if "." not in bt and m.qualify("public", bt) not in types and bt.lower() != bt and bt not in _BUILTIN:
+                b.report("SD101", Severity.ERROR, f'column "{t.name}.{c.name}" has unknown type "{bt}"', c.span)
+        if t.partition_of is not None:
+            parent = tables.get(t.partition_of)
+            if parent is None:
+                b.report("SD110", Severity.ERROR,
+                         f'"{t.name}" is a partition of unknown table "{t.partition_of}"', t.span)
+            elif parent.partition_by is None:
+                column = _partition_column(parent)
+                fix = None
+                help = f'declare "{parent.name}" with PARTITION BY RANGE (<column>)'
+                if column is not None:
+                    fix = Fix(
+                        f'make "{parent.name}" PARTITION BY RANGE ({column}) and widen its primary key '
+                        f"to include {column}",
+                        "partition-parent",
+                        (("table", parent.key), ("column", column)),
+                    )
+                    help = f'add PARTITION BY RANGE ({column}) to CREATE TABLE {parent.name} and include ' \
+                           f"{column} in its primary key (schemadoc up --fix does this)"
+                b.report("SD111", Severity.ERROR,
+                         f'"{t.name}" is declared PARTITION OF "{parent.name}", which is not a partitioned table',
+                         t.span, help=help, related=(parent.span,) if parent.span else (), fix=fix)
+        if t.partition_by is not None:
+            keys = _partition_keys(t.partition_by)
+            for con in ([t.primary_key] if t.primary_key else []) + list(t.uniques):
+                missing = [k for k in keys if k not in con.columns]
+                if missing:
+                    b.report("SD112", Severity.ERROR,
+                             f'{"primary key" if con is t.primary_key else "unique constraint"} of '
+                             f'partitioned table "{t.name}" must include the partition key ({", ".join(missing)})',
+                             con.span or t.span)
+    for ix in schema.indexes:
+        if ix.table_key not in relations:
+            b.report("SD106", Severity.ERROR, f'index "{ix.name}" is on unknown table "{ix.table}"', ix.span)
+    for trig in schema.triggers:
+        if trig.table_key not in relations:
+            b.report("SD107", Severity.ERROR, f'trigger "{trig.name}" is on unknown table "{trig.table}"',
+                     trig.span)
+        if trig.function != TOUCH_FUNCTION and not any(
+            m.qualify(f.schema, f.name) == trig.function for f in schema.functions
+        ):
+            b.report("SD108", Severity.ERROR,
+                     f'trigger "{trig.name}" executes function "{trig.function}", which the document '
+                     "does not define", trig.span)
+    for p in schema.policies:
+        if p.table_key not in relations:
+            b.report("SD109", Severity.ERROR, f'policy "{p.name}" is on unknown table "{p.table}"', p.span)
+
+
+_BUILTIN = {"SETOF"}
+
+
+def _partition_keys(partition_by: str) -> list[str]:
+    inner = partition_by[partition_by.index("(") + 1 : partition_by.rindex(")")]
+    return [k.strip().strip('"') for k in inner.split(",") if k.strip() and "(" not in k]
+
+
+def _partition_column(parent: m.Table) -> str | None:
+    """The column a range partition by date would use: created_at, or the table's only timestamp."""
+    times = [c for c in parent.columns if base_type(c.type).startswith(("timestamp", "date"))]
+    for c in times:
+        if c.name in ("created_at", "createdAt", "occurred_at", "timestamp", "logged_at"):
+            return c.name
+    return times[0].name if len(times) == 1 else None
+
+
+__all__ = ["PField", "TOUCH_FUNCTION", "add_needed_extensions", "add_updated_at_triggers",
+           "apply_diagram", "check_structure"]

@@ -1,0 +1,78 @@
+"""Apply ALTER TABLE and COMMENT ON after every table is known: a doc is not a script."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pglast import ast
+from pglast.enums import AlterTableType, ObjectType
+
+from schemadoc import model as m
+from schemadoc.errors import Severity, Span
+from schemadoc.parse.builder import SchemaBuilder
+from schemadoc.parse.sql import deparse
+
+
+def apply_deferred(b: SchemaBuilder, default_schema: str) -> None:
+    for kind, span, node in b.deferred:
+        if kind == "alter":
+            _alter(b, node, span, default_schema)  # type: ignore[arg-type]
+        elif kind == "comment":
+            _comment(b, node, span, default_schema)  # type: ignore[arg-type]
+
+
+def _alter(b: SchemaBuilder, node: ast.AlterTableStmt, span: Span | None, default_schema: str) -> None:
+    from schemadoc.parse.sql import SqlReader
+
+    rv = node.relation
+    key = m.qualify(rv.schemaname or default_schema, rv.relname)
+    d = b.tables.get(key)
+    if d is None:
+        if node.objtype == ObjectType.OBJECT_TABLE:
+            b.report("SD102", Severity.ERROR, f'ALTER TABLE of unknown table "{rv.relname}"', span,
+                     help="define the table in the document, or remove the ALTER")
+        return
+    reader = SqlReader(b, span.file if span else "<doc>", default_schema)
+    for cmd in node.cmds or ():
+        t = cmd.subtype
+        if t == AlterTableType.AT_EnableRowSecurity:
+            d.rls_enabled = True
+        elif t == AlterTableType.AT_DisableRowSecurity:
+            d.rls_enabled = False
+        elif t == AlterTableType.AT_ForceRowSecurity:
+            d.rls_forced = True
+        elif t == AlterTableType.AT_NoForceRowSecurity:
+            d.rls_forced = False
+        elif t == AlterTableType.AT_AddConstraint:
+            reader._constraint(d, cmd.def_, span, column=None)  # type: ignore[arg-type]
+        elif t == AlterTableType.AT_AddColumn:
+            reader._column(d, cmd.def_, span)  # type: ignore[arg-type]
+        elif t == AlterTableType.AT_ColumnDefault and cmd.name in d.columns:
+            d.columns[cmd.name] = replace(
+                d.columns[cmd.name], default=deparse(cmd.def_) if cmd.def_ is not None else None)
+        elif t == AlterTableType.AT_SetNotNull and cmd.name in d.columns:
+            d.columns[cmd.name] = replace(d.columns[cmd.name], not_null=True)
+        elif t == AlterTableType.AT_DropNotNull and cmd.name in d.columns:
+            d.columns[cmd.name] = replace(d.columns[cmd.name], not_null=False)
+        else:
+            b.report("SD011", Severity.WARNING,
+                     f"ALTER TABLE {rv.relname} {t.name.removeprefix('AT_')} is not modelled and is left out",
+                     span)
+
+
+def _comment(b: SchemaBuilder, node: ast.CommentStmt, span: Span | None, default_schema: str) -> None:
+    obj = node.object
+    names = [n.sval for n in obj] if isinstance(obj, tuple) else []
+    if node.objtype == ObjectType.OBJECT_TABLE and names:
+        key = m.qualify(names[0], names[1]) if len(names) == 2 else m.qualify(default_schema, names[-1])
+        d = b.tables.get(key)
+        if d is not None:
+            d.comment = node.comment
+            return
+    elif node.objtype == ObjectType.OBJECT_COLUMN and len(names) >= 2:
+        table = m.qualify(names[-3], names[-2]) if len(names) == 3 else m.qualify(default_schema, names[-2])
+        d = b.tables.get(table)
+        if d is not None and names[-1] in d.columns:
+            d.columns[names[-1]] = replace(d.columns[names[-1]], comment=node.comment)
+            return
+    b.report("SD103", Severity.WARNING, "COMMENT ON an object the document does not define", span)

@@ -1,0 +1,380 @@
+"""Render a Schema as deterministic PostgreSQL DDL, in dependency order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
+
+from schemadoc import model as m
+from schemadoc.errors import Span
+from schemadoc.names import qualified, quote_ident
+from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    sql: str
+    span: Span | None = None
+    what: str = ""  # "table users", for messages
+
+    def __str__(self) -> str:
+        return self.sql
+
+
+def _q(schema: str, name: str) -> str:
+    return qualified(schema, name)
+
+
+def _cols(names: tuple[str, ...]) -> str:
+    return ", ".join(quote_ident(c) for c in names)
+
+
+def _serial_type(table: m.Table, col: m.Column) -> str | None:
+    """'serial' when the column is exactly what SERIAL expands to, so the DDL reads as written."""
+    if col.default is None or col.identity:
+        return None
+    seq = quote_ident(f"{table.name}_{col.name}_seq")
+    if table.schema != "public":
+        seq = f"{quote_ident(table.schema)}.{seq}"
+    if col.default == f"nextval('{seq}'::regclass)":
+        return {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}.get(col.type)
+    return None
+
+
+def column_sql(table: m.Table, col: m.Column) -> str:
+    serial = _serial_type(table, col)
+    parts = [quote_ident(col.name), serial or col.type]
+    if col.identity:
+        parts.append(f"GENERATED {col.identity.upper()} AS IDENTITY")
+    if col.generated:
+        parts.append(f"GENERATED ALWAYS AS ({col.generated}) STORED")
+    if col.default is not None and not serial:
+        parts.append(f"DEFAULT {col.default}")
+    if col.not_null and not serial and not col.identity:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+def _deferrable(deferrable: bool, initially_deferred: bool) -> str:
+    if not deferrable:
+        return ""
+    return " DEFERRABLE INITIALLY DEFERRED" if initially_deferred else " DEFERRABLE"
+
+
+def foreign_key_sql(fk: m.ForeignKey, default_schema: str = "public") -> str:
+    text = (
+        f"CONSTRAINT {quote_ident(fk.name)} FOREIGN KEY ({_cols(fk.columns)}) "
+        f"REFERENCES {_q(fk.ref_schema, fk.ref_table)}"
+    )
+    if fk.ref_columns:
+        text += f" ({_cols(fk.ref_columns)})"
+    if fk.match_full:
+        text += " MATCH FULL"
+    if fk.on_delete != "NO ACTION":
+        text += f" ON DELETE {fk.on_delete}"
+    if fk.on_update != "NO ACTION":
+        text += f" ON UPDATE {fk.on_update}"
+    return text + _deferrable(fk.deferrable, fk.initially_deferred)
+
+
+def table_sql(t: m.Table, inline_fks: tuple[m.ForeignKey, ...]) -> str:
+    if t.partition_of is not None:
+        parent_schema, _, parent = t.partition_of.partition(".")
+        head = f"CREATE TABLE {_q(t.schema, t.name)} PARTITION OF {_q(parent_schema, parent)}"
+        items = []
+    else:
+        head = f"CREATE TABLE {_q(t.schema, t.name)}"
+        items = [column_sql(t, c) for c in t.columns]
+    if t.primary_key:
+        items.append(f"CONSTRAINT {quote_ident(t.primary_key.name)} PRIMARY KEY ({_cols(t.primary_key.columns)})")
+    for u in t.uniques:
+        nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
+        items.append(f"CONSTRAINT {quote_ident(u.name)} UNIQUE{nnd} ({_cols(u.columns)})"
+                     + _deferrable(u.deferrable, u.initially_deferred))
+    for c in t.checks:
+        items.append(f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})")
+    for fk in inline_fks:
+        items.append(foreign_key_sql(fk))
+    text = head
+    if items:
+        text += " (\n    " + ",\n    ".join(items) + "\n)"
+    elif t.partition_of is None:
+        text += " ()"
+    if t.partition_of is not None:
+        text += f"\n    {t.partition_bound}"
+    if t.partition_by:
+        text += f"\nPARTITION BY {t.partition_by}"
+    return text + ";"
+
+
+def index_sql(ix: m.Index) -> str:
+    keys = []
+    for k in ix.keys:
+        if k.startswith("("):
+            keys.append(k)
+        else:
+            name, sep, rest = k.partition(" ")
+            keys.append(quote_ident(name) + sep + rest)
+    text = f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {quote_ident(ix.name)} ON {_q(ix.schema, ix.table)}"
+    if ix.method != "btree":
+        text += f" USING {ix.method}"
+    text += f" ({', '.join(keys)})"
+    if ix.include:
+        text += f" INCLUDE ({_cols(ix.include)})"
+    if ix.nulls_not_distinct:
+        text += " NULLS NOT DISTINCT"
+    if ix.where:
+        text += f" WHERE {ix.where}"
+    return text + ";"
+
+
+def _dollar_quote(body: str) -> str:
+    tag = "$$"
+    n = 0
+    while tag in body:
+        n += 1
+        tag = f"$body{n}$"
+    return f"{tag}{body}{tag}"
+
+
+def function_sql(f: m.Function) -> str:
+    args = []
+    for a in f.arguments:
+        text = f"{a.mode} " if a.mode != "IN" else ""
+        text += f"{quote_ident(a.name)} " if a.name else ""
+        text += a.type
+        if a.default is not None:
+            text += f" DEFAULT {a.default}"
+        args.append(text)
+    kind = "PROCEDURE" if f.kind == "procedure" else "FUNCTION"
+    text = f"CREATE OR REPLACE {kind} {_q(f.schema, f.name)}({', '.join(args)})"
+    if f.kind != "procedure":
+        text += f"\nRETURNS {f.returns}"
+    text += f"\nLANGUAGE {f.language}"
+    if f.kind != "procedure":
+        if f.volatility != "VOLATILE":
+            text += f" {f.volatility}"
+        if f.strict:
+            text += " STRICT"
+    if f.security_definer:
+        text += " SECURITY DEFINER"
+    return text + f"\nAS {_dollar_quote(f.body)};"
+
+
+def trigger_sql(t: m.Trigger) -> str:
+    events = []
+    for e in t.events:
+        if e == "UPDATE" and t.update_columns:
+            events.append(f"UPDATE OF {_cols(t.update_columns)}")
+        else:
+            events.append(e)
+    schema, _, fn = t.function.partition(".")
+    args = ", ".join("'" + a.replace("'", "''") + "'" for a in t.arguments)
+    text = (f"CREATE TRIGGER {quote_ident(t.name)} {t.timing} {' OR '.join(events)} ON {_q(t.schema, t.table)}\n"
+            f"    FOR EACH {'ROW' if t.for_each_row else 'STATEMENT'}")
+    if t.when:
+        text += f" WHEN ({t.when})"
+    return text + f" EXECUTE FUNCTION {_q(schema, fn)}({args});"
+
+
+def policy_sql(p: m.Policy) -> str:
+    text = f"CREATE POLICY {quote_ident(p.name)} ON {_q(p.schema, p.table)}"
+    if not p.permissive:
+        text += " AS RESTRICTIVE"
+    if p.command != "ALL":
+        text += f" FOR {p.command}"
+    roles = ", ".join("PUBLIC" if r == "public" else (r.upper() if r in ("current_user", "session_user", "current_role") else quote_ident(r)) for r in p.roles)
+    text += f" TO {roles}"
+    if p.using:
+        text += f"\n    USING ({p.using})"
+    if p.check:
+        text += f"\n    WITH CHECK ({p.check})"
+    return text + ";"
+
+
+def role_sql(r: m.Role) -> str:
+    login = "LOGIN" if r.login else "NOLOGIN"
+    lit = "'" + r.name.replace("'", "''") + "'"
+    # roles belong to the cluster, not the database: create only when missing, never with a password
+    return (f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {lit}) THEN "
+            f"CREATE ROLE {quote_ident(r.name)} {login}; END IF; END $$;")
+
+
+def grant_sql(g: m.Grant) -> str:
+    privs = ", ".join(g.privileges)
+    grantee = "PUBLIC" if g.grantee == "public" else quote_ident(g.grantee)
+    if g.object_kind == "DATABASE":
+        return (f"DO $$ BEGIN EXECUTE format('GRANT {privs} ON DATABASE %I TO %s', current_database(), "
+                f"{_literal(grantee)}); END $$;")
+    if g.object_name.startswith("ALL IN SCHEMA "):
+        plural = {"TABLE": "TABLES", "SEQUENCE": "SEQUENCES", "FUNCTION": "FUNCTIONS"}[g.object_kind]
+        return f"GRANT {privs} ON ALL {plural} IN SCHEMA {quote_ident(g.object_name[14:])} TO {grantee};"
+    if g.object_kind == "SCHEMA":
+        return f"GRANT {privs} ON SCHEMA {quote_ident(g.object_name)} TO {grantee};"
+    schema, _, name = g.object_name.partition(".")
+    return f"GRANT {privs} ON {g.object_kind} {_q(schema, name)} TO {grantee};"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _table_order(
+    schema: m.Schema,
+) -> tuple[list[m.Table], dict[str, tuple[m.ForeignKey, ...]], list[tuple[m.Table, m.ForeignKey]]]:
+    """Tables so that each comes after what its foreign keys and partition parent need.
+
+    Foreign keys whose target comes later (cycles) are returned apart, to be added by ALTER TABLE.
+    """
+    tables = {t.key: t for t in schema.tables}
+    waiting: dict[str, set[str]] = {}
+    for t in schema.tables:
+        deps = {fk.ref_key for fk in t.foreign_keys if fk.ref_key in tables and fk.ref_key != t.key}
+        if t.partition_of in tables:
+            deps.add(t.partition_of)  # type: ignore[arg-type]
+        waiting[t.key] = deps
+    order: list[str] = []
+    while waiting:
+        ready = sorted(k for k, deps in waiting.items() if not deps)
+        if not ready:
+            # a foreign-key cycle: take the first table by name; its pending keys come later
+            parents = {t.partition_of for t in schema.tables}
+            ready = [min(waiting, key=lambda k: (k not in parents, k))]
+        for k in ready:
+            order.append(k)
+            del waiting[k]
+        for deps in waiting.values():
+            deps.difference_update(ready)
+    placed: set[str] = set()
+    inline: dict[str, tuple[m.ForeignKey, ...]] = {}
+    later: list[tuple[m.Table, m.ForeignKey]] = []
+    for key in order:
+        t = tables[key]
+        mine = []
+        for fk in t.foreign_keys:
+            if fk.ref_key == key or fk.ref_key in placed or fk.ref_key not in tables:
+                mine.append(fk)
+            else:
+                later.append((t, fk))
+        inline[key] = tuple(mine)
+        placed.add(key)
+    return [tables[k] for k in order], inline, later
+
+
+def _stable_order(ts: TopologicalSorter[str]) -> list[str]:
+    """Topological order that, among ready nodes, takes names alphabetically (deterministic)."""
+    ts.prepare()
+    out: list[str] = []
+    while ts.is_active():
+        for k in sorted(ts.get_ready()):
+            out.append(k)
+            ts.done(k)
+    return out
+
+
+def _view_order(views: tuple[m.View, ...]) -> list[m.View]:
+    by_key = {v.key: v for v in views}
+    ts: TopologicalSorter[str] = TopologicalSorter(
+        {v.key: {d for d in v.depends_on if d in by_key and d != v.key} for v in views}
+    )
+    try:
+        return [by_key[k] for k in _stable_order(ts)]
+    except CycleError:
+        return list(views)
+
+
+def needs_support(schema: m.Schema) -> tuple[bool, bool]:
+    """(needs cuid(), needs touch_updated_at()) — the helpers schemadoc installs in its own schema."""
+    cuid = any(c.default and "schemadoc.cuid()" in c.default for t in schema.tables for c in t.columns)
+    touch = any(t.function == f"{SUPPORT_SCHEMA}.touch_updated_at" for t in schema.triggers)
+    return cuid, touch
+
+
+def emit(schema: m.Schema) -> list[Statement]:
+    """The DDL that creates `schema` in an empty database, one statement per item."""
+    out: list[Statement] = []
+    cuid, touch = needs_support(schema)
+    for s in schema.schemas:
+        out.append(Statement(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(s)};", None, f"schema {s}"))
+    for e in schema.extensions:
+        with_schema = f" SCHEMA {quote_ident(e.schema)}" if e.schema else ""
+        out.append(Statement(f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e.name)}{with_schema};",
+                             e.span, f"extension {e.name}"))
+    if cuid or touch:
+        out.append(Statement(f"CREATE SCHEMA IF NOT EXISTS {SUPPORT_SCHEMA};", None, "schemadoc support schema"))
+    if cuid:
+        out.append(Statement(CUID_FUNCTION_SQL, None, "function schemadoc.cuid"))
+    if touch:
+        out.append(Statement(TOUCH_FUNCTION_SQL, None, "function schemadoc.touch_updated_at"))
+    for r in schema.roles:
+        out.append(Statement(role_sql(r), r.span, f"role {r.name}"))
+    for en in schema.enums:
+        values = ", ".join(_literal(v) for v in en.values)
+        out.append(Statement(f"CREATE TYPE {_q(en.schema, en.name)} AS ENUM ({values});", en.span, f"type {en.name}"))
+    for ct in schema.composites:
+        attrs = ", ".join(f"{quote_ident(n)} {t}" for n, t in ct.attributes)
+        out.append(Statement(f"CREATE TYPE {_q(ct.schema, ct.name)} AS ({attrs});", ct.span, f"type {ct.name}"))
+    for d in schema.domains:
+        text = f"CREATE DOMAIN {_q(d.schema, d.name)} AS {d.type}"
+        if d.default is not None:
+            text += f" DEFAULT {d.default}"
+        if d.not_null:
+            text += " NOT NULL"
+        for c in d.checks:
+            text += f" CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})"
+        out.append(Statement(text + ";", d.span, f"domain {d.name}"))
+    for s in schema.sequences:
+        text = f"CREATE SEQUENCE {_q(s.schema, s.name)} AS {s.type} INCREMENT BY {s.increment} START WITH {s.start}"
+        if s.min_value is not None:
+            text += f" MINVALUE {s.min_value}"
+        if s.max_value is not None:
+            text += f" MAXVALUE {s.max_value}"
+        if s.cache != 1:
+            text += f" CACHE {s.cache}"
+        if s.cycle:
+            text += " CYCLE"
+        out.append(Statement(text + ";", s.span, f"sequence {s.name}"))
+    # functions first: defaults and checks may call them; bodies are checked when run, not now
+    for f in schema.functions:
+        out.append(Statement(function_sql(f), f.span, f"function {f.name}"))
+    ordered, inline, later = _table_order(schema)
+    for t in ordered:
+        out.append(Statement(table_sql(t, inline[t.key]), t.span, f"table {t.name}"))
+    for t, fk in later:
+        out.append(Statement(f"ALTER TABLE {_q(t.schema, t.name)} ADD {foreign_key_sql(fk)};", fk.span,
+                             f"foreign key {fk.name}"))
+    for ix in schema.indexes:
+        out.append(Statement(index_sql(ix), ix.span, f"index {ix.name}"))
+    for v in _view_order(schema.views):
+        kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
+        out.append(Statement(f"CREATE {kind} {_q(v.schema, v.name)} AS\n{v.definition};", v.span, f"view {v.name}"))
+    for tr in schema.triggers:
+        out.append(Statement(trigger_sql(tr), tr.span, f"trigger {tr.name}"))
+    for t in schema.tables:
+        if t.rls_enabled:
+            out.append(Statement(f"ALTER TABLE {_q(t.schema, t.name)} ENABLE ROW LEVEL SECURITY;", t.span,
+                                 f"row level security on {t.name}"))
+        if t.rls_forced:
+            out.append(Statement(f"ALTER TABLE {_q(t.schema, t.name)} FORCE ROW LEVEL SECURITY;", t.span,
+                                 f"row level security on {t.name}"))
+    for p in schema.policies:
+        out.append(Statement(policy_sql(p), p.span, f"policy {p.name}"))
+    for g in schema.grants:
+        out.append(Statement(grant_sql(g), g.span, f"grant to {g.grantee}"))
+    for t in schema.tables:
+        if t.comment is not None:
+            out.append(Statement(f"COMMENT ON TABLE {_q(t.schema, t.name)} IS {_literal(t.comment)};", t.span,
+                                 f"comment on {t.name}"))
+        for c in t.columns:
+            if c.comment is not None:
+                out.append(Statement(
+                    f"COMMENT ON COLUMN {_q(t.schema, t.name)}.{quote_ident(c.name)} IS {_literal(c.comment)};",
+                    c.span, f"comment on {t.name}.{c.name}"))
+    return out
+
+
+def emit_script(schema: m.Schema) -> str:
+    """The whole DDL as one script, as `schemadoc sql` prints it."""
+    body = "\n\n".join(s.sql for s in emit(schema))
+    return f"-- generated by schemadoc\nSET check_function_bodies = off;\n\n{body}\n"
+

@@ -1,0 +1,144 @@
+"""Type names as PostgreSQL's format_type() prints them, from pglast TypeName nodes or from text."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pglast import ast, parse_sql
+from pglast.parser import ParseError
+
+from schemadoc.names import quote_ident
+
+# internal name -> format_type() spelling (without typmods)
+_CANONICAL = {
+    "int2": "smallint",
+    "int4": "integer",
+    "int8": "bigint",
+    "int": "integer",
+    "integer": "integer",
+    "smallint": "smallint",
+    "bigint": "bigint",
+    "float4": "real",
+    "float8": "double precision",
+    "real": "real",
+    "bool": "boolean",
+    "boolean": "boolean",
+    "varchar": "character varying",
+    "bpchar": "character",
+    "char": "character",
+    "numeric": "numeric",
+    "decimal": "numeric",
+    "timestamp": "timestamp without time zone",
+    "timestamptz": "timestamp with time zone",
+    "time": "time without time zone",
+    "timetz": "time with time zone",
+    "interval": "interval",
+    "varbit": "bit varying",
+    "bit": "bit",
+}
+
+_SERIALS = {"serial": "integer", "serial4": "integer", "bigserial": "bigint", "serial8": "bigint",
+            "smallserial": "smallint", "serial2": "smallint"}
+
+# types whose first typmod is a precision written inside the name: timestamp(3) without time zone
+_TIME_TYPES = {"timestamp", "timestamptz", "time", "timetz"}
+
+
+class TypeSyntaxError(ValueError):
+    pass
+
+
+def serial_base(type_name: ast.TypeName) -> str | None:
+    """'integer' for serial, 'bigint' for bigserial, …; None when the type is not a serial."""
+    names = [n.sval for n in type_name.names]
+    if len(names) == 1 and names[0].lower() in _SERIALS and not type_name.arrayBounds:
+        return _SERIALS[names[0].lower()]
+    return None
+
+
+def _typmods(type_name: ast.TypeName) -> list[str]:
+    mods: list[str] = []
+    for m in type_name.typmods or ():
+        if isinstance(m, ast.A_Const) and isinstance(m.val, ast.Integer):
+            mods.append(str(m.val.ival))
+        elif isinstance(m, ast.A_Const) and m.val is not None:
+            mods.append(str(getattr(m.val, "sval", getattr(m.val, "fval", ""))))
+        elif isinstance(m, ast.ColumnRef):
+            mods.append(".".join(getattr(f, "sval", "*") for f in m.fields))
+    return mods
+
+
+def format_type(type_name: ast.TypeName, default_schema: str = "public") -> str:
+    """The format_type() spelling of a parsed type, e.g. 'character varying(255)[]'."""
+    names = [n.sval for n in type_name.names]
+    if names[0] == "pg_catalog":
+        names = names[1:]
+    base = names[-1]
+    mods = _typmods(type_name)
+    low = base.lower() if len(names) == 1 else base
+    if len(names) == 1 and low in _CANONICAL:
+        canonical = _CANONICAL[low]
+        if low in _TIME_TYPES:
+            # INTERVAL typmods are encoded field masks; only timestamps/times carry precision here
+            head, _, tail = canonical.partition(" ")
+            text = f"{head}({mods[0]}) {tail}".strip() if mods else canonical
+        elif low == "interval":
+            text = "interval"
+        elif low in ("bpchar", "char") and not mods:
+            text = "bpchar"  # format_type() of an unbounded bpchar
+        else:
+            text = f"{canonical}({','.join(mods)})" if mods else canonical
+    elif len(names) == 1 and low in ("text", "uuid", "json", "jsonb", "bytea", "date", "inet",
+                                      "cidr", "macaddr", "money", "xml", "tsvector", "tsquery",
+                                      "point", "line", "lseg", "box", "path", "polygon", "circle",
+                                      "oid", "regclass", "void", "trigger", "record", "citext",
+                                      "name", "int4range", "int8range", "numrange", "tsrange",
+                                      "tstzrange", "daterange", "hstore", "ltree", "vector",
+                                      "geometry", "geography", "anyelement", "anyarray"):
+        text = low + (f"({','.join(mods)})" if mods else "")
+    else:
+        # user-defined or extension type: qualify only outside the default schema
+        if len(names) == 2 and names[0] != default_schema:
+            text = f"{quote_ident(names[0])}.{quote_ident(names[1])}"
+        else:
+            text = quote_ident(names[-1])
+        if mods:
+            text += f"({','.join(mods)})"
+    if type_name.arrayBounds:
+        text += "[]" * len(type_name.arrayBounds)
+    if type_name.setof:
+        text = "SETOF " + text
+    return text
+
+
+@lru_cache(maxsize=4096)
+def parse_type(text: str) -> ast.TypeName:
+    """Parse a type written as SQL ('VARCHAR(255)', 'timestamp with time zone', 'text[]')."""
+    try:
+        stmts = parse_sql(f"SELECT NULL::{text}")
+    except ParseError as e:
+        raise TypeSyntaxError(f"not a type: {text!r}") from e
+    if len(stmts) != 1:
+        raise TypeSyntaxError(f"not a type: {text!r}")
+    target = stmts[0].stmt.targetList  # type: ignore[union-attr]
+    if not target or len(target) != 1 or not isinstance(target[0].val, ast.TypeCast):
+        raise TypeSyntaxError(f"not a type: {text!r}")
+    tn = target[0].val.typeName
+    assert isinstance(tn, ast.TypeName)
+    return tn
+
+
+def canonical_type(text: str, default_schema: str = "public") -> str:
+    return format_type(parse_type(text), default_schema)
+
+
+def base_type(type_text: str) -> str:
+    """The type without its typmod and array brackets: 'character varying(20)[]' -> 'character varying'."""
+    t = type_text
+    while t.endswith("[]"):
+        t = t[:-2]
+    if "(" in t:
+        head, _, rest = t.partition("(")
+        tail = rest.partition(")")[2]
+        t = (head + tail).strip()
+    return t
