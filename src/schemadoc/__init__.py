@@ -1,8 +1,33 @@
-"""schemadoc: a Markdown design document as the source of truth for a live PostgreSQL database."""
+"""schemadoc: a Markdown design document as the source of truth for a live PostgreSQL database.
+
+The public API: `load` a document, `emit` its schema as DDL, `introspect` a live database into
+the same model, and bring a document `up` on a server (the embedded one when no URL is given).
+"""
 
 from __future__ import annotations
 
-from schemadoc.errors import Diagnostic, SchemadocError, Severity, Span
-from schemadoc.parse import LoadedDocument, load, loads
+__version__ = "0.1.0"
 
-__all__ = ["Diagnostic", "LoadedDocument", "SchemadocError", "Severity", "Span", "load", "loads"]
+from schemadoc.apply import UpResult, up
+from schemadoc.errors import Diagnostic, SchemadocError, Severity, Span
+from schemadoc.introspect import introspect
+from schemadoc.model import Schema
+from schemadoc.parse import LoadedDocument, load, loads
+from schemadoc.sql.emit import emit, emit_script
+
+__all__ = [
+    "Diagnostic",
+    "LoadedDocument",
+    "Schema",
+    "SchemadocError",
+    "Severity",
+    "Span",
+    "UpResult",
+    "__version__",
+    "emit",
+    "emit_script",
+    "introspect",
+    "load",
+    "loads",
+    "up",
+]

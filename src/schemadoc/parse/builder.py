@@ -146,10 +146,8 @@ class SchemaBuilder:
                 merged = replace(merged, comment=col.comment)
             primary.columns[name] = merged
         if other.origin in ("sql", "prisma") or primary.origin == other.origin:
-            known = {self._constraint_identity(c) for c in primary.constraints}
             for c in other.constraints:
-                if self._constraint_identity(c) not in known:
-                    primary.constraints.append(c)
+                self.add_constraint(primary, c)
         else:
             # lower-ranked descriptions may only add keys the main definition lacks
             for c in other.constraints:
@@ -159,6 +157,21 @@ class SchemaBuilder:
                     primary.constraints.append(c)
         primary.comment = primary.comment or other.comment
         primary.rls_enabled = primary.rls_enabled or other.rls_enabled
+
+    def add_constraint(self, d: TableDraft, c: ConstraintDraft) -> None:
+        """Add a constraint unless the table already has it (a doc may state a key twice)."""
+        same = self._constraint_identity(c)
+        for old in d.constraints:
+            if self._constraint_identity(old) == same or (c.name and old.name == c.name):
+                if old.kind == "foreign" and c.kind == "foreign" and (
+                    old.on_delete, old.on_update, old.ref_columns or c.ref_columns
+                ) != (c.on_delete, c.on_update, c.ref_columns or old.ref_columns):
+                    self.report("SD206", Severity.WARNING,
+                                f'foreign key {c.name or ", ".join(c.columns)} of "{d.name}" is described twice '
+                                "with different actions; the first description is used", c.span,
+                                related=(old.span,) if old.span else ())
+                return
+        d.constraints.append(c)
 
     @staticmethod
     def _constraint_identity(c: ConstraintDraft) -> tuple[object, ...]:
@@ -290,6 +303,26 @@ class SchemaBuilder:
             span=d.span,
         )
 
+    def _expand_grants(self, tables: list[m.Table], _indexes: list[m.Index]) -> list[m.Grant]:
+        """GRANT … ON ALL TABLES/SEQUENCES IN SCHEMA s becomes one grant per object the doc defines."""
+        out: list[m.Grant] = []
+        for g in self.grants:
+            if not g.object_name.startswith("ALL IN SCHEMA "):
+                out.append(g)
+                continue
+            schema = g.object_name[len("ALL IN SCHEMA "):]
+            if g.object_kind == "TABLE":
+                names = [t.key for t in tables if t.schema == schema] + [
+                    v.key for v in self.views.values() if v.schema == schema]
+            elif g.object_kind == "SEQUENCE":
+                names = [s.key for s in self.sequences.values() if s.schema == schema] + [
+                    m.qualify(t.schema, seq) for t in tables if t.schema == schema
+                    for seq in _owned_sequences(t)]
+            else:
+                names = [f.key for f in self.functions.values() if f.schema == schema]
+            out.extend(replace(g, object_name=n) for n in names)
+        return out
+
     def _resolve_key(self, table: TableDraft, key: str, ix: m.Index) -> str:
         """Bind the column of a plain index key ("clerk_id DESC"); expressions stay as written."""
         if key.startswith("("):
@@ -321,11 +354,20 @@ class SchemaBuilder:
             triggers=self.triggers.values(),
             policies=self.policies.values(),
             roles=self.roles.values(),
-            grants=_dedupe_grants(self.grants),
+            grants=_dedupe_grants(self._expand_grants(tables, indexes)),
             comments=self.comments.values(),
         )
 
 
+
+
+def _owned_sequences(t: m.Table) -> list[str]:
+    """Sequences a table's serial columns own: nextval('t_col_seq'::regclass) defaults."""
+    out = []
+    for c in t.columns:
+        if c.default and c.default.startswith("nextval('") and c.default.endswith("'::regclass)"):
+            out.append(c.default[len("nextval('"):-len("'::regclass)")].split(".")[-1].strip('"'))
+    return out
 
 
 def _dedupe_grants(grants: list[m.Grant]) -> list[m.Grant]:

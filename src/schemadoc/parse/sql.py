@@ -305,7 +305,7 @@ class SqlReader:
                           f"{ct.name.removeprefix('CONSTR_')} constraint on {d.name} is not modelled "
                           "and is left out", span)
             return
-        d.constraints.append(draft)
+        self.b.add_constraint(d, draft)
 
     # -- other objects --------------------------------------------------------------------------
 

@@ -1,0 +1,38 @@
+# Set-up and everyday commands. `make up DOC=…` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DOC ?= examples/bakery.md
+
+.PHONY: install up down check sql test lint clean
+
+$(BIN)/schemadoc: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,embedded]'
+	touch $@
+
+install: $(BIN)/schemadoc
+
+# Bring DOC up on the embedded PostgreSQL (or $DATABASE_URL), applying the safe fixes schemadoc knows.
+up: install
+	$(BIN)/schemadoc up --fix $(DOC)
+
+down: install
+	$(BIN)/schemadoc down
+
+check: install
+	$(BIN)/schemadoc check $(DOC)
+
+sql: install
+	$(BIN)/schemadoc sql --fix $(DOC)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy src/schemadoc
+
+clean:
+	rm -rf $(VENV) .schemadoc build dist src/*.egg-info

@@ -1,0 +1,152 @@
+"""`up`: from a document to a live database — create the database, apply the schema in one transaction."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from schemadoc import model as m
+from schemadoc import server
+from schemadoc.compare import align_expressions, differences
+from schemadoc.errors import DatabaseError, Diagnostic, SchemadocError, SchemaHasErrors
+from schemadoc.fixes import apply_fixes, errors
+from schemadoc.introspect import introspect
+from schemadoc.parse import LoadedDocument, load
+from schemadoc.sql.emit import Statement, emit
+
+
+@dataclass(slots=True)
+class UpResult:
+    url: str
+    database: str
+    created_database: bool
+    applied: int  # statements run; 0 when the database already matched
+    diagnostics: list[Diagnostic]
+    fixed: list[Diagnostic] = field(default_factory=list)
+    embedded: bool = False
+
+
+def database_name_for(doc: LoadedDocument) -> str:
+    """The database the doc names (docker-compose, connection string), else one named after the file."""
+    if doc.database_name:
+        return doc.database_name
+    stem = Path(doc.path).stem.lower()
+    name = re.sub(r"[^a-z0-9_]+", "_", stem).strip("_") or "schemadoc"
+    return name[:63]
+
+
+def server_url(database_url: str | None = None, home: str | Path | None = None) -> tuple[str, bool]:
+    """(URL of the server to use, whether it is the embedded one)."""
+    url = database_url or os.environ.get("DATABASE_URL")
+    if url:
+        return url, False
+    return server.start(home).url(), True
+
+
+def with_database(url: str, dbname: str) -> str:
+    params = conninfo_to_dict(url)
+    params["dbname"] = dbname
+    return make_conninfo("", **params)
+
+
+def ensure_database(url: str, dbname: str) -> bool:
+    """Create `dbname` on the server at `url` if missing; True when it was created."""
+    admin = with_database(url, "postgres")
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
+            if exists:
+                return False
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+            return True
+    except psycopg.OperationalError as e:
+        raise DatabaseError(f"cannot connect to PostgreSQL: {str(e).strip()}") from None
+
+
+def is_empty(db: m.Schema) -> bool:
+    return not (db.tables or db.views or db.functions or db.enums or db.domains or db.composites
+                or db.sequences)
+
+
+def apply_statements(conn: psycopg.Connection[Any], statements: list[Statement]) -> None:
+    """Run every statement in one transaction; on failure nothing is left behind and the error names the doc line."""
+    with conn.transaction():
+        conn.execute("SET LOCAL check_function_bodies = off")
+        for st in statements:
+            try:
+                conn.execute(st.sql)  # type: ignore[arg-type]
+            except psycopg.Error as e:
+                diag = e.diag
+                where = f"{st.span}: " if st.span else ""
+                raise DatabaseError(
+                    f"{where}PostgreSQL rejected {st.what or 'a statement'}: "
+                    f"{(diag.message_primary or str(e)).strip()}"
+                    + (f" ({diag.message_detail})" if diag.message_detail else "")
+                    + (f"\n  hint: {diag.message_hint}" if diag.message_hint else ""),
+                    sqlstate=e.sqlstate,
+                    span=st.span,
+                ) from None
+
+
+def prepare(doc: LoadedDocument, fix: bool) -> tuple[m.Schema, list[Diagnostic], list[Diagnostic]]:
+    """The schema to apply (with safe fixes when asked), the diagnostics left, the ones fixed."""
+    schema, remaining, fixed = doc.schema, list(doc.diagnostics), []
+    if fix:
+        schema, remaining, fixed = apply_fixes(schema, remaining)
+    if errors(remaining):
+        raise SchemaHasErrors(
+            f"{doc.path}: the schema has {len(errors(remaining))} error(s); nothing was applied"
+            + ("" if fix else " (schemadoc up --fix applies the safe fixes)"),
+            tuple(remaining),
+        )
+    return schema, remaining, fixed
+
+
+def up(path: str | Path, database_url: str | None = None, *, fix: bool = False,
+       dbname: str | None = None, home: str | Path | None = None) -> UpResult:
+    """Bring the database the document describes up: create it, apply the schema, report the URL."""
+    doc = load(path)
+    schema, remaining, fixed = prepare(doc, fix)
+    url, embedded = server_url(database_url, home)
+    name = dbname or (conninfo_to_dict(url).get("dbname") if database_url or os.environ.get("DATABASE_URL") else None)
+    if not name or name == "postgres" and embedded:
+        name = database_name_for(doc)
+    created = ensure_database(url, str(name))
+    target = with_database(url, str(name))
+    roles = tuple(r.name for r in schema.roles)
+    try:
+        with psycopg.connect(target, connect_timeout=10) as conn:
+            current = introspect(conn, roles)
+            conn.commit()
+            if is_empty(current):
+                statements = emit(schema)
+                apply_statements(conn, statements)
+                applied = len(statements)
+            else:
+                diffs = differences(align_expressions(schema, current), current)
+                if diffs:
+                    raise SchemadocError(
+                        f"database {name} already holds a schema that differs from {doc.path} "
+                        f"({len(diffs)} difference(s)); changing a live schema is the job of "
+                        "`schemadoc plan`, which is not implemented yet:\n  " + "\n  ".join(diffs[:20])
+                    )
+                applied = 0
+    except psycopg.OperationalError as e:
+        raise DatabaseError(f"cannot connect to {name}: {str(e).strip()}") from None
+    return UpResult(_public_url(target), str(name), created, applied, remaining, fixed, embedded)
+
+
+def _public_url(conninfo: str) -> str:
+    p = conninfo_to_dict(conninfo)
+    user = p.get("user", "")
+    auth = f"{user}@" if user else ""
+    host = p.get("host", "localhost")
+    port = f":{p['port']}" if p.get("port") else ""
+    return f"postgresql://{auth}{host}{port}/{p.get('dbname', '')}"

@@ -1,0 +1,144 @@
+"""The `schemadoc` command: each subcommand is one library call, its output and an exit code.
+
+Exit codes: 0 success / clean, 1 errors found or the command failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+import psycopg
+
+from schemadoc import __version__, server
+from schemadoc.apply import server_url, up, with_database
+from schemadoc.errors import SchemadocError, SchemaHasErrors, Severity
+from schemadoc.introspect import introspect
+from schemadoc.parse import load
+from schemadoc.render import schema_as_json, schema_as_markdown
+from schemadoc.report import as_json, print_diagnostics, summary
+from schemadoc.sql.emit import emit_script
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    doc = load(args.doc)
+    if args.format == "json":
+        print(as_json(doc.diagnostics))
+    else:
+        min_sev = Severity.INFO if args.verbose else Severity.WARNING
+        print_diagnostics(doc.diagnostics, doc.text, sys.stdout, min_sev)
+        print(f"{doc.path}: {summary(doc.diagnostics)}")
+    return 1 if doc.errors else 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    doc = load(args.doc)
+    from schemadoc.apply import prepare
+
+    schema, remaining, _ = prepare(doc, args.fix)
+    print_diagnostics(remaining, doc.text, sys.stderr, Severity.WARNING)
+    sys.stdout.write(emit_script(schema))
+    return 0
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    result = up(args.doc, args.database_url, fix=args.fix, dbname=args.dbname)
+    doc_text = load(args.doc).text
+    for d in result.fixed:
+        print(f"fixed: {d.span}: {d.fix.description if d.fix else d.message}", file=sys.stderr)
+    print_diagnostics(result.diagnostics, doc_text, sys.stderr, Severity.INFO if args.verbose else Severity.WARNING)
+    if result.applied:
+        print(f"applied {result.applied} statements to {result.database}", file=sys.stderr)
+    else:
+        print(f"{result.database} is up to date", file=sys.stderr)
+    print(result.url)
+    return 0
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    stopped = server.stop()
+    print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running", file=sys.stderr)
+    return 0
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    url, _ = server_url(args.database_url)
+    if args.dbname:
+        url = with_database(url, args.dbname)
+    try:
+        with psycopg.connect(url, connect_timeout=10) as conn:
+            schema = introspect(conn)
+    except psycopg.OperationalError as e:
+        raise SchemadocError(f"cannot connect to PostgreSQL: {str(e).strip()}") from None
+    print(schema_as_json(schema) if args.format == "json" else schema_as_markdown(schema))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="schemadoc", description="A Markdown design document as the source of "
+                                "truth for a live PostgreSQL database.")
+    p.add_argument("--version", action="version", version=f"schemadoc {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("check", help="report every problem in the document at its line")
+    c.add_argument("doc")
+    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("-v", "--verbose", action="store_true", help="also print notes (info)")
+    c.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("sql", help="print the DDL the document describes")
+    s.add_argument("doc")
+    s.add_argument("--fix", action="store_true", help="apply the safe fixes first")
+    s.set_defaults(func=cmd_sql)
+
+    u = sub.add_parser("up", help="create the database and apply the document's schema")
+    u.add_argument("doc")
+    u.add_argument("--database-url", default=None, help="default: $DATABASE_URL, else the embedded server")
+    u.add_argument("--dbname", default=None, help="database to create (default: the one the doc names)")
+    u.add_argument("--fix", action="store_true", help="apply the safe fixes schemadoc knows")
+    u.add_argument("-v", "--verbose", action="store_true")
+    u.set_defaults(func=cmd_up)
+
+    d = sub.add_parser("down", help="stop the embedded PostgreSQL")
+    d.set_defaults(func=cmd_down)
+
+    i = sub.add_parser("inspect", aliases=["introspect"], help="print a live database's schema")
+    i.add_argument("--database-url", default=None)
+    i.add_argument("--dbname", default=None)
+    i.add_argument("--format", choices=("md", "json"), default="md")
+    i.set_defaults(func=cmd_inspect)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except SchemaHasErrors as e:
+        print_diagnostics(e.diagnostics, _source(args), sys.stderr, Severity.WARNING)
+        print(f"error: {e.message}", file=sys.stderr)
+        return e.exit_code
+    except SchemadocError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _source(args: argparse.Namespace) -> str | None:
+    try:
+        return load(args.doc).text if getattr(args, "doc", None) else None
+    except SchemadocError:
+        return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["main", "json"]

@@ -1,0 +1,15 @@
+SELECT c.oid, n.nspname AS schema, c.relname AS name,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by,
+       CASE WHEN c.relispartition THEN pn.nspname || '.' || p.relname END AS partition_of,
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
+       obj_description(c.oid, 'pg_class') AS comment
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND c.relispartition
+LEFT JOIN pg_class p ON p.oid = i.inhparent
+LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
+WHERE c.relkind IN ('r', 'p')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'schemadoc') AND n.nspname NOT LIKE 'pg\_%'
+  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY 2, 3

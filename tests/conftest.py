@@ -1,0 +1,62 @@
+"""Real PostgreSQL for every test: $SCHEMADOC_TEST_DSN, or schemadoc's own embedded server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from schemadoc import server
+from schemadoc.apply import with_database
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SEEDS = {
+    "photobook": EXAMPLES / "photobook.md",
+    "shop-api": EXAMPLES / "shop-api.md",
+    "venta": EXAMPLES / "venta.md",
+    "bakery": EXAMPLES / "bakery.md",
+    "finity": EXAMPLES / "finity.md",
+}
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite golden files from current output")
+
+
+@pytest.fixture(scope="session")
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    dsn = os.environ.get("SCHEMADOC_TEST_DSN")
+    if dsn:
+        yield dsn
+        return
+    home = tmp_path_factory.mktemp("embedded")
+    srv = server.start(home)
+    try:
+        yield srv.url()
+    finally:
+        server.stop(home)
+
+
+@pytest.fixture
+def fresh_db(server_url: str) -> Iterator[str]:
+    """The URL of a new, empty database, dropped after the test."""
+    name = f"sdt_{uuid.uuid4().hex[:12]}"
+    admin = with_database(server_url, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield with_database(server_url, name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
