@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from pglast import ast, parse_sql, split
+from pglast import ast, parse_sql
 from pglast.enums import (
     AlterTableType,
     ConstrType,
@@ -94,23 +94,57 @@ def split_statements(text: str, base_line: int) -> list[Statement]:
             line, col = _line_col(text, start, base_line)
             out.append(Statement(text[start:end].strip(), line, col, r.stmt))
         return out
-    try:
-        pieces = split(text, with_parser=False)
-    except Exception:  # the scanner gives up on unterminated strings/comments
-        pieces = [text]
-    cursor = 0
-    for piece in pieces:
-        found = text.find(piece, cursor)
-        start = _skip_comments(text, found if found >= 0 else cursor)
-        cursor = (found if found >= 0 else cursor) + len(piece)
-        line, col = _line_col(text, start, base_line)
+    for start, end in _statement_ranges(text):
+        begin = _skip_comments(text, start)
+        piece = text[begin:end].strip()
+        if not piece:
+            continue
+        line, col = _line_col(text, begin, base_line)
         try:
             nodes = parse_sql(piece)
-            node = nodes[0].stmt if nodes else None
-            out.append(Statement(piece.strip(), line, col, node))
+            out.append(Statement(piece, line, col, nodes[0].stmt if nodes else None,
+                                 None if nodes else "empty statement"))
         except ParseError as e:
-            out.append(Statement(piece.strip(), line, col, None, str(e)))
-    return out
+            out.append(Statement(piece, line, col, None, str(e)))
+    return [st for st in out if st.node is not None or st.error != "empty statement"]
+
+
+_DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
+
+
+def _statement_ranges(text: str) -> list[tuple[int, int]]:
+    """Split at top-level semicolons, minding quotes, dollar quotes and comments.
+
+    PostgreSQL's own scanner gives up on the first token it cannot read (`256MB` in a pasted
+    postgresql.conf), so the block is cut here and each piece is parsed on its own.
+    """
+    ranges: list[tuple[int, int]] = []
+    i, start, n = 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "'\"":
+            end = text.find(ch, i + 1)
+            while end != -1 and end + 1 < n and text[end + 1] == ch:
+                end = text.find(ch, end + 2)
+            i = n if end == -1 else end + 1
+        elif ch == "$" and (mt := _DOLLAR_TAG.match(text, i)) and not (i and (text[i - 1].isalnum() or text[i - 1] == "_")):
+            end = text.find(mt.group(0), mt.end())
+            i = n if end == -1 else end + len(mt.group(0))
+        elif text.startswith("--", i):
+            nl = text.find("\n", i)
+            i = n if nl == -1 else nl + 1
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end == -1 else end + 2
+        elif ch == ";":
+            ranges.append((start, i + 1))
+            i += 1
+            start = i
+        else:
+            i += 1
+    if text[start:].strip():
+        ranges.append((start, n))
+    return ranges
 
 
 def _names(nodes: tuple[ast.Node, ...] | None) -> list[str]:

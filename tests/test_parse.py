@@ -1,0 +1,236 @@
+"""The parsers, without a database: what each format means, and where each problem is."""
+
+from __future__ import annotations
+
+import textwrap
+
+import schemadoc
+from schemadoc.errors import Severity
+
+
+def load(md: str) -> schemadoc.LoadedDocument:
+    return schemadoc.loads(textwrap.dedent(md), "doc.md")
+
+
+def codes(doc: schemadoc.LoadedDocument, severity: Severity = Severity.INFO) -> list[tuple[str, int]]:
+    return [(d.code, d.span.line if d.span else 0) for d in doc.diagnostics if d.severity >= severity]
+
+
+def test_sql_constraint_names_follow_postgres() -> None:
+    doc = load("""
+        ```sql
+        CREATE TABLE promo (
+          id serial PRIMARY KEY,
+          code text UNIQUE,
+          amount numeric(8,2) CHECK (amount > 0),
+          a int, b int,
+          CHECK (b > a),
+          CHECK (a >= 0 AND b >= 0),
+          UNIQUE (a, b)
+        );
+        ```
+        """)
+    t = doc.schema.table("public.promo")
+    assert t is not None
+    assert t.primary_key is not None and t.primary_key.name == "promo_pkey"
+    assert [u.name for u in t.uniques] == ["promo_code_key", "promo_a_b_key"]
+    assert [c.name for c in t.checks] == ["promo_amount_check", "promo_check", "promo_check1"]
+    assert t.column("id").type == "integer" and t.column("id").default == "nextval('promo_id_seq'::regclass)"  # type: ignore[union-attr]
+
+
+def test_tables_used_before_defined_and_missing_extension() -> None:
+    doc = load("""
+        ```sql
+        CREATE TABLE orders (id uuid PRIMARY KEY DEFAULT uuid_generate_v4(), user_id uuid REFERENCES users(id));
+        CREATE TABLE users (id uuid PRIMARY KEY);
+        ```
+        """)
+    assert not doc.errors
+    assert [e.name for e in doc.schema.extensions] == ["uuid-ossp"]
+    assert ("SD040", 3) in codes(doc)
+    fk = doc.schema.table("public.orders").foreign_keys[0]  # type: ignore[union-attr]
+    assert (fk.name, fk.ref_table, fk.ref_columns) == ("orders_user_id_fkey", "users", ("id",))
+
+
+def test_unknown_reference_is_an_error_at_its_line() -> None:
+    doc = load("""
+        # Schema
+
+        ```sql
+        CREATE TABLE a (id int PRIMARY KEY);
+        CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES nope(id));
+        ```
+        """)
+    assert ("SD104", 6) in codes(doc, Severity.ERROR)
+
+
+def test_partition_of_unpartitioned_table_has_a_fix() -> None:
+    doc = load("""
+        ```sql
+        CREATE TABLE logs (id uuid PRIMARY KEY, created_at timestamptz NOT NULL);
+        CREATE TABLE logs_2024 PARTITION OF logs FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+        ```
+        """)
+    err = [d for d in doc.errors if d.code == "SD111"]
+    assert len(err) == 1 and err[0].span is not None and err[0].span.line == 4
+    assert err[0].fix is not None and dict(err[0].fix.data)["column"] == "created_at"
+
+
+def test_pseudo_sql_queries_and_config_are_kept_not_applied() -> None:
+    doc = load("""
+        ```sql
+        CREATE TABLE users (...);
+        SELECT count(*) FROM pg_stat_activity;
+        VACUUM ANALYZE;
+        INSERT INTO t VALUES (1);
+        shared_buffers = 256MB
+        ```
+        """)
+    assert doc.schema.tables == ()
+    kinds = sorted(e.kind for e in doc.extras)
+    assert kinds == ["maintenance", "not-sql", "not-sql", "query", "seed"]
+    assert not doc.errors
+
+
+def test_not_current_sections_and_directives() -> None:
+    doc = load("""
+        ## Row Level Security (Future Enhancement)
+
+        ```sql
+        CREATE TABLE later (id int PRIMARY KEY);
+        ```
+
+        <!-- schemadoc: include -->
+        ```sql
+        CREATE TABLE now_please (id int PRIMARY KEY);
+        ```
+
+        ## Current
+
+        <!-- schemadoc: ignore -->
+        ```sql
+        CREATE TABLE skipped (id int PRIMARY KEY);
+        ```
+        """)
+    assert [t.name for t in doc.schema.tables] == ["now_please"]
+    assert ("SD005", 5) in codes(doc)
+    assert ("SD006", 17) in codes(doc)
+
+
+def test_prisma_mapping() -> None:
+    doc = load("""
+        ```prisma
+        model User {
+          id        Int      @id @default(autoincrement())
+          email     String   @unique @db.VarChar(320)
+          posts     Post[]
+          tags      Tag[]
+          balance   Decimal
+          createdAt DateTime @default(now()) @map("created_at")
+          @@map("users")
+        }
+        model Post {
+          id       String  @id @default(uuid()) @db.Uuid
+          author   User?   @relation(fields: [authorId], references: [id])
+          authorId Int?
+          title    String
+          @@index([authorId, title(sort: Desc)])
+        }
+        model Tag {
+          id    Int    @id
+          users User[]
+        }
+        ```
+        """)
+    s = doc.schema
+    users = s.table("public.users")
+    assert users is not None
+    assert users.column("email").type == "character varying(320)"  # type: ignore[union-attr]
+    assert users.column("balance").type == "numeric(65,30)"  # type: ignore[union-attr]
+    assert users.column("created_at").type == "timestamp(3) without time zone"  # type: ignore[union-attr]
+    assert users.column("id").default == "nextval('users_id_seq'::regclass)"  # type: ignore[union-attr]
+    post = s.table("public.Post")
+    assert post.column("id").default == "gen_random_uuid()"  # type: ignore[union-attr]
+    fk = post.foreign_keys[0]  # type: ignore[union-attr]
+    assert (fk.name, fk.on_delete, fk.on_update) == ("Post_authorId_fkey", "SET NULL", "CASCADE")
+    idx = {i.name: i for i in s.indexes}
+    assert idx["users_email_key"].unique
+    assert idx["Post_authorId_title_idx"].keys == ("authorId", "title DESC")
+    join = s.table("public._TagToUser")
+    assert join is not None and join.primary_key.name == "_TagToUser_AB_pkey"  # type: ignore[union-attr]
+    assert {f.ref_table for f in join.foreign_keys} == {"Tag", "users"}
+    assert "_TagToUser_B_index" in idx
+
+
+def test_markdown_tables_in_a_sql_doc() -> None:
+    doc = load("""
+        ## Tables
+
+        ### customers
+
+        | Field | Data type | Constraints | Notes |
+        |---|---|---|---|
+        | id | UUID | PK | |
+        | email | VARCHAR(255) | unique, not null | login |
+        | org_id | uuid | FK → organizations.id | |
+
+        ### organizations
+
+        | Column | Type | Key |
+        |---|---|---|
+        | id | uuid | primary key |
+        """)
+    c = doc.schema.table("public.customers")
+    assert c is not None and c.primary_key is not None and c.primary_key.columns == ("id",)
+    assert c.column("email").type == "character varying(255)" and c.column("email").not_null  # type: ignore[union-attr]
+    assert c.column("email").comment == "login"  # type: ignore[union-attr]
+    assert [(f.ref_table, f.ref_columns) for f in c.foreign_keys] == [("organizations", ("id",))]
+    assert not doc.errors
+
+
+def test_mermaid_entities_define_tables_nothing_else_defines() -> None:
+    doc = load("""
+        ```mermaid
+        erDiagram
+            CUSTOMER ||--o{ ORDER : places
+            CUSTOMER {
+                int id PK
+                string name
+            }
+            ORDER {
+                int id PK
+                int customer_id FK
+            }
+        ```
+        """)
+    assert {t.name for t in doc.schema.tables} == {"CUSTOMER", "ORDER"}
+    assert ("SD122", 4) in codes(doc, Severity.WARNING)
+
+
+def test_snake_case_index_binds_to_camel_case_column_with_warning() -> None:
+    doc = load("""
+        ```prisma
+        model User {
+          id      String @id
+          clerkId String
+          @@map("users")
+        }
+        ```
+
+        ```sql
+        CREATE INDEX idx_users_clerk_id ON users(clerk_id);
+        ```
+        """)
+    assert {i.name: i.keys for i in doc.schema.indexes}["idx_users_clerk_id"] == ("clerkId",)
+    assert ("SD204", 11) in codes(doc, Severity.WARNING)
+
+
+def test_unclosed_fence_is_reported() -> None:
+    doc = load("""
+        # Doc
+
+        ```sql
+        CREATE TABLE a (id int PRIMARY KEY);
+        """)
+    assert ("SD003", 4) in codes(doc, Severity.WARNING)
+    assert [t.name for t in doc.schema.tables] == ["a"]
