@@ -82,7 +82,7 @@ _CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
 
 
 def snake_case(name: str) -> str:
-    return _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", name)).lower()
+    return re.sub(r"_+", "_", _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", name))).lower()
 
 
 def loose_key(name: str) -> str:

@@ -221,12 +221,6 @@ class _Loader:
                 models={**self.prisma.models, **self.table_models.models},
                 enums={**self.prisma.enums, **self.table_models.enums},
             )
-            for name, (table, line) in self.tables.pending_enums.items():
-                if name not in merged.enums and name not in merged.models:
-                    self.b.report("SD101", Severity.ERROR,
-                                  f'column type "{name}" of {table} is neither a known type nor an enum '
-                                  "the document defines", self.span(line),
-                                  help=f"list the values of {name} under an Enums heading")
             only_tables = PrismaSchema(models=self.table_models.models, enums=merged.enums)
             mapper = PrismaMapper(merged, self.b, self.doc.path)
             for e in self.table_models.enums.values():

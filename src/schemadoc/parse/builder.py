@@ -213,6 +213,18 @@ class SchemaBuilder:
             return matches[0]
         return name
 
+    def resolve_table(self, schema: str, name: str, span: Span | None, where: str) -> str:
+        """The table `name` refers to, matching `leaverequests` to `leave_requests` with a warning."""
+        if m.qualify(schema, name) in self.tables:
+            return name
+        matches = [d.name for d in self.tables.values() if d.schema == schema and loose_key(d.name) == loose_key(name)]
+        if len(matches) == 1:
+            self.report("SD207", Severity.WARNING,
+                        f'{where} names table "{name}", which only exists as "{matches[0]}"; bound to "{matches[0]}"',
+                        span, help=f'write "{matches[0]}" as the table is defined')
+            return matches[0]
+        return name
+
     def finish_table(self, d: TableDraft) -> m.Table:
         taken: set[str] = set()
         pk: m.PrimaryKey | None = None
@@ -259,6 +271,7 @@ class SchemaBuilder:
                 checks.append(m.Check(name, c.expression, span=c.span))
         for c in d.constraints:
             if c.kind == "foreign":
+                c.ref_table = self.resolve_table(c.ref_schema, c.ref_table, c.span, "a foreign key")
                 cols = tuple(self.resolve_column(d, col, c.span, "a foreign key") for col in c.columns)
                 ref = self.tables.get(m.qualify(c.ref_schema, c.ref_table))
                 ref_cols = c.ref_columns
@@ -334,6 +347,7 @@ class SchemaBuilder:
         tables = [self.finish_table(d) for d in self.tables.values()]
         indexes = []
         for ix in self.indexes.values():
+            ix = replace(ix, table=self.resolve_table(ix.schema, ix.table, ix.span, f'index "{ix.name}"'))
             table = self.tables.get(ix.table_key)
             if table is not None:
                 keys = tuple(self._resolve_key(table, k, ix) for k in ix.keys)

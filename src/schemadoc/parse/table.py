@@ -107,7 +107,6 @@ class TableReader:
         self.path = path
         self.prisma = prisma
         self.schema = schema
-        self.pending_enums: dict[str, tuple[str, int]] = {}  # enum name -> (first table, line)
 
     def span(self, line: int) -> Span:
         return Span(self.path, line, 1)
@@ -137,16 +136,13 @@ class TableReader:
             attrs: list[Attribute] = []
             ptype = _prisma_type(r.type_text)
             is_list = r.type_text.endswith("[]")
-            if r.note.lower() == "enum" or (ptype not in SCALARS and ptype not in ("Unsupported",)):
-                if ptype not in self.schema.enums:
-                    self.pending_enums.setdefault(ptype, (name, r.line))
             if "primary key (composite)" in c or "composite primary" in c or "part of primary key" in c:
                 pk_composite.append(r.name)
             elif "primary key" in c or re.search(r"\bpk\b", c):
                 attrs.append(Attribute("id", [], {}))
             if re.search(r"\bunique\b", c):
                 attrs.append(Attribute("unique", [], {}))
-            note = r.note.lower()
+            note = r.note.lower() or (r.type_text.lower() if r.type_text.lower() in ("cuid", "uuid") else "")
             if note in ("cuid", "cuid2"):
                 attrs.append(Attribute("default", [("call", "cuid", [], {})], {}))
             elif note in ("uuid",):
@@ -267,7 +263,10 @@ def _prisma_type(text: str) -> str:
     lookup = {s.lower(): s for s in SCALARS}
     lookup.update({"text": "String", "varchar": "String", "integer": "Int", "int": "Int", "bool": "Boolean",
                    "double": "Float", "number": "Float", "timestamp": "DateTime", "datetime": "DateTime",
-                   "jsonb": "Json", "uuid": "String", "date": "DateTime"})
+                   "jsonb": "Json", "uuid": "String", "date": "DateTime", "cuid": "String", "cuid2": "String",
+                   "ulid": "String", "objectid": "String", "longtext": "String", "mediumtext": "String",
+                   "double": "Float", "decimal": "Decimal", "timestamptz": "DateTime", "bigint": "BigInt",
+                   "json": "Json", "blob": "Bytes", "bytes": "Bytes"})
     return lookup.get(t.lower(), t)
 
 

@@ -1,0 +1,132 @@
+"""The command line: exit codes, output formats, and bad input that never ends in a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from schemadoc.cli import main
+
+from .conftest import CORPUS, EXAMPLES, SEEDS
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "schemadoc.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300)
+
+
+def test_check_clean_and_with_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(EXAMPLES / "finity.md")]) == 0
+    assert main(["check", str(EXAMPLES / "shop-api.md")]) == 1
+    out = capsys.readouterr().out
+    assert "shop-api.md:238:1: error[SD111]" in out
+    assert "238 | CREATE TABLE audit_logs_2024_01 PARTITION OF audit_logs" in out
+    assert "help: add PARTITION BY RANGE (created_at)" in out
+
+
+def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--format", "json", str(EXAMPLES / "venta.md")]) == 0
+    found = json.loads(capsys.readouterr().out)
+    clerk = [d for d in found if d["code"] == "SD204" and d["line"] == 179]
+    assert clerk and clerk[0]["severity"] == "warning" and "clerkId" in clerk[0]["message"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\x00\x01\x02binary\xff", "binary data"),
+        (b"", "document is empty"),
+        (b"   \n\n", "document is empty"),
+        (b"\xff\xfe# not utf8 \xc3\x28", "not UTF-8"),
+    ],
+    ids=["binary", "empty", "blank", "bad-utf8"],
+)
+def test_bad_input_is_a_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    doc = tmp_path / "doc.md"
+    doc.write_bytes(content)
+    r = run("check", str(doc))
+    assert r.returncode == 1
+    assert message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_huge_and_missing_documents(tmp_path: Path) -> None:
+    big = tmp_path / "big.md"
+    big.write_text("```sql\n" + "SELECT 1;\n" * 1_100_000 + "```\n")
+    r = run("check", str(big))
+    assert r.returncode == 1 and "MB" in r.stderr and "Traceback" not in r.stderr
+    r = run("check", str(tmp_path / "nope.md"))
+    assert r.returncode == 1 and "no such file" in r.stderr
+
+
+def test_unclosed_fence(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.md"
+    doc.write_text("# Doc\n\n```sql\nCREATE TABLE a (id int PRIMARY KEY);\n")
+    r = run("check", str(doc))
+    assert r.returncode == 0 and "SD003" in r.stdout
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_emitted_sql_golden(name: str, update_goldens: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", "--fix", str(SEEDS[name])]) == 0
+    out = capsys.readouterr().out
+    golden = GOLDEN / f"{name}.sql"
+    if update_goldens:
+        golden.write_text(out)
+    assert out == golden.read_text(), f"emitted SQL changed; review and run pytest --update-goldens"
+
+
+@pytest.mark.parametrize("doc", sorted(p.name for p in CORPUS.glob("*.md")) or ["<corpus missing>"])
+def test_corpus_documents_check_without_crash(doc: str) -> None:
+    path = CORPUS / doc
+    assert path.exists(), f"corpus not found at {CORPUS}"
+    r = run("check", "--format", "json", str(path))
+    assert r.returncode in (0, 1), r.stderr
+    assert "Traceback" not in r.stderr
+    json.loads(r.stdout)
+
+
+def test_up_refuses_errors_and_failed_apply_leaves_nothing(tmp_path: Path, fresh_db: str) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text("```sql\nCREATE TABLE a (id int PRIMARY KEY, b int REFERENCES missing(id));\n```\n")
+    r = run("up", "--database-url", fresh_db, str(bad))
+    assert r.returncode == 1 and "SD104" in r.stderr and "nothing was applied" in r.stderr
+    # valid to our parser, rejected by PostgreSQL on the third statement: nothing may remain
+    broken = tmp_path / "broken.md"
+    broken.write_text(
+        "# Doc\n\n```sql\nCREATE TABLE ok (id int PRIMARY KEY);\n"
+        "CREATE INDEX ix_ok ON ok (id);\n"
+        "CREATE TABLE bad (id int PRIMARY KEY, n int CHECK (no_such_column > 0));\n```\n"
+    )
+    r = run("up", "--database-url", fresh_db, str(broken))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "broken.md:6:1:" in r.stderr and "no_such_column" in r.stderr
+    with psycopg.connect(fresh_db) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_class WHERE relname IN ('ok', 'bad', 'ix_ok')").fetchone() == (0,)
+
+
+def test_up_on_the_embedded_server_from_the_command_line(tmp_path: Path) -> None:
+    env = {"SCHEMADOC_HOME": str(tmp_path / "home")}
+    env.pop("DATABASE_URL", None)
+    os_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    try:
+        r = subprocess.run([sys.executable, "-m", "schemadoc.cli", "up", str(EXAMPLES / "bakery.md")],
+                           capture_output=True, text=True, env={**os_env, **env}, timeout=300, cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        url = r.stdout.strip().splitlines()[-1]
+        assert url.startswith("postgresql://postgres@127.0.0.1:") and url.endswith("/omade_cravings_prod")
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
+                                "AND table_type = 'BASE TABLE'").fetchone() == (9,)
+        again = subprocess.run([sys.executable, "-m", "schemadoc.cli", "up", str(EXAMPLES / "bakery.md")],
+                               capture_output=True, text=True, env={**os_env, **env}, timeout=300, cwd=tmp_path)
+        assert again.returncode == 0 and "up to date" in again.stderr
+    finally:
+        subprocess.run([sys.executable, "-m", "schemadoc.cli", "down"], env={**os_env, **env}, timeout=120)
