@@ -19,8 +19,13 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "schemadoc.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "schemadoc.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
 
 
 def test_check_clean_and_with_errors(capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,7 +85,7 @@ def test_emitted_sql_golden(name: str, update_goldens: bool, capsys: pytest.Capt
     golden = GOLDEN / f"{name}.sql"
     if update_goldens:
         golden.write_text(out)
-    assert out == golden.read_text(), f"emitted SQL changed; review and run pytest --update-goldens"
+    assert out == golden.read_text(), "emitted SQL changed; review and run pytest --update-goldens"
 
 
 @pytest.mark.parametrize("doc", sorted(p.name for p in CORPUS.glob("*.md")) or ["<corpus missing>"])
@@ -117,16 +122,30 @@ def test_up_on_the_embedded_server_from_the_command_line(tmp_path: Path) -> None
     env.pop("DATABASE_URL", None)
     os_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     try:
-        r = subprocess.run([sys.executable, "-m", "schemadoc.cli", "up", str(EXAMPLES / "bakery.md")],
-                           capture_output=True, text=True, env={**os_env, **env}, timeout=300, cwd=tmp_path)
+        r = subprocess.run(
+            [sys.executable, "-m", "schemadoc.cli", "up", str(EXAMPLES / "bakery.md")],
+            capture_output=True,
+            text=True,
+            env={**os_env, **env},
+            timeout=300,
+            cwd=tmp_path,
+        )
         assert r.returncode == 0, r.stderr
         url = r.stdout.strip().splitlines()[-1]
         assert url.startswith("postgresql://postgres@127.0.0.1:") and url.endswith("/omade_cravings_prod")
         with psycopg.connect(url) as conn:
-            assert conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
-                                "AND table_type = 'BASE TABLE'").fetchone() == (9,)
-        again = subprocess.run([sys.executable, "-m", "schemadoc.cli", "up", str(EXAMPLES / "bakery.md")],
-                               capture_output=True, text=True, env={**os_env, **env}, timeout=300, cwd=tmp_path)
+            assert conn.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
+                "AND table_type = 'BASE TABLE'"
+            ).fetchone() == (9,)
+        again = subprocess.run(
+            [sys.executable, "-m", "schemadoc.cli", "up", str(EXAMPLES / "bakery.md")],
+            capture_output=True,
+            text=True,
+            env={**os_env, **env},
+            timeout=300,
+            cwd=tmp_path,
+        )
         assert again.returncode == 0 and "up to date" in again.stderr
     finally:
         subprocess.run([sys.executable, "-m", "schemadoc.cli", "down"], env={**os_env, **env}, timeout=120)

@@ -67,9 +67,12 @@ def test_photobook_prisma_tables(fresh_db: str) -> None:
     join = _table(db, "_PhotoToPhotoTag")
     assert join.primary_key is not None and join.primary_key.columns == ("A", "B")
     assert {(f.columns, f.ref_table, f.on_delete) for f in join.foreign_keys} == {
-        (("A",), "Photo", "CASCADE"), (("B",), "PhotoTag", "CASCADE")}
+        (("A",), "Photo", "CASCADE"),
+        (("B",), "PhotoTag", "CASCADE"),
+    }
     assert [e.values for e in db.enums if e.name == "OrderStatus"] == [
-        ("PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED")]
+        ("PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED")
+    ]
     touched = {t.table for t in db.triggers if t.function == "schemadoc.touch_updated_at"}
     assert "User" in touched and "VerificationToken" not in touched
 
@@ -83,7 +86,9 @@ def test_photobook_ids_and_updated_at_work_for_any_client(fresh_db: str) -> None
         assert uid.startswith("c") and len(uid) == 25
         conn.execute("SELECT pg_sleep(0.01)")
         conn.commit()
-        (after,) = conn.execute('UPDATE "User" SET name = %s WHERE id = %s RETURNING "updatedAt"', ("A", uid)).fetchone()  # type: ignore[misc]
+        (after,) = conn.execute(
+            'UPDATE "User" SET name = %s WHERE id = %s RETURNING "updatedAt"', ("A", uid)
+        ).fetchone()  # type: ignore[misc]
         assert after > updated
 
 
@@ -97,10 +102,17 @@ def test_shop_api_sql(fresh_db: str) -> None:
     assert {c.name for c in users.checks} == {"email_format"}
     assert {u.name for u in users.uniques} == {"users_email_key"}
     products = _table(db, "products")
-    assert {c.name for c in products.checks} == {"price_compare", "products_price_check", "products_stock_quantity_check"}
+    assert {c.name for c in products.checks} == {
+        "price_compare",
+        "products_price_check",
+        "products_stock_quantity_check",
+    }
     assert {f.name: f.ref_table for f in products.foreign_keys} == {
-        "products_category_id_fkey": "categories", "products_brand_id_fkey": "brands",
-        "products_created_by_fkey": "users", "products_updated_by_fkey": "users"}
+        "products_category_id_fkey": "categories",
+        "products_brand_id_fkey": "brands",
+        "products_created_by_fkey": "users",
+        "products_updated_by_fkey": "users",
+    }
     audit = _table(db, "audit_logs")
     assert audit.partition_by == "RANGE (created_at)"
     assert audit.primary_key is not None and audit.primary_key.columns == ("id", "created_at")
@@ -124,17 +136,28 @@ def test_bakery_sql_triggers_views_roles(fresh_db: str) -> None:
     doc, db = _up("bakery", fresh_db)
     orders = _table(db, "orders")
     assert {f.name: (f.ref_table, f.on_delete) for f in orders.foreign_keys} == {
-        "orders_user_id_fkey": ("users", "CASCADE"), "orders_delivery_schedule_id_fkey": ("delivery_schedules", "NO ACTION")}
+        "orders_user_id_fkey": ("users", "CASCADE"),
+        "orders_delivery_schedule_id_fkey": ("delivery_schedules", "NO ACTION"),
+    }
     assert orders.column("created_at").type == "timestamp with time zone"  # type: ignore[union-attr]
     promo = _table(db, "promo_codes")
     assert {c.name for c in promo.checks} == {
-        "promo_codes_amount_check", "promo_codes_check", "promo_codes_check1", "promo_codes_discount_type_check",
-        "promo_codes_usage_limit_check", "promo_codes_used_count_check"}
+        "promo_codes_amount_check",
+        "promo_codes_check",
+        "promo_codes_check1",
+        "promo_codes_discount_type_check",
+        "promo_codes_usage_limit_check",
+        "promo_codes_used_count_check",
+    }
     lp = _table(db, "loyalty_points")
     assert [u.columns for u in lp.uniques] == [("user_id",)]
     assert {t.name for t in db.triggers} == {
-        "update_users_updated_at", "update_products_updated_at", "update_orders_updated_at",
-        "update_loyalty_points_updated_at", "update_order_total"}
+        "update_users_updated_at",
+        "update_products_updated_at",
+        "update_orders_updated_at",
+        "update_loyalty_points_updated_at",
+        "update_order_total",
+    }
     total = next(t for t in db.triggers if t.name == "update_order_total")
     assert total.timing == "AFTER" and total.events == ("INSERT", "DELETE", "UPDATE")
     assert {v.name for v in db.views} == {"product_stats", "user_order_summary", "daily_sales"}
@@ -161,7 +184,8 @@ def test_venta_split_prisma(fresh_db: str) -> None:
     assert vendors.column("lat").type == "double precision" and not vendors.column("lat").not_null  # type: ignore[union-attr]
     subs = _table(db, "subscriptions")
     assert [(f.name, f.on_delete, f.on_update) for f in subs.foreign_keys] == [
-        ("subscriptions_userId_fkey", "CASCADE", "CASCADE")]
+        ("subscriptions_userId_fkey", "CASCADE", "CASCADE")
+    ]
     indexes = {i.name: i for i in db.indexes}
     assert indexes["idx_users_clerk_id"].keys == ("clerkId",)
     assert indexes["integrations_service_externalId_key"].unique
@@ -179,7 +203,9 @@ def test_finity_prisma_map(fresh_db: str) -> None:
     assert users.column("id").default == "(gen_random_uuid())::text"  # type: ignore[union-attr]
     media = _table(db, "media_assets")
     assert {f.name: f.on_delete for f in media.foreign_keys} == {
-        "media_assets_user_id_fkey": "CASCADE", "media_assets_article_id_fkey": "SET NULL"}
+        "media_assets_user_id_fkey": "CASCADE",
+        "media_assets_article_id_fkey": "SET NULL",
+    }
     settings = _table(db, "settings")
     assert settings.column("preferences").default == "'{}'::jsonb"  # type: ignore[union-attr]
     indexes = {i.name: i for i in db.indexes}

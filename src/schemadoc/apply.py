@@ -71,8 +71,7 @@ def ensure_database(url: str, dbname: str) -> bool:
 
 
 def is_empty(db: m.Schema) -> bool:
-    return not (db.tables or db.views or db.functions or db.enums or db.domains or db.composites
-                or db.sequences)
+    return not (db.tables or db.views or db.functions or db.enums or db.domains or db.composites or db.sequences)
 
 
 def apply_statements(conn: psycopg.Connection[Any], statements: list[Statement]) -> None:
@@ -109,8 +108,14 @@ def prepare(doc: LoadedDocument, fix: bool) -> tuple[m.Schema, list[Diagnostic],
     return schema, remaining, fixed
 
 
-def up(path: str | Path, database_url: str | None = None, *, fix: bool = False,
-       dbname: str | None = None, home: str | Path | None = None) -> UpResult:
+def up(
+    path: str | Path,
+    database_url: str | None = None,
+    *,
+    fix: bool = False,
+    dbname: str | None = None,
+    home: str | Path | None = None,
+) -> UpResult:
     """Bring the database the document describes up: create it, apply the schema, report the URL."""
     doc = load(path)
     schema, remaining, fixed = prepare(doc, fix)

@@ -77,8 +77,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="schemadoc", description="A Markdown design document as the source of "
-                                "truth for a live PostgreSQL database.")
+    p = argparse.ArgumentParser(
+        prog="schemadoc",
+        description="A Markdown design document as the source of truth for a live PostgreSQL database.",
+    )
     p.add_argument("--version", action="version", version=f"schemadoc {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 

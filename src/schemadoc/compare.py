@@ -37,17 +37,25 @@ def _align_table(doc: m.Table, db: m.Table) -> m.Table:
     )
     bound = db.partition_bound if doc.partition_bound and db.partition_bound else doc.partition_bound
     by = db.partition_by if doc.partition_by and db.partition_by else doc.partition_by
-    return replace(doc, columns=tuple(cols), checks=tuple(sorted(checks, key=lambda c: c.name)),
-                   uniques=tuple(sorted(doc.uniques, key=lambda u: u.name)),
-                   foreign_keys=tuple(sorted(doc.foreign_keys, key=lambda f: f.name)),
-                   partition_bound=bound, partition_by=by)
+    return replace(
+        doc,
+        columns=tuple(cols),
+        checks=tuple(sorted(checks, key=lambda c: c.name)),
+        uniques=tuple(sorted(doc.uniques, key=lambda u: u.name)),
+        foreign_keys=tuple(sorted(doc.foreign_keys, key=lambda f: f.name)),
+        partition_bound=bound,
+        partition_by=by,
+    )
 
 
 def _align_index(doc: m.Index, db: m.Index) -> m.Index:
-    keys = tuple(
-        theirs if mine.startswith("(") and theirs.startswith("(") else mine
-        for mine, theirs in zip(doc.keys, db.keys)
-    ) + doc.keys[len(db.keys):]
+    keys = (
+        tuple(
+            theirs if mine.startswith("(") and theirs.startswith("(") else mine
+            for mine, theirs in zip(doc.keys, db.keys, strict=False)
+        )
+        + doc.keys[len(db.keys) :]
+    )
     where = db.where if doc.where is not None and db.where is not None else doc.where
     return replace(doc, keys=keys, where=where)
 
@@ -68,7 +76,7 @@ def align_expressions(doc: m.Schema, db: m.Schema) -> m.Schema:
             return f
         args = tuple(
             replace(a, default=b.default) if a.default is not None and b.default is not None else a
-            for a, b in zip(f.arguments, other.arguments)
+            for a, b in zip(f.arguments, other.arguments, strict=True)
         )
         return replace(f, arguments=args)
 
@@ -85,12 +93,21 @@ def align_expressions(doc: m.Schema, db: m.Schema) -> m.Schema:
         indexes=tuple(_align_index(i, indexes[i.key]) if i.key in indexes else i for i in doc.indexes),
         views=tuple(replace(v, definition=views[v.key].definition) if v.key in views else v for v in doc.views),
         policies=tuple(
-            replace(p, using=policies[p.key].using if p.using and policies[p.key].using else p.using,
-                    check=policies[p.key].check if p.check and policies[p.key].check else p.check)
-            if p.key in policies else p for p in doc.policies),
+            replace(
+                p,
+                using=policies[p.key].using if p.using and policies[p.key].using else p.using,
+                check=policies[p.key].check if p.check and policies[p.key].check else p.check,
+            )
+            if p.key in policies
+            else p
+            for p in doc.policies
+        ),
         triggers=tuple(
             replace(t, when=triggers[t.key].when if t.when and triggers[t.key].when else t.when)
-            if t.key in triggers else t for t in doc.triggers),
+            if t.key in triggers
+            else t
+            for t in doc.triggers
+        ),
         functions=tuple(fn(f) for f in doc.functions),
         domains=tuple(dom(d) for d in doc.domains),
     )

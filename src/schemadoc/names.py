@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pglast.keywords import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS, COL_NAME_KEYWORDS
+from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 NAMEDATALEN = 64  # identifiers are truncated to NAMEDATALEN - 1 bytes
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_$]*$")

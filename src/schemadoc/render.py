@@ -36,8 +36,12 @@ def schema_as_markdown(schema: m.Schema) -> str:
         out += ["```sql"] + by_what.get(f"table {t.name}", [])
         out += [s for ix in schema.indexes if ix.table_key == t.key for s in by_what.get(f"index {ix.name}", [])]
         out += ["```", ""]
-    for kind, items in (("Functions", schema.functions), ("Views", schema.views), ("Triggers", schema.triggers),
-                        ("Policies", schema.policies)):
+    for kind, items in (
+        ("Functions", schema.functions),
+        ("Views", schema.views),
+        ("Triggers", schema.triggers),
+        ("Policies", schema.policies),
+    ):
         if items:
             what = {"Functions": "function", "Views": "view", "Triggers": "trigger", "Policies": "policy"}[kind]
             out += [f"## {kind}", "", "```sql"]

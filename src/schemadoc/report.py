@@ -41,8 +41,12 @@ def format_diagnostic(d: Diagnostic, source: str | None, colour: bool = False) -
     return "\n".join(lines)
 
 
-def print_diagnostics(diagnostics: Iterable[Diagnostic], source: str | None, stream: TextIO = sys.stderr,
-                      min_severity: Severity = Severity.INFO) -> None:
+def print_diagnostics(
+    diagnostics: Iterable[Diagnostic],
+    source: str | None,
+    stream: TextIO = sys.stderr,
+    min_severity: Severity = Severity.INFO,
+) -> None:
     colour = use_colour(stream)
     for d in diagnostics:
         if d.severity >= min_severity:
@@ -52,8 +56,7 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic], source: str | None, str
 
 def summary(diagnostics: list[Diagnostic]) -> str:
     counts = {s: sum(1 for d in diagnostics if d.severity == s) for s in Severity}
-    return (f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
-            f"{counts[Severity.INFO]} note(s)")
+    return f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} note(s)"
 
 
 def as_json(diagnostics: list[Diagnostic]) -> str:

@@ -50,8 +50,11 @@ def find_bindir() -> Path:
             out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, timeout=10)
             if out.returncode == 0:
                 candidates.append(Path(out.stdout.strip()))
-    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name)
-                      if Path(p).parent.name.isdigit() else 0, reverse=True)
+    versions = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"),
+        key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
+        reverse=True,
+    )
     candidates += [Path(p) for p in versions]
     for tool in ("pg_ctl", "initdb"):
         found = shutil.which(tool)
@@ -91,8 +94,11 @@ def _run_as() -> str | None:
         with contextlib.suppress(KeyError):
             pwd.getpwnam(name)
             return name
-    subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "schemadoc"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "schemadoc"],
+        check=True,
+        capture_output=True,
+    )
     return "schemadoc"
 
 
@@ -104,8 +110,14 @@ def _free_port() -> int:
 
 def _run(cmd: list[str], user: str | None, what: str, timeout: float = 120) -> str:
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, user=user, timeout=timeout,
-                             env={**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"})
+        out = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            user=user,
+            timeout=timeout,
+            env={**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"},
+        )
     except subprocess.TimeoutExpired:
         raise ServerError(f"{what} did not finish within {timeout:.0f} s") from None
     if out.returncode != 0:
@@ -140,8 +152,9 @@ def _prepare_home(home: Path, user: str | None) -> None:
 def _is_running(bindir: Path, datadir: Path, user: str | None) -> bool:
     if not (datadir / "postmaster.pid").exists():
         return False
-    out = subprocess.run([str(bindir / "pg_ctl"), "status", "-D", str(datadir)], capture_output=True,
-                         text=True, user=user)
+    out = subprocess.run(
+        [str(bindir / "pg_ctl"), "status", "-D", str(datadir)], capture_output=True, text=True, user=user
+    )
     return out.returncode == 0
 
 
@@ -157,8 +170,21 @@ def start(home: str | Path | None = None) -> EmbeddedServer:
         if not (datadir / "PG_VERSION").exists():
             if datadir.exists():
                 shutil.rmtree(datadir)
-            _run([str(bindir / "initdb"), "-D", str(datadir), "-U", SUPERUSER, "--auth=trust",
-                  "--encoding=UTF8", "--no-sync", "--no-instructions"], user, "initdb")
+            _run(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(datadir),
+                    "-U",
+                    SUPERUSER,
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-sync",
+                    "--no-instructions",
+                ],
+                user,
+                "initdb",
+            )
         if _is_running(bindir, datadir, user) and port_file.exists():
             return EmbeddedServer(home_path, bindir, int(port_file.read_text()))
         port = _free_port()
@@ -167,10 +193,27 @@ def start(home: str | Path | None = None) -> EmbeddedServer:
         if user:
             entry = pwd.getpwnam(user)
             os.chown(sockdir, entry.pw_uid, entry.pw_gid)
-        options = (f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={sockdir} "
-                   "-c fsync=off -c max_connections=100 -c shared_buffers=128MB")
-        _run([str(bindir / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(datadir),
-              "-l", str(home_path / "server.log"), "-o", options], user, "starting PostgreSQL")
+        options = (
+            f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={sockdir} "
+            "-c fsync=off -c max_connections=100 -c shared_buffers=128MB"
+        )
+        _run(
+            [
+                str(bindir / "pg_ctl"),
+                "start",
+                "-w",
+                "-t",
+                "60",
+                "-D",
+                str(datadir),
+                "-l",
+                str(home_path / "server.log"),
+                "-o",
+                options,
+            ],
+            user,
+            "starting PostgreSQL",
+        )
         port_file.write_text(str(port))
         server = EmbeddedServer(home_path, bindir, port)
         _wait_ready(server)

@@ -37,8 +37,14 @@ _CANONICAL = {
     "bit": "bit",
 }
 
-_SERIALS = {"serial": "integer", "serial4": "integer", "bigserial": "bigint", "serial8": "bigint",
-            "smallserial": "smallint", "serial2": "smallint"}
+_SERIALS = {
+    "serial": "integer",
+    "serial4": "integer",
+    "bigserial": "bigint",
+    "serial8": "bigint",
+    "smallserial": "smallint",
+    "serial2": "smallint",
+}
 
 # types whose first typmod is a precision written inside the name: timestamp(3) without time zone
 _TIME_TYPES = {"timestamp", "timestamptz", "time", "timetz"}
@@ -88,13 +94,48 @@ def format_type(type_name: ast.TypeName, default_schema: str = "public") -> str:
             text = "bpchar"  # format_type() of an unbounded bpchar
         else:
             text = f"{canonical}({','.join(mods)})" if mods else canonical
-    elif len(names) == 1 and low in ("text", "uuid", "json", "jsonb", "bytea", "date", "inet",
-                                      "cidr", "macaddr", "money", "xml", "tsvector", "tsquery",
-                                      "point", "line", "lseg", "box", "path", "polygon", "circle",
-                                      "oid", "regclass", "void", "trigger", "record", "citext",
-                                      "name", "int4range", "int8range", "numrange", "tsrange",
-                                      "tstzrange", "daterange", "hstore", "ltree", "vector",
-                                      "geometry", "geography", "anyelement", "anyarray"):
+    elif len(names) == 1 and low in (
+        "text",
+        "uuid",
+        "json",
+        "jsonb",
+        "bytea",
+        "date",
+        "inet",
+        "cidr",
+        "macaddr",
+        "money",
+        "xml",
+        "tsvector",
+        "tsquery",
+        "point",
+        "line",
+        "lseg",
+        "box",
+        "path",
+        "polygon",
+        "circle",
+        "oid",
+        "regclass",
+        "void",
+        "trigger",
+        "record",
+        "citext",
+        "name",
+        "int4range",
+        "int8range",
+        "numrange",
+        "tsrange",
+        "tstzrange",
+        "daterange",
+        "hstore",
+        "ltree",
+        "vector",
+        "geometry",
+        "geography",
+        "anyelement",
+        "anyarray",
+    ):
         text = low + (f"({','.join(mods)})" if mods else "")
     else:
         # user-defined or extension type: qualify only outside the default schema

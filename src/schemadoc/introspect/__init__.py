@@ -35,8 +35,9 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
     """
     columns: dict[int, list[m.Column]] = defaultdict(list)
     for r in _rows(conn, "columns"):
-        columns[r["table_oid"]].append(m.Column(r["name"], r["type"], r["not_null"], r["default"], r["identity"],
-                                                r["generated"], r["comment"]))
+        columns[r["table_oid"]].append(
+            m.Column(r["name"], r["type"], r["not_null"], r["default"], r["identity"], r["generated"], r["comment"])
+        )
     constraints: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in _rows(conn, "constraints"):
         constraints[r["table_oid"]].append(r)
@@ -51,24 +52,55 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
             if c["kind"] == "p":
                 pk = m.PrimaryKey(c["name"], cols)
             elif c["kind"] == "u":
-                uniques.append(m.Unique(c["name"], cols, c["nulls_not_distinct"], c["deferrable"],
-                                        c["initially_deferred"]))
+                uniques.append(
+                    m.Unique(c["name"], cols, c["nulls_not_distinct"], c["deferrable"], c["initially_deferred"])
+                )
             elif c["kind"] == "c":
                 checks.append(m.Check(c["name"], c["expression"], c["no_inherit"]))
             elif c["kind"] == "f":
-                fks.append(m.ForeignKey(c["name"], cols, c["ref_schema"], c["ref_table"], tuple(c["ref_columns"]),
-                                        _FK_ACTIONS[c["on_delete"]], _FK_ACTIONS[c["on_update"]],
-                                        c["match_type"] == "f", c["deferrable"], c["initially_deferred"]))
-        tables.append(m.Table(
-            schema=t["schema"], name=t["name"], columns=tuple(columns[t["oid"]]), primary_key=pk,
-            uniques=tuple(sorted(uniques, key=lambda u: u.name)), checks=tuple(sorted(checks, key=lambda c: c.name)),
-            foreign_keys=tuple(sorted(fks, key=lambda f: f.name)), partition_by=t["partition_by"],
-            partition_of=t["partition_of"], partition_bound=t["partition_bound"], rls_enabled=t["rls_enabled"],
-            rls_forced=t["rls_forced"], comment=t["comment"],
-        ))
+                fks.append(
+                    m.ForeignKey(
+                        c["name"],
+                        cols,
+                        c["ref_schema"],
+                        c["ref_table"],
+                        tuple(c["ref_columns"]),
+                        _FK_ACTIONS[c["on_delete"]],
+                        _FK_ACTIONS[c["on_update"]],
+                        c["match_type"] == "f",
+                        c["deferrable"],
+                        c["initially_deferred"],
+                    )
+                )
+        tables.append(
+            m.Table(
+                schema=t["schema"],
+                name=t["name"],
+                columns=tuple(columns[t["oid"]]),
+                primary_key=pk,
+                uniques=tuple(sorted(uniques, key=lambda u: u.name)),
+                checks=tuple(sorted(checks, key=lambda c: c.name)),
+                foreign_keys=tuple(sorted(fks, key=lambda f: f.name)),
+                partition_by=t["partition_by"],
+                partition_of=t["partition_of"],
+                partition_bound=t["partition_bound"],
+                rls_enabled=t["rls_enabled"],
+                rls_forced=t["rls_forced"],
+                comment=t["comment"],
+            )
+        )
     indexes = [
-        m.Index(r["schema"], r["name"], r["table_name"], tuple(r["keys"][: r["key_count"]]), r["is_unique"],
-                r["method"], r["where"], tuple(r["keys"][r["key_count"]:]), r["nulls_not_distinct"])
+        m.Index(
+            r["schema"],
+            r["name"],
+            r["table_name"],
+            tuple(r["keys"][: r["key_count"]]),
+            r["is_unique"],
+            r["method"],
+            r["where"],
+            tuple(r["keys"][r["key_count"] :]),
+            r["nulls_not_distinct"],
+        )
         for r in _rows(conn, "indexes")
     ]
     enums, composites, domains = [], [], []
@@ -76,8 +108,9 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
         if r["kind"] == "e":
             enums.append(m.Enum(r["schema"], r["name"], tuple(r["enum_values"])))
         elif r["kind"] == "c":
-            composites.append(m.CompositeType(r["schema"], r["name"],
-                                              tuple(tuple(a.split(" ", 1)) for a in r["attributes"])))  # type: ignore[misc]
+            composites.append(
+                m.CompositeType(r["schema"], r["name"], tuple(tuple(a.split(" ", 1)) for a in r["attributes"]))
+            )  # type: ignore[misc]
         else:
             checks = tuple(m.Check(*c.split("\x1f", 1)) for c in r["checks"])
             domains.append(m.Domain(r["schema"], r["name"], r["base_type"], r["not_null"], r["default"], checks))
@@ -87,18 +120,44 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
         enums=enums,
         composites=composites,
         domains=domains,
-        sequences=[m.Sequence(r["schema"], r["name"], r["type"], r["start"], r["increment"], r["min_value"],
-                              r["max_value"], r["cache"], r["cycle"]) for r in _rows(conn, "sequences")],
+        sequences=[
+            m.Sequence(
+                r["schema"],
+                r["name"],
+                r["type"],
+                r["start"],
+                r["increment"],
+                r["min_value"],
+                r["max_value"],
+                r["cache"],
+                r["cycle"],
+            )
+            for r in _rows(conn, "sequences")
+        ],
         tables=tables,
         indexes=indexes,
         functions=[_function(r) for r in _rows(conn, "functions")],
-        views=[m.View(r["schema"], r["name"], r["definition"].strip().rstrip(";"), r["materialized"])
-               for r in _rows(conn, "views")],
+        views=[
+            m.View(r["schema"], r["name"], r["definition"].strip().rstrip(";"), r["materialized"])
+            for r in _rows(conn, "views")
+        ],
         triggers=[_trigger(r) for r in _rows(conn, "triggers")],
-        policies=[m.Policy(r["schema"], r["table_name"], r["name"], r["command"], r["permissive"],
-                           tuple(sorted(r["roles"])), r["using"], r["check"]) for r in _rows(conn, "policies")],
+        policies=[
+            m.Policy(
+                r["schema"],
+                r["table_name"],
+                r["name"],
+                r["command"],
+                r["permissive"],
+                tuple(sorted(r["roles"])),
+                r["using"],
+                r["check"],
+            )
+            for r in _rows(conn, "policies")
+        ],
         roles=[m.Role(r["name"], r["login"]) for r in _rows(conn, "roles", {"names": list(role_names)})]
-        if role_names else [],
+        if role_names
+        else [],
         grants=_grants(_rows(conn, "grants")),
         comments=[],
     )
@@ -115,11 +174,20 @@ def _function(r: dict[str, Any]) -> m.Function:
     if r["default_count"]:
         defaults = _split_defaults(r["arg_defaults"])
         inputs = [i for i, a in enumerate(args) if a.mode in ("IN", "INOUT", "VARIADIC")]
-        for idx, value in zip(inputs[-len(defaults):], defaults):
+        for idx, value in zip(inputs[-len(defaults) :], defaults, strict=False):
             args[idx] = m.replace(args[idx], default=value)
-    return m.Function(r["schema"], r["name"], tuple(args), r["returns"], r["language"], r["body"],
-                      _VOLATILITY[r["volatility"]], r["strict"], r["security_definer"],
-                      "procedure" if r["kind"] == "p" else "function")
+    return m.Function(
+        r["schema"],
+        r["name"],
+        tuple(args),
+        r["returns"],
+        r["language"],
+        r["body"],
+        _VOLATILITY[r["volatility"]],
+        r["strict"],
+        r["security_definer"],
+        "procedure" if r["kind"] == "p" else "function",
+    )
 
 
 def _split_defaults(text: str) -> list[str]:
@@ -145,8 +213,18 @@ def _trigger(r: dict[str, Any]) -> m.Trigger:
     events = tuple(name for bit, name in ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"), (32, "TRUNCATE")) if bits & bit)
     raw: bytes = bytes(r["args"]) if r["args"] is not None else b""
     args = tuple(a.decode() for a in raw.split(b"\x00")[: r["nargs"]]) if r["nargs"] else ()
-    return m.Trigger(r["schema"], r["table_name"], r["name"], timing, events, r["function"], bool(bits & 1),
-                     tuple(r["update_columns"]), args, r["when"])
+    return m.Trigger(
+        r["schema"],
+        r["table_name"],
+        r["name"],
+        timing,
+        events,
+        r["function"],
+        bool(bits & 1),
+        tuple(r["update_columns"]),
+        args,
+        r["when"],
+    )
 
 
 def _grants(rows: list[dict[str, Any]]) -> list[m.Grant]:

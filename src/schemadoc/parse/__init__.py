@@ -21,9 +21,36 @@ MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
 _SQL_LANGS = {"sql", "postgresql", "postgres", "psql", "pgsql", "plpgsql", "plsql", "ddl"}
 _CONFIG_LANGS = {"yaml", "yml", "env", "dotenv", "ini", "conf", "toml", "json", "properties"}
-_CODE_LANGS = {"bash", "sh", "shell", "console", "zsh", "typescript", "ts", "javascript", "js", "tsx",
-               "python", "py", "go", "ruby", "java", "kotlin", "rust", "dockerfile", "text", "txt",
-               "plaintext", "graphql", "http", "prisma-client", "php", "csharp", "cs", "sequelize"}
+_CODE_LANGS = {
+    "bash",
+    "sh",
+    "shell",
+    "console",
+    "zsh",
+    "typescript",
+    "ts",
+    "javascript",
+    "js",
+    "tsx",
+    "python",
+    "py",
+    "go",
+    "ruby",
+    "java",
+    "kotlin",
+    "rust",
+    "dockerfile",
+    "text",
+    "txt",
+    "plaintext",
+    "graphql",
+    "http",
+    "prisma-client",
+    "php",
+    "csharp",
+    "cs",
+    "sequelize",
+}
 _SCHEMA_WORDS = re.compile(r"^\s*(CREATE|ALTER|COMMENT\s+ON|GRANT)\b", re.I | re.M)
 _REDIS_KEY = re.compile(r"^\s*Key\s*:\s*\S+", re.I | re.M)
 _DB_NAME_PATTERNS = (
@@ -114,8 +141,9 @@ class _Loader:
             self.block(block)
         self.finish_prisma()
         for diagram in self.diagrams:
-            conventions.apply_diagram(self.b, diagram, self.doc.path, self.prisma_conventions,
-                                      self.prisma, self.table_models)
+            conventions.apply_diagram(
+                self.b, diagram, self.doc.path, self.prisma_conventions, self.prisma, self.table_models
+            )
         apply_deferred(self.b, self.sql.default_schema)
         conventions.add_updated_at_triggers(self.b)
         conventions.add_needed_extensions(self.b)
@@ -143,7 +171,8 @@ class _Loader:
         if stale is not None and "include" not in block.directives and block.kind in ("fence", "table"):
             if block.kind == "table" or _SCHEMA_WORDS.search(block.text):
                 self.b.report(
-                    "SD005", Severity.INFO,
+                    "SD005",
+                    Severity.INFO,
                     f'section "{stale.text}" says it is not current, so this block is not applied',
                     self.span(block.line),
                     help="add <!-- schemadoc: include --> before the block to apply it",
@@ -185,7 +214,8 @@ class _Loader:
                 self.sql.extras.append(Extra("not-sql", st, heading))
                 first = st.text.splitlines()[0][:60] if st.text else ""
                 self.b.report(
-                    "SD012", Severity.INFO,
+                    "SD012",
+                    Severity.INFO,
                     f"not valid PostgreSQL, kept as documentation and not applied: {first!r}",
                     Span(self.doc.path, st.line, st.col),
                 )
@@ -230,8 +260,7 @@ class _Loader:
                 mapper.map_model(model)
                 for f in model.fields:
                     if f.comment and re.search(r"\blast\s+(updated|modified|changed)\b", f.comment, re.I):
-                        self.b.updated_at_columns.append(
-                            (m.qualify("public", model.name), f.name, self.span(f.line)))
+                        self.b.updated_at_columns.append((m.qualify("public", model.name), f.name, self.span(f.line)))
 
 
 def _diagnostic_order(d: Diagnostic) -> tuple[int, int, str]:

@@ -131,12 +131,14 @@ def split_blocks(path: str, text: str) -> Document:
                 end = tok.map[1]
                 closing = lines[end - 1].strip() if end - 1 < len(lines) else ""
                 marker = tok.markup
-                if end >= len(lines) and not (closing.startswith(marker) and closing.strip(marker[0]) == "" and end - 1 > tok.map[0]):
+                if end >= len(lines) and not (
+                    closing.startswith(marker) and closing.strip(marker[0]) == "" and end - 1 > tok.map[0]
+                ):
                     diagnostics.append(
                         Diagnostic(
                             "SD003",
                             Severity.WARNING,
-                            f"code fence opened here never closes; it runs to the end of the document",
+                            "code fence opened here never closes; it runs to the end of the document",
                             Span(path, tok.map[0] + 1, 1),
                             help=f"close the block with a line holding {marker}",
                         )

@@ -105,9 +105,7 @@ class SchemaBuilder:
         if existing is None:
             self.tables[draft.key] = draft
             return draft
-        primary, other = (
-            (existing, draft) if RANK[existing.origin] >= RANK[draft.origin] else (draft, existing)
-        )
+        primary, other = (existing, draft) if RANK[existing.origin] >= RANK[draft.origin] else (draft, existing)
         self._merge_tables(primary, other)
         self.tables[draft.key] = primary
         return primary
@@ -163,13 +161,20 @@ class SchemaBuilder:
         same = self._constraint_identity(c)
         for old in d.constraints:
             if self._constraint_identity(old) == same or (c.name and old.name == c.name):
-                if old.kind == "foreign" and c.kind == "foreign" and (
-                    old.on_delete, old.on_update, old.ref_columns or c.ref_columns
-                ) != (c.on_delete, c.on_update, c.ref_columns or old.ref_columns):
-                    self.report("SD206", Severity.WARNING,
-                                f'foreign key {c.name or ", ".join(c.columns)} of "{d.name}" is described twice '
-                                "with different actions; the first description is used", c.span,
-                                related=(old.span,) if old.span else ())
+                if (
+                    old.kind == "foreign"
+                    and c.kind == "foreign"
+                    and (old.on_delete, old.on_update, old.ref_columns or c.ref_columns)
+                    != (c.on_delete, c.on_update, c.ref_columns or old.ref_columns)
+                ):
+                    self.report(
+                        "SD206",
+                        Severity.WARNING,
+                        f'foreign key {c.name or ", ".join(c.columns)} of "{d.name}" is described twice '
+                        "with different actions; the first description is used",
+                        c.span,
+                        related=(old.span,) if old.span else (),
+                    )
                 return
         d.constraints.append(c)
 
@@ -189,7 +194,7 @@ class SchemaBuilder:
                 Severity.WARNING,
                 f"{what} {key} is defined twice and the definitions differ; the later one is used",
                 getattr(obj, "span", None),
-                related=(getattr(old, "span"),) if getattr(old, "span", None) else (),
+                related=(old.span,) if getattr(old, "span", None) else (),
                 help="keep one definition",
             )
         store[key] = obj
@@ -219,9 +224,13 @@ class SchemaBuilder:
             return name
         matches = [d.name for d in self.tables.values() if d.schema == schema and loose_key(d.name) == loose_key(name)]
         if len(matches) == 1:
-            self.report("SD207", Severity.WARNING,
-                        f'{where} names table "{name}", which only exists as "{matches[0]}"; bound to "{matches[0]}"',
-                        span, help=f'write "{matches[0]}" as the table is defined')
+            self.report(
+                "SD207",
+                Severity.WARNING,
+                f'{where} names table "{name}", which only exists as "{matches[0]}"; bound to "{matches[0]}"',
+                span,
+                help=f'write "{matches[0]}" as the table is defined',
+            )
             return matches[0]
         return name
 
@@ -279,9 +288,7 @@ class SchemaBuilder:
                     if not ref_cols:
                         ref_pk = next((k for k in ref.constraints if k.kind == "primary"), None)
                         ref_cols = ref_pk.columns if ref_pk else ()
-                    ref_cols = tuple(
-                        self.resolve_column(ref, col, c.span, "a foreign key") for col in ref_cols
-                    )
+                    ref_cols = tuple(self.resolve_column(ref, col, c.span, "a foreign key") for col in ref_cols)
                 name = c.name or choose_name(d.name, column_list_name(cols), "fkey", taken)
                 taken.add(name)
                 fks.append(
@@ -323,14 +330,15 @@ class SchemaBuilder:
             if not g.object_name.startswith("ALL IN SCHEMA "):
                 out.append(g)
                 continue
-            schema = g.object_name[len("ALL IN SCHEMA "):]
+            schema = g.object_name[len("ALL IN SCHEMA ") :]
             if g.object_kind == "TABLE":
                 names = [t.key for t in tables if t.schema == schema] + [
-                    v.key for v in self.views.values() if v.schema == schema]
+                    v.key for v in self.views.values() if v.schema == schema
+                ]
             elif g.object_kind == "SEQUENCE":
                 names = [s.key for s in self.sequences.values() if s.schema == schema] + [
-                    m.qualify(t.schema, seq) for t in tables if t.schema == schema
-                    for seq in _owned_sequences(t)]
+                    m.qualify(t.schema, seq) for t in tables if t.schema == schema for seq in _owned_sequences(t)
+                ]
             else:
                 names = [f.key for f in self.functions.values() if f.schema == schema]
             out.extend(replace(g, object_name=n) for n in names)
@@ -373,14 +381,12 @@ class SchemaBuilder:
         )
 
 
-
-
 def _owned_sequences(t: m.Table) -> list[str]:
     """Sequences a table's serial columns own: nextval('t_col_seq'::regclass) defaults."""
     out = []
     for c in t.columns:
         if c.default and c.default.startswith("nextval('") and c.default.endswith("'::regclass)"):
-            out.append(c.default[len("nextval('"):-len("'::regclass)")].split(".")[-1].strip('"'))
+            out.append(c.default[len("nextval('") : -len("'::regclass)")].split(".")[-1].strip('"'))
     return out
 
 

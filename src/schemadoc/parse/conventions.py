@@ -47,8 +47,9 @@ _EXTENSION_OF = {
 _WORD = re.compile(r"[A-Za-z_][\w]*")
 
 
-def apply_diagram(b: SchemaBuilder, diagram: Diagram, path: str, prisma: bool,
-                  prisma_schema: PrismaSchema, table_models: PrismaSchema) -> None:
+def apply_diagram(
+    b: SchemaBuilder, diagram: Diagram, path: str, prisma: bool, prisma_schema: PrismaSchema, table_models: PrismaSchema
+) -> None:
     """Entities define tables nothing else defines; relationships are checked against the keys."""
     models = {**prisma_schema.models, **table_models.models}
     for entity in diagram.entities.values():
@@ -65,8 +66,9 @@ def apply_diagram(b: SchemaBuilder, diagram: Diagram, path: str, prisma: bool,
                 t = canonical_type(a.type)
             except TypeSyntaxError:
                 t = "text"
-            d.columns[a.name] = m.Column(a.name, t, not_null="PK" in a.keys, comment=a.comment or None,
-                                         span=Span(path, a.line, 1))
+            d.columns[a.name] = m.Column(
+                a.name, t, not_null="PK" in a.keys, comment=a.comment or None, span=Span(path, a.line, 1)
+            )
             if "PK" in a.keys:
                 pk.append(a.name)
             if "UK" in a.keys:
@@ -80,8 +82,9 @@ def apply_diagram(b: SchemaBuilder, diagram: Diagram, path: str, prisma: bool,
         span = Span(path, rel.line, 1)
         if left is None or right is None:
             missing = rel.left if left is None else rel.right
-            b.report("SD120", Severity.WARNING,
-                     f'ER diagram relationship names "{missing}", which no table defines', span)
+            b.report(
+                "SD120", Severity.WARNING, f'ER diagram relationship names "{missing}", which no table defines', span
+            )
             continue
         if _carried(left, right) or left is right:
             continue
@@ -90,17 +93,26 @@ def apply_diagram(b: SchemaBuilder, diagram: Diagram, path: str, prisma: bool,
             join = f"_{a_name}To{b_name}"
             if m.qualify("public", join) in b.tables:
                 continue
-            mapper = PrismaMapper(PrismaSchema(models=models, enums={**prisma_schema.enums,
-                                                                       **table_models.enums}), b, path)
+            mapper = PrismaMapper(
+                PrismaSchema(models=models, enums={**prisma_schema.enums, **table_models.enums}), b, path
+            )
             mapper.add_join_table(models[a_name], models[b_name], None, rel.line)
-            b.report("SD121", Severity.INFO,
-                     f'no column carries the relationship {rel.left} – {rel.right} ("{rel.label}"); '
-                     f'following Prisma, it becomes the implicit many-to-many table "{join}"', span,
-                     help="declare the relation fields on both models to say so explicitly")
+            b.report(
+                "SD121",
+                Severity.INFO,
+                f'no column carries the relationship {rel.left} – {rel.right} ("{rel.label}"); '
+                f'following Prisma, it becomes the implicit many-to-many table "{join}"',
+                span,
+                help="declare the relation fields on both models to say so explicitly",
+            )
         else:
-            b.report("SD122", Severity.WARNING,
-                     f"ER diagram relationship {rel.left} – {rel.right} is carried by no foreign key", span,
-                     help=f"add a foreign key column to {rel.right if rel.left_many is False else rel.left}")
+            b.report(
+                "SD122",
+                Severity.WARNING,
+                f"ER diagram relationship {rel.left} – {rel.right} is carried by no foreign key",
+                span,
+                help=f"add a foreign key column to {rel.right if rel.left_many is False else rel.left}",
+            )
 
 
 def _carried(a: TableDraft, b: TableDraft) -> bool:
@@ -118,8 +130,9 @@ def add_updated_at_triggers(b: SchemaBuilder) -> None:
         if any(t.table_key == table_key and column in t.body_hint for t in _doc_triggers(b)):
             continue
         name = f"schemadoc_touch_{column}"[:63]
-        trig = m.Trigger(d.schema, d.name, name, "BEFORE", ("INSERT", "UPDATE"), TOUCH_FUNCTION,
-                         arguments=(column,), span=span)
+        trig = m.Trigger(
+            d.schema, d.name, name, "BEFORE", ("INSERT", "UPDATE"), TOUCH_FUNCTION, arguments=(column,), span=span
+        )
         b.triggers[trig.key] = trig
 
 
@@ -163,9 +176,13 @@ def add_needed_extensions(b: SchemaBuilder) -> None:
     for ext, span in found.items():
         if ext not in b.extensions:
             b.extensions[ext] = m.Extension(ext, span=span)
-            b.report("SD040", Severity.INFO,
-                     f'the document uses "{ext}" but never creates the extension; it is created first',
-                     span, help=f'add CREATE EXTENSION IF NOT EXISTS "{ext}";')
+            b.report(
+                "SD040",
+                Severity.INFO,
+                f'the document uses "{ext}" but never creates the extension; it is created first',
+                span,
+                help=f'add CREATE EXTENSION IF NOT EXISTS "{ext}";',
+            )
 
 
 def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
@@ -177,19 +194,25 @@ def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
         for fk in t.foreign_keys:
             target = tables.get(fk.ref_key)
             if target is None:
-                b.report("SD104", Severity.ERROR,
-                         f'foreign key of "{t.name}" references unknown table "{fk.ref_table}"',
-                         fk.span, help=f'define table "{fk.ref_table}" or correct the reference')
+                b.report(
+                    "SD104",
+                    Severity.ERROR,
+                    f'foreign key of "{t.name}" references unknown table "{fk.ref_table}"',
+                    fk.span,
+                    help=f'define table "{fk.ref_table}" or correct the reference',
+                )
                 continue
             for col in fk.ref_columns:
                 if target.column(col) is None:
-                    b.report("SD105", Severity.ERROR,
-                             f'foreign key of "{t.name}" references unknown column "{fk.ref_table}.{col}"',
-                             fk.span)
+                    b.report(
+                        "SD105",
+                        Severity.ERROR,
+                        f'foreign key of "{t.name}" references unknown column "{fk.ref_table}.{col}"',
+                        fk.span,
+                    )
             for col in fk.columns:
                 if t.column(col) is None:
-                    b.report("SD105", Severity.ERROR, f'foreign key names unknown column "{t.name}.{col}"',
-                             fk.span)
+                    b.report("SD105", Severity.ERROR, f'foreign key names unknown column "{t.name}.{col}"', fk.span)
         for c in t.columns:
             bt = base_type(c.type).strip('"')
             if "." not in bt and m.qualify("public", bt) not in types and bt.lower() != bt and bt not in _BUILTIN:
@@ -197,8 +220,9 @@ def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
         if t.partition_of is not None:
             parent = tables.get(t.partition_of)
             if parent is None:
-                b.report("SD110", Severity.ERROR,
-                         f'"{t.name}" is a partition of unknown table "{t.partition_of}"', t.span)
+                b.report(
+                    "SD110", Severity.ERROR, f'"{t.name}" is a partition of unknown table "{t.partition_of}"', t.span
+                )
             elif parent.partition_by is None:
                 column = _partition_column(parent)
                 fix = None
@@ -210,33 +234,46 @@ def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
                         "partition-parent",
                         (("table", parent.key), ("column", column)),
                     )
-                    help = f'add PARTITION BY RANGE ({column}) to CREATE TABLE {parent.name} and include ' \
-                           f"{column} in its primary key (schemadoc up --fix does this)"
-                b.report("SD111", Severity.ERROR,
-                         f'"{t.name}" is declared PARTITION OF "{parent.name}", which is not a partitioned table',
-                         t.span, help=help, related=(parent.span,) if parent.span else (), fix=fix)
+                    help = (
+                        f"add PARTITION BY RANGE ({column}) to CREATE TABLE {parent.name} and include "
+                        f"{column} in its primary key (schemadoc up --fix does this)"
+                    )
+                b.report(
+                    "SD111",
+                    Severity.ERROR,
+                    f'"{t.name}" is declared PARTITION OF "{parent.name}", which is not a partitioned table',
+                    t.span,
+                    help=help,
+                    related=(parent.span,) if parent.span else (),
+                    fix=fix,
+                )
         if t.partition_by is not None:
             keys = _partition_keys(t.partition_by)
             for con in ([t.primary_key] if t.primary_key else []) + list(t.uniques):
                 missing = [k for k in keys if k not in con.columns]
                 if missing:
-                    b.report("SD112", Severity.ERROR,
-                             f'{"primary key" if con is t.primary_key else "unique constraint"} of '
-                             f'partitioned table "{t.name}" must include the partition key ({", ".join(missing)})',
-                             con.span or t.span)
+                    b.report(
+                        "SD112",
+                        Severity.ERROR,
+                        f"{'primary key' if con is t.primary_key else 'unique constraint'} of "
+                        f'partitioned table "{t.name}" must include the partition key ({", ".join(missing)})',
+                        con.span or t.span,
+                    )
     for ix in schema.indexes:
         if ix.table_key not in relations:
             b.report("SD106", Severity.ERROR, f'index "{ix.name}" is on unknown table "{ix.table}"', ix.span)
     for trig in schema.triggers:
         if trig.table_key not in relations:
-            b.report("SD107", Severity.ERROR, f'trigger "{trig.name}" is on unknown table "{trig.table}"',
-                     trig.span)
+            b.report("SD107", Severity.ERROR, f'trigger "{trig.name}" is on unknown table "{trig.table}"', trig.span)
         if trig.function != TOUCH_FUNCTION and not any(
             m.qualify(f.schema, f.name) == trig.function for f in schema.functions
         ):
-            b.report("SD108", Severity.ERROR,
-                     f'trigger "{trig.name}" executes function "{trig.function}", which the document '
-                     "does not define", trig.span)
+            b.report(
+                "SD108",
+                Severity.ERROR,
+                f'trigger "{trig.name}" executes function "{trig.function}", which the document does not define',
+                trig.span,
+            )
     for p in schema.policies:
         if p.table_key not in relations:
             b.report("SD109", Severity.ERROR, f'policy "{p.name}" is on unknown table "{p.table}"', p.span)
@@ -259,5 +296,11 @@ def _partition_column(parent: m.Table) -> str | None:
     return times[0].name if len(times) == 1 else None
 
 
-__all__ = ["PField", "TOUCH_FUNCTION", "add_needed_extensions", "add_updated_at_triggers",
-           "apply_diagram", "check_structure"]
+__all__ = [
+    "PField",
+    "TOUCH_FUNCTION",
+    "add_needed_extensions",
+    "add_updated_at_triggers",
+    "apply_diagram",
+    "check_structure",
+]

@@ -29,8 +29,13 @@ def _alter(b: SchemaBuilder, node: ast.AlterTableStmt, span: Span | None, defaul
     d = b.tables.get(key)
     if d is None:
         if node.objtype == ObjectType.OBJECT_TABLE:
-            b.report("SD102", Severity.ERROR, f'ALTER TABLE of unknown table "{rv.relname}"', span,
-                     help="define the table in the document, or remove the ALTER")
+            b.report(
+                "SD102",
+                Severity.ERROR,
+                f'ALTER TABLE of unknown table "{rv.relname}"',
+                span,
+                help="define the table in the document, or remove the ALTER",
+            )
         return
     reader = SqlReader(b, span.file if span else "<doc>", default_schema)
     for cmd in node.cmds or ():
@@ -49,15 +54,19 @@ def _alter(b: SchemaBuilder, node: ast.AlterTableStmt, span: Span | None, defaul
             reader._column(d, cmd.def_, span)  # type: ignore[arg-type]
         elif t == AlterTableType.AT_ColumnDefault and cmd.name in d.columns:
             d.columns[cmd.name] = replace(
-                d.columns[cmd.name], default=deparse(cmd.def_) if cmd.def_ is not None else None)
+                d.columns[cmd.name], default=deparse(cmd.def_) if cmd.def_ is not None else None
+            )
         elif t == AlterTableType.AT_SetNotNull and cmd.name in d.columns:
             d.columns[cmd.name] = replace(d.columns[cmd.name], not_null=True)
         elif t == AlterTableType.AT_DropNotNull and cmd.name in d.columns:
             d.columns[cmd.name] = replace(d.columns[cmd.name], not_null=False)
         else:
-            b.report("SD011", Severity.WARNING,
-                     f"ALTER TABLE {rv.relname} {t.name.removeprefix('AT_')} is not modelled and is left out",
-                     span)
+            b.report(
+                "SD011",
+                Severity.WARNING,
+                f"ALTER TABLE {rv.relname} {t.name.removeprefix('AT_')} is not modelled and is left out",
+                span,
+            )
 
 
 def _comment(b: SchemaBuilder, node: ast.CommentStmt, span: Span | None, default_schema: str) -> None:

@@ -90,7 +90,16 @@ def parse_mermaid(text: str, base_line: int) -> Diagram:
         rm = _REL.match(s)
         if rm:
             left, lm, _, rmk, right, label = rm.groups()
-            d.relationships.append(Relationship(
-                left, right, _many(lm), _many(rmk), _optional(lm), _optional(rmk),
-                (label or "").strip().strip('"'), line_no))
+            d.relationships.append(
+                Relationship(
+                    left,
+                    right,
+                    _many(lm),
+                    _many(rmk),
+                    _optional(lm),
+                    _optional(rmk),
+                    (label or "").strip().strip('"'),
+                    line_no,
+                )
+            )
     return d

@@ -54,8 +54,13 @@ _TIME_NATIVE = {
     "Timetz": "time({p}) with time zone",
 }
 
-ACTIONS = {"Cascade": "CASCADE", "Restrict": "RESTRICT", "NoAction": "NO ACTION",
-           "SetNull": "SET NULL", "SetDefault": "SET DEFAULT"}
+ACTIONS = {
+    "Cascade": "CASCADE",
+    "Restrict": "RESTRICT",
+    "NoAction": "NO ACTION",
+    "SetNull": "SET NULL",
+    "SetDefault": "SET DEFAULT",
+}
 
 # database-side defaults for ids Prisma generates in the client, so any client can insert a row
 CUID_DEFAULT = "schemadoc.cuid()"
@@ -129,7 +134,7 @@ class _ArgParser:
             if not mt or mt.end() == pos:
                 if text[pos:].strip() == "":
                     break
-                raise ValueError(f"unexpected {text[pos:pos + 10]!r}")
+                raise ValueError(f"unexpected {text[pos : pos + 10]!r}")
             kind = mt.lastgroup or ""
             self.tokens.append((kind, mt.group(kind)))
             pos = mt.end()
@@ -255,12 +260,17 @@ def parse_prisma(text: str, base_line: int, path: str, into: PrismaSchema, build
         if not mt:
             stripped = raw.strip()
             if stripped.startswith("import "):
-                builder.report("SD020", Severity.INFO,
-                               f"Prisma import {stripped[7:].strip()} is resolved against the other "
-                               "Prisma blocks of this document", Span(path, line_no, 1))
+                builder.report(
+                    "SD020",
+                    Severity.INFO,
+                    f"Prisma import {stripped[7:].strip()} is resolved against the other "
+                    "Prisma blocks of this document",
+                    Span(path, line_no, 1),
+                )
             elif stripped:
-                builder.report("SD021", Severity.WARNING, f"cannot read Prisma line: {stripped!r}",
-                               Span(path, line_no, 1))
+                builder.report(
+                    "SD021", Severity.WARNING, f"cannot read Prisma line: {stripped!r}", Span(path, line_no, 1)
+                )
             i += 1
             continue
         kind, name = mt.group(1), mt.group(2)
@@ -270,8 +280,9 @@ def parse_prisma(text: str, base_line: int, path: str, into: PrismaSchema, build
             body.append((base_line + i, lines[i]))
             i += 1
         if i >= len(lines):
-            builder.report("SD021", Severity.ERROR, f"Prisma {kind} {name} is never closed with '}}'",
-                           Span(path, line_no, 1))
+            builder.report(
+                "SD021", Severity.ERROR, f"Prisma {kind} {name} is never closed with '}}'", Span(path, line_no, 1)
+            )
         i += 1
         try:
             if kind == "model":
@@ -279,11 +290,11 @@ def parse_prisma(text: str, base_line: int, path: str, into: PrismaSchema, build
             elif kind == "enum":
                 into.enums[name] = _enum(name, body, line_no)
             elif kind in ("view", "type"):
-                builder.report("SD022", Severity.WARNING, f"Prisma {kind} {name} is not supported",
-                               Span(path, line_no, 1))
+                builder.report(
+                    "SD022", Severity.WARNING, f"Prisma {kind} {name} is not supported", Span(path, line_no, 1)
+                )
         except ValueError as e:
-            builder.report("SD021", Severity.ERROR, f"cannot read Prisma {kind} {name}: {e}",
-                           Span(path, line_no, 1))
+            builder.report("SD021", Severity.ERROR, f"cannot read Prisma {kind} {name}: {e}", Span(path, line_no, 1))
 
 
 def _model(name: str, body: list[tuple[int, str]], line: int) -> PModel:
@@ -393,15 +404,22 @@ class PrismaMapper:
                     elif native in NATIVE:
                         t = NATIVE[native] + (f"({','.join(args)})" if args else "")
                     else:
-                        self.b.report("SD023", Severity.WARNING,
-                                      f"unknown native type @db.{native} on {model.name}.{f.name}",
-                                      self.span(f.line))
+                        self.b.report(
+                            "SD023",
+                            Severity.WARNING,
+                            f"unknown native type @db.{native} on {model.name}.{f.name}",
+                            self.span(f.line),
+                        )
         elif f.type.startswith("Unsupported("):
             t = f.type[len('Unsupported("') : -2]
         else:
-            self.b.report("SD101", Severity.ERROR,
-                          f'field {model.name}.{f.name} has unknown type "{f.type}"', self.span(f.line),
-                          help="define the model or enum, or use a Prisma scalar type")
+            self.b.report(
+                "SD101",
+                Severity.ERROR,
+                f'field {model.name}.{f.name} has unknown type "{f.type}"',
+                self.span(f.line),
+                help="define the model or enum, or use a Prisma scalar type",
+            )
             t = "text"
         return t + ("[]" if f.is_list else "")
 
@@ -425,8 +443,7 @@ class PrismaMapper:
                 return CUID_DEFAULT, False
             if fn == "sequence":
                 return None, True
-            self.b.report("SD024", Severity.WARNING, f"@default({fn}()) is not supported",
-                          self.span(f.line))
+            self.b.report("SD024", Severity.WARNING, f"@default({fn}()) is not supported", self.span(f.line))
             return None, False
         if isinstance(v, tuple) and v[0] == "ident":
             if v[1] in ("true", "false"):
@@ -456,8 +473,13 @@ class PrismaMapper:
 
     def map_model(self, model: PModel) -> None:
         tname = table_name(model)
-        d = TableDraft("public", tname, model.origin if model.origin != "prisma" else "prisma",
-                       self.span(model.line), naming="prisma")
+        d = TableDraft(
+            "public",
+            tname,
+            model.origin if model.origin != "prisma" else "prisma",
+            self.span(model.line),
+            naming="prisma",
+        )
         by_field: dict[str, str] = {}
         for f in model.fields:
             if self.is_relation(f):
@@ -466,22 +488,31 @@ class PrismaMapper:
             by_field[f.name] = cname
             ctype = self.column_type(model, f)
             default, serial = self.default(model, f, ctype)
-            col = m.Column(cname, ctype, not_null=not f.optional and not f.is_list,
-                           default=default, comment=f.comment if model.origin == "table" else None,
-                           span=self.span(f.line))
+            col = m.Column(
+                cname,
+                ctype,
+                not_null=not f.optional and not f.is_list,
+                default=default,
+                comment=f.comment if model.origin == "table" else None,
+                span=self.span(f.line),
+            )
             if serial:
                 base = "bigint" if f.type == "BigInt" else "smallint" if ctype == "smallint" else "integer"
-                col = m.replace(col, type=base, not_null=True,
-                                default=f"nextval('{quote_ident(f'{tname}_{cname}_seq')}'::regclass)")
+                col = m.replace(
+                    col, type=base, not_null=True, default=f"nextval('{quote_ident(f'{tname}_{cname}_seq')}'::regclass)"
+                )
             d.columns[cname] = col
             if f.attr("id"):
                 name = _map_arg(f.attr("id")) or f"{tname}_pkey"
                 d.constraints.append(ConstraintDraft("primary", name, (cname,), span=self.span(f.line)))
             if f.attr("unique"):
                 name = _map_arg(f.attr("unique")) or prisma_name(tname, [cname], "key")
-                self.b.add_unique_object(self.b.indexes, m.qualify("public", name),
-                                         m.Index("public", name, tname, (cname,), unique=True,
-                                                 span=self.span(f.line)), "index")
+                self.b.add_unique_object(
+                    self.b.indexes,
+                    m.qualify("public", name),
+                    m.Index("public", name, tname, (cname,), unique=True, span=self.span(f.line)),
+                    "index",
+                )
             if f.attr("updatedAt"):
                 self.b.updated_at_columns.append((d.key, cname, self.span(f.line)))
         for a in model.attrs("id"):
@@ -496,10 +527,16 @@ class PrismaMapper:
                 cols = tuple(by_field.get(n, n) for n in names)
                 name = _map_arg(a) or prisma_name(tname, cols, "key" if kind == "unique" else "idx")
                 method = a.kwargs.get("type")
-                keys = tuple(c + (" DESC" if sorts.get(n) else "") for c, n in zip(cols, names))
-                ix = m.Index("public", name, tname, keys, unique=kind == "unique",
-                             method=method[1].lower() if isinstance(method, tuple) else "btree",
-                             span=self.span(model.line))
+                keys = tuple(c + (" DESC" if sorts.get(n) else "") for c, n in zip(cols, names, strict=True))
+                ix = m.Index(
+                    "public",
+                    name,
+                    tname,
+                    keys,
+                    unique=kind == "unique",
+                    method=method[1].lower() if isinstance(method, tuple) else "btree",
+                    span=self.span(model.line),
+                )
                 self.b.add_unique_object(self.b.indexes, ix.key, ix, "index")  # type: ignore[arg-type]
         for f in model.fields:
             if not self.is_relation(f):
@@ -519,17 +556,20 @@ class PrismaMapper:
             )
             on_delete = rel.kwargs.get("onDelete")
             on_update = rel.kwargs.get("onUpdate")
-            d.constraints.append(ConstraintDraft(
-                "foreign",
-                _map_arg(rel) or prisma_name(tname, cols, "fkey"),
-                cols,
-                ref_table=table_name(target),
-                ref_columns=ref_cols,
-                on_delete=ACTIONS.get(on_delete[1], "NO ACTION") if isinstance(on_delete, tuple)
-                else ("RESTRICT" if required else "SET NULL"),
-                on_update=ACTIONS.get(on_update[1], "NO ACTION") if isinstance(on_update, tuple) else "CASCADE",
-                span=self.span(f.line),
-            ))
+            d.constraints.append(
+                ConstraintDraft(
+                    "foreign",
+                    _map_arg(rel) or prisma_name(tname, cols, "fkey"),
+                    cols,
+                    ref_table=table_name(target),
+                    ref_columns=ref_cols,
+                    on_delete=ACTIONS.get(on_delete[1], "NO ACTION")
+                    if isinstance(on_delete, tuple)
+                    else ("RESTRICT" if required else "SET NULL"),
+                    on_update=ACTIONS.get(on_update[1], "NO ACTION") if isinstance(on_update, tuple) else "CASCADE",
+                    span=self.span(f.line),
+                )
+            )
         self.b.add_table(d)
 
     def map_implicit_many_to_many(self) -> None:
@@ -541,8 +581,11 @@ class PrismaMapper:
                     continue
                 other = self.s.models[f.type]
                 rel_name = _relation_name(f)
-                back = [g for g in other.fields if g.type == model.name and g.is_list
-                        and _relation_name(g) == rel_name and (g is not f)]
+                back = [
+                    g
+                    for g in other.fields
+                    if g.type == model.name and g.is_list and _relation_name(g) == rel_name and (g is not f)
+                ]
                 if not back:
                     continue
                 a, b = sorted([model.name, other.name])
@@ -558,15 +601,26 @@ class PrismaMapper:
         for col, model in (("A", a), ("B", b)):
             idf = next((f for f in model.fields if f.attr("id")), None)
             if idf is None:
-                self.b.report("SD025", Severity.ERROR,
-                              f"model {model.name} has no single @id for the many-to-many relation",
-                              self.span(model.line))
+                self.b.report(
+                    "SD025",
+                    Severity.ERROR,
+                    f"model {model.name} has no single @id for the many-to-many relation",
+                    self.span(model.line),
+                )
                 return
             d.columns[col] = m.Column(col, self.column_type(model, idf).removesuffix("[]"), not_null=True)
-            d.constraints.append(ConstraintDraft(
-                "foreign", f"{name}_{col}_fkey", (col,), ref_table=table_name(model),
-                ref_columns=(column_name(idf),), on_delete="CASCADE", on_update="CASCADE",
-                span=self.span(line)))
+            d.constraints.append(
+                ConstraintDraft(
+                    "foreign",
+                    f"{name}_{col}_fkey",
+                    (col,),
+                    ref_table=table_name(model),
+                    ref_columns=(column_name(idf),),
+                    on_delete="CASCADE",
+                    on_update="CASCADE",
+                    span=self.span(line),
+                )
+            )
         d.constraints.insert(0, ConstraintDraft("primary", f"{name}_AB_pkey", ("A", "B"), span=self.span(line)))
         self.b.add_table(d)
         ix = m.Index("public", f"{name}_B_index", name, ("B",), span=self.span(line))

@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 
 from pglast import ast, parse_sql
 from pglast.enums import (
-    AlterTableType,
     ConstrType,
     GrantTargetType,
     ObjectType,
@@ -102,8 +101,9 @@ def split_statements(text: str, base_line: int) -> list[Statement]:
         line, col = _line_col(text, begin, base_line)
         try:
             nodes = parse_sql(piece)
-            out.append(Statement(piece, line, col, nodes[0].stmt if nodes else None,
-                                 None if nodes else "empty statement"))
+            out.append(
+                Statement(piece, line, col, nodes[0].stmt if nodes else None, None if nodes else "empty statement")
+            )
         except ParseError as e:
             out.append(Statement(piece, line, col, None, str(e)))
     return [st for st in out if st.node is not None or st.error != "empty statement"]
@@ -127,7 +127,11 @@ def _statement_ranges(text: str) -> list[tuple[int, int]]:
             while end != -1 and end + 1 < n and text[end + 1] == ch:
                 end = text.find(ch, end + 2)
             i = n if end == -1 else end + 1
-        elif ch == "$" and (mt := _DOLLAR_TAG.match(text, i)) and not (i and (text[i - 1].isalnum() or text[i - 1] == "_")):
+        elif (
+            ch == "$"
+            and (mt := _DOLLAR_TAG.match(text, i))
+            and not (i and (text[i - 1].isalnum() or text[i - 1] == "_"))
+        ):
             end = text.find(mt.group(0), mt.end())
             i = n if end == -1 else end + len(mt.group(0))
         elif text.startswith("--", i):
@@ -258,9 +262,12 @@ class SqlReader:
             elif isinstance(el, ast.Constraint):
                 self._constraint(d, el, span, column=None)
             else:
-                self.b.report("SD011", Severity.WARNING,
-                              f"{type(el).__name__} in CREATE TABLE {rv.relname} is not supported "
-                              "and is left out", span)
+                self.b.report(
+                    "SD011",
+                    Severity.WARNING,
+                    f"{type(el).__name__} in CREATE TABLE {rv.relname} is not supported and is left out",
+                    span,
+                )
         if node.partspec is not None:
             params = []
             for p in node.partspec.partParams:
@@ -271,8 +278,9 @@ class SqlReader:
             d.partition_of = m.qualify(self.schema_of(parent), parent.relname)
             d.partition_bound = _partition_bound(node.partbound)
         elif node.inhRelations:
-            self.b.report("SD011", Severity.WARNING,
-                          f"table inheritance (INHERITS) of {rv.relname} is not modelled", span)
+            self.b.report(
+                "SD011", Severity.WARNING, f"table inheritance (INHERITS) of {rv.relname} is not modelled", span
+            )
         self.b.add_table(d)
 
     def _column(self, d: TableDraft, col: ast.ColumnDef, span: Span) -> None:
@@ -282,8 +290,11 @@ class SqlReader:
         column = m.Column(col.colname, col_type, span=span)
         if serial:
             seq = f"{d.name}_{col.colname}_seq"
-            column = replace(column, not_null=True,
-                             default=f"nextval({_literal(_seq_regclass(d.schema, seq, self.default_schema))}::regclass)")
+            column = replace(
+                column,
+                not_null=True,
+                default=f"nextval({_literal(_seq_regclass(d.schema, seq, self.default_schema))}::regclass)",
+            )
         for c in col.constraints or ():
             ct = c.contype
             if ct == ConstrType.CONSTR_NOTNULL:
@@ -293,8 +304,7 @@ class SqlReader:
             elif ct == ConstrType.CONSTR_DEFAULT:
                 column = replace(column, default=deparse(c.raw_expr))
             elif ct == ConstrType.CONSTR_IDENTITY:
-                column = replace(column, not_null=True,
-                                 identity="always" if c.generated_when == "a" else "by default")
+                column = replace(column, not_null=True, identity="always" if c.generated_when == "a" else "by default")
             elif ct == ConstrType.CONSTR_GENERATED:
                 column = replace(column, generated=deparse(c.raw_expr))
             else:
@@ -304,8 +314,14 @@ class SqlReader:
     def _constraint(self, d: TableDraft, c: ast.Constraint, span: Span, column: str | None) -> None:
         ct = c.contype
         cols = (column,) if column else tuple(_names(c.keys))
-        draft = ConstraintDraft(kind="", name=c.conname, span=span, column_level=column is not None,
-                                deferrable=bool(c.deferrable), initially_deferred=bool(c.initdeferred))
+        draft = ConstraintDraft(
+            kind="",
+            name=c.conname,
+            span=span,
+            column_level=column is not None,
+            deferrable=bool(c.deferrable),
+            initially_deferred=bool(c.initdeferred),
+        )
         if ct == ConstrType.CONSTR_PRIMARY:
             draft.kind, draft.columns = "primary", cols
         elif ct == ConstrType.CONSTR_UNIQUE:
@@ -325,8 +341,12 @@ class SqlReader:
             draft.on_delete = _FK_ACTIONS.get(c.fk_del_action, "NO ACTION")
             draft.on_update = _FK_ACTIONS.get(c.fk_upd_action, "NO ACTION")
             draft.match_full = c.fk_matchtype == "f"
-        elif ct in (ConstrType.CONSTR_ATTR_DEFERRABLE, ConstrType.CONSTR_ATTR_NOT_DEFERRABLE,
-                    ConstrType.CONSTR_ATTR_DEFERRED, ConstrType.CONSTR_ATTR_IMMEDIATE):
+        elif ct in (
+            ConstrType.CONSTR_ATTR_DEFERRABLE,
+            ConstrType.CONSTR_ATTR_NOT_DEFERRABLE,
+            ConstrType.CONSTR_ATTR_DEFERRED,
+            ConstrType.CONSTR_ATTR_IMMEDIATE,
+        ):
             if d.constraints:
                 last = d.constraints[-1]
                 if ct == ConstrType.CONSTR_ATTR_DEFERRABLE:
@@ -335,9 +355,12 @@ class SqlReader:
                     last.deferrable = last.initially_deferred = True
             return
         else:
-            self.b.report("SD011", Severity.WARNING,
-                          f"{ct.name.removeprefix('CONSTR_')} constraint on {d.name} is not modelled "
-                          "and is left out", span)
+            self.b.report(
+                "SD011",
+                Severity.WARNING,
+                f"{ct.name.removeprefix('CONSTR_')} constraint on {d.name} is not modelled and is left out",
+                span,
+            )
             return
         self.b.add_constraint(d, draft)
 
@@ -385,8 +408,15 @@ class SqlReader:
                 default = deparse(c.raw_expr)
             elif c.contype == ConstrType.CONSTR_CHECK:
                 checks.append(m.Check(c.conname or f"{names[-1]}_check", deparse(c.raw_expr)))
-        dom = m.Domain(schema, names[-1], format_type(node.typeName, self.default_schema), not_null,
-                       default, tuple(checks), span=self.span(st))
+        dom = m.Domain(
+            schema,
+            names[-1],
+            format_type(node.typeName, self.default_schema),
+            not_null,
+            default,
+            tuple(checks),
+            span=self.span(st),
+        )
         self.b.add_unique_object(self.b.domains, dom.key, dom, "domain")  # type: ignore[arg-type]
 
     def on_CreateExtensionStmt(self, node: ast.CreateExtensionStmt, st: Statement) -> None:
@@ -411,11 +441,18 @@ class SqlReader:
             return int(getattr(v, "ival", getattr(v, "fval", default)))
 
         seq_type = format_type(opts["as"], self.default_schema) if "as" in opts else "bigint"
-        seq = m.Sequence(self.schema_of(rv), rv.relname, seq_type, start=num("start", 1) or 1,
-                         increment=num("increment", 1) or 1, min_value=num("minvalue", None),
-                         max_value=num("maxvalue", None), cache=num("cache", 1) or 1,
-                         cycle="cycle" in opts and bool(getattr(opts["cycle"], "boolval", True)),
-                         span=self.span(st))
+        seq = m.Sequence(
+            self.schema_of(rv),
+            rv.relname,
+            seq_type,
+            start=num("start", 1) or 1,
+            increment=num("increment", 1) or 1,
+            min_value=num("minvalue", None),
+            max_value=num("maxvalue", None),
+            cache=num("cache", 1) or 1,
+            cycle="cycle" in opts and bool(getattr(opts["cycle"], "boolval", True)),
+            span=self.span(st),
+        )
         self.b.sequences[seq.key] = seq
 
     def on_CreateFunctionStmt(self, node: ast.CreateFunctionStmt, st: Statement) -> None:
@@ -451,8 +488,19 @@ class SqlReader:
             returns = format_type(node.returnType, self.default_schema)
         else:
             returns = "void" if not node.is_procedure else ""
-        f = m.Function(schema, names[-1], tuple(args), returns, language, body, volatility, strict,
-                       secdef, kind="procedure" if node.is_procedure else "function", span=self.span(st))
+        f = m.Function(
+            schema,
+            names[-1],
+            tuple(args),
+            returns,
+            language,
+            body,
+            volatility,
+            strict,
+            secdef,
+            kind="procedure" if node.is_procedure else "function",
+            span=self.span(st),
+        )
         self.b.add_unique_object(self.b.functions, f.key, f, "function")  # type: ignore[arg-type]
 
     def on_CreateTrigStmt(self, node: ast.CreateTrigStmt, st: Statement) -> None:
@@ -477,19 +525,34 @@ class SqlReader:
 
     def on_ViewStmt(self, node: ast.ViewStmt, st: Statement) -> None:
         rv = node.view
-        v = m.View(self.schema_of(rv), rv.relname, deparse(node.query),
-                   depends_on=relations_of(node.query, self.default_schema), span=self.span(st))
+        v = m.View(
+            self.schema_of(rv),
+            rv.relname,
+            deparse(node.query),
+            depends_on=relations_of(node.query, self.default_schema),
+            span=self.span(st),
+        )
         self.b.add_unique_object(self.b.views, v.key, v, "view")  # type: ignore[arg-type]
 
     def on_CreateTableAsStmt(self, node: ast.CreateTableAsStmt, st: Statement) -> None:
         if node.objtype != ObjectType.OBJECT_MATVIEW:
             self.extras.append(Extra("other", st, ""))
-            self.b.report("SD010", Severity.INFO, "CREATE TABLE AS is not part of the schema model "
-                          "and is not applied", self.span(st))
+            self.b.report(
+                "SD010",
+                Severity.INFO,
+                "CREATE TABLE AS is not part of the schema model and is not applied",
+                self.span(st),
+            )
             return
         rv = node.into.rel
-        v = m.View(self.schema_of(rv), rv.relname, deparse(node.query), materialized=True,
-                   depends_on=relations_of(node.query, self.default_schema), span=self.span(st))
+        v = m.View(
+            self.schema_of(rv),
+            rv.relname,
+            deparse(node.query),
+            materialized=True,
+            depends_on=relations_of(node.query, self.default_schema),
+            span=self.span(st),
+        )
         self.b.add_unique_object(self.b.views, v.key, v, "materialized view")  # type: ignore[arg-type]
 
     def on_CreatePolicyStmt(self, node: ast.CreatePolicyStmt, st: Statement) -> None:
@@ -524,9 +587,13 @@ class SqlReader:
             return
         privs = tuple(sorted((p.priv_name or "all").upper() for p in node.privileges or ())) or ("ALL",)
         grantees = [_role_name(g) for g in node.grantees or ()]
-        kind = {ObjectType.OBJECT_TABLE: "TABLE", ObjectType.OBJECT_SEQUENCE: "SEQUENCE",
-                ObjectType.OBJECT_SCHEMA: "SCHEMA", ObjectType.OBJECT_DATABASE: "DATABASE",
-                ObjectType.OBJECT_FUNCTION: "FUNCTION"}.get(node.objtype)
+        kind = {
+            ObjectType.OBJECT_TABLE: "TABLE",
+            ObjectType.OBJECT_SEQUENCE: "SEQUENCE",
+            ObjectType.OBJECT_SCHEMA: "SCHEMA",
+            ObjectType.OBJECT_DATABASE: "DATABASE",
+            ObjectType.OBJECT_FUNCTION: "FUNCTION",
+        }.get(node.objtype)
         if kind is None:
             self.b.report("SD010", Severity.INFO, "this GRANT is not modelled and is not applied", self.span(st))
             return

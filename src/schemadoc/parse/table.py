@@ -15,8 +15,22 @@ from schemadoc.types import TypeSyntaxError, canonical_type
 
 _NAME_HEADERS = ("column", "field", "name", "attribute", "column name", "field name", "property")
 _TYPE_HEADERS = ("type", "data type", "datatype", "sql type", "db type", "postgres type")
-_CONSTRAINT_HEADERS = ("constraints", "constraint", "attributes", "key", "keys", "null", "nullable",
-                       "default", "modifiers", "properties", "options", "required", "pk", "fk")
+_CONSTRAINT_HEADERS = (
+    "constraints",
+    "constraint",
+    "attributes",
+    "key",
+    "keys",
+    "null",
+    "nullable",
+    "default",
+    "modifiers",
+    "properties",
+    "options",
+    "required",
+    "pk",
+    "fk",
+)
 _DESC_HEADERS = ("description", "notes", "comment", "comments", "remarks", "purpose", "details")
 
 _FK = re.compile(
@@ -78,7 +92,7 @@ def read_rows(block: Block) -> list[ColumnRow]:
     ci = [i for i, h in enumerate(header) if _clean(h).lower() in _CONSTRAINT_HEADERS]
     di = _header_index(header, _DESC_HEADERS)
     rows: list[ColumnRow] = []
-    for row, line in zip(block.rows[1:], block.row_lines[1:]):
+    for row, line in zip(block.rows[1:], block.row_lines[1:], strict=True):
         if ni is None or ti is None or ni >= len(row) or ti >= len(row):
             continue
         name = _clean(row[ni])
@@ -92,7 +106,8 @@ def read_rows(block: Block) -> list[ColumnRow]:
             note = (mt.group(2) or "").strip()
         constraints = ", ".join(
             (f"{_clean(header[i])}: {_clean(row[i])}" if _clean(header[i]).lower() == "default" else _clean(row[i]))
-            for i in ci if i < len(row)
+            for i in ci
+            if i < len(row)
         )
         desc = _clean(row[di]) if di is not None and di < len(row) else ""
         rows.append(ColumnRow(name, type_text, note, constraints, desc, line))
@@ -115,9 +130,13 @@ class TableReader:
         heading = block.heading
         name = table_name_from_heading(heading.text, self.prisma) if heading else None
         if name is None:
-            self.b.report("SD030", Severity.WARNING,
-                          "column table without a heading naming its table is not applied",
-                          self.span(block.line), help="put the table under a heading such as '### users'")
+            self.b.report(
+                "SD030",
+                Severity.WARNING,
+                "column table without a heading naming its table is not applied",
+                self.span(block.line),
+                help="put the table under a heading such as '### users'",
+            )
             return None
         rows = read_rows(block)
         if self.prisma:
@@ -153,8 +172,9 @@ class TableReader:
             if dm:
                 attrs.append(Attribute("default", [_prisma_default(dm.group(1))], {}))
             optional = ("nullable" in c or "optional" in c) and "not null" not in c
-            fields.append(PField(r.name, ptype, optional and not is_list, is_list, attrs, r.line,
-                                 r.description or None))
+            fields.append(
+                PField(r.name, ptype, optional and not is_list, is_list, attrs, r.line, r.description or None)
+            )
             if "last updated" in r.description.lower() or "updated at" in r.description.lower():
                 pass  # the reconcile step adds the trigger for "last updated" columns
             fk = _FK.search(r.constraints)
@@ -165,9 +185,22 @@ class TableReader:
                     actions["onDelete"] = ("ident", "Cascade")
                 elif re.search(r"on\s+delete\s+set\s+null", c):
                     actions["onDelete"] = ("ident", "SetNull")
-                fields.append(PField(f"{r.name}__relation", target, optional, False, [
-                    Attribute("relation", [], {"fields": [("ident", r.name)],
-                                               "references": [("ident", target_col)], **actions})], r.line))
+                fields.append(
+                    PField(
+                        f"{r.name}__relation",
+                        target,
+                        optional,
+                        False,
+                        [
+                            Attribute(
+                                "relation",
+                                [],
+                                {"fields": [("ident", r.name)], "references": [("ident", target_col)], **actions},
+                            )
+                        ],
+                        r.line,
+                    )
+                )
         model_attrs = []
         if pk_composite:
             model_attrs.append(Attribute("id", [[("ident", n) for n in pk_composite]], {}))
@@ -182,9 +215,12 @@ class TableReader:
             c = r.constraints.lower()
             sql_type = _sql_type(r.type_text, r.note)
             if sql_type is None:
-                self.b.report("SD031", Severity.WARNING,
-                              f'cannot read type "{r.type_text}" of {name}.{r.name}; using text',
-                              self.span(r.line))
+                self.b.report(
+                    "SD031",
+                    Severity.WARNING,
+                    f'cannot read type "{r.type_text}" of {name}.{r.name}; using text',
+                    self.span(r.line),
+                )
                 sql_type = "text"
             default = None
             dm = _DEFAULT.search(r.constraints)
@@ -195,8 +231,14 @@ class TableReader:
                 sql_type = "integer" if sql_type == "serial" else "bigint"
                 default = f"nextval('{name}_{r.name}_seq'::regclass)"
             not_null = "not null" in c or "required" in c or serial
-            d.columns[r.name] = m.Column(r.name, sql_type, not_null=not_null, default=default,
-                                         comment=r.description or None, span=self.span(r.line))
+            d.columns[r.name] = m.Column(
+                r.name,
+                sql_type,
+                not_null=not_null,
+                default=default,
+                comment=r.description or None,
+                span=self.span(r.line),
+            )
             if "primary key" in c or re.search(r"\bpk\b", c):
                 pk.append(r.name)
             if re.search(r"\bunique\b", c):
@@ -204,10 +246,17 @@ class TableReader:
             fk = _FK.search(r.constraints)
             if fk:
                 target = fk.group(1)
-                d.constraints.append(ConstraintDraft(
-                    "foreign", None, (r.name,), ref_table=target if target.islower() else snake_case(target),
-                    ref_columns=(fk.group(2) or fk.group(3),),
-                    on_delete="CASCADE" if "cascade" in c else "NO ACTION", span=self.span(r.line)))
+                d.constraints.append(
+                    ConstraintDraft(
+                        "foreign",
+                        None,
+                        (r.name,),
+                        ref_table=target if target.islower() else snake_case(target),
+                        ref_columns=(fk.group(2) or fk.group(3),),
+                        on_delete="CASCADE" if "cascade" in c else "NO ACTION",
+                        span=self.span(r.line),
+                    )
+                )
         if pk:
             d.constraints.insert(0, ConstraintDraft("primary", None, tuple(pk), span=self.span(line)))
         return d
@@ -237,9 +286,11 @@ class TableReader:
                     d.constraints.append(ConstraintDraft("unique", None, tuple(cols), span=self.span(line)))
                 else:
                     from schemadoc.names import make_object_name
+
                     ix_name = make_object_name(table, "_".join(cols), "idx")
                     self.b.indexes[m.qualify("public", ix_name)] = m.Index(
-                        "public", ix_name, table, tuple(cols), span=self.span(line))
+                        "public", ix_name, table, tuple(cols), span=self.span(line)
+                    )
 
     def enum_values(self, block: Block, name: str) -> bool:
         values = []
@@ -261,12 +312,34 @@ class TableReader:
 def _prisma_type(text: str) -> str:
     t = text.strip().rstrip("?").removesuffix("[]").strip()
     lookup = {s.lower(): s for s in SCALARS}
-    lookup.update({"text": "String", "varchar": "String", "integer": "Int", "int": "Int", "bool": "Boolean",
-                   "double": "Float", "number": "Float", "timestamp": "DateTime", "datetime": "DateTime",
-                   "jsonb": "Json", "uuid": "String", "date": "DateTime", "cuid": "String", "cuid2": "String",
-                   "ulid": "String", "objectid": "String", "longtext": "String", "mediumtext": "String",
-                   "double": "Float", "decimal": "Decimal", "timestamptz": "DateTime", "bigint": "BigInt",
-                   "json": "Json", "blob": "Bytes", "bytes": "Bytes"})
+    lookup.update(
+        {
+            "text": "String",
+            "varchar": "String",
+            "integer": "Int",
+            "int": "Int",
+            "bool": "Boolean",
+            "number": "Float",
+            "timestamp": "DateTime",
+            "datetime": "DateTime",
+            "jsonb": "Json",
+            "uuid": "String",
+            "date": "DateTime",
+            "cuid": "String",
+            "cuid2": "String",
+            "ulid": "String",
+            "objectid": "String",
+            "longtext": "String",
+            "mediumtext": "String",
+            "double": "Float",
+            "decimal": "Decimal",
+            "timestamptz": "DateTime",
+            "bigint": "BigInt",
+            "json": "Json",
+            "blob": "Bytes",
+            "bytes": "Bytes",
+        }
+    )
     return lookup.get(t.lower(), t)
 
 

@@ -89,8 +89,10 @@ def table_sql(t: m.Table, inline_fks: tuple[m.ForeignKey, ...]) -> str:
         items.append(f"CONSTRAINT {quote_ident(t.primary_key.name)} PRIMARY KEY ({_cols(t.primary_key.columns)})")
     for u in t.uniques:
         nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
-        items.append(f"CONSTRAINT {quote_ident(u.name)} UNIQUE{nnd} ({_cols(u.columns)})"
-                     + _deferrable(u.deferrable, u.initially_deferred))
+        items.append(
+            f"CONSTRAINT {quote_ident(u.name)} UNIQUE{nnd} ({_cols(u.columns)})"
+            + _deferrable(u.deferrable, u.initially_deferred)
+        )
     for c in t.checks:
         items.append(f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})")
     for fk in inline_fks:
@@ -170,8 +172,10 @@ def trigger_sql(t: m.Trigger) -> str:
             events.append(e)
     schema, _, fn = t.function.partition(".")
     args = ", ".join("'" + a.replace("'", "''") + "'" for a in t.arguments)
-    text = (f"CREATE TRIGGER {quote_ident(t.name)} {t.timing} {' OR '.join(events)} ON {_q(t.schema, t.table)}\n"
-            f"    FOR EACH {'ROW' if t.for_each_row else 'STATEMENT'}")
+    text = (
+        f"CREATE TRIGGER {quote_ident(t.name)} {t.timing} {' OR '.join(events)} ON {_q(t.schema, t.table)}\n"
+        f"    FOR EACH {'ROW' if t.for_each_row else 'STATEMENT'}"
+    )
     if t.when:
         text += f" WHEN ({t.when})"
     return text + f" EXECUTE FUNCTION {_q(schema, fn)}({args});"
@@ -183,7 +187,12 @@ def policy_sql(p: m.Policy) -> str:
         text += " AS RESTRICTIVE"
     if p.command != "ALL":
         text += f" FOR {p.command}"
-    roles = ", ".join("PUBLIC" if r == "public" else (r.upper() if r in ("current_user", "session_user", "current_role") else quote_ident(r)) for r in p.roles)
+    roles = ", ".join(
+        "PUBLIC"
+        if r == "public"
+        else (r.upper() if r in ("current_user", "session_user", "current_role") else quote_ident(r))
+        for r in p.roles
+    )
     text += f" TO {roles}"
     if p.using:
         text += f"\n    USING ({p.using})"
@@ -196,16 +205,20 @@ def role_sql(r: m.Role) -> str:
     login = "LOGIN" if r.login else "NOLOGIN"
     lit = "'" + r.name.replace("'", "''") + "'"
     # roles belong to the cluster, not the database: create only when missing, never with a password
-    return (f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {lit}) THEN "
-            f"CREATE ROLE {quote_ident(r.name)} {login}; END IF; END $$;")
+    return (
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {lit}) THEN "
+        f"CREATE ROLE {quote_ident(r.name)} {login}; END IF; END $$;"
+    )
 
 
 def grant_sql(g: m.Grant) -> str:
     privs = ", ".join(g.privileges)
     grantee = "PUBLIC" if g.grantee == "public" else quote_ident(g.grantee)
     if g.object_kind == "DATABASE":
-        return (f"DO $$ BEGIN EXECUTE format('GRANT {privs} ON DATABASE %I TO %s', current_database(), "
-                f"{_literal(grantee)}); END $$;")
+        return (
+            f"DO $$ BEGIN EXECUTE format('GRANT {privs} ON DATABASE %I TO %s', current_database(), "
+            f"{_literal(grantee)}); END $$;"
+        )
     if g.object_name.startswith("ALL IN SCHEMA "):
         plural = {"TABLE": "TABLES", "SEQUENCE": "SEQUENCES", "FUNCTION": "FUNCTIONS"}[g.object_kind]
         return f"GRANT {privs} ON ALL {plural} IN SCHEMA {quote_ident(g.object_name[14:])} TO {grantee};"
@@ -298,8 +311,11 @@ def emit(schema: m.Schema) -> list[Statement]:
         out.append(Statement(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(s)};", None, f"schema {s}"))
     for e in schema.extensions:
         with_schema = f" SCHEMA {quote_ident(e.schema)}" if e.schema else ""
-        out.append(Statement(f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e.name)}{with_schema};",
-                             e.span, f"extension {e.name}"))
+        out.append(
+            Statement(
+                f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e.name)}{with_schema};", e.span, f"extension {e.name}"
+            )
+        )
     if cuid or touch:
         out.append(Statement(f"CREATE SCHEMA IF NOT EXISTS {SUPPORT_SCHEMA};", None, "schemadoc support schema"))
     if cuid:
@@ -341,8 +357,11 @@ def emit(schema: m.Schema) -> list[Statement]:
     for t in ordered:
         out.append(Statement(table_sql(t, inline[t.key]), t.span, f"table {t.name}"))
     for t, fk in later:
-        out.append(Statement(f"ALTER TABLE {_q(t.schema, t.name)} ADD {foreign_key_sql(fk)};", fk.span,
-                             f"foreign key {fk.name}"))
+        out.append(
+            Statement(
+                f"ALTER TABLE {_q(t.schema, t.name)} ADD {foreign_key_sql(fk)};", fk.span, f"foreign key {fk.name}"
+            )
+        )
     for ix in schema.indexes:
         out.append(Statement(index_sql(ix), ix.span, f"index {ix.name}"))
     for v in _view_order(schema.views):
@@ -352,24 +371,41 @@ def emit(schema: m.Schema) -> list[Statement]:
         out.append(Statement(trigger_sql(tr), tr.span, f"trigger {tr.name}"))
     for t in schema.tables:
         if t.rls_enabled:
-            out.append(Statement(f"ALTER TABLE {_q(t.schema, t.name)} ENABLE ROW LEVEL SECURITY;", t.span,
-                                 f"row level security on {t.name}"))
+            out.append(
+                Statement(
+                    f"ALTER TABLE {_q(t.schema, t.name)} ENABLE ROW LEVEL SECURITY;",
+                    t.span,
+                    f"row level security on {t.name}",
+                )
+            )
         if t.rls_forced:
-            out.append(Statement(f"ALTER TABLE {_q(t.schema, t.name)} FORCE ROW LEVEL SECURITY;", t.span,
-                                 f"row level security on {t.name}"))
+            out.append(
+                Statement(
+                    f"ALTER TABLE {_q(t.schema, t.name)} FORCE ROW LEVEL SECURITY;",
+                    t.span,
+                    f"row level security on {t.name}",
+                )
+            )
     for p in schema.policies:
         out.append(Statement(policy_sql(p), p.span, f"policy {p.name}"))
     for g in schema.grants:
         out.append(Statement(grant_sql(g), g.span, f"grant to {g.grantee}"))
     for t in schema.tables:
         if t.comment is not None:
-            out.append(Statement(f"COMMENT ON TABLE {_q(t.schema, t.name)} IS {_literal(t.comment)};", t.span,
-                                 f"comment on {t.name}"))
+            out.append(
+                Statement(
+                    f"COMMENT ON TABLE {_q(t.schema, t.name)} IS {_literal(t.comment)};", t.span, f"comment on {t.name}"
+                )
+            )
         for c in t.columns:
             if c.comment is not None:
-                out.append(Statement(
-                    f"COMMENT ON COLUMN {_q(t.schema, t.name)}.{quote_ident(c.name)} IS {_literal(c.comment)};",
-                    c.span, f"comment on {t.name}.{c.name}"))
+                out.append(
+                    Statement(
+                        f"COMMENT ON COLUMN {_q(t.schema, t.name)}.{quote_ident(c.name)} IS {_literal(c.comment)};",
+                        c.span,
+                        f"comment on {t.name}.{c.name}",
+                    )
+                )
     return out
 
 
@@ -377,4 +413,3 @@ def emit_script(schema: m.Schema) -> str:
     """The whole DDL as one script, as `schemadoc sql` prints it."""
     body = "\n\n".join(s.sql for s in emit(schema))
     return f"-- generated by schemadoc\nSET check_function_bodies = off;\n\n{body}\n"
-
