@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from pglast import ast, parse_sql
@@ -155,47 +156,38 @@ def _names(nodes: tuple[ast.Node, ...] | None) -> list[str]:
     return [n.sval for n in nodes or () if isinstance(n, ast.String)]
 
 
+def _walk(node: object) -> Iterator[ast.Node]:
+    """Every AST node under `node`, depth first, in source order."""
+    if isinstance(node, ast.Node):
+        yield node
+        for attr in node.__slots__:
+            yield from _walk(getattr(node, attr, None))
+    elif isinstance(node, tuple):
+        for x in node:
+            yield from _walk(x)
+
+
 def _expr_columns(node: ast.Node) -> tuple[str, ...]:
     """Distinct unqualified column names an expression references, in order of appearance."""
     seen: list[str] = []
-
-    def visit(n: object) -> None:
+    for n in _walk(node):
         if isinstance(n, ast.ColumnRef):
             fields = [f.sval for f in n.fields if isinstance(f, ast.String)]
             if fields and fields[-1] not in seen:
                 seen.append(fields[-1])
-        elif isinstance(n, ast.Node):
-            for attr in n.__slots__:
-                visit(getattr(n, attr, None))
-        elif isinstance(n, tuple):
-            for x in n:
-                visit(x)
-
-    visit(node)
     return tuple(seen)
 
 
 def relations_of(node: ast.Node, default_schema: str = "public") -> tuple[str, ...]:
     """Qualified names of the relations a query reads (for ordering views after what they use)."""
+    nodes = list(_walk(node))
+    ctes = {n.ctename for n in nodes if isinstance(n, ast.CommonTableExpr)}
     found: list[str] = []
-    ctes: set[str] = set()
-
-    def visit(n: object) -> None:
-        if isinstance(n, ast.CommonTableExpr):
-            ctes.add(n.ctename)
-        if isinstance(n, ast.RangeVar):
-            if n.relname not in ctes or n.schemaname:
-                key = m.qualify(n.schemaname or default_schema, n.relname)
-                if key not in found:
-                    found.append(key)
-        if isinstance(n, ast.Node):
-            for attr in n.__slots__:
-                visit(getattr(n, attr, None))
-        elif isinstance(n, tuple):
-            for x in n:
-                visit(x)
-
-    visit(node)
+    for n in nodes:
+        if isinstance(n, ast.RangeVar) and (n.relname not in ctes or n.schemaname):
+            key = m.qualify(n.schemaname or default_schema, n.relname)
+            if key not in found:
+                found.append(key)
     return tuple(found)
 
 
