@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from pglast import ast, parse_sql
 from pglast.enums import (
@@ -45,6 +45,10 @@ class Statement:
     col: int
     node: ast.Node | None  # None when PostgreSQL's parser rejects it
     error: str | None = None
+    # node locations count from `offset` in `source` (the block), so a column finds its own line
+    source: str = field(default="", repr=False, compare=False)
+    offset: int = 0
+    base_line: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,7 @@ def split_statements(text: str, base_line: int) -> list[Statement]:
             start = _skip_comments(text, r.stmt_location)
             end = r.stmt_location + r.stmt_len if r.stmt_len else len(text)
             line, col = _line_col(text, start, base_line)
-            out.append(Statement(text[start:end].strip(), line, col, r.stmt))
+            out.append(Statement(text[start:end].strip(), line, col, r.stmt, None, text, 0, base_line))
         return out
     for start, end in _statement_ranges(text):
         begin = _skip_comments(text, start)
@@ -103,7 +107,8 @@ def split_statements(text: str, base_line: int) -> list[Statement]:
         try:
             nodes = parse_sql(piece)
             out.append(
-                Statement(piece, line, col, nodes[0].stmt if nodes else None, None if nodes else "empty statement")
+                Statement(piece, line, col, nodes[0].stmt if nodes else None, None if nodes else "empty statement",
+                          text, begin, base_line)
             )
         except ParseError as e:
             out.append(Statement(piece, line, col, None, str(e)))
@@ -201,6 +206,13 @@ class SqlReader:
         self.extras: list[Extra] = []
         self.database_names: list[str] = []
 
+    def at(self, st: Statement, location: int | None) -> Span:
+        """The position of a node inside the statement (its own line), else the statement's."""
+        if location is None or location < 0 or not st.source:
+            return self.span(st)
+        line, col = _line_col(st.source, st.offset + location, st.base_line)
+        return Span(self.path, line, col)
+
     def span(self, st: Statement) -> Span:
         return Span(self.path, st.line, st.col)
 
@@ -250,9 +262,9 @@ class SqlReader:
         self.b.schemas.add(d.schema)
         for el in node.tableElts or ():
             if isinstance(el, ast.ColumnDef):
-                self._column(d, el, span)
+                self._column(d, el, self.at(st, el.location), st)
             elif isinstance(el, ast.Constraint):
-                self._constraint(d, el, span, column=None)
+                self._constraint(d, el, self.at(st, el.location), column=None)
             else:
                 self.b.report(
                     "SD011",
@@ -275,7 +287,7 @@ class SqlReader:
             )
         self.b.add_table(d)
 
-    def _column(self, d: TableDraft, col: ast.ColumnDef, span: Span) -> None:
+    def _column(self, d: TableDraft, col: ast.ColumnDef, span: Span, st: Statement | None = None) -> None:
         type_name = col.typeName
         serial = serial_base(type_name)
         col_type = serial or format_type(type_name, self.default_schema)
@@ -300,7 +312,7 @@ class SqlReader:
             elif ct == ConstrType.CONSTR_GENERATED:
                 column = replace(column, generated=deparse(c.raw_expr))
             else:
-                self._constraint(d, c, span, column=col.colname)
+                self._constraint(d, c, self.at(st, c.location) if st else span, column=col.colname)
         d.columns[col.colname] = column
 
     def _constraint(self, d: TableDraft, c: ast.Constraint, span: Span, column: str | None) -> None:
