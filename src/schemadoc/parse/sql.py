@@ -107,8 +107,16 @@ def split_statements(text: str, base_line: int) -> list[Statement]:
         try:
             nodes = parse_sql(piece)
             out.append(
-                Statement(piece, line, col, nodes[0].stmt if nodes else None, None if nodes else "empty statement",
-                          text, begin, base_line)
+                Statement(
+                    piece,
+                    line,
+                    col,
+                    nodes[0].stmt if nodes else None,
+                    None if nodes else "empty statement",
+                    text,
+                    begin,
+                    base_line,
+                )
             )
         except ParseError as e:
             out.append(Statement(piece, line, col, None, str(e)))

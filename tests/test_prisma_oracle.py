@@ -1,0 +1,132 @@
+"""Prisma's own schema engine is the oracle: the catalog it builds from a Prisma schema is the one we build.
+
+The engine (WASM build, offline) is installed from shared/oracles/prisma with npm on first use into .cache/prisma-oracle/.
+Catalogs are compared, not SQL text: both sides are introspected with schemadoc's
+introspection, after removing what schemadoc adds on purpose (database-side defaults for ids Prisma
+generates in the client, and the trigger that keeps @updatedAt columns current).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import psycopg
+import pytest
+
+import schemadoc
+from schemadoc.compare import differences
+from schemadoc.introspect import introspect
+from schemadoc.model import Schema
+from schemadoc.parse.blocks import split_blocks
+from schemadoc.parse.prisma import CUID_DEFAULT, UUID_DEFAULT, UUID_DEFAULT_TEXT
+
+from .conftest import CORPUS, EXAMPLES, ROOT
+
+SETUP = CORPUS.parent / "oracles" / "prisma" / "setup.sh"
+ORACLE_DIR = ROOT / ".cache" / "prisma-oracle"
+FIXTURES = Path(__file__).parent / "fixtures" / "prisma"
+DATASOURCE = 'datasource db {\n  provider = "postgresql"\n}\n'
+OURS = {CUID_DEFAULT, UUID_DEFAULT, UUID_DEFAULT_TEXT}
+
+
+@pytest.fixture(scope="session")
+def oracle() -> Path:
+    script = ORACLE_DIR / "pse.mjs"
+    if not script.exists():
+        if not (shutil.which("node") and shutil.which("npm")):
+            pytest.skip("the Prisma oracle needs node and npm (install Node.js to run this comparison)")
+        assert SETUP.exists(), f"oracle setup not found at {SETUP}"
+        r = subprocess.run(["bash", str(SETUP), str(ORACLE_DIR)], capture_output=True, text=True, timeout=600)
+        if r.returncode != 0 or not script.exists():
+            pytest.skip(f"could not install the Prisma oracle with npm: {r.stderr.strip()[-300:]}")
+    return script
+
+
+def prisma_blocks(doc: Path) -> str:
+    blocks = split_blocks(str(doc), doc.read_text()).blocks
+    body = "\n".join(b.text for b in blocks if b.kind == "fence" and b.language == "prisma")
+    return body
+
+
+def as_schema_file(body: str) -> str:
+    body = re.sub(r"^\s*import\s+\".*\"\s*$", "", body, flags=re.M)  # our split-file imports
+    body = re.sub(r"(?s)datasource\s+\w+\s*\{.*?\}", "", body)
+    body = re.sub(r"(?s)generator\s+\w+\s*\{.*?\}", "", body)
+    return DATASOURCE + body
+
+
+def without_our_additions(ours: Schema, theirs: Schema) -> Schema:
+    their_tables = {t.key: t for t in theirs.tables}
+    tables = []
+    for t in ours.tables:
+        other = their_tables.get(t.key)
+        other_cols = {c.name: c for c in other.columns} if other else {}
+        cols = tuple(
+            replace(c, default=None)
+            if c.default in OURS and c.name in other_cols and other_cols[c.name].default is None
+            else c
+            for c in t.columns
+        )
+        tables.append(replace(t, columns=cols))
+    triggers = [tr for tr in ours.triggers if tr.function != "schemadoc.touch_updated_at"]
+    return ours.with_(tables=tables, triggers=triggers)
+
+
+CASES = {
+    "venta": EXAMPLES / "venta.md",
+    "finity": EXAMPLES / "finity.md",
+    "oracle-sample": CORPUS.parent / "oracles" / "prisma" / "sample.schema.prisma",
+    "relations": FIXTURES / "relations.prisma",
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_catalog_matches_prisma_migrate(case: str, oracle: Path, server_url: str, tmp_path: Path) -> None:
+    source = CASES[case]
+    body = source.read_text() if source.suffix == ".prisma" else prisma_blocks(source)
+    schema_file = tmp_path / "schema.prisma"
+    schema_file.write_text(as_schema_file(body))
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"# {case}\n\n```prisma\n{body}\n```\n")
+    if not body.strip():
+        pytest.fail(f"{source} has no prisma blocks")
+
+    from schemadoc.apply import with_database
+
+    dbs = {}
+    for side in ("prisma", "schemadoc"):
+        name = f"oracle_{case.replace('-', '_')}_{side}"
+        with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        dbs[side] = with_database(server_url, name)
+
+    r = subprocess.run(
+        ["node", str(oracle), "push", str(schema_file)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "DATABASE_URL": _url(dbs["prisma"]), "FORCE": "1"},
+        cwd=oracle.parent,
+    )
+    assert r.returncode == 0 and "Error" not in r.stderr, r.stderr[-2000:]
+    schemadoc.up(doc, dbs["schemadoc"])
+
+    with psycopg.connect(dbs["prisma"]) as conn:
+        theirs = introspect(conn)
+    with psycopg.connect(dbs["schemadoc"]) as conn:
+        ours = without_our_additions(introspect(conn), theirs)
+    assert theirs.tables, "the oracle created no tables"
+    assert differences(ours, theirs) == []
+
+
+def _url(conninfo: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    p = conninfo_to_dict(conninfo)
+    return f"postgresql://{p.get('user', 'postgres')}@{p.get('host', '127.0.0.1')}:{p.get('port', 5432)}/{p['dbname']}"
