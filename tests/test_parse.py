@@ -234,3 +234,23 @@ def test_unclosed_fence_is_reported() -> None:
         """)
     assert ("SD003", 4) in codes(doc, Severity.WARNING)
     assert [t.name for t in doc.schema.tables] == ["a"]
+
+
+def test_fast_printing_of_simple_defaults_matches_pglast() -> None:
+    from pglast import parse_sql
+    from pglast.stream import RawStream
+
+    from schemadoc.parse.sql import _simple_text
+
+    sql = (
+        "SELECT 1, -7, 1.5, 'x', 'it''s', 'back\\slash', true, false, null, now(), CURRENT_TIMESTAMP, "
+        "current_date, localtimestamp, gen_random_uuid(), \"Quoted\"(), count(*), lower('A'), CURRENT_TIME(3), "
+        'amount >= 0, a <> b, "Mixed" = \'x\', t.x != -1, x > -1, a = (b = c), x < now(), 1 + 2, "order" = 1'
+    )
+    fast_ones = 0
+    for target in parse_sql(sql)[0].stmt.targetList:  # type: ignore[union-attr]
+        fast = _simple_text(target.val)
+        if fast is not None:
+            fast_ones += 1
+            assert fast == str(RawStream()(target.val))
+    assert fast_ones >= 18

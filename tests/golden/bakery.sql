@@ -109,20 +109,6 @@ CREATE TABLE loyalty_points (
     CONSTRAINT loyalty_points_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 );
 
-CREATE TABLE reviews (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    user_id uuid NOT NULL,
-    product_id uuid NOT NULL,
-    rating integer NOT NULL,
-    comment text,
-    created_at timestamp with time zone DEFAULT now(),
-    CONSTRAINT reviews_pkey PRIMARY KEY (id),
-    CONSTRAINT reviews_user_id_product_id_key UNIQUE (user_id, product_id),
-    CONSTRAINT reviews_rating_check CHECK (rating >= 1 AND rating <= 5),
-    CONSTRAINT reviews_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
-    CONSTRAINT reviews_product_id_fkey FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE
-);
-
 CREATE TABLE orders (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     user_id uuid NOT NULL,
@@ -168,6 +154,20 @@ CREATE TABLE order_items (
     CONSTRAINT order_items_subtotal_check CHECK (subtotal >= 0),
     CONSTRAINT order_items_order_id_fkey FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE,
     CONSTRAINT order_items_product_id_fkey FOREIGN KEY (product_id) REFERENCES products (id)
+);
+
+CREATE TABLE reviews (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    product_id uuid NOT NULL,
+    rating integer NOT NULL,
+    comment text,
+    created_at timestamp with time zone DEFAULT now(),
+    CONSTRAINT reviews_pkey PRIMARY KEY (id),
+    CONSTRAINT reviews_user_id_product_id_key UNIQUE (user_id, product_id),
+    CONSTRAINT reviews_rating_check CHECK (rating >= 1 AND rating <= 5),
+    CONSTRAINT reviews_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT reviews_product_id_fkey FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE
 );
 
 CREATE INDEX idx_custom_cake_extras ON custom_cake_configurations USING gin (extra_details);

@@ -83,6 +83,23 @@ CREATE TABLE drafts (
     CONSTRAINT drafts_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE CASCADE
 );
 
+CREATE TABLE media_assets (
+    id text DEFAULT (gen_random_uuid())::text NOT NULL,
+    user_id text NOT NULL,
+    article_id text,
+    type "MediaType" NOT NULL,
+    provider "Provider" NOT NULL,
+    prompt text NOT NULL,
+    style text,
+    aspect_ratio text,
+    url text,
+    metadata jsonb,
+    created_at timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    CONSTRAINT media_assets_pkey PRIMARY KEY (id),
+    CONSTRAINT media_assets_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT media_assets_article_id_fkey FOREIGN KEY (article_id) REFERENCES articles (id) ON DELETE SET NULL ON UPDATE CASCADE
+);
+
 CREATE TABLE research_queries (
     id text DEFAULT (gen_random_uuid())::text NOT NULL,
     user_id text NOT NULL,
@@ -105,23 +122,6 @@ CREATE TABLE settings (
     updated_at timestamp(3) without time zone NOT NULL,
     CONSTRAINT settings_pkey PRIMARY KEY (id),
     CONSTRAINT settings_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE CASCADE
-);
-
-CREATE TABLE media_assets (
-    id text DEFAULT (gen_random_uuid())::text NOT NULL,
-    user_id text NOT NULL,
-    article_id text,
-    type "MediaType" NOT NULL,
-    provider "Provider" NOT NULL,
-    prompt text NOT NULL,
-    style text,
-    aspect_ratio text,
-    url text,
-    metadata jsonb,
-    created_at timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
-    CONSTRAINT media_assets_pkey PRIMARY KEY (id),
-    CONSTRAINT media_assets_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE CASCADE,
-    CONSTRAINT media_assets_article_id_fkey FOREIGN KEY (article_id) REFERENCES articles (id) ON DELETE SET NULL ON UPDATE CASCADE
 );
 
 CREATE INDEX api_keys_user_id_idx ON api_keys (user_id);

@@ -58,6 +58,44 @@ CREATE TABLE "ProductCategory" (
     CONSTRAINT "ProductCategory_pkey" PRIMARY KEY (id)
 );
 
+CREATE TABLE "Product" (
+    id text DEFAULT schemadoc.cuid() NOT NULL,
+    name text NOT NULL,
+    description text,
+    price double precision NOT NULL,
+    "categoryId" text NOT NULL,
+    "isActive" boolean DEFAULT true NOT NULL,
+    "createdAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    "updatedAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    CONSTRAINT "Product_pkey" PRIMARY KEY (id),
+    CONSTRAINT "Product_categoryId_fkey" FOREIGN KEY ("categoryId") REFERENCES "ProductCategory" (id) ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+CREATE TABLE "ProductImage" (
+    id text DEFAULT schemadoc.cuid() NOT NULL,
+    "productId" text NOT NULL,
+    url text NOT NULL,
+    alt text,
+    "isPrimary" boolean DEFAULT false NOT NULL,
+    "createdAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    "updatedAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    CONSTRAINT "ProductImage_pkey" PRIMARY KEY (id),
+    CONSTRAINT "ProductImage_productId_fkey" FOREIGN KEY ("productId") REFERENCES "Product" (id) ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+CREATE TABLE "ProductVariant" (
+    id text DEFAULT schemadoc.cuid() NOT NULL,
+    "productId" text NOT NULL,
+    name text NOT NULL,
+    price double precision NOT NULL,
+    stock integer DEFAULT 0 NOT NULL,
+    attributes jsonb,
+    "createdAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    "updatedAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    CONSTRAINT "ProductVariant_pkey" PRIMARY KEY (id),
+    CONSTRAINT "ProductVariant_productId_fkey" FOREIGN KEY ("productId") REFERENCES "Product" (id) ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 CREATE TABLE "User" (
     id text DEFAULT schemadoc.cuid() NOT NULL,
     email text NOT NULL,
@@ -68,13 +106,6 @@ CREATE TABLE "User" (
     "createdAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
     "updatedAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
     CONSTRAINT "User_pkey" PRIMARY KEY (id)
-);
-
-CREATE TABLE "VerificationToken" (
-    identifier text NOT NULL,
-    token text NOT NULL,
-    expires timestamp(3) without time zone NOT NULL,
-    CONSTRAINT "VerificationToken_pkey" PRIMARY KEY (identifier, token)
 );
 
 CREATE TABLE "Account" (
@@ -137,30 +168,6 @@ CREATE TABLE "Design" (
     CONSTRAINT "Design_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" (id) ON DELETE CASCADE ON UPDATE CASCADE
 );
 
-CREATE TABLE "Product" (
-    id text DEFAULT schemadoc.cuid() NOT NULL,
-    name text NOT NULL,
-    description text,
-    price double precision NOT NULL,
-    "categoryId" text NOT NULL,
-    "isActive" boolean DEFAULT true NOT NULL,
-    "createdAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
-    "updatedAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
-    CONSTRAINT "Product_pkey" PRIMARY KEY (id),
-    CONSTRAINT "Product_categoryId_fkey" FOREIGN KEY ("categoryId") REFERENCES "ProductCategory" (id) ON DELETE RESTRICT ON UPDATE CASCADE
-);
-
-CREATE TABLE "Session" (
-    id text DEFAULT schemadoc.cuid() NOT NULL,
-    "sessionToken" text NOT NULL,
-    "userId" text NOT NULL,
-    expires timestamp(3) without time zone NOT NULL,
-    "createdAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
-    "updatedAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
-    CONSTRAINT "Session_pkey" PRIMARY KEY (id),
-    CONSTRAINT "Session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" (id) ON DELETE CASCADE ON UPDATE CASCADE
-);
-
 CREATE TABLE "Order" (
     id text DEFAULT schemadoc.cuid() NOT NULL,
     "userId" text NOT NULL,
@@ -181,6 +188,19 @@ CREATE TABLE "Order" (
     CONSTRAINT "Order_billingAddressId_fkey" FOREIGN KEY ("billingAddressId") REFERENCES "Address" (id) ON DELETE SET NULL ON UPDATE CASCADE
 );
 
+CREATE TABLE "OrderItem" (
+    id text DEFAULT schemadoc.cuid() NOT NULL,
+    "orderId" text NOT NULL,
+    "productId" text NOT NULL,
+    quantity integer NOT NULL,
+    price double precision NOT NULL,
+    "createdAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    "updatedAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    CONSTRAINT "OrderItem_pkey" PRIMARY KEY (id),
+    CONSTRAINT "OrderItem_orderId_fkey" FOREIGN KEY ("orderId") REFERENCES "Order" (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "OrderItem_productId_fkey" FOREIGN KEY ("productId") REFERENCES "Product" (id) ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
 CREATE TABLE "Photo" (
     id text DEFAULT schemadoc.cuid() NOT NULL,
     "userId" text NOT NULL,
@@ -196,42 +216,22 @@ CREATE TABLE "Photo" (
     CONSTRAINT "Photo_albumId_fkey" FOREIGN KEY ("albumId") REFERENCES "Album" (id) ON DELETE SET NULL ON UPDATE CASCADE
 );
 
-CREATE TABLE "ProductImage" (
+CREATE TABLE "Session" (
     id text DEFAULT schemadoc.cuid() NOT NULL,
-    "productId" text NOT NULL,
-    url text NOT NULL,
-    alt text,
-    "isPrimary" boolean DEFAULT false NOT NULL,
+    "sessionToken" text NOT NULL,
+    "userId" text NOT NULL,
+    expires timestamp(3) without time zone NOT NULL,
     "createdAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
     "updatedAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
-    CONSTRAINT "ProductImage_pkey" PRIMARY KEY (id),
-    CONSTRAINT "ProductImage_productId_fkey" FOREIGN KEY ("productId") REFERENCES "Product" (id) ON DELETE CASCADE ON UPDATE CASCADE
+    CONSTRAINT "Session_pkey" PRIMARY KEY (id),
+    CONSTRAINT "Session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" (id) ON DELETE CASCADE ON UPDATE CASCADE
 );
 
-CREATE TABLE "ProductVariant" (
-    id text DEFAULT schemadoc.cuid() NOT NULL,
-    "productId" text NOT NULL,
-    name text NOT NULL,
-    price double precision NOT NULL,
-    stock integer DEFAULT 0 NOT NULL,
-    attributes jsonb,
-    "createdAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
-    "updatedAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
-    CONSTRAINT "ProductVariant_pkey" PRIMARY KEY (id),
-    CONSTRAINT "ProductVariant_productId_fkey" FOREIGN KEY ("productId") REFERENCES "Product" (id) ON DELETE CASCADE ON UPDATE CASCADE
-);
-
-CREATE TABLE "OrderItem" (
-    id text DEFAULT schemadoc.cuid() NOT NULL,
-    "orderId" text NOT NULL,
-    "productId" text NOT NULL,
-    quantity integer NOT NULL,
-    price double precision NOT NULL,
-    "createdAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
-    "updatedAt" timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
-    CONSTRAINT "OrderItem_pkey" PRIMARY KEY (id),
-    CONSTRAINT "OrderItem_orderId_fkey" FOREIGN KEY ("orderId") REFERENCES "Order" (id) ON DELETE CASCADE ON UPDATE CASCADE,
-    CONSTRAINT "OrderItem_productId_fkey" FOREIGN KEY ("productId") REFERENCES "Product" (id) ON DELETE RESTRICT ON UPDATE CASCADE
+CREATE TABLE "VerificationToken" (
+    identifier text NOT NULL,
+    token text NOT NULL,
+    expires timestamp(3) without time zone NOT NULL,
+    CONSTRAINT "VerificationToken_pkey" PRIMARY KEY (identifier, token)
 );
 
 CREATE TABLE "_PhotoToPhotoTag" (

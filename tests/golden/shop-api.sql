@@ -102,6 +102,14 @@ CREATE TABLE permissions (
     CONSTRAINT unique_resource_action UNIQUE (resource, action)
 );
 
+CREATE TABLE role_permissions (
+    role character varying(50) NOT NULL,
+    permission_id uuid NOT NULL,
+    created_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT role_permissions_pkey PRIMARY KEY (role, permission_id),
+    CONSTRAINT role_permissions_permission_id_fkey FOREIGN KEY (permission_id) REFERENCES permissions (id)
+);
+
 CREATE TABLE users (
     id uuid DEFAULT uuid_generate_v4() NOT NULL,
     email character varying(255) NOT NULL,
@@ -164,6 +172,9 @@ CREATE TABLE audit_logs (
 )
 PARTITION BY RANGE (created_at);
 
+CREATE TABLE audit_logs_2024_01 PARTITION OF audit_logs
+    FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+
 CREATE TABLE products (
     id uuid DEFAULT uuid_generate_v4() NOT NULL,
     name character varying(255) NOT NULL,
@@ -219,32 +230,6 @@ CREATE TABLE refresh_tokens (
     CONSTRAINT refresh_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id)
 );
 
-CREATE TABLE role_permissions (
-    role character varying(50) NOT NULL,
-    permission_id uuid NOT NULL,
-    created_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,
-    CONSTRAINT role_permissions_pkey PRIMARY KEY (role, permission_id),
-    CONSTRAINT role_permissions_permission_id_fkey FOREIGN KEY (permission_id) REFERENCES permissions (id)
-);
-
-CREATE TABLE user_sessions (
-    id uuid DEFAULT uuid_generate_v4() NOT NULL,
-    user_id uuid NOT NULL,
-    session_token character varying(255) NOT NULL,
-    ip_address inet,
-    user_agent text,
-    location jsonb,
-    expires_at timestamp without time zone NOT NULL,
-    created_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,
-    last_activity_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,
-    CONSTRAINT user_sessions_pkey PRIMARY KEY (id),
-    CONSTRAINT user_sessions_session_token_key UNIQUE (session_token),
-    CONSTRAINT user_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id)
-);
-
-CREATE TABLE audit_logs_2024_01 PARTITION OF audit_logs
-    FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
-
 CREATE TABLE reviews (
     id uuid DEFAULT uuid_generate_v4() NOT NULL,
     product_id uuid NOT NULL,
@@ -266,6 +251,21 @@ CREATE TABLE reviews (
     CONSTRAINT reviews_rating_check CHECK (rating >= 1 AND rating <= 5),
     CONSTRAINT reviews_product_id_fkey FOREIGN KEY (product_id) REFERENCES products (id),
     CONSTRAINT reviews_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id)
+);
+
+CREATE TABLE user_sessions (
+    id uuid DEFAULT uuid_generate_v4() NOT NULL,
+    user_id uuid NOT NULL,
+    session_token character varying(255) NOT NULL,
+    ip_address inet,
+    user_agent text,
+    location jsonb,
+    expires_at timestamp without time zone NOT NULL,
+    created_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,
+    last_activity_at timestamp without time zone DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT user_sessions_pkey PRIMARY KEY (id),
+    CONSTRAINT user_sessions_session_token_key UNIQUE (session_token),
+    CONSTRAINT user_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id)
 );
 
 CREATE INDEX idx_api_keys_active ON api_keys (is_active) WHERE deleted_at IS NULL;

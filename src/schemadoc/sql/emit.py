@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Callable
 from dataclasses import dataclass
-from graphlib import CycleError, TopologicalSorter
 
 from schemadoc import model as m
 from schemadoc.errors import Span
@@ -246,18 +247,8 @@ def _table_order(
         if t.partition_of in tables:
             deps.add(t.partition_of)  # type: ignore[arg-type]
         waiting[t.key] = deps
-    order: list[str] = []
-    while waiting:
-        ready = sorted(k for k, deps in waiting.items() if not deps)
-        if not ready:
-            # a foreign-key cycle: take the first table by name; its pending keys come later
-            parents = {t.partition_of for t in schema.tables}
-            ready = [min(waiting, key=lambda k: (k not in parents, k))]
-        for k in ready:
-            order.append(k)
-            del waiting[k]
-        for deps in waiting.values():
-            deps.difference_update(ready)
+    parents = {t.partition_of for t in schema.tables}
+    order = _kahn(waiting, breaker=lambda left: min(left, key=lambda k: (k not in parents, k)))
     placed: set[str] = set()
     inline: dict[str, tuple[m.ForeignKey, ...]] = {}
     later: list[tuple[m.Table, m.ForeignKey]] = []
@@ -274,26 +265,40 @@ def _table_order(
     return [tables[k] for k in order], inline, later
 
 
-def _stable_order(ts: TopologicalSorter[str]) -> list[str]:
-    """Topological order that, among ready nodes, takes names alphabetically (deterministic)."""
-    ts.prepare()
-    out: list[str] = []
-    while ts.is_active():
-        for k in sorted(ts.get_ready()):
-            out.append(k)
-            ts.done(k)
-    return out
+def _kahn(deps: dict[str, set[str]], breaker: Callable[[set[str]], str]) -> list[str]:
+    """Topological order, alphabetical among the ready; a cycle is broken at `breaker(remaining)`."""
+    dependants: dict[str, list[str]] = {k: [] for k in deps}
+    pending = {k: len(v) for k, v in deps.items()}
+    for k, v in deps.items():
+        for d in v:
+            dependants[d].append(k)
+    ready = [k for k, n in pending.items() if n == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    left = set(deps)
+    while left:
+        if not ready:
+            # a foreign-key cycle: take one table anyway; its pending keys are added later
+            k = breaker(left)
+            pending[k] = 0
+            heapq.heappush(ready, k)
+        k = heapq.heappop(ready)
+        if k not in left:
+            continue
+        order.append(k)
+        left.discard(k)
+        for d in dependants[k]:
+            if d in left:
+                pending[d] -= 1
+                if pending[d] == 0:
+                    heapq.heappush(ready, d)
+    return order
 
 
 def _view_order(views: tuple[m.View, ...]) -> list[m.View]:
     by_key = {v.key: v for v in views}
-    ts: TopologicalSorter[str] = TopologicalSorter(
-        {v.key: {d for d in v.depends_on if d in by_key and d != v.key} for v in views}
-    )
-    try:
-        return [by_key[k] for k in _stable_order(ts)]
-    except CycleError:
-        return list(views)
+    deps = {v.key: {d for d in v.depends_on if d in by_key and d != v.key} for v in views}
+    return [by_key[k] for k in _kahn(deps, breaker=min)]
 
 
 def needs_support(schema: m.Schema) -> tuple[bool, bool]:
