@@ -149,3 +149,42 @@ def test_up_on_the_embedded_server_from_the_command_line(tmp_path: Path) -> None
         assert again.returncode == 0 and "up to date" in again.stderr
     finally:
         subprocess.run([sys.executable, "-m", "schemadoc.cli", "down"], env={**os_env, **env}, timeout=120)
+
+
+def test_up_on_the_pgserver_wheel_when_the_machine_has_no_postgresql(tmp_path: Path) -> None:
+    """A fresh machine without PostgreSQL: the pgserver wheel's binaries run the embedded server."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pgserver")
+    assert spec is not None and spec.origin is not None, "pgserver is part of the [embedded] extra"
+    bindir = Path(spec.origin).parent / "pginstall" / "bin"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(SCHEMADOC_HOME=str(tmp_path / "home"), SCHEMADOC_PG_BIN=str(bindir))
+    cli = [sys.executable, "-m", "schemadoc.cli"]
+    try:
+        r = subprocess.run(
+            [*cli, "up", str(EXAMPLES / "finity.md")],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            cwd=tmp_path,
+        )
+        assert r.returncode == 0, r.stderr
+        with psycopg.connect(r.stdout.strip().splitlines()[-1]) as conn:
+            version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+            assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (7,)
+        assert version.startswith("16")  # the wheel's server, not the machine's
+        # the wheel has no contrib extensions: a doc that needs one is refused before anything is applied
+        r = subprocess.run(
+            [*cli, "up", str(EXAMPLES / "bakery.md")],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            cwd=tmp_path,
+        )
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        assert "bakery.md:570:1: pg_trgm" in r.stderr and "contrib" in r.stderr
+    finally:
+        subprocess.run([*cli, "down"], env=env, timeout=120)

@@ -74,6 +74,27 @@ def is_empty(db: m.Schema) -> bool:
     return not (db.tables or db.views or db.functions or db.enums or db.domains or db.composites or db.sequences)
 
 
+def check_extensions(conn: psycopg.Connection[Any], schema: m.Schema) -> None:
+    """Every extension the doc needs must be installable on this server; say which are not, and where."""
+    wanted = list(schema.extensions)
+    if not wanted:
+        return
+    rows = conn.execute(
+        "SELECT name FROM pg_available_extensions WHERE name = ANY(%s)", ([e.name for e in wanted],)
+    ).fetchall()
+    conn.rollback()
+    available = {r[0] for r in rows}
+    missing = [e for e in wanted if e.name not in available]
+    if missing:
+        lines = "\n".join(f"  {e.span or '(implied)'}: {e.name}" for e in missing)
+        raise DatabaseError(
+            f"this PostgreSQL server cannot create {len(missing)} extension(s) the document needs; "
+            f"nothing was applied:\n{lines}\n  hint: install PostgreSQL's contrib extensions on the server "
+            "(the pgserver wheel has none; a system PostgreSQL such as Debian's postgresql package does), "
+            "or point DATABASE_URL at a server that has them"
+        )
+
+
 def apply_statements(conn: psycopg.Connection[Any], statements: list[Statement]) -> None:
     """Run every statement in one transaction; on failure nothing is left behind and the error names the doc line."""
     with conn.transaction():
@@ -131,6 +152,7 @@ def up(
             current = introspect(conn, roles)
             conn.commit()
             if is_empty(current):
+                check_extensions(conn, schema)
                 statements = emit(schema)
                 apply_statements(conn, statements)
                 applied = len(statements)
