@@ -188,3 +188,18 @@ def test_up_on_the_pgserver_wheel_when_the_machine_has_no_postgresql(tmp_path: P
         assert "bakery.md:570:1: pg_trgm" in r.stderr and "contrib" in r.stderr
     finally:
         subprocess.run([*cli, "down"], env=env, timeout=120)
+
+
+def test_inspect_prints_markdown_and_json(fresh_db: str) -> None:
+    assert run("up", "--database-url", fresh_db, str(EXAMPLES / "venta.md")).returncode == 0
+    md = run("inspect", "--database-url", fresh_db)
+    assert md.returncode == 0, md.stderr
+    assert "### subscriptions" in md.stdout and 'CONSTRAINT "subscriptions_userId_fkey"' in md.stdout
+    data = json.loads(run("inspect", "--database-url", fresh_db, "--format", "json").stdout)
+    assert sorted(t["name"] for t in data["tables"]) == [
+        "integrations",
+        "locations",
+        "subscriptions",
+        "users",
+        "vendors",
+    ]

@@ -254,3 +254,14 @@ def test_fast_printing_of_simple_defaults_matches_pglast() -> None:
             fast_ones += 1
             assert fast == str(RawStream()(target.val))
     assert fast_ones >= 18
+
+
+def test_role_password_is_reported_not_kept() -> None:
+    doc = load("""
+        ```sql
+        CREATE USER app WITH PASSWORD 'hunter2';
+        ```
+        """)
+    assert [(d.code, d.span.line, d.span.col) for d in doc.diagnostics if d.code == "SD050"] == [("SD050", 3, 22)]  # type: ignore[union-attr]
+    assert doc.schema.roles[0].login is True
+    assert "hunter2" not in schemadoc.emit_script(doc.schema)

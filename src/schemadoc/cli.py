@@ -72,7 +72,14 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             schema = introspect(conn)
     except psycopg.OperationalError as e:
         raise SchemadocError(f"cannot connect to PostgreSQL: {str(e).strip()}") from None
-    print(schema_as_json(schema) if args.format == "json" else schema_as_markdown(schema))
+    from psycopg.conninfo import conninfo_to_dict
+
+    database = conninfo_to_dict(url).get("dbname") or "postgres"
+    print(
+        schema_as_json(schema)
+        if args.format == "json"
+        else schema_as_markdown(schema, f"Database {database}", database)
+    )
     return 0
 
 

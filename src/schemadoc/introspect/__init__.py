@@ -31,7 +31,8 @@ def _rows(conn: psycopg.Connection[Any], name: str, params: dict[str, Any] | Non
 def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) -> m.Schema:
     """The schema of the connected database; system, extension-owned and schemadoc's own objects excluded.
 
-    Roles are cluster-wide, so only the ones named in `role_names` are read.
+    Roles are cluster-wide, so only the ones this database's grants and policies name, and those in
+    `role_names`, are read.
     """
     columns: dict[int, list[m.Column]] = defaultdict(list)
     for r in _rows(conn, "columns"):
@@ -114,6 +115,22 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
         else:
             checks = tuple(m.Check(*c.split("\x1f", 1)) for c in r["checks"])
             domains.append(m.Domain(r["schema"], r["name"], r["base_type"], r["not_null"], r["default"], checks))
+    grants = _grants(_rows(conn, "grants"))
+    policies = [
+        m.Policy(
+            r["schema"],
+            r["table_name"],
+            r["name"],
+            r["command"],
+            r["permissive"],
+            tuple(sorted(r["roles"])),
+            r["using"],
+            r["check"],
+        )
+        for r in _rows(conn, "policies")
+    ]
+    wanted = set(role_names) | {g.grantee for g in grants} | {r for p in policies for r in p.roles}
+    wanted -= {"public", "current_user", "session_user", "current_role"}
     return m.Schema.build(
         schemas=namespaces - {"public"},
         extensions=[m.Extension(r["name"], None) for r in _rows(conn, "extensions")],
@@ -142,23 +159,9 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
             for r in _rows(conn, "views")
         ],
         triggers=[_trigger(r) for r in _rows(conn, "triggers")],
-        policies=[
-            m.Policy(
-                r["schema"],
-                r["table_name"],
-                r["name"],
-                r["command"],
-                r["permissive"],
-                tuple(sorted(r["roles"])),
-                r["using"],
-                r["check"],
-            )
-            for r in _rows(conn, "policies")
-        ],
-        roles=[m.Role(r["name"], r["login"]) for r in _rows(conn, "roles", {"names": list(role_names)})]
-        if role_names
-        else [],
-        grants=_grants(_rows(conn, "grants")),
+        policies=policies,
+        roles=[m.Role(r["name"], r["login"]) for r in _rows(conn, "roles", {"names": sorted(wanted)})],
+        grants=grants,
         comments=[],
     )
 

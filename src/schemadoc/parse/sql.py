@@ -657,6 +657,14 @@ class SqlReader:
                 login = bool(opt.arg.boolval)
             elif opt.defname == "password" and opt.arg is not None:
                 password = True
+                self.b.report(
+                    "SD050",
+                    Severity.WARNING,
+                    f'the document writes a password for role "{node.role}"; schemadoc creates the role without it',
+                    self.at(st, opt.location),
+                    help=f"remove the password from the document and set it out of band "
+                    f"(ALTER ROLE {quote_ident(node.role)} PASSWORD … from a secret store)",
+                )
         self.b.roles[node.role] = m.Role(node.role, login, password, span=self.span(st))
 
     def on_GrantStmt(self, node: ast.GrantStmt, st: Statement) -> None:

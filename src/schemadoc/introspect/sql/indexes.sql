@@ -1,7 +1,7 @@
 SELECT n.nspname AS schema, ic.relname AS name, tc.relname AS table_name,
        i.indisunique AS is_unique, am.amname AS method, i.indnkeyatts AS key_count,
        ARRAY(SELECT CASE WHEN i.indkey[k.ord - 1] = 0 THEN '(' || pg_get_indexdef(i.indexrelid, k.ord::int, true) || ')'
-                         ELSE (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k.ord - 1]) END
+                         ELSE (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k.ord - 1]) END
                     || CASE WHEN k.ord <= i.indnkeyatts AND opc.opcdefault IS FALSE THEN ' ' || opc.opcname ELSE '' END
                     || CASE WHEN k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 1) = 1 THEN ' DESC' ELSE '' END
                     || CASE WHEN k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 1) = 0 AND (i.indoption[k.ord - 1] & 2) = 2 THEN ' NULLS FIRST'
