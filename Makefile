@@ -27,12 +27,14 @@ check: install
 sql: install
 	$(BIN)/schemadoc sql --fix $(DOC)
 
-test: install
+# the whole suite: lint and types first (seconds), then the tests against a real PostgreSQL
+test: lint
 	$(BIN)/python -m pytest -q
 
 lint: install
 	$(BIN)/ruff check src tests
-	$(BIN)/mypy src/schemadoc
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .schemadoc build dist src/*.egg-info

@@ -101,7 +101,7 @@ def apply_statements(conn: psycopg.Connection[Any], statements: list[Statement])
         conn.execute("SET LOCAL check_function_bodies = off")
         for st in statements:
             try:
-                conn.execute(st.sql)  # type: ignore[arg-type]
+                conn.execute(st.sql)
             except psycopg.Error as e:
                 diag = e.diag
                 where = f"{st.span}: " if st.span else ""
@@ -117,7 +117,8 @@ def apply_statements(conn: psycopg.Connection[Any], statements: list[Statement])
 
 def prepare(doc: LoadedDocument, fix: bool) -> tuple[m.Schema, list[Diagnostic], list[Diagnostic]]:
     """The schema to apply (with safe fixes when asked), the diagnostics left, the ones fixed."""
-    schema, remaining, fixed = doc.schema, list(doc.diagnostics), []
+    schema, remaining = doc.schema, list(doc.diagnostics)
+    fixed: list[Diagnostic] = []
     if fix:
         schema, remaining, fixed = apply_fixes(schema, remaining)
     if errors(remaining):

@@ -74,7 +74,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         raise SchemadocError(f"cannot connect to PostgreSQL: {str(e).strip()}") from None
     from psycopg.conninfo import conninfo_to_dict
 
-    database = conninfo_to_dict(url).get("dbname") or "postgres"
+    database = str(conninfo_to_dict(url).get("dbname") or "postgres")
     print(
         schema_as_json(schema)
         if args.format == "json"

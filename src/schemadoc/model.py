@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from schemadoc.errors import Span
 
@@ -356,12 +356,12 @@ class Schema:
     comments: tuple[Comment, ...] = ()
 
     @classmethod
-    def build(cls, **kinds: Iterable[object]) -> Schema:
+    def build(cls, **kinds: Iterable[Any]) -> Schema:
         """A schema with every collection sorted by key, so equality does not depend on order."""
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         for name, items in kinds.items():
             values[name] = tuple(sorted(items)) if name == "schemas" else _sorted(items)
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
     def table(self, key: str) -> Table | None:
         for t in self.tables:
@@ -373,17 +373,12 @@ class Schema:
         return {t.key for t in self.tables} | {v.key for v in self.views}
 
     def objects(self) -> Iterator[object]:
-        for name in self.__dataclass_fields__:  # type: ignore[attr-defined]
+        for name in self.__dataclass_fields__:
             if name != "schemas":
                 yield from getattr(self, name)
 
-    def with_(self, **changes: object) -> Schema:
-        return Schema.build(
-            **{
-                name: changes.get(name, getattr(self, name))  # type: ignore[misc]
-                for name in self.__dataclass_fields__  # type: ignore[attr-defined]
-            }
-        )
+    def with_(self, **changes: Iterable[Any]) -> Schema:
+        return Schema.build(**{name: changes.get(name, getattr(self, name)) for name in self.__dataclass_fields__})
 
 
 __all__ = [

@@ -56,7 +56,7 @@ class TypeSyntaxError(ValueError):
 
 def serial_base(type_name: ast.TypeName) -> str | None:
     """'integer' for serial, 'bigint' for bigserial, …; None when the type is not a serial."""
-    names = [n.sval for n in type_name.names]
+    names = [n.sval for n in type_name.names or ()]
     if len(names) == 1 and names[0].lower() in _SERIALS and not type_name.arrayBounds:
         return _SERIALS[names[0].lower()]
     return None
@@ -70,13 +70,13 @@ def _typmods(type_name: ast.TypeName) -> list[str]:
         elif isinstance(m, ast.A_Const) and m.val is not None:
             mods.append(str(getattr(m.val, "sval", getattr(m.val, "fval", ""))))
         elif isinstance(m, ast.ColumnRef):
-            mods.append(".".join(getattr(f, "sval", "*") for f in m.fields))
+            mods.append(".".join(getattr(f, "sval", "*") for f in m.fields or ()))
     return mods
 
 
 def format_type(type_name: ast.TypeName, default_schema: str = "public") -> str:
     """The format_type() spelling of a parsed type, e.g. 'character varying(255)[]'."""
-    names = [n.sval for n in type_name.names]
+    names = [n.sval for n in type_name.names or ()]
     if names[0] == "pg_catalog":
         names = names[1:]
     base = names[-1]

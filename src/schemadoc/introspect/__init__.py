@@ -24,7 +24,7 @@ def query(name: str) -> str:
 
 def _rows(conn: psycopg.Connection[Any], name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(query(name), params)  # type: ignore[arg-type]
+        cur.execute(query(name), params)
         return cur.fetchall()
 
 
@@ -109,12 +109,11 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
         if r["kind"] == "e":
             enums.append(m.Enum(r["schema"], r["name"], tuple(r["enum_values"])))
         elif r["kind"] == "c":
-            composites.append(
-                m.CompositeType(r["schema"], r["name"], tuple(tuple(a.split(" ", 1)) for a in r["attributes"]))
-            )  # type: ignore[misc]
+            attributes = tuple((a.split(" ", 1)[0], a.split(" ", 1)[1]) for a in r["attributes"])
+            composites.append(m.CompositeType(r["schema"], r["name"], attributes))
         else:
-            checks = tuple(m.Check(*c.split("\x1f", 1)) for c in r["checks"])
-            domains.append(m.Domain(r["schema"], r["name"], r["base_type"], r["not_null"], r["default"], checks))
+            domain_checks = tuple(m.Check(*c.split("\x1f", 1)) for c in r["checks"])
+            domains.append(m.Domain(r["schema"], r["name"], r["base_type"], r["not_null"], r["default"], domain_checks))
     grants = _grants(_rows(conn, "grants"))
     policies = [
         m.Policy(

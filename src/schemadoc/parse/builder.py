@@ -8,10 +8,13 @@ the end, the way CREATE TABLE chooses them, so the model matches what the databa
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from schemadoc import model as m
 from schemadoc.errors import Diagnostic, Severity, Span
 from schemadoc.names import choose_name, column_list_name, loose_key
+
+T = TypeVar("T")
 
 # A description's weight when two disagree: the richer format wins.
 RANK = {"sql": 3, "prisma": 3, "table": 2, "mermaid": 1}
@@ -186,15 +189,16 @@ class SchemaBuilder:
 
     # -- everything else ----------------------------------------------------------------------
 
-    def add_unique_object(self, store: dict[str, object], key: str, obj: object, what: str) -> None:
+    def add_unique_object(self, store: dict[str, T], key: str, obj: T, what: str) -> None:
         old = store.get(key)
         if old is not None and old != obj:
+            old_span: Span | None = getattr(old, "span", None)
             self.report(
                 "SD203",
                 Severity.WARNING,
                 f"{what} {key} is defined twice and the definitions differ; the later one is used",
                 getattr(obj, "span", None),
-                related=(old.span,) if getattr(old, "span", None) else (),
+                related=(old_span,) if old_span else (),
                 help="keep one definition",
             )
         store[key] = obj

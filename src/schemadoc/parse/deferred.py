@@ -16,9 +16,9 @@ from schemadoc.parse.sql import deparse
 def apply_deferred(b: SchemaBuilder, default_schema: str) -> None:
     for kind, span, node in b.deferred:
         if kind == "alter":
-            _alter(b, node, span, default_schema)  # type: ignore[arg-type]
+            _alter(b, node, span, default_schema)
         elif kind == "comment":
-            _comment(b, node, span, default_schema)  # type: ignore[arg-type]
+            _comment(b, node, span, default_schema)
 
 
 def _alter(b: SchemaBuilder, node: ast.AlterTableStmt, span: Span | None, default_schema: str) -> None:
@@ -49,9 +49,9 @@ def _alter(b: SchemaBuilder, node: ast.AlterTableStmt, span: Span | None, defaul
         elif t == AlterTableType.AT_NoForceRowSecurity:
             d.rls_forced = False
         elif t == AlterTableType.AT_AddConstraint:
-            reader._constraint(d, cmd.def_, span, column=None)  # type: ignore[arg-type]
+            reader._constraint(d, cmd.def_, span, column=None)
         elif t == AlterTableType.AT_AddColumn:
-            reader._column(d, cmd.def_, span)  # type: ignore[arg-type]
+            reader._column(d, cmd.def_, span)
         elif t == AlterTableType.AT_ColumnDefault and cmd.name in d.columns:
             d.columns[cmd.name] = replace(
                 d.columns[cmd.name], default=deparse(cmd.def_) if cmd.def_ is not None else None
@@ -71,7 +71,7 @@ def _alter(b: SchemaBuilder, node: ast.AlterTableStmt, span: Span | None, defaul
 
 def _comment(b: SchemaBuilder, node: ast.CommentStmt, span: Span | None, default_schema: str) -> None:
     obj = node.object
-    names = [n.sval for n in obj] if isinstance(obj, tuple) else []
+    names: list[str] = [n.sval for n in obj] if isinstance(obj, tuple) else []
     if node.objtype == ObjectType.OBJECT_TABLE and names:
         key = m.qualify(names[0], names[1]) if len(names) == 2 else m.qualify(default_schema, names[-1])
         d = b.tables.get(key)

@@ -79,7 +79,7 @@ def _class_plan(cls: type) -> tuple[tuple[tuple[str, Any], ...], dict[str, tuple
 
 
 def _build(cls: type, fields: dict[str, Any]) -> ast.Node:
-    node = object.__new__(cls)
+    node: ast.Node = object.__new__(cls)
     setter = object.__setattr__
     defaults, present = _class_plan(cls)
     for name, default in defaults:

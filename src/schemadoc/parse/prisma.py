@@ -466,7 +466,7 @@ class PrismaMapper:
     def map_all(self) -> None:
         for e in self.s.enums.values():
             enum = m.Enum("public", e.db_name, tuple(db for _, db in e.values), span=self.span(e.line))
-            self.b.add_unique_object(self.b.enums, enum.key, enum, "type")  # type: ignore[arg-type]
+            self.b.add_unique_object(self.b.enums, enum.key, enum, "type")
         for model in self.s.models.values():
             self.map_model(model)
         self.map_implicit_many_to_many()
@@ -537,7 +537,7 @@ class PrismaMapper:
                     method=method[1].lower() if isinstance(method, tuple) else "btree",
                     span=self.span(model.line),
                 )
-                self.b.add_unique_object(self.b.indexes, ix.key, ix, "index")  # type: ignore[arg-type]
+                self.b.add_unique_object(self.b.indexes, ix.key, ix, "index")
         for f in model.fields:
             if not self.is_relation(f):
                 continue
@@ -624,7 +624,7 @@ class PrismaMapper:
         d.constraints.insert(0, ConstraintDraft("primary", f"{name}_AB_pkey", ("A", "B"), span=self.span(line)))
         self.b.add_table(d)
         ix = m.Index("public", f"{name}_B_index", name, ("B",), span=self.span(line))
-        self.b.add_unique_object(self.b.indexes, ix.key, ix, "index")  # type: ignore[arg-type]
+        self.b.add_unique_object(self.b.indexes, ix.key, ix, "index")
 
 
 def _relation_name(f: PField) -> str | None:

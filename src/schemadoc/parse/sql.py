@@ -232,14 +232,14 @@ def _statement_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def _names(nodes: tuple[ast.Node, ...] | None) -> list[str]:
-    return [n.sval for n in nodes or () if isinstance(n, ast.String)]
+    return [n.sval for n in nodes or () if isinstance(n, ast.String) and n.sval is not None]
 
 
 def _walk(node: object) -> Iterator[ast.Node]:
     """Every AST node under `node`, depth first, in source order."""
     if isinstance(node, ast.Node):
         yield node
-        for attr in node.__slots__:
+        for attr in node.__slots__:  # type: ignore[attr-defined]  # pglast declares slots per node class
             yield from _walk(getattr(node, attr, None))
     elif isinstance(node, tuple):
         for x in node:
@@ -414,7 +414,7 @@ class SqlReader:
             draft.kind = "foreign"
             draft.columns = (column,) if column else tuple(_names(c.fk_attrs))
             draft.ref_schema = self.schema_of(pk)
-            draft.ref_table = pk.relname
+            draft.ref_table = pk.relname or ""
             draft.ref_columns = tuple(_names(c.pk_attrs))
             draft.on_delete = _FK_ACTIONS.get(c.fk_del_action, "NO ACTION")
             draft.on_update = _FK_ACTIONS.get(c.fk_upd_action, "NO ACTION")
@@ -461,19 +461,19 @@ class SqlReader:
             nulls_not_distinct=bool(node.nulls_not_distinct),
             span=self.span(st),
         )
-        self.b.add_unique_object(self.b.indexes, ix.key, ix, "index")  # type: ignore[arg-type]
+        self.b.add_unique_object(self.b.indexes, ix.key, ix, "index")
 
     def on_CreateEnumStmt(self, node: ast.CreateEnumStmt, st: Statement) -> None:
         names = _names(node.typeName)
         schema = names[0] if len(names) > 1 else self.default_schema
         e = m.Enum(schema, names[-1], tuple(_names(node.vals)), span=self.span(st))
-        self.b.add_unique_object(self.b.enums, e.key, e, "type")  # type: ignore[arg-type]
+        self.b.add_unique_object(self.b.enums, e.key, e, "type")
 
     def on_CompositeTypeStmt(self, node: ast.CompositeTypeStmt, st: Statement) -> None:
         rv = node.typevar
         attrs = tuple((c.colname, format_type(c.typeName, self.default_schema)) for c in node.coldeflist or ())
         t = m.CompositeType(self.schema_of(rv), rv.relname, attrs, span=self.span(st))
-        self.b.add_unique_object(self.b.composites, t.key, t, "type")  # type: ignore[arg-type]
+        self.b.add_unique_object(self.b.composites, t.key, t, "type")
 
     def on_CreateDomainStmt(self, node: ast.CreateDomainStmt, st: Statement) -> None:
         names = _names(node.domainname)
@@ -495,7 +495,7 @@ class SqlReader:
             tuple(checks),
             span=self.span(st),
         )
-        self.b.add_unique_object(self.b.domains, dom.key, dom, "domain")  # type: ignore[arg-type]
+        self.b.add_unique_object(self.b.domains, dom.key, dom, "domain")
 
     def on_CreateExtensionStmt(self, node: ast.CreateExtensionStmt, st: Statement) -> None:
         schema = None
@@ -579,7 +579,7 @@ class SqlReader:
             kind="procedure" if node.is_procedure else "function",
             span=self.span(st),
         )
-        self.b.add_unique_object(self.b.functions, f.key, f, "function")  # type: ignore[arg-type]
+        self.b.add_unique_object(self.b.functions, f.key, f, "function")
 
     def on_CreateTrigStmt(self, node: ast.CreateTrigStmt, st: Statement) -> None:
         rv = node.relation
@@ -599,7 +599,7 @@ class SqlReader:
             when=deparse(node.whenClause) if node.whenClause is not None else None,
             span=self.span(st),
         )
-        self.b.add_unique_object(self.b.triggers, t.key, t, "trigger")  # type: ignore[arg-type]
+        self.b.add_unique_object(self.b.triggers, t.key, t, "trigger")
 
     def on_ViewStmt(self, node: ast.ViewStmt, st: Statement) -> None:
         rv = node.view
@@ -610,7 +610,7 @@ class SqlReader:
             depends_on=relations_of(node.query, self.default_schema),
             span=self.span(st),
         )
-        self.b.add_unique_object(self.b.views, v.key, v, "view")  # type: ignore[arg-type]
+        self.b.add_unique_object(self.b.views, v.key, v, "view")
 
     def on_CreateTableAsStmt(self, node: ast.CreateTableAsStmt, st: Statement) -> None:
         if node.objtype != ObjectType.OBJECT_MATVIEW:
@@ -631,7 +631,7 @@ class SqlReader:
             depends_on=relations_of(node.query, self.default_schema),
             span=self.span(st),
         )
-        self.b.add_unique_object(self.b.views, v.key, v, "materialized view")  # type: ignore[arg-type]
+        self.b.add_unique_object(self.b.views, v.key, v, "materialized view")
 
     def on_CreatePolicyStmt(self, node: ast.CreatePolicyStmt, st: Statement) -> None:
         rv = node.table
@@ -647,7 +647,7 @@ class SqlReader:
             check=deparse(node.with_check) if node.with_check is not None else None,
             span=self.span(st),
         )
-        self.b.add_unique_object(self.b.policies, p.key, p, "policy")  # type: ignore[arg-type]
+        self.b.add_unique_object(self.b.policies, p.key, p, "policy")
 
     def on_CreateRoleStmt(self, node: ast.CreateRoleStmt, st: Statement) -> None:
         login = node.stmt_type == RoleStmtType.ROLESTMT_USER

@@ -245,7 +245,7 @@ def _table_order(
     for t in schema.tables:
         deps = {fk.ref_key for fk in t.foreign_keys if fk.ref_key in tables and fk.ref_key != t.key}
         if t.partition_of in tables:
-            deps.add(t.partition_of)  # type: ignore[arg-type]
+            deps.add(t.partition_of)
         waiting[t.key] = deps
     parents = {t.partition_of for t in schema.tables}
     order = _kahn(waiting, breaker=lambda left: min(left, key=lambda k: (k not in parents, k)))
@@ -344,17 +344,20 @@ def emit(schema: m.Schema) -> list[Statement]:
         for c in d.checks:
             text += f" CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})"
         out.append(Statement(text + ";", d.span, f"domain {d.name}"))
-    for s in schema.sequences:
-        text = f"CREATE SEQUENCE {_q(s.schema, s.name)} AS {s.type} INCREMENT BY {s.increment} START WITH {s.start}"
-        if s.min_value is not None:
-            text += f" MINVALUE {s.min_value}"
-        if s.max_value is not None:
-            text += f" MAXVALUE {s.max_value}"
-        if s.cache != 1:
-            text += f" CACHE {s.cache}"
-        if s.cycle:
+    for seq in schema.sequences:
+        text = (
+            f"CREATE SEQUENCE {_q(seq.schema, seq.name)} AS {seq.type} INCREMENT BY {seq.increment} "
+            f"START WITH {seq.start}"
+        )
+        if seq.min_value is not None:
+            text += f" MINVALUE {seq.min_value}"
+        if seq.max_value is not None:
+            text += f" MAXVALUE {seq.max_value}"
+        if seq.cache != 1:
+            text += f" CACHE {seq.cache}"
+        if seq.cycle:
             text += " CYCLE"
-        out.append(Statement(text + ";", s.span, f"sequence {s.name}"))
+        out.append(Statement(text + ";", seq.span, f"sequence {seq.name}"))
     # functions first: defaults and checks may call them; bodies are checked when run, not now
     for f in schema.functions:
         out.append(Statement(function_sql(f), f.span, f"function {f.name}"))
@@ -402,13 +405,13 @@ def emit(schema: m.Schema) -> list[Statement]:
                     f"COMMENT ON TABLE {_q(t.schema, t.name)} IS {_literal(t.comment)};", t.span, f"comment on {t.name}"
                 )
             )
-        for c in t.columns:
-            if c.comment is not None:
+        for col in t.columns:
+            if col.comment is not None:
                 out.append(
                     Statement(
-                        f"COMMENT ON COLUMN {_q(t.schema, t.name)}.{quote_ident(c.name)} IS {_literal(c.comment)};",
-                        c.span,
-                        f"comment on {t.name}.{c.name}",
+                        f"COMMENT ON COLUMN {_q(t.schema, t.name)}.{quote_ident(col.name)} IS {_literal(col.comment)};",
+                        col.span,
+                        f"comment on {t.name}.{col.name}",
                     )
                 )
     return out
