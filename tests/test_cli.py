@@ -78,9 +78,12 @@ def test_unclosed_fence(tmp_path: Path) -> None:
     assert r.returncode == 0 and "SD003" in r.stdout
 
 
-@pytest.mark.parametrize("name", sorted(SEEDS))
+GOLDEN_DOCS = {**SEEDS, **{p.stem: p for p in (Path(__file__).parent / "fixtures" / "docs").glob("*.md")}}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_DOCS))
 def test_emitted_sql_golden(name: str, update_goldens: bool, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sql", "--fix", str(SEEDS[name])]) == 0
+    assert main(["sql", "--fix", str(GOLDEN_DOCS[name])]) == 0
     out = capsys.readouterr().out
     golden = GOLDEN / f"{name}.sql"
     if update_goldens:

@@ -136,20 +136,7 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
         enums=enums,
         composites=composites,
         domains=domains,
-        sequences=[
-            m.Sequence(
-                r["schema"],
-                r["name"],
-                r["type"],
-                r["start"],
-                r["increment"],
-                r["min_value"],
-                r["max_value"],
-                r["cache"],
-                r["cycle"],
-            )
-            for r in _rows(conn, "sequences")
-        ],
+        sequences=[_sequence(r) for r in _rows(conn, "sequences")],
         tables=tables,
         indexes=indexes,
         functions=[_function(r) for r in _rows(conn, "functions")],
@@ -162,6 +149,27 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
         roles=[m.Role(r["name"], r["login"]) for r in _rows(conn, "roles", {"names": sorted(wanted)})],
         grants=grants,
         comments=[],
+    )
+
+
+_TYPE_MAX = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
+
+
+def _sequence(r: dict[str, Any]) -> m.Sequence:
+    """A sequence, with bounds that are the defaults for its type and direction left unsaid (None)."""
+    top = _TYPE_MAX.get(r["type"], 2**63 - 1)
+    ascending = r["increment"] > 0
+    default_min, default_max = (1, top) if ascending else (-top - 1, -1)
+    return m.Sequence(
+        r["schema"],
+        r["name"],
+        r["type"],
+        r["start"],
+        r["increment"],
+        None if r["min_value"] == default_min else r["min_value"],
+        None if r["max_value"] == default_max else r["max_value"],
+        r["cache"],
+        r["cycle"],
     )
 
 
@@ -182,7 +190,7 @@ def _function(r: dict[str, Any]) -> m.Function:
         r["schema"],
         r["name"],
         tuple(args),
-        r["returns"],
+        r["returns"] or "",  # a procedure has no result
         r["language"],
         r["body"],
         _VOLATILITY[r["volatility"]],
