@@ -193,6 +193,7 @@ def test_mermaid_entities_define_tables_nothing_else_defines() -> None:
         ```mermaid
         erDiagram
             CUSTOMER ||--o{ ORDER : places
+            CUSTOMER ||--o{ INVOICE : receives
             CUSTOMER {
                 int id PK
                 string name
@@ -201,10 +202,15 @@ def test_mermaid_entities_define_tables_nothing_else_defines() -> None:
                 int id PK
                 int customer_id FK
             }
+            INVOICE {
+                int id PK
+            }
         ```
         """)
-    assert {t.name for t in doc.schema.tables} == {"CUSTOMER", "ORDER"}
-    assert ("SD122", 4) in codes(doc, Severity.WARNING)
+    assert {t.name for t in doc.schema.tables} == {"CUSTOMER", "ORDER", "INVOICE"}
+    order = doc.schema.table("public.ORDER")
+    assert [(f.columns, f.ref_table) for f in order.foreign_keys] == [(("customer_id",), "CUSTOMER")]  # type: ignore[union-attr]
+    assert codes(doc, Severity.WARNING) == [("SD122", 5)]
 
 
 def test_snake_case_index_binds_to_camel_case_column_with_warning() -> None:
@@ -265,3 +271,126 @@ def test_role_password_is_reported_not_kept() -> None:
     assert [(d.code, d.span.line, d.span.col) for d in doc.diagnostics if d.code == "SD050"] == [("SD050", 3, 22)]  # type: ignore[union-attr]
     assert doc.schema.roles[0].login is True
     assert "hunter2" not in schemadoc.emit_script(doc.schema)
+
+
+def test_django_column_tables() -> None:
+    doc = load("""
+        Our backend is Django on PostgreSQL.
+
+        ### `Author` (table: `blog_author`)
+
+        | Field | Type | Constraints |
+        |---|---|---|
+        | `name` | CharField(100) | unique |
+        | `bio` | TextField | null, blank |
+        | `score` | PositiveIntegerField | default 0 |
+
+        ### `Post` (table: `blog_post`)
+
+        | Field | Type | Constraints |
+        |---|---|---|
+        | `id` | BigAutoField | PK |
+        | `author` | ForeignKey(Author) | on delete cascade |
+        | `parent_id` | FK → Post (self) | null |
+        | `tags` | ManyToManyField(Tag) | |
+        | `body` | RichTextField | |
+        """)
+    author = doc.schema.table("public.blog_author")
+    post = doc.schema.table("public.blog_post")
+    assert author is not None and post is not None
+    assert author.column("id").type == "bigint" and author.column("id").identity == "by default"  # type: ignore[union-attr]
+    assert author.column("name").type == "character varying(100)" and author.column("name").not_null  # type: ignore[union-attr]
+    assert author.column("bio").not_null is False  # type: ignore[union-attr]
+    assert [c.expression for c in author.checks] == ["score >= 0"]
+    assert {f.columns: (f.ref_table, f.on_delete) for f in post.foreign_keys} == {
+        ("author_id",): ("blog_author", "CASCADE"),
+        ("parent_id",): ("blog_post", "NO ACTION"),
+    }
+    assert post.column("author_id").type == "bigint" and post.column("tags") is None  # type: ignore[union-attr]
+    assert post.column("body").type == "text"  # type: ignore[union-attr]
+    assert not doc.errors
+
+
+def test_tables_in_other_languages_and_enum_columns() -> None:
+    doc = load("""
+        ## 2. Модель Budget
+
+        ### Поля
+
+        |Поле|Тип|Описание|
+        |---|---|---|
+        |**id**|UUID|Primary key|
+        |**monthly_limit**|Decimal(10,2)|Месячный лимит|
+        |**kind**|enum|monthly, yearly|
+        """)
+    t = doc.schema.table("public.budget")
+    assert t is not None and t.primary_key is not None and t.primary_key.columns == ("id",)
+    assert t.column("monthly_limit").type == "numeric(10,2)"  # type: ignore[union-attr]
+    assert t.column("kind").type == "budget_kind"  # type: ignore[union-attr]
+    assert [e.values for e in doc.schema.enums] == [("monthly", "yearly")]
+
+
+def test_prose_column_lists() -> None:
+    doc = load("""
+        ## 1. Employees Table
+
+        ### Columns:
+
+        - `EmployeeID` (INT): Unique identifier (Primary Key)
+        - `Name` (VARCHAR(80)): Full name
+        - `ExitDate` (DATE): When they left (nullable)
+        - Contacts: `email`, `phone`
+
+        ### Relationships:
+
+        - `EmployeeID` is referenced by Surveys
+
+        ## Indexes
+
+        ### employees
+        - Index on `Name`
+        """)
+    t = doc.schema.table("public.employees")
+    assert t is not None and t.primary_key is not None and t.primary_key.columns == ("EmployeeID",)
+    assert [(c.name, c.type, c.not_null) for c in t.columns] == [
+        ("EmployeeID", "integer", True),
+        ("Name", "character varying(80)", False),
+        ("ExitDate", "date", False),
+        ("email", "text", False),
+        ("phone", "text", False),
+    ]
+    assert [x.name for x in doc.schema.tables] == ["employees"]
+
+
+def test_mermaid_enums_and_foreign_keys_from_markers() -> None:
+    doc = load("""
+        ```mermaid
+        erDiagram
+            profiles {
+                uuid id PK
+                enum role "ADMIN|AGENT"
+            }
+            tickets {
+                uuid id PK
+                uuid customer_id FK
+                uuid agent_id FK "Optional"
+            }
+            comments {
+                uuid id PK
+                uuid ticket_id FK
+            }
+            profiles ||--o{ tickets : "creates"
+            profiles ||--o{ tickets : "handles"
+            tickets ||--o{ comments : "has"
+        ```
+        """)
+    s = doc.schema
+    assert [e.values for e in s.enums] == [("ADMIN", "AGENT")]
+    assert s.table("public.profiles").column("role").type == "profiles_role"  # type: ignore[union-attr]
+    fks = {(t.name, f.columns, f.ref_table) for t in s.tables for f in t.foreign_keys}
+    assert fks == {
+        ("tickets", ("customer_id",), "profiles"),
+        ("tickets", ("agent_id",), "profiles"),
+        ("comments", ("ticket_id",), "tickets"),
+    }
+    assert [d for d in doc.diagnostics if d.severity >= Severity.WARNING] == []

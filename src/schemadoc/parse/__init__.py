@@ -15,7 +15,7 @@ from schemadoc.parse.deferred import apply_deferred
 from schemadoc.parse.mermaid import Diagram, is_er_diagram, parse_mermaid
 from schemadoc.parse.prisma import PrismaMapper, PrismaSchema, parse_prisma
 from schemadoc.parse.sql import Extra, SqlReader, split_statements
-from schemadoc.parse.table import TableReader, is_column_table, table_name_from_heading
+from schemadoc.parse.table import TableReader, is_column_table, names_other_section, table_name_from_heading
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
@@ -128,10 +128,12 @@ class _Loader:
         self.table_models = PrismaSchema()
         self.prisma_conventions = bool(re.search(r"\bprisma\b", doc.text, re.I))
         self.tables = TableReader(self.b, doc.path, self.prisma_conventions, self.table_models)
+        self.tables.django = bool(re.search(r"\bdjango\b", doc.text, re.I))
         self.diagrams: list[Diagram] = []
         self.redis: list[Block] = []
         self.db_names: list[str] = []
         self.current_table: str | None = None
+        self.previous: Block | None = None
 
     def span(self, line: int) -> Span:
         return Span(self.doc.path, line, 1)
@@ -144,6 +146,7 @@ class _Loader:
             conventions.apply_diagram(
                 self.b, diagram, self.doc.path, self.prisma_conventions, self.prisma, self.table_models
             )
+        conventions.resolve_relations(self.b, self.tables.model_tables)
         apply_deferred(self.b, self.sql.default_schema)
         conventions.add_updated_at_triggers(self.b)
         conventions.add_needed_extensions(self.b)
@@ -164,6 +167,12 @@ class _Loader:
     # -- blocks -------------------------------------------------------------------------------------
 
     def block(self, block: Block) -> None:
+        try:
+            self._block(block)
+        finally:
+            self.previous = block
+
+    def _block(self, block: Block) -> None:
         if "ignore" in block.directives:
             self.b.report("SD006", Severity.INFO, "block ignored by a schemadoc directive", self.span(block.line))
             return
@@ -240,6 +249,16 @@ class _Loader:
             table_heading = table_name_from_heading(block.heading.text, self.prisma_conventions)
             if table_heading == self.current_table:
                 self.tables.prose_indexes(block, self.current_table)
+                return
+        lead_in = (
+            self.previous is not None
+            and self.previous.kind == "paragraph"
+            and (names_other_section(self.previous.text))
+        )
+        if (block.not_current is None or "include" in block.directives) and not lead_in:
+            name = self.tables.read_list(block)
+            if name is not None:
+                self.current_table = name
 
     # -- Prisma ----------------------------------------------------------------------------------------
 

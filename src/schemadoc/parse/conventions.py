@@ -7,11 +7,14 @@ partitions of unpartitioned tables); style and design advice belongs to lint.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from schemadoc import model as m
 from schemadoc.errors import Fix, Severity, Span
+from schemadoc.names import loose_key, quote_ident, snake_case
 from schemadoc.parse.builder import SchemaBuilder, TableDraft
 from schemadoc.parse.mermaid import Diagram
+from schemadoc.parse.orm import enum_values, orm_type
 from schemadoc.parse.prisma import PField, PrismaMapper, PrismaSchema
 from schemadoc.types import base_type
 
@@ -58,14 +61,17 @@ def apply_diagram(
             continue
         d = TableDraft("public", entity.name, "mermaid", Span(path, entity.line, 1))
         from schemadoc.parse.builder import ConstraintDraft
-        from schemadoc.types import TypeSyntaxError, canonical_type
 
         pk = []
         for a in entity.attributes:
-            try:
-                t = canonical_type(a.type)
-            except TypeSyntaxError:
-                t = "text"
+            values = enum_values(a.comment) if a.type.lower() == "enum" else []
+            if values:
+                enum = m.Enum("public", f"{entity.name}_{a.name}", tuple(values), span=Span(path, a.line, 1))
+                b.enums[enum.key] = enum
+                t = quote_ident(enum.name)
+            else:
+                ot = orm_type(a.type)
+                t = ot.sql if ot is not None and ot.sql else "text"
             d.columns[a.name] = m.Column(
                 a.name, t, not_null="PK" in a.keys, comment=a.comment or None, span=Span(path, a.line, 1)
             )
@@ -77,6 +83,7 @@ def apply_diagram(
             d.constraints.insert(0, ConstraintDraft("primary", None, tuple(pk), span=Span(path, entity.line, 1)))
         b.add_table(d)
     names = {t.name.lower(): t for t in b.tables.values()}
+    _infer_diagram_keys(b, diagram, names, path)
     for rel in diagram.relationships:
         left, right = names.get(rel.left.lower()), names.get(rel.right.lower())
         span = Span(path, rel.line, 1)
@@ -115,10 +122,78 @@ def apply_diagram(
             )
 
 
+def _singular(name: str) -> str:
+    n = name.lower()
+    if n.endswith("ies"):
+        return n[:-3] + "y"
+    if n.endswith(("ses", "xes", "ches", "shes")):
+        return n[:-2]
+    return n[:-1] if n.endswith("s") and not n.endswith("ss") else n
+
+
+def _infer_diagram_keys(b: SchemaBuilder, diagram: Diagram, names: dict[str, TableDraft], path: str) -> None:
+    """Attributes a diagram marks FK carry its relationships: `ticket_id` carries tickets ||--o{ comments;
+    FK columns named after no entity (`customer_id`, `assigned_agent_id`) carry the remaining
+    relationships to their table in the order the diagram lists both."""
+    from schemadoc.parse.builder import ConstraintDraft
+
+    entity_stems = {_singular(e) for e in names}
+    used: set[tuple[str, str]] = set()
+    for rel in diagram.relationships:
+        if rel.left_many == rel.right_many:
+            continue  # many-to-many needs a join table; one-to-one has no side to choose
+        parent_name, child_name = (rel.left, rel.right) if rel.right_many else (rel.right, rel.left)
+        parent, child = names.get(parent_name.lower()), names.get(child_name.lower())
+        entity = diagram.entities.get(child_name)
+        if parent is None or child is None or child.origin != "mermaid" or entity is None:
+            continue
+        fk_attrs = [a.name for a in entity.attributes if "FK" in a.keys and (child.name, a.name) not in used]
+        stem = _singular(parent.name)
+        chosen = next((a for a in fk_attrs if a.lower() in (f"{stem}_id", f"{parent.name.lower()}_id")), None)
+        if chosen is None:
+            chosen = next((a for a in fk_attrs if a.lower().removesuffix("_id") not in entity_stems), None)
+        if chosen is None:
+            continue
+        used.add((child.name, chosen))
+        b.add_constraint(
+            child, ConstraintDraft("foreign", None, (chosen,), ref_table=parent.name, span=Span(path, rel.line, 1))
+        )
+
+
 def _carried(a: TableDraft, b: TableDraft) -> bool:
     return any(c.kind == "foreign" and c.ref_table == b.name for c in a.constraints) or any(
         c.kind == "foreign" and c.ref_table == a.name for c in b.constraints
     )
+
+
+def resolve_relations(b: SchemaBuilder, model_tables: dict[str, str]) -> None:
+    """Foreign keys written against model names (`FK → CustomUser`) point at their tables, and their
+    columns take the type of the key they reference."""
+    from schemadoc.parse.table import RELATION_KEY
+
+    by_loose = {loose_key(k): v for k, v in model_tables.items()}
+    for d in b.tables.values():
+        for c in d.constraints:
+            if c.kind == "foreign" and m.qualify(c.ref_schema, c.ref_table) not in b.tables:
+                mapped = model_tables.get(c.ref_table) or by_loose.get(loose_key(c.ref_table))
+                if mapped is None and m.qualify(c.ref_schema, snake_case(c.ref_table)) in b.tables:
+                    mapped = snake_case(c.ref_table)  # model Category is table category in this doc
+                if mapped is None and c.ref_table.lower() == "self":
+                    mapped = d.name
+                if mapped is not None:
+                    c.ref_table = mapped
+    for d in b.tables.values():
+        for name, col in list(d.columns.items()):
+            if col.type != RELATION_KEY:
+                continue
+            key_type = "bigint"
+            fk = next((c for c in d.constraints if c.kind == "foreign" and c.columns == (name,)), None)
+            target = b.tables.get(m.qualify(fk.ref_schema, fk.ref_table)) if fk else None
+            if target is not None:
+                pk = next((c for c in target.constraints if c.kind == "primary" and len(c.columns) == 1), None)
+                if pk is not None and pk.columns[0] in target.columns:
+                    key_type = target.columns[pk.columns[0]].type
+            d.columns[name] = replace(col, type=key_type)
 
 
 def add_updated_at_triggers(b: SchemaBuilder) -> None:

@@ -7,14 +7,53 @@ from dataclasses import dataclass
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
-from schemadoc.names import snake_case
-from schemadoc.parse.blocks import Block
+from schemadoc.names import quote_ident, snake_case
+from schemadoc.parse.blocks import Block, Heading
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
+from schemadoc.parse.orm import OrmType, enum_values, orm_type
 from schemadoc.parse.prisma import SCALARS, Attribute, PEnum, PField, PModel, PrismaSchema
 from schemadoc.types import TypeSyntaxError, canonical_type
 
-_NAME_HEADERS = ("column", "field", "name", "attribute", "column name", "field name", "property")
-_TYPE_HEADERS = ("type", "data type", "datatype", "sql type", "db type", "postgres type")
+_NAME_HEADERS = (
+    "column",
+    "field",
+    "name",
+    "attribute",
+    "column name",
+    "field name",
+    "property",
+    "columns",
+    "fields",
+    "поле",
+    "столбец",
+    "колонка",
+    "campo",
+    "colonna",
+    "columna",
+    "champ",
+    "colonne",
+    "spalte",
+    "feld",
+    "nombre",
+)
+_TYPE_HEADERS = (
+    "type",
+    "data type",
+    "datatype",
+    "sql type",
+    "db type",
+    "postgres type",
+    "field type",
+    "column type",
+    "тип",
+    "тип данных",
+    "tipo",
+    "tipo de dato",
+    "tipo di dato",
+    "typ",
+    "datentyp",
+    "type de données",
+)
 _CONSTRAINT_HEADERS = (
     "constraints",
     "constraint",
@@ -30,8 +69,54 @@ _CONSTRAINT_HEADERS = (
     "required",
     "pk",
     "fk",
+    "ограничения",
+    "vincoli",
+    "restricciones",
+    "contraintes",
+    "einschränkungen",
 )
-_DESC_HEADERS = ("description", "notes", "comment", "comments", "remarks", "purpose", "details")
+_DESC_HEADERS = (
+    "description",
+    "notes",
+    "comment",
+    "comments",
+    "remarks",
+    "purpose",
+    "details",
+    "описание",
+    "комментарий",
+    "descrizione",
+    "note",
+    "descripción",
+    "beschreibung",
+    "notizen",
+)
+# headings that name the part of a section, not the table: look one heading up for the table's name
+_GENERIC_HEADINGS = {
+    "fields",
+    "columns",
+    "attributes",
+    "schema",
+    "structure",
+    "definition",
+    "properties",
+    "поля",
+    "колонки",
+    "столбцы",
+    "атрибуты",
+    "структура",
+    "campi",
+    "colonne",
+    "campos",
+    "columnas",
+    "champs",
+    "colonnes",
+    "spalten",
+    "felder",
+}
+_TABLE_WORDS = (
+    r"table|model|entity|collection|модель|таблица|сущность|tabella|modello|tabla|modelo|entidad|tabelle|modell|modèle"
+)
 
 _FK = re.compile(
     r"(?:foreign\s+key|fk|references|ref)\s*(?:to\s*)?[(:→>-]*\s*`?(\w+)`?\s*(?:\.\s*`?(\w+)`?|\(\s*`?(\w+)`?\s*\))",
@@ -51,6 +136,7 @@ class ColumnRow:
     constraints: str
     description: str
     line: int
+    raw_type: str = ""  # the whole type cell, as written
 
 
 def _header_index(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -72,17 +158,96 @@ def is_column_table(block: Block) -> bool:
 
 
 def table_name_from_heading(text: str, prisma: bool) -> str | None:
+    """The table a heading names: '### users', '1. Users Table', 'Модель Budget', 'User (table: app_user)'."""
     t = _clean(text)
+    explicit = re.search(r"\((?:db\s+)?table\s*[:=]\s*([A-Za-z_][\w.]*)\s*\)", t, re.I)
+    if explicit:
+        return explicit.group(1).split(".")[-1]
     t = re.sub(r"^\s*(\d+[.)]\s*)+", "", t)  # "1. Users Table"
-    t = re.sub(r"\s*\((?:table|model|entity)\)\s*$", "", t, flags=re.I)
-    t = re.sub(r"\s+(table|model|entity|collection)\s*$", "", t, flags=re.I)
-    t = re.sub(r"^(table|model|entity)\s*[:\s]\s*", "", t, flags=re.I)
+    t = re.sub(r"\s*[-–—:]\s+.*$", "", t)  # "Organization - Organizzazioni"
+    t = re.sub(rf"\s*\((?:{_TABLE_WORDS})\)\s*$", "", t, flags=re.I)
+    t = re.sub(rf"\s+({_TABLE_WORDS})\s*$", "", t, flags=re.I)
+    t = re.sub(rf"^({_TABLE_WORDS})\s*[:\s]\s*", "", t, flags=re.I)
     t = t.strip().strip(":")
-    if not t or not re.match(r"^[A-Za-z_][\w ]*$", t):
+    if not t or not re.match(r"^[A-Za-z_][\w ]*$", t) or t.lower() in _GENERIC_HEADINGS:
         return None
     if prisma:
         return t.replace(" ", "")
     return snake_case(t.replace(" ", "_"))
+
+
+_NOT_TABLE_SECTIONS = re.compile(
+    r"\b(index(es)?|indices|relationships?|relations|constraints|migrations?|queries|"
+    r"maintenance|backups?|monitoring|security|seeds?|overview|conventions|enums?|triggers?|views?|"
+    r"functions?|policies|indici|relazioni|índices|relaciones|индексы|связи)\b",
+    re.I,
+)
+
+
+def names_other_section(text: str) -> bool:
+    """True for a lead-in such as '**Indexes:**' or 'Relationships:' that says what a list is about."""
+    return bool(_NOT_TABLE_SECTIONS.search(_clean(text)))
+
+
+def table_heading(headings: tuple[Heading, ...], prisma: bool) -> tuple[str, Heading] | None:
+    """The nearest heading that names a table, skipping generic ones such as '### Columns'."""
+    if headings and _NOT_TABLE_SECTIONS.search(_clean(headings[-1].text)):
+        return None
+    for h in reversed(headings):
+        if _clean(h.text).strip(":").lower() in _GENERIC_HEADINGS:
+            continue
+        name = table_name_from_heading(h.text, prisma)
+        return (name, h) if name else None
+    return None
+
+
+_PROSE_ITEM = re.compile(
+    r"^`(?P<name>[A-Za-z_][\w$]*)`\s*(?:\((?P<type>[^()]*(?:\([^()]*\)[^()]*)*)\))?\s*(?:[:—–-]\s*(?P<desc>.*))?$"
+)
+_OPTIONAL_WORDS = re.compile(
+    r"\b(nullable|optional|opzionale|opcional|facultatif|optionnel|необязательн\w*|null allowed)\b", re.I
+)
+_PK_WORDS = re.compile(r"\b(primary key|pk|chiave primaria|clave primaria|первичный ключ)\b", re.I)
+
+
+def prose_rows(block: Block) -> list[ColumnRow] | None:
+    """Columns from list items such as "`id` (UUID): identifier" or "Contacts: `email`, `phone`"."""
+    rows: list[ColumnRow] = []
+    typed = 0  # items that give a type: without one, a list of `names` is prose about columns, not a table
+    for line, text in block.items:
+        item = text.strip()
+        mt = _PROSE_ITEM.match(item)
+        names: list[str]
+        if mt:
+            names, type_text, desc = [mt.group("name")], (mt.group("type") or "").strip(), mt.group("desc") or ""
+            bare = _OPTIONAL_WORDS.sub("", type_text).strip(" ,")
+            if bare and orm_type(bare) is None:
+                continue  # "(unique)", "(for lookups)": a remark about a column, not its type
+        else:
+            # "`firstName`, `lastName`: names" or "Contacts: `email`, `phone`"
+            head, sep, tail = item.partition(":")
+            before = re.findall(r"`([A-Za-z_][\w$]*)`", head)
+            after = re.findall(r"`([A-Za-z_][\w$]*)`", tail)
+            if before and not re.sub(r"`[A-Za-z_][\w$]*`|[,\s]|\band\b", "", head):
+                names, desc = before, tail.strip()
+            elif sep and after and not re.sub(r"`[A-Za-z_][\w$]*`|[,\s]|\band\b", "", tail):
+                names, desc = after, head.strip()
+            else:
+                continue
+            type_text = ""
+        constraints = []
+        if _PK_WORDS.search(desc):
+            constraints.append("primary key")
+        if _OPTIONAL_WORDS.search(desc) or _OPTIONAL_WORDS.search(type_text) or not type_text:
+            constraints.append("nullable")  # a column the doc gives no type is not known to be required
+        if re.search(r"\b(unique|univoc[ao]|único|уникальн\w*)\b", desc, re.I):
+            constraints.append("unique")
+        type_text = _OPTIONAL_WORDS.sub("", type_text).strip(" ,")
+        typed += bool(type_text)
+        type_text = type_text or "text"
+        for name in names:
+            rows.append(ColumnRow(name, type_text, "", ", ".join(constraints), desc.strip(), line, type_text))
+    return rows if typed and len(rows) >= 2 and len(rows) >= len(block.items) // 2 else None
 
 
 def read_rows(block: Block) -> list[ColumnRow]:
@@ -110,7 +275,7 @@ def read_rows(block: Block) -> list[ColumnRow]:
             if i < len(row)
         )
         desc = _clean(row[di]) if di is not None and di < len(row) else ""
-        rows.append(ColumnRow(name, type_text, note, constraints, desc, line))
+        rows.append(ColumnRow(name, type_text, note, constraints, desc, line, type_cell))
     return rows
 
 
@@ -122,14 +287,25 @@ class TableReader:
         self.path = path
         self.prisma = prisma
         self.schema = schema
+        self.django = False  # set by the loader when the doc says it uses Django
+        self.model_tables: dict[str, str] = {}  # "CustomUser" -> "users_customuser", from the headings
 
     def span(self, line: int) -> Span:
         return Span(self.path, line, 1)
 
     def read(self, block: Block) -> str | None:
-        heading = block.heading
-        name = table_name_from_heading(heading.text, self.prisma) if heading else None
-        if name is None:
+        return self.read_columns(block, read_rows(block))
+
+    def read_list(self, block: Block) -> str | None:
+        """A bullet list of columns ("- `email` (VARCHAR): login address") under a table's heading."""
+        rows = prose_rows(block)
+        if rows is None or any(_NOT_TABLE_SECTIONS.search(_clean(h.text)) for h in block.headings):
+            return None
+        return self.read_columns(block, rows)
+
+    def read_columns(self, block: Block, rows: list[ColumnRow]) -> str | None:
+        found = table_heading(block.headings, self.prisma)
+        if found is None:
             self.b.report(
                 "SD030",
                 Severity.WARNING,
@@ -138,11 +314,14 @@ class TableReader:
                 help="put the table under a heading such as '### users'",
             )
             return None
-        rows = read_rows(block)
+        name, heading = found
+        model = re.match(r"^[\W\d_]*([A-Za-z_]\w*)", _clean(heading.text).split("(")[0].split(" - ")[0])
+        if model is not None:
+            self.model_tables.setdefault(model.group(1), name)
         if self.prisma:
-            self.schema.models[name] = self._model(name, rows, heading.line if heading else block.line)
+            self.schema.models[name] = self._model(name, rows, heading.line)
         else:
-            self.b.add_table(self._draft(name, rows, heading.line if heading else block.line))
+            self.b.add_table(self._draft(name, rows, heading.line))
         return name
 
     # -- Prisma convention ------------------------------------------------------------------------
@@ -204,24 +383,85 @@ class TableReader:
         model_attrs = []
         if pk_composite:
             model_attrs.append(Attribute("id", [[("ident", n) for n in pk_composite]], {}))
+        elif not any(f.attr("id") for f in fields):
+            id_field = next((f for f in fields if f.name == "id"), None)
+            if id_field is not None:
+                id_field.attributes = [a for a in id_field.attributes if a.name != "unique"]
+                id_field.attributes.append(Attribute("id", [], {}))
+                id_field.optional = False
+                self._id_taken(name, line)
         return PModel(name, fields, model_attrs, line, origin="table")
+
+    def _id_taken(self, table: str, line: int) -> None:
+        self.b.report(
+            "SD044",
+            Severity.INFO,
+            f'{table} names no primary key; its "id" column is taken as the primary key',
+            self.span(line),
+            help="say Primary Key on the id column",
+        )
 
     # -- SQL convention -----------------------------------------------------------------------------
 
     def _draft(self, name: str, rows: list[ColumnRow], line: int) -> TableDraft:
         d = TableDraft("public", name, "table", self.span(line))
+        django = self.django or any(re.search(r"Field\b|ForeignKey|OneToOne", r.raw_type) for r in rows)
         pk: list[str] = []
         for r in rows:
             c = r.constraints.lower()
-            sql_type = _sql_type(r.type_text, r.note)
-            if sql_type is None:
+            span = self.span(r.line)
+            ot = orm_type(r.raw_type or r.type_text)
+            if ot is None:
                 self.b.report(
                     "SD031",
                     Severity.WARNING,
                     f'cannot read type "{r.type_text}" of {name}.{r.name}; using text',
-                    self.span(r.line),
+                    span,
+                    help="write a PostgreSQL type (e.g. varchar(255), timestamptz, numeric(10,2))",
                 )
-                sql_type = "text"
+                ot = OrmType("text")
+            if ot.many_to_many:
+                self.b.report(
+                    "SD043",
+                    Severity.INFO,
+                    f"many-to-many field {name}.{r.name} has no column; its join table is not "
+                    "described, so it is not created",
+                    span,
+                )
+                continue
+            column = r.name
+            sql_type = ot.sql or ""
+            if ot.relation is not None:
+                if django and not column.endswith("_id"):
+                    column += "_id"  # Django stores ForeignKey `author` in author_id
+                sql_type = RELATION_KEY  # the target's key type, once every table is known
+                d.constraints.append(
+                    ConstraintDraft(
+                        "foreign",
+                        None,
+                        (column,),
+                        ref_table=ot.relation,
+                        on_delete="CASCADE" if "cascade" in c else "SET NULL" if "set null" in c else "NO ACTION",
+                        span=span,
+                    )
+                )
+                if ot.one_to_one:
+                    d.constraints.append(ConstraintDraft("unique", None, (column,), span=span))
+            elif ot.enum:
+                values = enum_values(r.raw_type or r.type_text, r.description, r.constraints)
+                if values:
+                    enum = m.Enum("public", f"{name}_{column}", tuple(values), span=span)
+                    self.b.enums[enum.key] = enum
+                    sql_type = quote_ident(enum.name)
+                else:
+                    self.b.report(
+                        "SD031",
+                        Severity.WARNING,
+                        f"enum {name}.{r.name} lists no values; using text",
+                        span,
+                        help="list the values, e.g. `enum('draft', 'sent')` or in the notes",
+                    )
+                    sql_type = "text"
             default = None
             dm = _DEFAULT.search(r.constraints)
             if dm:
@@ -229,34 +469,62 @@ class TableReader:
             serial = sql_type in ("serial", "bigserial")
             if serial:
                 sql_type = "integer" if sql_type == "serial" else "bigint"
-                default = f"nextval('{name}_{r.name}_seq'::regclass)"
-            not_null = "not null" in c or "required" in c or serial
-            d.columns[r.name] = m.Column(
-                r.name,
+                default = f"nextval('{name}_{column}_seq'::regclass)"
+            is_pk = bool(re.search(r"\bprimary key\b|\bpk\b", c))
+            if django:  # Django columns are NOT NULL unless null=True
+                not_null = not re.search(r"\bnull\b(?!\s*=\s*false)", c.replace("not null", "")) or is_pk
+            else:
+                not_null = "not null" in c or "required" in c or "non-null" in c
+            d.columns[column] = m.Column(
+                column,
                 sql_type,
-                not_null=not_null,
+                not_null=not_null or serial or ot.identity,
                 default=default,
+                identity="by default" if ot.identity else None,
                 comment=r.description or None,
-                span=self.span(r.line),
+                span=span,
             )
-            if "primary key" in c or re.search(r"\bpk\b", c):
-                pk.append(r.name)
-            if re.search(r"\bunique\b", c):
-                d.constraints.append(ConstraintDraft("unique", None, (r.name,), span=self.span(r.line)))
-            fk = _FK.search(r.constraints)
+            if is_pk:
+                pk.append(column)
+            if re.search(r"\bunique\b", c) and not is_pk:
+                d.constraints.append(ConstraintDraft("unique", None, (column,), span=span))
+            if ot.check_non_negative:
+                d.constraints.append(
+                    ConstraintDraft(
+                        "check", None, expression=f"{quote_ident(column)} >= 0", expression_columns=(column,), span=span
+                    )
+                )
+            fk = _FK.search(r.constraints) if ot.relation is None else None
             if fk:
                 target = fk.group(1)
                 d.constraints.append(
                     ConstraintDraft(
                         "foreign",
                         None,
-                        (r.name,),
+                        (column,),
                         ref_table=target if target.islower() else snake_case(target),
                         ref_columns=(fk.group(2) or fk.group(3),),
                         on_delete="CASCADE" if "cascade" in c else "NO ACTION",
-                        span=self.span(r.line),
+                        span=span,
                     )
                 )
+        if not pk and "id" in d.columns:
+            pk = ["id"]
+            d.columns["id"] = m.replace(d.columns["id"], not_null=True)
+            d.constraints = [c for c in d.constraints if not (c.kind == "unique" and c.columns == ("id",))]
+            self._id_taken(name, line)
+        if not pk and django and "id" not in d.columns:
+            d.columns = {
+                "id": m.Column("id", "bigint", not_null=True, identity="by default", span=self.span(line)),
+                **d.columns,
+            }
+            pk = ["id"]
+            self.b.report(
+                "SD042",
+                Severity.INFO,
+                f"Django gives {name} an automatic primary key: id bigint GENERATED BY DEFAULT AS IDENTITY",
+                self.span(line),
+            )
         if pk:
             d.constraints.insert(0, ConstraintDraft("primary", None, tuple(pk), span=self.span(line)))
         return d
@@ -373,6 +641,9 @@ def _sql_type(text: str, note: str) -> str | None:
         return canonical_type(t)
     except TypeSyntaxError:
         return None
+
+
+RELATION_KEY = "<key of the referenced table>"
 
 
 def _sql_default(text: str) -> str:

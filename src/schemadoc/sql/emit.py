@@ -370,11 +370,17 @@ def emit(schema: m.Schema) -> list[Statement]:
                 f"ALTER TABLE {_q(t.schema, t.name)} ADD {foreign_key_sql(fk)};", fk.span, f"foreign key {fk.name}"
             )
         )
+    table_keys = {t.key for t in schema.tables}
+    # indexes on tables first; those on materialized views once the views exist
     for ix in schema.indexes:
-        out.append(Statement(index_sql(ix), ix.span, f"index {ix.name}"))
+        if ix.table_key in table_keys:
+            out.append(Statement(index_sql(ix), ix.span, f"index {ix.name}"))
     for v in _view_order(schema.views):
         kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
         out.append(Statement(f"CREATE {kind} {_q(v.schema, v.name)} AS\n{v.definition};", v.span, f"view {v.name}"))
+    for ix in schema.indexes:
+        if ix.table_key not in table_keys:
+            out.append(Statement(index_sql(ix), ix.span, f"index {ix.name}"))
     for tr in schema.triggers:
         out.append(Statement(trigger_sql(tr), tr.span, f"trigger {tr.name}"))
     for t in schema.tables:
