@@ -206,3 +206,19 @@ def test_inspect_prints_markdown_and_json(fresh_db: str) -> None:
         "users",
         "vendors",
     ]
+
+
+@pytest.mark.parametrize("doc", sorted(p.name for p in CORPUS.glob("0*.md")) or ["<corpus missing>"])
+def test_corpus_documents_that_check_clean_come_up(doc: str, fresh_db: str) -> None:
+    """`check` without errors means `up` applies the document; with errors, `up` applies nothing."""
+    path = CORPUS / doc
+    assert path.exists(), f"corpus not found at {CORPUS}"
+    checked = run("check", str(path))
+    r = run("up", "--database-url", fresh_db, str(path))
+    assert "Traceback" not in r.stderr
+    if checked.returncode == 0:
+        assert r.returncode == 0, r.stderr[-1500:]
+    else:
+        assert r.returncode == 1 and "nothing was applied" in r.stderr
+        with psycopg.connect(fresh_db) as conn:
+            assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (0,)

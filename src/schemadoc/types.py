@@ -37,6 +37,52 @@ _CANONICAL = {
     "bit": "bit",
 }
 
+# built-in (and common extension) types that print under their own name
+_PLAIN = frozenset(
+    (
+        "text",
+        "uuid",
+        "json",
+        "jsonb",
+        "bytea",
+        "date",
+        "inet",
+        "cidr",
+        "macaddr",
+        "money",
+        "xml",
+        "tsvector",
+        "tsquery",
+        "point",
+        "line",
+        "lseg",
+        "box",
+        "path",
+        "polygon",
+        "circle",
+        "oid",
+        "regclass",
+        "void",
+        "trigger",
+        "record",
+        "citext",
+        "name",
+        "int4range",
+        "int8range",
+        "numrange",
+        "tsrange",
+        "tstzrange",
+        "daterange",
+        "hstore",
+        "ltree",
+        "vector",
+        "geometry",
+        "geography",
+        "anyelement",
+        "anyarray",
+    )
+)
+
 _SERIALS = {
     "serial": "integer",
     "serial4": "integer",
@@ -94,48 +140,7 @@ def format_type(type_name: ast.TypeName, default_schema: str = "public") -> str:
             text = "bpchar"  # format_type() of an unbounded bpchar
         else:
             text = f"{canonical}({','.join(mods)})" if mods else canonical
-    elif len(names) == 1 and low in (
-        "text",
-        "uuid",
-        "json",
-        "jsonb",
-        "bytea",
-        "date",
-        "inet",
-        "cidr",
-        "macaddr",
-        "money",
-        "xml",
-        "tsvector",
-        "tsquery",
-        "point",
-        "line",
-        "lseg",
-        "box",
-        "path",
-        "polygon",
-        "circle",
-        "oid",
-        "regclass",
-        "void",
-        "trigger",
-        "record",
-        "citext",
-        "name",
-        "int4range",
-        "int8range",
-        "numrange",
-        "tsrange",
-        "tstzrange",
-        "daterange",
-        "hstore",
-        "ltree",
-        "vector",
-        "geometry",
-        "geography",
-        "anyelement",
-        "anyarray",
-    ):
+    elif len(names) == 1 and low in _PLAIN:
         text = low + (f"({','.join(mods)})" if mods else "")
     else:
         # user-defined or extension type: qualify only outside the default schema
@@ -183,3 +188,9 @@ def base_type(type_text: str) -> str:
         tail = rest.partition(")")[2]
         t = (head + tail).strip()
     return t
+
+
+def is_known_type(type_text: str) -> bool:
+    """True for PostgreSQL's built-in types (and common extensions'), spelled as format_type() prints them."""
+    base = base_type(type_text)
+    return base in _PLAIN or base in _CANONICAL.values() or base == "bpchar"

@@ -147,6 +147,7 @@ class _Loader:
                 self.b, diagram, self.doc.path, self.prisma_conventions, self.prisma, self.table_models
             )
         conventions.resolve_relations(self.b, self.tables.model_tables)
+        conventions.check_table_types(self.b)
         apply_deferred(self.b, self.sql.default_schema)
         conventions.add_updated_at_triggers(self.b)
         conventions.add_needed_extensions(self.b)

@@ -16,7 +16,7 @@ from schemadoc.parse.builder import SchemaBuilder, TableDraft
 from schemadoc.parse.mermaid import Diagram
 from schemadoc.parse.orm import enum_values, orm_type
 from schemadoc.parse.prisma import PField, PrismaMapper, PrismaSchema
-from schemadoc.types import base_type
+from schemadoc.types import base_type, is_known_type
 
 TOUCH_FUNCTION = "schemadoc.touch_updated_at"
 
@@ -194,6 +194,28 @@ def resolve_relations(b: SchemaBuilder, model_tables: dict[str, str]) -> None:
                 if pk is not None and pk.columns[0] in target.columns:
                     key_type = target.columns[pk.columns[0]].type
             d.columns[name] = replace(col, type=key_type)
+
+
+def check_table_types(b: SchemaBuilder) -> None:
+    """A type in a Markdown table or diagram that PostgreSQL does not have and the doc does not define
+    (`TaggableManager`, `Money`) becomes text, with a warning at its row: the table still applies."""
+    defined = {k.split(".", 1)[1].lower() for k in [*b.enums, *b.domains, *b.composites]}
+    for d in b.tables.values():
+        if d.origin not in ("table", "mermaid"):
+            continue
+        for name, col in list(d.columns.items()):
+            base = base_type(col.type).strip('"').lower()
+            if is_known_type(col.type) or base in defined or base in _EXTENSION_OF:
+                continue
+            b.report(
+                "SD031",
+                Severity.WARNING,
+                f'type "{base}" of {d.name}.{name} is neither a PostgreSQL type nor one the document '
+                "defines; using text",
+                col.span,
+                help="write a PostgreSQL type, or define the type in the document",
+            )
+            d.columns[name] = replace(col, type="text" + "[]" * col.type.count("[]"))
 
 
 def add_updated_at_triggers(b: SchemaBuilder) -> None:
