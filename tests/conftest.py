@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,17 +37,19 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_url() -> Iterator[str]:
     dsn = os.environ.get("SCHEMADOC_TEST_DSN")
     if dsn:
         yield dsn
         return
-    home = tmp_path_factory.mktemp("embedded")
+    # not under pytest's basetemp: a concurrent pytest run prunes old basetemps, data directory included
+    home = Path(tempfile.mkdtemp(prefix="schemadoc-test-"))
     srv = server.start(home)
     try:
         yield srv.url()
     finally:
         server.stop(home)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture

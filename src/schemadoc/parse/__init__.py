@@ -207,15 +207,21 @@ class _Loader:
                 self.diagrams.append(parse_mermaid(block.text, block.line))
         elif lang in _CONFIG_LANGS or lang in _CODE_LANGS or lang:
             self.scan_names(block.text)
+            self.kept(block, f"```{lang} block")
         else:
             if is_er_diagram(block.text):
                 self.diagrams.append(parse_mermaid(block.text, block.line))
             elif _REDIS_KEY.search(block.text):
                 self.redis.append(block)
+                self.kept(block, "Redis key layout")
             elif _SCHEMA_WORDS.search(block.text):
                 self.sql_block(block)
             else:
                 self.scan_names(block.text)
+                self.kept(block, "unlabelled code block")
+
+    def kept(self, block: Block, what: str) -> None:
+        self.b.report("SD014", Severity.INFO, f"{what} is not schema; kept as documentation", self.span(block.line))
 
     def sql_block(self, block: Block) -> None:
         heading = block.heading.text if block.heading else ""

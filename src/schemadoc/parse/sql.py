@@ -318,14 +318,15 @@ class SqlReader:
             "DropStmt": "other",
         }.get(type(node).__name__, "other")
         self.extras.append(Extra(kind, st, heading))
+        what = {
+            "seed": "seed rows, kept for `schemadoc seed` and not applied as schema",
+            "query": "a documented query, kept and not applied",
+            "maintenance": "maintenance, kept and not applied",
+        }.get(kind)
         if kind == "other" and type(node).__name__ not in ("VariableSetStmt", "DropStmt"):
-            self.b.report(
-                "SD010",
-                Severity.INFO,
-                f"{type(node).__name__.removesuffix('Stmt')} statement is not part of the schema "
-                "model and is not applied",
-                self.span(st),
-            )
+            what = f"{type(node).__name__.removesuffix('Stmt')} statement, not part of the schema model; not applied"
+        if what is not None:
+            self.b.report("SD010", Severity.INFO, f"{what}", self.span(st))
 
     # -- tables ---------------------------------------------------------------------------------
 
