@@ -35,12 +35,20 @@ def _align_table(doc: m.Table, db: m.Table) -> m.Table:
     checks = tuple(
         replace(c, expression=db_checks[c.name].expression) if c.name in db_checks else c for c in doc.checks
     )
+    db_excl = {x.name: x for x in db.exclusions}
+    exclusions = tuple(
+        sorted(
+            (replace(x, definition=db_excl[x.name].definition) if x.name in db_excl else x for x in doc.exclusions),
+            key=lambda x: x.name,
+        )
+    )
     bound = db.partition_bound if doc.partition_bound and db.partition_bound else doc.partition_bound
     by = db.partition_by if doc.partition_by and db.partition_by else doc.partition_by
     return replace(
         doc,
         columns=tuple(cols),
         checks=tuple(sorted(checks, key=lambda c: c.name)),
+        exclusions=exclusions,
         uniques=tuple(sorted(doc.uniques, key=lambda u: u.name)),
         foreign_keys=tuple(sorted(doc.foreign_keys, key=lambda f: f.name)),
         partition_bound=bound,

@@ -58,6 +58,15 @@ class Check:
 
 
 @dataclass(frozen=True, slots=True)
+class Exclusion:
+    """An EXCLUDE constraint, kept as its definition: 'EXCLUDE USING gist (room WITH =, during WITH &&)'."""
+
+    name: str
+    definition: str
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class ForeignKey:
     name: str
     columns: tuple[str, ...]
@@ -85,6 +94,7 @@ class Table:
     uniques: tuple[Unique, ...] = ()
     checks: tuple[Check, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
     partition_by: str | None = None  # e.g. "RANGE (created_at)"
     partition_of: str | None = None  # qualified name of the parent
     partition_bound: str | None = None  # e.g. "FOR VALUES FROM ('2024-01-01') TO ('2024-02-01')"
@@ -390,6 +400,7 @@ __all__ = [
     "CompositeType",
     "Domain",
     "Enum",
+    "Exclusion",
     "Extension",
     "ForeignKey",
     "Function",

@@ -3,6 +3,8 @@ SET check_function_bodies = off;
 
 CREATE SCHEMA IF NOT EXISTS app;
 
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+
 DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'billing') THEN CREATE ROLE billing NOLOGIN; END IF; END $$;
 
 CREATE TYPE app.invoice_status AS ENUM ('draft', 'sent', 'paid');
@@ -30,6 +32,12 @@ BEGIN
     NEW.issued_on := coalesce(NEW.issued_on, CURRENT_DATE);
     RETURN NEW;
 END $$;
+
+CREATE TABLE app.bookings (
+    room integer NOT NULL,
+    during tstzrange NOT NULL,
+    CONSTRAINT bookings_room_during_excl EXCLUDE USING gist (room WITH =, during WITH &&) WHERE (room > 0)
+);
 
 CREATE TABLE app.buckets (
     id integer NOT NULL,
@@ -82,6 +90,21 @@ CREATE TABLE app.invoices (
     CONSTRAINT invoices_customer_fkey FOREIGN KEY (customer_id) REFERENCES app.customers (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
 );
 
+CREATE TABLE app.departments (
+    id integer NOT NULL,
+    head_id integer,
+    CONSTRAINT departments_pkey PRIMARY KEY (id)
+);
+
+CREATE TABLE app.employees (
+    id integer NOT NULL,
+    department_id integer NOT NULL,
+    CONSTRAINT employees_pkey PRIMARY KEY (id),
+    CONSTRAINT employees_department_id_fkey FOREIGN KEY (department_id) REFERENCES app.departments (id)
+);
+
+ALTER TABLE app.departments ADD CONSTRAINT departments_head_id_fkey FOREIGN KEY (head_id) REFERENCES app.employees (id);
+
 CREATE UNIQUE INDEX customers_lower_email_idx ON app.customers ((lower(email)));
 
 CREATE INDEX invoices_customer_idx ON app.invoices (customer_id) INCLUDE (amount);
@@ -111,6 +134,8 @@ GRANT USAGE ON SCHEMA app TO billing;
 
 GRANT SELECT ON TABLE app.big_customers TO billing;
 
+GRANT SELECT ON TABLE app.bookings TO billing;
+
 GRANT SELECT ON TABLE app.buckets TO billing;
 
 GRANT SELECT ON TABLE app.buckets_0 TO billing;
@@ -120,6 +145,10 @@ GRANT SELECT ON TABLE app.buckets_1 TO billing;
 GRANT SELECT ON TABLE app.customer_totals TO billing;
 
 GRANT SELECT ON TABLE app.customers TO billing;
+
+GRANT SELECT ON TABLE app.departments TO billing;
+
+GRANT SELECT ON TABLE app.employees TO billing;
 
 GRANT SELECT ON TABLE app.events TO billing;
 

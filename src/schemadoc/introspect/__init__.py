@@ -47,7 +47,7 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
     for t in _rows(conn, "tables"):
         namespaces.add(t["schema"])
         pk = None
-        uniques, checks, fks = [], [], []
+        uniques, checks, fks, exclusions = [], [], [], []
         for c in constraints[t["oid"]]:
             cols = tuple(c["columns"])
             if c["kind"] == "p":
@@ -56,6 +56,8 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
                 uniques.append(
                     m.Unique(c["name"], cols, c["nulls_not_distinct"], c["deferrable"], c["initially_deferred"])
                 )
+            elif c["kind"] == "x":
+                exclusions.append(m.Exclusion(c["name"], c["expression"]))
             elif c["kind"] == "c":
                 checks.append(m.Check(c["name"], c["expression"], c["no_inherit"]))
             elif c["kind"] == "f":
@@ -82,6 +84,7 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
                 uniques=tuple(sorted(uniques, key=lambda u: u.name)),
                 checks=tuple(sorted(checks, key=lambda c: c.name)),
                 foreign_keys=tuple(sorted(fks, key=lambda f: f.name)),
+                exclusions=tuple(sorted(exclusions, key=lambda x: x.name)),
                 partition_by=t["partition_by"],
                 partition_of=t["partition_of"],
                 partition_bound=t["partition_bound"],

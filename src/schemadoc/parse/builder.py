@@ -183,7 +183,7 @@ class SchemaBuilder:
 
     @staticmethod
     def _constraint_identity(c: ConstraintDraft) -> tuple[object, ...]:
-        if c.kind == "check":
+        if c.kind in ("check", "exclude"):
             return (c.kind, c.name or c.expression)
         return (c.kind, c.columns, c.ref_table)
 
@@ -276,6 +276,12 @@ class SchemaBuilder:
                         span=c.span,
                     )
                 )
+        exclusions: list[m.Exclusion] = []
+        for c in d.constraints:
+            if c.kind == "exclude":
+                name = c.name or choose_name(d.name, column_list_name(c.columns), "excl", taken)
+                taken.add(name)
+                exclusions.append(m.Exclusion(name, c.expression, span=c.span))
         for c in d.constraints:
             if c.kind == "check":
                 second = c.expression_columns[0] if len(c.expression_columns) == 1 else None
@@ -318,6 +324,7 @@ class SchemaBuilder:
             uniques=tuple(uniques),
             checks=tuple(checks),
             foreign_keys=tuple(fks),
+            exclusions=tuple(exclusions),
             partition_by=d.partition_by,
             partition_of=d.partition_of,
             partition_bound=d.partition_bound,

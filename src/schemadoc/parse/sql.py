@@ -420,6 +420,13 @@ class SqlReader:
             draft.on_delete = _FK_ACTIONS.get(c.fk_del_action, "NO ACTION")
             draft.on_update = _FK_ACTIONS.get(c.fk_upd_action, "NO ACTION")
             draft.match_full = c.fk_matchtype == "f"
+        elif ct == ConstrType.CONSTR_EXCLUSION:
+            elems = ", ".join(f"{_index_key(e)} WITH {'.'.join(_names(ops))}" for e, ops in c.exclusions or ())
+            draft.kind = "exclude"
+            draft.expression = f"EXCLUDE USING {c.access_method or 'gist'} ({elems})"
+            if c.where_clause is not None:
+                draft.expression += f" WHERE ({deparse(c.where_clause)})"
+            draft.columns = tuple(e.name if e.name else "expr" for e, _ in c.exclusions or ())
         elif ct in (
             ConstrType.CONSTR_ATTR_DEFERRABLE,
             ConstrType.CONSTR_ATTR_NOT_DEFERRABLE,

@@ -96,6 +96,8 @@ def table_sql(t: m.Table, inline_fks: tuple[m.ForeignKey, ...]) -> str:
         )
     for c in t.checks:
         items.append(f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})")
+    for x in t.exclusions:
+        items.append(f"CONSTRAINT {quote_ident(x.name)} {x.definition}")
     for fk in inline_fks:
         items.append(foreign_key_sql(fk))
     text = head

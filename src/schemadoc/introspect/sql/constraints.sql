@@ -1,7 +1,8 @@
 SELECT con.conrelid AS table_oid, con.conname AS name, con.contype AS kind,
        ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS columns,
-       CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END AS expression,
+       CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid)
+            WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid) END AS expression,
        con.connoinherit AS no_inherit,
        fn.nspname AS ref_schema, fc.relname AS ref_table,
        ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
@@ -14,7 +15,7 @@ JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-WHERE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p')
+WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p')
   AND con.conparentid = 0
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'schemadoc') AND n.nspname NOT LIKE 'pg\_%'
 ORDER BY con.conrelid, con.conname
