@@ -125,7 +125,7 @@ def differences(doc: m.Schema, db: m.Schema) -> list[str]:
     """Human-readable differences between two schemas, by object kind and key."""
     out: list[str] = []
     for f in fields(m.Schema):
-        if f.name in ("schemas", "comments"):
+        if f.name == "schemas":
             continue
         mine, theirs = _by_key(getattr(doc, f.name)), _by_key(getattr(db, f.name))
         kind = f.name.rstrip("s")

@@ -163,3 +163,21 @@ GRANT SELECT ON TABLE app.open_invoices TO billing;
 COMMENT ON TABLE app.customers IS 'People who pay';
 
 COMMENT ON COLUMN app.customers.email IS 'Login and invoices go here';
+
+COMMENT ON FUNCTION app.invoice_total(bigint) IS 'Sum of a customer''s invoices';
+
+COMMENT ON INDEX app.invoices_open_idx IS 'Unpaid, newest first';
+
+COMMENT ON MATERIALIZED VIEW app.customer_totals IS 'Refreshed nightly';
+
+COMMENT ON PROCEDURE app.close_invoices(date) IS 'Marks old invoices paid';
+
+COMMENT ON SCHEMA app IS 'Billing';
+
+COMMENT ON SEQUENCE app.invoice_numbers IS 'Invoice numbers';
+
+COMMENT ON TYPE app.invoice_status IS 'Lifecycle';
+
+COMMENT ON TYPE app.money_amount IS 'Never negative';
+
+COMMENT ON VIEW app.open_invoices IS 'What is still owed';

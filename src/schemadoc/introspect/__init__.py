@@ -151,7 +151,7 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
         policies=policies,
         roles=[m.Role(r["name"], r["login"]) for r in _rows(conn, "roles", {"names": sorted(wanted)})],
         grants=grants,
-        comments=[],
+        comments=[m.Comment(r["object_kind"], r["object_name"], r["text"]) for r in _rows(conn, "comments")],
     )
 
 

@@ -84,4 +84,45 @@ def _comment(b: SchemaBuilder, node: ast.CommentStmt, span: Span | None, default
         if d is not None and names[-1] in d.columns:
             d.columns[names[-1]] = replace(d.columns[names[-1]], comment=node.comment)
             return
+    else:
+        target = _comment_target(node, names, default_schema)
+        if target is not None:
+            kind, name = target
+            b.comments[f"{kind} {name}"] = m.Comment(kind, name, node.comment, span=span)
+            return
     b.report("SD103", Severity.WARNING, "COMMENT ON an object the document does not define", span)
+
+
+_COMMENT_KINDS = {
+    ObjectType.OBJECT_INDEX: "INDEX",
+    ObjectType.OBJECT_VIEW: "VIEW",
+    ObjectType.OBJECT_MATVIEW: "MATERIALIZED VIEW",
+    ObjectType.OBJECT_SEQUENCE: "SEQUENCE",
+    ObjectType.OBJECT_TYPE: "TYPE",
+    ObjectType.OBJECT_DOMAIN: "TYPE",  # a domain is a type; both print as COMMENT ON TYPE
+    ObjectType.OBJECT_FUNCTION: "FUNCTION",
+    ObjectType.OBJECT_PROCEDURE: "PROCEDURE",
+    ObjectType.OBJECT_SCHEMA: "SCHEMA",
+}
+
+
+def _comment_target(node: ast.CommentStmt, names: list[str], default_schema: str) -> tuple[str, str] | None:
+    """(kind, qualified name) of a COMMENT ON for objects other than tables and columns."""
+    from schemadoc.types import format_type
+
+    kind = _COMMENT_KINDS.get(node.objtype)
+    obj = node.object
+    if kind is None:
+        return None
+    if kind == "SCHEMA" and isinstance(obj, ast.String):
+        return kind, obj.sval or ""
+    if kind == "TYPE" and isinstance(obj, ast.TypeName):
+        parts = [n.sval for n in obj.names]
+        return kind, m.qualify(parts[0] if len(parts) > 1 else default_schema, parts[-1])
+    if kind in ("FUNCTION", "PROCEDURE") and isinstance(obj, ast.ObjectWithArgs):
+        parts = [n.sval for n in obj.objname]
+        args = ", ".join(format_type(t, default_schema) for t in obj.objargs or ())
+        return kind, f"{m.qualify(parts[0] if len(parts) > 1 else default_schema, parts[-1])}({args})"
+    if names:
+        return kind, m.qualify(names[0] if len(names) > 1 else default_schema, names[-1])
+    return None

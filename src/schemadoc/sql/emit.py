@@ -422,7 +422,24 @@ def emit(schema: m.Schema) -> list[Statement]:
                         f"comment on {t.name}.{col.name}",
                     )
                 )
+    for cm in schema.comments:
+        out.append(
+            Statement(
+                f"COMMENT ON {cm.object_kind} {_comment_target(cm)} IS "
+                f"{'NULL' if cm.text is None else _literal(cm.text)};",
+                cm.span,
+                f"comment on {cm.object_kind.lower()} {cm.object_name}",
+            )
+        )
     return out
+
+
+def _comment_target(cm: m.Comment) -> str:
+    if cm.object_kind == "SCHEMA":
+        return quote_ident(cm.object_name)
+    name, paren, args = cm.object_name.partition("(")
+    schema, _, obj = name.partition(".")
+    return _q(schema, obj) + (f"({args}" if paren else "")
 
 
 def emit_script(schema: m.Schema) -> str:
