@@ -222,3 +222,27 @@ def test_corpus_documents_that_check_clean_come_up(doc: str, fresh_db: str) -> N
         assert r.returncode == 1 and "nothing was applied" in r.stderr
         with psycopg.connect(fresh_db) as conn:
             assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_check_findings_golden(name: str, update_goldens: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    """What `check` reports on each seed, rule by rule and line by line (warnings and errors)."""
+    code = main(["check", "--format", "json", str(SEEDS[name])])
+    found = json.loads(capsys.readouterr().out)
+    lines = [
+        f"{d['line']}:{d['col']} {d['severity']}[{d['code']}] {d['message']}" for d in found if d["severity"] != "info"
+    ]
+    text = "\n".join([f"exit {code}", *lines]) + "\n"
+    golden = GOLDEN / f"{name}.check.txt"
+    if update_goldens:
+        golden.write_text(text)
+    assert text == golden.read_text(), "check findings changed; review and run pytest --update-goldens"
+
+
+def test_rules_and_rule_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    listing = capsys.readouterr().out
+    assert "SD301  warning  runtime    new-in-delete-trigger" in listing
+    assert main(["rule", "SD313"]) == 0
+    assert "Prisma does not create these indexes" in capsys.readouterr().out
+    assert main(["rule", "SD999"]) == 1

@@ -16,6 +16,7 @@ from schemadoc import __version__, server
 from schemadoc.apply import server_url, up, with_database
 from schemadoc.errors import SchemadocError, SchemaHasErrors, Severity
 from schemadoc.introspect import introspect
+from schemadoc.lint import check, rules
 from schemadoc.parse import load
 from schemadoc.render import schema_as_json, schema_as_markdown
 from schemadoc.report import as_json, print_diagnostics, summary
@@ -24,13 +25,28 @@ from schemadoc.sql.emit import emit_script
 
 def cmd_check(args: argparse.Namespace) -> int:
     doc = load(args.doc)
+    diagnostics = check(doc)
     if args.format == "json":
-        print(as_json(doc.diagnostics))
+        print(as_json(diagnostics))
     else:
         min_sev = Severity.INFO if args.verbose else Severity.WARNING
-        print_diagnostics(doc.diagnostics, doc.text, sys.stdout, min_sev)
-        print(f"{doc.path}: {summary(doc.diagnostics)}")
-    return 1 if doc.errors else 0
+        print_diagnostics(diagnostics, doc.text, sys.stdout, min_sev)
+        print(f"{doc.path}: {summary(diagnostics)}")
+    return 1 if any(d.severity == Severity.ERROR for d in diagnostics) else 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    for r in rules():
+        print(f"{r.code}  {str(r.severity):<7}  {r.family:<9}  {r.name}")
+    return 0
+
+
+def cmd_rule(args: argparse.Namespace) -> int:
+    found = next((r for r in rules() if r.code == args.code.upper() or r.name == args.code), None)
+    if found is None:
+        raise SchemadocError(f"no rule {args.code!r}; `schemadoc rules` lists them")
+    print(f"{found.code} {found.name} ({found.severity}, {found.family})\n\n{found.explanation}")
+    return 0
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -109,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--fix", action="store_true", help="apply the safe fixes schemadoc knows")
     u.add_argument("-v", "--verbose", action="store_true")
     u.set_defaults(func=cmd_up)
+
+    r = sub.add_parser("rules", help="list the lint rules")
+    r.set_defaults(func=cmd_rules)
+    r1 = sub.add_parser("rule", help="explain one lint rule")
+    r1.add_argument("code")
+    r1.set_defaults(func=cmd_rule)
 
     d = sub.add_parser("down", help="stop the embedded PostgreSQL")
     d.set_defaults(func=cmd_down)

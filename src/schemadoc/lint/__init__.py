@@ -1,0 +1,75 @@
+"""Lint: rules a senior PostgreSQL reviewer applies to a design document, each a small pure function.
+
+A rule has a stable code, a severity, a one-paragraph explanation with the PostgreSQL fact behind
+it, and fixture documents under tests/lint/<CODE>/ (bad.md triggers it, good.md does not). Rules
+read the model only; they never touch a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from schemadoc.errors import Diagnostic, Severity, Span
+from schemadoc.parse import LoadedDocument
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    message: str
+    span: Span | None
+    help: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    family: str
+    explanation: str
+    check: Callable[[LoadedDocument], Iterable[Finding]]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    code: str, name: str, severity: Severity, family: str, explanation: str
+) -> Callable[[Callable[[LoadedDocument], Iterable[Finding]]], Callable[[LoadedDocument], Iterable[Finding]]]:
+    """Register a rule function under its code."""
+
+    def register(fn: Callable[[LoadedDocument], Iterable[Finding]]) -> Callable[[LoadedDocument], Iterable[Finding]]:
+        assert code not in RULES, f"rule {code} registered twice"
+        RULES[code] = Rule(code, name, severity, family, " ".join(explanation.split()), fn)
+        return fn
+
+    return register
+
+
+def lint(doc: LoadedDocument, select: Iterable[str] | None = None) -> list[Diagnostic]:
+    """Every finding of every (selected) rule, as diagnostics."""
+    _load_rules()
+    wanted = set(select) if select is not None else None
+    out: list[Diagnostic] = []
+    for r in RULES.values():
+        if wanted is not None and r.code not in wanted:
+            continue
+        for f in r.check(doc):
+            out.append(Diagnostic(r.code, r.severity, f.message, f.span, help=f.help))
+    return out
+
+
+def check(doc: LoadedDocument) -> list[Diagnostic]:
+    """What `schemadoc check` reports: the reader's diagnostics and every rule's, in document order."""
+    found = list(doc.diagnostics) + lint(doc)
+    return sorted(found, key=lambda d: (d.span.line if d.span else 0, d.span.col if d.span else 0, d.code))
+
+
+def rules() -> Iterator[Rule]:
+    _load_rules()
+    yield from sorted(RULES.values(), key=lambda r: r.code)
+
+
+def _load_rules() -> None:
+    from schemadoc.lint import indexes, runtime, security, types  # noqa: F401  (registration)
