@@ -72,4 +72,4 @@ def rules() -> Iterator[Rule]:
 
 
 def _load_rules() -> None:
-    from schemadoc.lint import indexes, runtime, security, types  # noqa: F401  (registration)
+    from schemadoc.lint import design, indexes, runtime, security, types  # noqa: F401  (registration)

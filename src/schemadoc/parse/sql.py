@@ -235,21 +235,21 @@ def _names(nodes: tuple[ast.Node, ...] | None) -> list[str]:
     return [n.sval for n in nodes or () if isinstance(n, ast.String) and n.sval is not None]
 
 
-def _walk(node: object) -> Iterator[ast.Node]:
+def walk_nodes(node: object) -> Iterator[ast.Node]:
     """Every AST node under `node`, depth first, in source order."""
     if isinstance(node, ast.Node):
         yield node
         for attr in node.__slots__:  # type: ignore[attr-defined]  # pglast declares slots per node class
-            yield from _walk(getattr(node, attr, None))
+            yield from walk_nodes(getattr(node, attr, None))
     elif isinstance(node, tuple):
         for x in node:
-            yield from _walk(x)
+            yield from walk_nodes(x)
 
 
 def _expr_columns(node: ast.Node) -> tuple[str, ...]:
     """Distinct unqualified column names an expression references, in order of appearance."""
     seen: list[str] = []
-    for n in _walk(node):
+    for n in walk_nodes(node):
         if isinstance(n, ast.ColumnRef):
             fields = [f.sval for f in n.fields if isinstance(f, ast.String)]
             if fields and fields[-1] not in seen:
@@ -259,7 +259,7 @@ def _expr_columns(node: ast.Node) -> tuple[str, ...]:
 
 def relations_of(node: ast.Node, default_schema: str = "public") -> tuple[str, ...]:
     """Qualified names of the relations a query reads (for ordering views after what they use)."""
-    nodes = list(_walk(node))
+    nodes = list(walk_nodes(node))
     ctes = {n.ctename for n in nodes if isinstance(n, ast.CommonTableExpr)}
     found: list[str] = []
     for n in nodes:
