@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from schemadoc.apply import with_database
 from schemadoc.cli import main
 
 from .conftest import CORPUS, EXAMPLES, SEEDS
@@ -246,3 +247,21 @@ def test_rules_and_rule_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rule", "SD313"]) == 0
     assert "Prisma does not create these indexes" in capsys.readouterr().out
     assert main(["rule", "SD999"]) == 1
+
+
+def test_check_live_validates_documented_queries(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The docs' monitoring SQL, prepared against the live catalog (not matched by name)."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for name in ("shop-api", "bakery", "photobook"):
+        main(["check", "--live", "--database-url", server_url, "--format", "json", str(SEEDS[name])])
+        found[name] = [(d["line"], d["message"]) for d in json.loads(capsys.readouterr().out) if d["code"] == "SD350"]
+    assert [line for line, _ in found["shop-api"]] == [461, 528]
+    assert 'column "tablename" does not exist' in found["shop-api"][0][1]
+    assert "your_database" in found["shop-api"][1][1]
+    assert [line for line, _ in found["bakery"]] == [386, 399, 411, 441]
+    assert 'column "total_time" does not exist' in dict(found["bakery"])[411]
+    assert [line for line, _ in found["photobook"]] == [467]
+    # the valid queries (count of pg_stat_activity, pg_tables sizes, the PREPAREd order lookup) pass
+    with psycopg.connect(with_database(server_url, "postgres")) as conn:
+        leftovers = conn.execute("SELECT count(*) FROM pg_database WHERE datname LIKE 'schemadoc_check_%'").fetchone()
+    assert leftovers == (0,)

@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "schemadoc"
 
 # errors <- model <- parse <- sql <- {introspect, apply} <- cli; parse and sql need no database
-PURE = ["errors.py", "model.py", "names.py", "types.py", "parse", "sql", "compare.py", "fixes.py"]
+PURE = ["errors.py", "model.py", "names.py", "types.py", "parse", "lint", "sql", "compare.py", "fixes.py"]
 DATABASE_MODULES = {"psycopg", "schemadoc.server", "schemadoc.apply", "schemadoc.introspect", "schemadoc.cli"}
 
 

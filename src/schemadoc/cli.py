@@ -26,6 +26,14 @@ from schemadoc.sql.emit import emit_script
 def cmd_check(args: argparse.Namespace) -> int:
     doc = load(args.doc)
     diagnostics = check(doc)
+    if args.live:
+        from schemadoc.live import validate_queries
+
+        url, _ = server_url(args.database_url)
+        diagnostics = sorted(
+            diagnostics + validate_queries(doc, url),
+            key=lambda d: (d.span.line if d.span else 0, d.span.col if d.span else 0, d.code),
+        )
     if args.format == "json":
         print(as_json(diagnostics))
     else:
@@ -111,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("doc")
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("-v", "--verbose", action="store_true", help="also print notes (info)")
+    c.add_argument(
+        "--live",
+        action="store_true",
+        help="also prepare the doc's queries on a real server ($DATABASE_URL or the embedded one)",
+    )
+    c.add_argument("--database-url", default=None)
     c.set_defaults(func=cmd_check)
 
     s = sub.add_parser("sql", help="print the DDL the document describes")
