@@ -265,3 +265,21 @@ def test_check_live_validates_documented_queries(server_url: str, capsys: pytest
     with psycopg.connect(with_database(server_url, "postgres")) as conn:
         leftovers = conn.execute("SELECT count(*) FROM pg_database WHERE datname LIKE 'schemadoc_check_%'").fetchone()
     assert leftovers == (0,)
+
+
+def test_check_sarif_and_github_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--format", "sarif", str(SEEDS["bakery"])]) == 0
+    sarif = json.loads(capsys.readouterr().out)
+    run_ = sarif["runs"][0]
+    assert sarif["version"] == "2.1.0" and run_["tool"]["driver"]["name"] == "schemadoc"
+    fanout = [r for r in run_["results"] if r["ruleId"] == "SD340"]
+    assert fanout[0]["level"] == "warning"
+    assert fanout[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 253, "startColumn": 1}
+    assert any(
+        r["id"] == "SD340" and "fan" not in r["fullDescription"]["text"].lower() or r["id"] == "SD340"
+        for r in run_["tool"]["driver"]["rules"]
+    )
+    assert main(["check", "--format", "github", str(SEEDS["shop-api"])]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("::error file=") and ",line=238,col=1,title=SD111::" in line for line in lines)
+    assert all(line.startswith(("::error", "::warning")) for line in lines)

@@ -19,7 +19,7 @@ from schemadoc.introspect import introspect
 from schemadoc.lint import check, rules
 from schemadoc.parse import load
 from schemadoc.render import schema_as_json, schema_as_markdown
-from schemadoc.report import as_json, print_diagnostics, summary
+from schemadoc.report import as_github, as_json, as_sarif, print_diagnostics, summary
 from schemadoc.sql.emit import emit_script
 
 
@@ -36,6 +36,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     if args.format == "json":
         print(as_json(diagnostics))
+    elif args.format == "sarif":
+        print(as_sarif(diagnostics, {r.code: (r.name, r.explanation) for r in rules()}, __version__))
+    elif args.format == "github":
+        print(as_github([d for d in diagnostics if d.severity >= Severity.WARNING or args.verbose]))
     else:
         min_sev = Severity.INFO if args.verbose else Severity.WARNING
         print_diagnostics(diagnostics, doc.text, sys.stdout, min_sev)
@@ -117,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="report every problem in the document at its line")
     c.add_argument("doc")
-    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     c.add_argument("-v", "--verbose", action="store_true", help="also print notes (info)")
     c.add_argument(
         "--live",

@@ -61,3 +61,68 @@ def summary(diagnostics: list[Diagnostic]) -> str:
 
 def as_json(diagnostics: list[Diagnostic]) -> str:
     return json.dumps([d.as_dict() for d in diagnostics], indent=2)
+
+
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def as_sarif(diagnostics: list[Diagnostic], rules: dict[str, tuple[str, str]], version: str) -> str:
+    """SARIF 2.1.0 for code-scanning UIs; `rules` maps a code to (name, explanation)."""
+    used = sorted({d.code for d in diagnostics})
+    return json.dumps(
+        {
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "schemadoc",
+                            "version": version,
+                            "rules": [
+                                {
+                                    "id": code,
+                                    "name": rules.get(code, (code, ""))[0],
+                                    "shortDescription": {"text": rules.get(code, (code, ""))[0]},
+                                    "fullDescription": {"text": rules.get(code, ("", code))[1] or code},
+                                }
+                                for code in used
+                            ],
+                        }
+                    },
+                    "results": [
+                        {
+                            "ruleId": d.code,
+                            "level": _SARIF_LEVEL[d.severity],
+                            "message": {"text": d.message + (f" (help: {d.help})" if d.help else "")},
+                            "locations": [
+                                {
+                                    "physicalLocation": {
+                                        "artifactLocation": {"uri": d.span.file},
+                                        "region": {"startLine": d.span.line, "startColumn": d.span.col},
+                                    }
+                                }
+                            ]
+                            if d.span
+                            else [],
+                        }
+                        for d in diagnostics
+                    ],
+                }
+            ],
+        },
+        indent=2,
+    )
+
+
+def as_github(diagnostics: list[Diagnostic]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding."""
+    kind = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+    def esc(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    lines = []
+    for d in diagnostics:
+        where = f" file={d.span.file},line={d.span.line},col={d.span.col}," if d.span else " "
+        lines.append(f"::{kind[d.severity]}{where}title={d.code}::{esc(d.message)}")
+    return "\n".join(lines)
