@@ -283,3 +283,33 @@ def test_check_sarif_and_github_formats(capsys: pytest.CaptureFixture[str]) -> N
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("::error file=") and ",line=238,col=1,title=SD111::" in line for line in lines)
     assert all(line.startswith(("::error", "::warning")) for line in lines)
+
+
+def test_configuration_and_inline_disable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = tmp_path / "docs" / "DATABASE.md"
+    doc.parent.mkdir()
+    doc.write_text(
+        "# Shop\n\n```sql\nCREATE TABLE users (id int PRIMARY KEY, email text UNIQUE, created_at timestamp);\n"
+        "CREATE INDEX idx_users_email ON users (email);\n```\n\n"
+        "<!-- schemadoc: disable=SD313 -->\n"
+        "```sql\nCREATE TABLE posts (id int PRIMARY KEY, user_id int REFERENCES users (id), price float);\n```\n"
+    )
+
+    def codes() -> list[str]:
+        main(["check", "--format", "json", str(doc)])
+        return sorted(d["code"] for d in json.loads(capsys.readouterr().out) if d["severity"] != "info")
+
+    assert codes() == ["SD311", "SD320"]  # SD313 on posts is disabled by the directive
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.schemadoc]\nignore = ["SD311"]\nfail-on = "warning"\n'
+        '[tool.schemadoc.severity]\nSD320 = "error"\n'
+    )
+    assert main(["check", "--format", "json", str(doc)]) == 1
+    found = {d["code"]: d["severity"] for d in json.loads(capsys.readouterr().out) if d["severity"] != "info"}
+    assert found == {"SD320": "error"}
+    (tmp_path / "pyproject.toml").write_text('[tool.schemadoc]\nselect = ["SD31"]\n')
+    assert main(["check", "--format", "json", str(doc)]) == 0
+    assert {d["code"] for d in json.loads(capsys.readouterr().out)} == {"SD311"}
+    (tmp_path / "pyproject.toml").write_text('[tool.schemadoc]\nfail-on = "sometimes"\n')
+    assert main(["check", str(doc)]) == 1
+    assert "fail-on must be one of" in capsys.readouterr().err

@@ -14,6 +14,7 @@ import psycopg
 
 from schemadoc import __version__, server
 from schemadoc.apply import server_url, up, with_database
+from schemadoc.config import find_config
 from schemadoc.errors import SchemadocError, SchemaHasErrors, Severity
 from schemadoc.introspect import introspect
 from schemadoc.lint import check, rules
@@ -25,6 +26,7 @@ from schemadoc.sql.emit import emit_script
 
 def cmd_check(args: argparse.Namespace) -> int:
     doc = load(args.doc)
+    config = find_config(args.doc)
     diagnostics = check(doc)
     if args.live:
         from schemadoc.live import validate_queries
@@ -34,6 +36,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             diagnostics + validate_queries(doc, url),
             key=lambda d: (d.span.line if d.span else 0, d.span.col if d.span else 0, d.code),
         )
+    diagnostics = config.apply(diagnostics)
+    fail_on = Severity[args.fail_on.upper()] if args.fail_on else config.fail_on
     if args.format == "json":
         print(as_json(diagnostics))
     elif args.format == "sarif":
@@ -44,7 +48,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         min_sev = Severity.INFO if args.verbose else Severity.WARNING
         print_diagnostics(diagnostics, doc.text, sys.stdout, min_sev)
         print(f"{doc.path}: {summary(diagnostics)}")
-    return 1 if any(d.severity == Severity.ERROR for d in diagnostics) else 0
+    return 1 if any(d.severity >= fail_on for d in diagnostics) else 0
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -129,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also prepare the doc's queries on a real server ($DATABASE_URL or the embedded one)",
     )
     c.add_argument("--database-url", default=None)
+    c.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default=None,
+        help="lowest severity that makes check exit 1 (default: error, or the configuration's)",
+    )
     c.set_defaults(func=cmd_check)
 
     s = sub.add_parser("sql", help="print the DDL the document describes")

@@ -61,9 +61,22 @@ def lint(doc: LoadedDocument, select: Iterable[str] | None = None) -> list[Diagn
 
 
 def check(doc: LoadedDocument) -> list[Diagnostic]:
-    """What `schemadoc check` reports: the reader's diagnostics and every rule's, in document order."""
-    found = list(doc.diagnostics) + lint(doc)
+    """What `schemadoc check` reports: the reader's diagnostics and every rule's, in document order,
+    less what a `<!-- schemadoc: disable=SD301 -->` directive turns off for the block after it."""
+    found = [d for d in list(doc.diagnostics) + lint(doc) if not disabled(doc, d)]
     return sorted(found, key=lambda d: (d.span.line if d.span else 0, d.span.col if d.span else 0, d.code))
+
+
+def disabled(doc: LoadedDocument, d: Diagnostic) -> bool:
+    if d.span is None:
+        return False
+    for block in doc.blocks:
+        codes = block.directives.get("disable")
+        if codes is None or not (block.line - 1 <= d.span.line <= max(block.end_line, block.line) + 1):
+            continue
+        if codes == "" or any(d.code.startswith(c.strip().upper()) for c in codes.split(",") if c.strip()):
+            return True
+    return False
 
 
 def rules() -> Iterator[Rule]:

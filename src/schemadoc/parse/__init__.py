@@ -72,6 +72,7 @@ class LoadedDocument:
     redis_blocks: list[Block] = field(default_factory=list)
     database_name: str | None = None
     prisma_conventions: bool = False
+    blocks: list[Block] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -161,6 +162,7 @@ class _Loader:
             diagnostics=sorted(self.b.diagnostics, key=_diagnostic_order),
             extras=self.sql.extras,
             redis_blocks=self.redis,
+            blocks=self.doc.blocks,
             database_name=names[0] if names else None,
             prisma_conventions=self.prisma_conventions,
         )

@@ -72,14 +72,15 @@ class Document:
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
+_DIRECTIVE_ITEM = re.compile(r"([A-Za-z][\w-]*)(?:\s*=\s*([\w.,-]+))?")
+
+
 def _parse_directives(text: str) -> dict[str, str]:
+    """`<!-- schemadoc: ignore -->`, `include`, `disable=SD301,SD313`, `renamed-from=old_name`."""
     out: dict[str, str] = {}
     for m in _DIRECTIVE.finditer(text):
-        for part in re.split(r"[\s,]+(?=[\w-]+(?:=|\s|$))", m.group(1).strip()):
-            if not part:
-                continue
-            key, _, value = part.partition("=")
-            out[key.strip().lower()] = value.strip()
+        for key, value in _DIRECTIVE_ITEM.findall(m.group(1)):
+            out[key.lower()] = value
     return out
 
 
