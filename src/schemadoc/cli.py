@@ -6,6 +6,7 @@ Exit codes: 0 success / clean, 1 errors found or the command failed, 2 usage err
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from schemadoc.config import find_config
 from schemadoc.errors import SchemadocError, SchemaHasErrors, Severity
 from schemadoc.introspect import introspect
 from schemadoc.lint import check, rules
+from schemadoc.lint.fixes import fix_text
 from schemadoc.parse import load
 from schemadoc.render import schema_as_json, schema_as_markdown
 from schemadoc.report import as_github, as_json, as_sarif, print_diagnostics, summary
@@ -28,6 +30,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     doc = load(args.doc)
     config = find_config(args.doc)
     diagnostics = check(doc)
+    if args.fix or args.diff:
+        fixed_text, applied = fix_text(doc, config.apply(diagnostics), unsafe=args.unsafe_fixes)
+        if args.diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    doc.text.splitlines(keepends=True),
+                    fixed_text.splitlines(keepends=True),
+                    f"a/{args.doc}",
+                    f"b/{args.doc}",
+                )
+            )
+            return 0
+        if applied:
+            with open(args.doc, "w", encoding="utf-8", newline="") as fh:
+                fh.write(fixed_text)
+            print(f"fixed {len(applied)} finding(s) in {args.doc}", file=sys.stderr)
+        doc = load(args.doc)
+        diagnostics = check(doc)
     if args.live:
         from schemadoc.live import validate_queries
 
@@ -133,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="also prepare the doc's queries on a real server ($DATABASE_URL or the embedded one)",
     )
     c.add_argument("--database-url", default=None)
+    c.add_argument("--fix", action="store_true", help="rewrite the document with the safe fixes")
+    c.add_argument("--unsafe-fixes", action="store_true", help="with --fix, also apply fixes that change behaviour")
+    c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them")
     c.add_argument(
         "--fail-on",
         choices=("error", "warning", "info"),

@@ -1,0 +1,152 @@
+"""`check --fix`: rewrite the document text where a finding has a safe fix, touching nothing else.
+
+A fix is a list of text edits at offsets of the document. Safe fixes keep what the database means
+(a redundant index, a password that is never applied); unsafe ones change behaviour and run only
+with --unsafe-fixes. Edits never overlap; everything outside them is preserved byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from schemadoc.errors import Diagnostic, Span
+from schemadoc.parse import LoadedDocument
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fixer:
+    safe: bool
+    description: str
+    edits: Callable[[LoadedDocument, Diagnostic], list[Edit] | None]
+
+
+def _offset(text: str, span: Span) -> int:
+    offset = 0
+    for _ in range(span.line - 1):  # lines as markdown-it counts them: split at \n only
+        offset = text.index("\n", offset) + 1
+    return offset + span.col - 1
+
+
+def _statement_end(text: str, start: int) -> int:
+    """Offset just past the statement starting at `start` (its ';', or the end of the block)."""
+    depth, i, n = 0, start, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "'":
+            i = text.find("'", i + 1)
+            if i < 0:
+                return n
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == ";" and depth <= 0:
+            return i + 1
+        elif text.startswith("```", i):
+            return i
+        i += 1
+    return n
+
+
+def _delete_statement(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
+    if d.span is None:
+        return None
+    text = doc.text
+    start = _offset(text, d.span)
+    if not re.match(r"CREATE\s+(UNIQUE\s+)?INDEX\b", text[start:], re.I):
+        return None  # an index from a Prisma model or a prose list: no statement of its own to remove
+    end = _statement_end(text, start)
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end + 1
+    if not text[line_start:start].strip() and not text[end:line_end].strip():
+        return [Edit(line_start, line_end, "")]  # the statement had its lines to itself
+    return [Edit(start, end, "")]
+
+
+_PASSWORD = re.compile(r"(\s+WITH)?\s+(ENCRYPTED\s+)?PASSWORD\s+'(?:[^']|'')*'", re.I)
+
+
+def _drop_password(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
+    if d.span is None:
+        return None
+    start = _offset(doc.text, d.span)
+    stmt_start = doc.text.rfind("\n", 0, start) + 1
+    end = _statement_end(doc.text, stmt_start)
+    mt = _PASSWORD.search(doc.text, stmt_start, end)
+    if mt is None:
+        return None
+    return [Edit(mt.start(), mt.end(), "")]
+
+
+_COLUMN_PK = re.compile(r"\s+PRIMARY\s+KEY\b", re.I)
+
+
+def _partition_parent(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
+    """Seed 001's audit_logs: PARTITION BY RANGE (column) on the parent, primary key widened to it."""
+    if d.fix is None or not d.related:
+        return None
+    data = dict(d.fix.data)
+    column = data["column"]
+    text = doc.text
+    start = _offset(text, d.related[0])
+    end = _statement_end(text, start)
+    close = text.rfind(")", start, end)
+    body = text[start:close]
+    table = doc.schema.table(data["table"])
+    if table is None or table.primary_key is None or close < 0:
+        return None
+    pk_cols = [c for c in table.primary_key.columns if c != column]
+    edits: list[Edit] = []
+    table_pk = re.search(r"PRIMARY\s+KEY\s*\(([^)]*)\)", body, re.I)
+    if table_pk is not None:
+        edits.append(Edit(start + table_pk.start(1), start + table_pk.end(1), ", ".join([*pk_cols, column])))
+    else:
+        col_pk = _COLUMN_PK.search(body)
+        if col_pk is None:
+            return None
+        edits.append(Edit(start + col_pk.start(), start + col_pk.end(), ""))
+        last = body.rstrip()
+        indent = re.search(r"\n([ \t]+)\S", body)
+        pad = indent.group(1) if indent else "  "
+        edits.append(
+            Edit(start + len(last), start + len(last), f",\n{pad}PRIMARY KEY ({', '.join([*pk_cols, column])})")
+        )
+    edits.append(Edit(close + 1, close + 1, f" PARTITION BY RANGE ({column})"))
+    return edits
+
+
+FIXERS: dict[str, Fixer] = {
+    "SD310": Fixer(True, "remove the duplicate index", _delete_statement),
+    "SD311": Fixer(True, "remove the index the key already provides", _delete_statement),
+    "SD050": Fixer(True, "remove the password (it is never applied)", _drop_password),
+    "SD111": Fixer(True, "partition the parent by range of its timestamp, primary key widened", _partition_parent),
+}
+
+
+def fix_text(doc: LoadedDocument, diagnostics: list[Diagnostic], unsafe: bool = False) -> tuple[str, list[Diagnostic]]:
+    """(the fixed document text, the diagnostics whose fixes were applied)."""
+    edits: list[Edit] = []
+    applied: list[Diagnostic] = []
+    for d in diagnostics:
+        fixer = FIXERS.get(d.code)
+        if fixer is None or (not fixer.safe and not unsafe):
+            continue
+        found = fixer.edits(doc, d)
+        if not found or any(e.start < o.end and o.start < e.end for e in found for o in edits):
+            continue
+        edits.extend(found)
+        applied.append(d)
+    text = doc.text
+    for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        text = text[: e.start] + e.text + text[e.end :]
+    return text, applied
