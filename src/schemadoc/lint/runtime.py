@@ -61,6 +61,19 @@ def _trigger_functions(doc: LoadedDocument) -> Iterator[tuple[m.Trigger, m.Funct
             yield t, f
 
 
+def _null_record_reads(
+    doc: LoadedDocument, event: str, record: str
+) -> Iterator[tuple[m.Trigger, m.Function, set[str]]]:
+    """Row triggers fired by `event` whose function reads fields of `record`, which is NULL there."""
+    for t, f in _trigger_functions(doc):
+        tree = _plpgsql(f.body)
+        if tree is None or event not in t.events or _branches_on_op(f):
+            continue
+        fields = _record_use(tree)[0 if record == "new" else 1]
+        if fields:
+            yield t, f, fields
+
+
 def _branches_on_op(f: m.Function) -> bool:
     return bool(re.search(r"\bTG_OP\b", f.body, re.I))
 
@@ -76,18 +89,13 @@ def _branches_on_op(f: m.Function) -> bool:
     OLD for DELETE, or fire the trigger for INSERT OR UPDATE only.""",
 )
 def new_in_delete_trigger(doc: LoadedDocument) -> Iterator[Finding]:
-    for t, f in _trigger_functions(doc):
-        tree = _plpgsql(f.body)
-        if tree is None or "DELETE" not in t.events or _branches_on_op(f):
-            continue
-        new_fields, _ = _record_use(tree)
-        if new_fields:
-            yield Finding(
-                f'trigger "{t.name}" fires on DELETE, where NEW is NULL, but {f.name}() reads '
-                f"NEW.{', NEW.'.join(sorted(new_fields))}",
-                t.span,
-                help=f"use COALESCE(NEW, OLD) or IF TG_OP = 'DELETE' THEN … OLD.{sorted(new_fields)[0]} … in {f.name}()",
-            )
+    for t, f, new_fields in _null_record_reads(doc, "DELETE", "new"):
+        yield Finding(
+            f'trigger "{t.name}" fires on DELETE, where NEW is NULL, but {f.name}() reads '
+            f"NEW.{', NEW.'.join(sorted(new_fields))}",
+            t.span,
+            help=f"use COALESCE(NEW, OLD) or IF TG_OP = 'DELETE' THEN … OLD.{sorted(new_fields)[0]} … in {f.name}()",
+        )
 
 
 @rule(
@@ -100,18 +108,13 @@ def new_in_delete_trigger(doc: LoadedDocument) -> Iterator[Finding]:
     not fire the trigger on INSERT.""",
 )
 def old_in_insert_trigger(doc: LoadedDocument) -> Iterator[Finding]:
-    for t, f in _trigger_functions(doc):
-        tree = _plpgsql(f.body)
-        if tree is None or "INSERT" not in t.events or _branches_on_op(f):
-            continue
-        _, old_fields = _record_use(tree)
-        if old_fields:
-            yield Finding(
-                f'trigger "{t.name}" fires on INSERT, where OLD is NULL, but {f.name}() reads '
-                f"OLD.{', OLD.'.join(sorted(old_fields))}",
-                t.span,
-                help="branch on TG_OP, or leave INSERT out of the trigger's events",
-            )
+    for t, f, old_fields in _null_record_reads(doc, "INSERT", "old"):
+        yield Finding(
+            f'trigger "{t.name}" fires on INSERT, where OLD is NULL, but {f.name}() reads '
+            f"OLD.{', OLD.'.join(sorted(old_fields))}",
+            t.span,
+            help="branch on TG_OP, or leave INSERT out of the trigger's events",
+        )
 
 
 @rule(
