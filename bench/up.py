@@ -56,8 +56,9 @@ def time_psql(url: str, script: str, psql: str) -> float:
         fh.write("BEGIN;\n" + script + "\nCOMMIT;\n")
     try:
         t0 = time.perf_counter()
-        subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", fh.name, target], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", fh.name, target], check=True, capture_output=True
+        )
         return time.perf_counter() - t0
     finally:
         os.unlink(fh.name)
@@ -68,11 +69,17 @@ def generated_doc(tables: int) -> str:
     parts = ["# Generated schema", ""]
     for i in range(tables):
         ref = f"    parent_id bigint REFERENCES t{i - 1}(id),\n" if i else ""
-        parts += [f"### t{i}", "", "```sql",
-                  f"CREATE TABLE t{i} (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n{ref}"
-                  f"    name varchar(200) NOT NULL UNIQUE,\n    amount numeric(12,2) CHECK (amount >= 0),\n"
-                  f"    created_at timestamptz NOT NULL DEFAULT now()\n);",
-                  f"CREATE INDEX t{i}_created_idx ON t{i} (created_at DESC);", "```", ""]
+        parts += [
+            f"### t{i}",
+            "",
+            "```sql",
+            f"CREATE TABLE t{i} (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n{ref}"
+            f"    name varchar(200) NOT NULL UNIQUE,\n    amount numeric(12,2) CHECK (amount >= 0),\n"
+            f"    created_at timestamptz NOT NULL DEFAULT now()\n);",
+            f"CREATE INDEX t{i}_created_idx ON t{i} (created_at DESC);",
+            "```",
+            "",
+        ]
     return "\n".join(parts)
 
 
@@ -105,8 +112,10 @@ def main() -> None:
         t1 = time.perf_counter()
         ddl = schemadoc.emit_script(doc2k.schema)
         t2 = time.perf_counter()
-        print(f"\n2,000-table document ({len(text) / 1e6:.1f} MB): parse {t1 - t0:.2f} s + emit {t2 - t1:.2f} s "
-              f"= {t2 - t0:.2f} s (target < 2 s); {len(doc2k.schema.tables)} tables, {len(ddl) / 1e6:.1f} MB DDL")
+        print(
+            f"\n2,000-table document ({len(text) / 1e6:.1f} MB): parse {t1 - t0:.2f} s + emit {t2 - t1:.2f} s "
+            f"= {t2 - t0:.2f} s (target < 2 s); {len(doc2k.schema.tables)} tables, {len(ddl) / 1e6:.1f} MB DDL"
+        )
     finally:
         if home is not None:
             server.stop(home)
