@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import schemadoc
 from schemadoc.errors import SchemadocError
+from schemadoc.lint import check
 
 _PIECES = [
     "# Title\n",
@@ -45,6 +46,12 @@ _PIECES = [
     "CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f();\n",
     "ALTER TABLE t ADD CONSTRAINT c CHECK (id > 0);\n",
     "CREATE TABLE p PARTITION OF t FOR VALUES IN (1);\n",
+    "CREATE VIEW v AS SELECT t.id, count(u.a) FROM t LEFT JOIN u ON t.id = u.a LEFT JOIN w ON t.id = w.b GROUP BY 1;\n",
+    "CREATE TRIGGER d AFTER DELETE ON t FOR EACH ROW EXECUTE FUNCTION f();\n",
+    "CREATE INDEX ON t (id);\n",
+    "- `id` (UUID): key\n",
+    "| x | enum | a, b |\n",
+    "GRANT SELECT ON t TO PUBLIC;\n",
 ]
 
 
@@ -57,5 +64,6 @@ def test_loads_never_crashes(parts: list[str]) -> None:
     except SchemadocError:
         return
     schemadoc.emit(doc.schema)  # whatever was read can be rendered
+    check(doc)  # and every lint rule copes with it
     for d in doc.diagnostics:
         assert d.span is None or d.span.line >= 1
