@@ -394,3 +394,32 @@ def test_mermaid_enums_and_foreign_keys_from_markers() -> None:
         ("comments", ("ticket_id",), "tickets"),
     }
     assert [d for d in doc.diagnostics if d.severity >= Severity.WARNING] == []
+
+
+def test_enum_values_that_differ_between_descriptions() -> None:
+    doc = load("""
+        This app uses Prisma.
+
+        ```prisma
+        enum Status {
+          DRAFT
+          SENT
+        }
+        model Invoice {
+          id     String @id
+          status Status
+        }
+        ```
+
+        ## Enums
+
+        ### Status
+
+        - DRAFT
+        - SENT
+        - PAID
+        """)
+    found = [d for d in doc.diagnostics if d.code == "SD362"]
+    assert len(found) == 1 and "DRAFT, SENT, PAID" in found[0].message
+    assert found[0].related and found[0].related[0].line == 5
+    assert [e.values for e in doc.schema.enums] == [("DRAFT", "SENT")]

@@ -274,21 +274,35 @@ class _Loader:
     def finish_prisma(self) -> None:
         if self.prisma.models or self.prisma.enums:
             PrismaMapper(self.prisma, self.b, self.doc.path).map_all()
+        for e in self.table_models.enums.values():
+            self.add_listed_enum(m.Enum("public", e.db_name, tuple(db for _, db in e.values), span=self.span(e.line)))
         if self.table_models.models:
             merged = PrismaSchema(
                 models={**self.prisma.models, **self.table_models.models},
                 enums={**self.prisma.enums, **self.table_models.enums},
             )
-            only_tables = PrismaSchema(models=self.table_models.models, enums=merged.enums)
             mapper = PrismaMapper(merged, self.b, self.doc.path)
-            for e in self.table_models.enums.values():
-                enum = m.Enum("public", e.db_name, tuple(db for _, db in e.values), span=self.span(e.line))
-                self.b.enums.setdefault(enum.key, enum)
-            for model in only_tables.models.values():
+            for model in self.table_models.models.values():
                 mapper.map_model(model)
                 for f in model.fields:
                     if f.comment and re.search(r"\blast\s+(updated|modified|changed)\b", f.comment, re.I):
                         self.b.updated_at_columns.append((m.qualify("public", model.name), f.name, self.span(f.line)))
+
+    def add_listed_enum(self, enum: m.Enum) -> None:
+        """An enum from a Markdown value list; a code block's definition of it wins, disagreement is reported."""
+        old = self.b.enums.get(enum.key)
+        if old is None:
+            self.b.enums[enum.key] = enum
+        elif old.values != enum.values:
+            self.b.report(
+                "SD362",
+                Severity.WARNING,
+                f"enum {enum.name} lists {', '.join(enum.values)} here but {', '.join(old.values)} "
+                "in another description; the other is used",
+                enum.span,
+                related=(old.span,) if old.span else (),
+                help="make both descriptions list the same values",
+            )
 
 
 def _diagnostic_order(d: Diagnostic) -> tuple[int, int, str]:

@@ -570,10 +570,8 @@ class TableReader:
         if not values:
             return False
         line = block.heading.line if block.heading else block.line
-        self.schema.enums[name] = PEnum(name, [(v, v) for v in values], name, line)
-        if not self.prisma:
-            e = m.Enum("public", name if name.islower() else snake_case(name), tuple(values), span=self.span(line))
-            self.b.enums[e.key] = e
+        db_name = name if self.prisma or name.islower() else snake_case(name)
+        self.schema.enums[name] = PEnum(name, [(v, v) for v in values], db_name, line)
         return True
 
 
