@@ -92,3 +92,31 @@ def secret_in_clear(doc: LoadedDocument) -> Iterator[Finding]:
                     c.span,
                     help=f"store {c.name}_hash instead",
                 )
+
+
+_SETTING = re.compile(r"current_setting\s*\(\s*'([^']+)'(?:::text)?\s*\)", re.I)
+
+
+@rule(
+    "SD334",
+    "policy-setting-may-be-unset",
+    Severity.WARNING,
+    "security",
+    """
+    current_setting('app.user_id') raises an error when the session never set app.user_id: every query
+    on the table then fails instead of returning no rows. current_setting('app.user_id', true) returns
+    NULL when unset, so the policy denies quietly. Set it per transaction (SET LOCAL, or PostgREST's
+    request.jwt.claims) and read it with missing_ok.""",
+)
+def policy_setting_may_be_unset(doc: LoadedDocument) -> Iterator[Finding]:
+    for p in doc.schema.policies:
+        for expr in (p.using, p.check):
+            mt = _SETTING.search(expr or "")
+            if mt:
+                yield Finding(
+                    f'policy "{p.name}" reads the setting {mt.group(1)}, which nothing in the document '
+                    "sets; queries fail while it is unset",
+                    p.span,
+                    help=f"current_setting('{mt.group(1)}', true)",
+                )
+                break

@@ -96,3 +96,24 @@ def enum_like_check(doc: LoadedDocument) -> Iterator[Finding]:
                     c.span,
                     help=f"CREATE TYPE {t.name}_{mt.group(1)} AS ENUM (…)",
                 )
+
+
+@rule(
+    "SD324",
+    "varchar-length",
+    Severity.INFO,
+    "types",
+    """
+    In PostgreSQL varchar(n) and text are stored the same way; the length limit is a constraint, and
+    changing it later rewrites or re-checks the table. Where the limit is a business rule, text with a
+    CHECK (char_length(col) <= n) states it and changes without a rewrite; otherwise text is enough.""",
+)
+def varchar_length(doc: LoadedDocument) -> Iterator[Finding]:
+    for t in doc.schema.tables:
+        for c in t.columns:
+            if re.fullmatch(r"character varying\(\d+\)", c.type):
+                yield Finding(
+                    f'"{t.name}.{c.name}" is {c.type}; text (with a CHECK if the limit matters) serves',
+                    c.span,
+                    help=f"{c.name} text CHECK (char_length({c.name}) <= {c.type[18:-1]})",
+                )
