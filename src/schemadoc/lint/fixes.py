@@ -62,8 +62,11 @@ def _delete_statement(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
         return None
     text = doc.text
     start = _offset(text, d.span)
+    if re.match(r"\s*@@index\s*\(", text[start:]):
+        line_end = text.find("\n", start)
+        return [Edit(start, len(text) if line_end < 0 else line_end + 1, "")]  # a Prisma @@index line
     if not re.match(r"CREATE\s+(UNIQUE\s+)?INDEX\b", text[start:], re.I):
-        return None  # an index from a Prisma model or a prose list: no statement of its own to remove
+        return None  # an index from a prose list: no statement of its own to remove
     end = _statement_end(text, start)
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
@@ -73,6 +73,7 @@ class Attribute:
     name: str  # "id", "default", "db.VarChar", "relation", "@map" for block attributes, …
     args: list[object]  # positional values
     kwargs: dict[str, object]
+    line: int | None = None  # where a block attribute (@@index, @@unique) is written
 
 
 @dataclass(slots=True)
@@ -307,7 +308,7 @@ def _model(name: str, body: list[tuple[int, str]], line: int) -> PModel:
             continue
         if s.startswith("@@"):
             for n, a in _split_attributes(s[1:]):
-                attrs.append(_attribute(n, a))
+                attrs.append(replace(_attribute(n, a), line=line_no))
             continue
         mt = _FIELD.match(s)
         if not mt:
@@ -535,7 +536,7 @@ class PrismaMapper:
                     keys,
                     unique=kind == "unique",
                     method=method[1].lower() if isinstance(method, tuple) else "btree",
-                    span=self.span(model.line),
+                    span=self.span(a.line or model.line),
                 )
                 self.b.add_unique_object(self.b.indexes, ix.key, ix, "index")
         for f in model.fields:
