@@ -333,7 +333,8 @@ def test_check_fix_rewrites_each_seed(
         golden.write_text(fixed)
     assert fixed == golden.read_text(), "fixed document changed; review and run pytest --update-goldens"
     assert main(["check", "--format", "json", str(doc)]) == 0
-    remaining = [d for d in json.loads(capsys.readouterr().out) if d["code"] in {"SD111", "SD310", "SD311", "SD050"}]
-    assert remaining == []
+    fixable = {"SD111", "SD310", "SD311", "SD050"} | ({"SD313"} if name in ("bakery", "shop-api") else set())
+    remaining = [d for d in json.loads(capsys.readouterr().out) if d["code"] in fixable]
+    assert remaining == []  # SQL docs get their foreign-key indexes; Prisma and table docs are not rewritten
     r = run("up", "--database-url", fresh_db, str(doc))
     assert r.returncode == 0, r.stderr[-1500:]

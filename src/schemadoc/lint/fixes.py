@@ -128,10 +128,36 @@ def _partition_parent(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
     return edits
 
 
+def _index_foreign_key(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
+    """CREATE INDEX for the foreign key's columns, right after the CREATE TABLE that declares it."""
+    from schemadoc.names import choose_name, quote_ident
+
+    found = next(((t, fk) for t in doc.schema.tables for fk in t.foreign_keys if fk.span == d.span), None)
+    if found is None:
+        return None
+    table, fk = found
+    if table.span is None:
+        return None
+    start = _offset(doc.text, table.span)
+    if not re.match(r"CREATE\s+(UNLOGGED\s+)?TABLE\b", doc.text[start:], re.I):
+        return None  # a table from Prisma, a Markdown table or a diagram: no SQL to extend
+    end = _statement_end(doc.text, start)
+    taken = {ix.name for ix in doc.schema.indexes}
+    name = choose_name(table.name, "_".join(fk.columns), "idx", taken)
+    qualified = (
+        quote_ident(table.name)
+        if table.schema == "public"
+        else f"{quote_ident(table.schema)}.{quote_ident(table.name)}"
+    )
+    cols = ", ".join(quote_ident(c) for c in fk.columns)
+    return [Edit(end, end, f"\nCREATE INDEX {quote_ident(name)} ON {qualified} ({cols});")]
+
+
 FIXERS: dict[str, Fixer] = {
     "SD310": Fixer(True, "remove the duplicate index", _delete_statement),
     "SD311": Fixer(True, "remove the index the key already provides", _delete_statement),
     "SD050": Fixer(True, "remove the password (it is never applied)", _drop_password),
+    "SD313": Fixer(True, "index the foreign key's columns", _index_foreign_key),
     "SD111": Fixer(True, "partition the parent by range of its timestamp, primary key widened", _partition_parent),
 }
 
@@ -150,6 +176,7 @@ def fix_text(doc: LoadedDocument, diagnostics: list[Diagnostic], unsafe: bool = 
         edits.extend(found)
         applied.append(d)
     text = doc.text
-    for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+    # right to left, so offsets stay valid; insertions at one place keep the order they were made in
+    for _, e in sorted(enumerate(edits), key=lambda p: (p[1].start, p[1].end, p[0]), reverse=True):
         text = text[: e.start] + e.text + text[e.end :]
     return text, applied
