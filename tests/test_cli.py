@@ -13,6 +13,7 @@ import pytest
 
 from schemadoc.apply import with_database
 from schemadoc.cli import main
+from schemadoc.errors import Diagnostic
 
 from .conftest import CORPUS, EXAMPLES, SEEDS
 
@@ -338,3 +339,33 @@ def test_check_fix_rewrites_each_seed(
     assert remaining == []  # SQL docs get their foreign-key indexes; Prisma and table docs are not rewritten
     r = run("up", "--database-url", fresh_db, str(doc))
     assert r.returncode == 0, r.stderr[-1500:]
+
+
+def test_unsafe_fix_adds_the_missing_updated_at_triggers(
+    tmp_path: Path, fresh_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = tmp_path / "shop.md"
+    doc.write_bytes(SEEDS["shop-api"].read_bytes())
+    main(["check", "--fix", str(doc)])
+    assert "SD306" in {d.code for d in schemadoc_check(doc)}  # safe fixes leave behaviour alone
+    main(["check", "--fix", "--unsafe-fixes", str(doc)])
+    capsys.readouterr()
+    assert "SD306" not in {d.code for d in schemadoc_check(doc)}
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    with psycopg.connect(fresh_db) as conn:
+        triggers = {r[0] for r in conn.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+    assert {
+        "update_categories_updated_at",
+        "update_reviews_updated_at",
+        "update_api_keys_updated_at",
+        "update_brands_updated_at",
+        "update_users_updated_at",
+        "update_products_updated_at",
+    } <= triggers
+
+
+def schemadoc_check(path: Path) -> list[Diagnostic]:
+    from schemadoc import load
+    from schemadoc.lint import check
+
+    return check(load(path))

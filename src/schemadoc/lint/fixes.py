@@ -153,10 +153,40 @@ def _index_foreign_key(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
     return [Edit(end, end, f"\nCREATE INDEX {quote_ident(name)} ON {qualified} ({cols});")]
 
 
+def _maintain_updated_at(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
+    """A BEFORE UPDATE trigger using the doc's own updated_at function, after its existing triggers."""
+    from schemadoc.names import quote_ident
+
+    found = next(((t, c) for t in doc.schema.tables for c in t.columns if c.span == d.span), None)
+    if found is None:
+        return None
+    table, column = found
+    setter = re.compile(rf"\bNEW\s*\.\s*\"?{re.escape(column.name)}\"?\s*:?=", re.I)
+    function = next((f for f in doc.schema.functions if setter.search(f.body)), None)
+    if function is None:
+        return None  # the doc has no function that sets the column: nothing to reuse
+    users = [t for t in doc.schema.triggers if t.function == f"{function.schema}.{function.name}" and t.span]
+    if not users:
+        return None
+    last = max(users, key=lambda t: (t.span.line, t.span.col) if t.span else (0, 0))
+    assert last.span is not None
+    end = _statement_end(doc.text, _offset(doc.text, last.span))
+    name = f"update_{table.name}_{column.name}"[:63]
+    return [
+        Edit(
+            end,
+            end,
+            f"\n\nCREATE TRIGGER {quote_ident(name)} BEFORE UPDATE ON {quote_ident(table.name)}\n"
+            f"    FOR EACH ROW EXECUTE FUNCTION {quote_ident(function.name)}();",
+        )
+    ]
+
+
 FIXERS: dict[str, Fixer] = {
     "SD310": Fixer(True, "remove the duplicate index", _delete_statement),
     "SD311": Fixer(True, "remove the index the key already provides", _delete_statement),
     "SD050": Fixer(True, "remove the password (it is never applied)", _drop_password),
+    "SD306": Fixer(False, "add the trigger the doc's own updated_at function is meant for", _maintain_updated_at),
     "SD313": Fixer(True, "index the foreign key's columns", _index_foreign_key),
     "SD111": Fixer(True, "partition the parent by range of its timestamp, primary key widened", _partition_parent),
 }
