@@ -128,7 +128,7 @@ def differences(doc: m.Schema, db: m.Schema) -> list[str]:
         if f.name == "schemas":
             continue
         mine, theirs = _by_key(getattr(doc, f.name)), _by_key(getattr(db, f.name))
-        kind = f.name.rstrip("s")
+        kind = {"indexes": "index", "policies": "policy"}.get(f.name, f.name[:-1])
         for key in sorted(mine.keys() - theirs.keys()):
             out.append(f"{kind} {key}: in the document, not in the database")
         for key in sorted(theirs.keys() - mine.keys()):

@@ -7,7 +7,7 @@ database holds (already folded or mapped by the parser that read them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -381,11 +381,6 @@ class Schema:
 
     def relation_names(self) -> set[str]:
         return {t.key for t in self.tables} | {v.key for v in self.views}
-
-    def objects(self) -> Iterator[object]:
-        for name in self.__dataclass_fields__:
-            if name != "schemas":
-                yield from getattr(self, name)
 
     def with_(self, **changes: Iterable[Any]) -> Schema:
         return Schema.build(**{name: changes.get(name, getattr(self, name)) for name in self.__dataclass_fields__})

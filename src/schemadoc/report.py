@@ -25,7 +25,7 @@ def format_diagnostic(d: Diagnostic, source: str | None, colour: bool = False) -
         sev = f"{_COLOURS[d.severity]}{sev}{_RESET}"
     lines = [f"{where}{sev}[{d.code}]: {d.message}"]
     if d.span is not None and source is not None:
-        src_lines = source.splitlines()
+        src_lines = source.split("\n")  # lines as the reader counts them
         if 0 < d.span.line <= len(src_lines):
             text = src_lines[d.span.line - 1]
             gutter = str(d.span.line)

@@ -78,10 +78,6 @@ class LoadedDocument:
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == Severity.ERROR]
 
-    def line(self, n: int) -> str:
-        lines = self.text.splitlines()
-        return lines[n - 1] if 0 < n <= len(lines) else ""
-
 
 def read_text(path: str | Path) -> str:
     p = Path(path)

@@ -64,13 +64,6 @@ class Document:
     blocks: list[Block]
     diagnostics: list[Diagnostic]
 
-    def span(self, line: int, col: int = 1) -> Span:
-        return Span(self.path, line, col)
-
-    def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
-        return lines[line - 1] if 0 < line <= len(lines) else ""
-
 
 _DIRECTIVE_ITEM = re.compile(r"([A-Za-z][\w-]*)(?:\s*=\s*([\w.,-]+))?")
 

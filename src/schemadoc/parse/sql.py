@@ -768,10 +768,3 @@ def _partition_bound(b: ast.PartitionBoundSpec) -> str:
     lo = ", ".join(deparse(x) for x in b.lowerdatums)
     hi = ", ".join(deparse(x) for x in b.upperdatums)
     return f"FOR VALUES FROM ({lo}) TO ({hi})"
-
-
-_PSEUDO_SQL = re.compile(r"\(\s*\.\.\.\s*\)|\.\.\.|\bON\s+\w+\s*$", re.I | re.M)
-
-
-def looks_like_pseudo_sql(text: str) -> bool:
-    return bool(_PSEUDO_SQL.search(text))
