@@ -369,3 +369,34 @@ def schemadoc_check(path: Path) -> list[Diagnostic]:
     from schemadoc.lint import check
 
     return check(load(path))
+
+
+def test_drift_reports_each_difference_with_the_doc_line(fresh_db: str) -> None:
+    assert run("up", "--database-url", fresh_db, str(SEEDS["bakery"])).returncode == 0
+    clean = run("drift", "--database-url", fresh_db, str(SEEDS["bakery"]))
+    assert clean.returncode == 0 and clean.stdout == "" and "no drift" in clean.stderr
+    with psycopg.connect(fresh_db) as conn:
+        conn.execute("DROP INDEX idx_orders_status")
+        conn.execute("ALTER TABLE products ADD COLUMN sku text")
+        conn.execute("CREATE TABLE scratch (id int)")
+    r = run("drift", "--database-url", fresh_db, str(SEEDS["bakery"]))
+    assert r.returncode == 2
+    lines = r.stdout.splitlines()
+    source = SEEDS["bakery"].read_text().split("\n")
+    index_line = next(i for i, t in enumerate(source, 1) if t.startswith("CREATE INDEX idx_orders_status"))
+    table_line = next(i for i, t in enumerate(source, 1) if t.startswith("CREATE TABLE products"))
+    assert (
+        f"{SEEDS['bakery']}:{index_line}:1: drift: index public.idx_orders_status: in the document, not in the "
+        "database" in lines
+    )
+    assert any(
+        line.startswith(f"{SEEDS['bakery']}:{table_line}:1: drift: table public.products: differs — column sku")
+        for line in lines
+    ), lines
+    assert "(not in the doc) drift: table public.scratch: in the database, not in the document" in lines
+    data = json.loads(run("drift", "--database-url", fresh_db, "--format", "json", str(SEEDS["bakery"])).stdout)
+    assert {(d["kind"], d["key"], d["change"]) for d in data["differences"]} == {
+        ("index", "public.idx_orders_status", "missing"),
+        ("table", "public.products", "changed"),
+        ("table", "public.scratch", "extra"),
+    }

@@ -14,7 +14,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from schemadoc import model as m
 from schemadoc import server
-from schemadoc.compare import align_expressions, differences
+from schemadoc.compare import Difference, align_expressions, compare, differences
 from schemadoc.errors import DatabaseError, Diagnostic, SchemadocError, SchemaHasErrors
 from schemadoc.fixes import apply_fixes, errors
 from schemadoc.introspect import introspect
@@ -130,6 +130,37 @@ def prepare(doc: LoadedDocument, fix: bool) -> tuple[m.Schema, list[Diagnostic],
     return schema, remaining, fixed
 
 
+def target_database(
+    doc: LoadedDocument, database_url: str | None, dbname: str | None, home: str | Path | None
+) -> tuple[str, str, bool]:
+    """(server URL, database name, embedded?): the URL's database, else the one the doc names."""
+    url, embedded = server_url(database_url, home)
+    name = dbname or (conninfo_to_dict(url).get("dbname") if database_url or os.environ.get("DATABASE_URL") else None)
+    if not name or name == "postgres" and embedded:
+        name = database_name_for(doc)
+    return url, str(name), embedded
+
+
+def drift(
+    path: str | Path,
+    database_url: str | None = None,
+    *,
+    fix: bool = False,
+    dbname: str | None = None,
+    home: str | Path | None = None,
+) -> tuple[str, list[Difference]]:
+    """(database name, every difference between the document and that live database)."""
+    doc = load(path)
+    schema, _, _ = prepare(doc, fix)
+    url, name, _ = target_database(doc, database_url, dbname, home)
+    try:
+        with psycopg.connect(with_database(url, name), connect_timeout=10) as conn:
+            current = introspect(conn, tuple(r.name for r in schema.roles))
+    except psycopg.OperationalError as e:
+        raise DatabaseError(f"cannot connect to {name}: {str(e).strip()}") from None
+    return name, compare(align_expressions(schema, current), current)
+
+
 def up(
     path: str | Path,
     database_url: str | None = None,
@@ -141,12 +172,9 @@ def up(
     """Bring the database the document describes up: create it, apply the schema, report the URL."""
     doc = load(path)
     schema, remaining, fixed = prepare(doc, fix)
-    url, embedded = server_url(database_url, home)
-    name = dbname or (conninfo_to_dict(url).get("dbname") if database_url or os.environ.get("DATABASE_URL") else None)
-    if not name or name == "postgres" and embedded:
-        name = database_name_for(doc)
-    created = ensure_database(url, str(name))
-    target = with_database(url, str(name))
+    url, name, embedded = target_database(doc, database_url, dbname, home)
+    created = ensure_database(url, name)
+    target = with_database(url, name)
     roles = tuple(r.name for r in schema.roles)
     try:
         with psycopg.connect(target, connect_timeout=10) as conn:

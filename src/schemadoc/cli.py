@@ -1,6 +1,6 @@
 """The `schemadoc` command: each subcommand is one library call, its output and an exit code.
 
-Exit codes: 0 success / clean, 1 errors found or the command failed, 2 usage error.
+Exit codes: 0 success / clean, 1 errors found or the command failed, 2 drift (or a usage error).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import psycopg
 
 from schemadoc import __version__, server
-from schemadoc.apply import server_url, up, with_database
+from schemadoc.apply import drift, server_url, up, with_database
 from schemadoc.config import find_config
 from schemadoc.errors import SchemadocError, SchemaHasErrors, Severity
 from schemadoc.introspect import introspect
@@ -109,6 +109,20 @@ def cmd_up(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_drift(args: argparse.Namespace) -> int:
+    name, found = drift(args.doc, args.database_url, fix=args.fix, dbname=args.dbname)
+    if args.format == "json":
+        print(json.dumps({"database": name, "differences": [d.as_dict() for d in found]}, indent=2))
+    else:
+        for d in found:
+            where = f"{d.span}: " if d.span else "(not in the doc) "
+            print(f"{where}drift: {d}")
+        print(
+            f"{name}: {'no drift' if not found else f'{len(found)} difference(s) from the document'}", file=sys.stderr
+        )
+    return 2 if found else 0
+
+
 def cmd_down(args: argparse.Namespace) -> int:
     stopped = server.stop()
     print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running", file=sys.stderr)
@@ -182,6 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
     r1 = sub.add_parser("rule", help="explain one lint rule")
     r1.add_argument("code")
     r1.set_defaults(func=cmd_rule)
+
+    dr = sub.add_parser("drift", help="compare the live database with the document (exit 2 on drift)")
+    dr.add_argument("doc")
+    dr.add_argument("--database-url", default=None)
+    dr.add_argument("--dbname", default=None)
+    dr.add_argument("--fix", action="store_true", help="compare with the document after its safe fixes")
+    dr.add_argument("--format", choices=("text", "json"), default="text")
+    dr.set_defaults(func=cmd_drift)
 
     d = sub.add_parser("down", help="stop the embedded PostgreSQL")
     d.set_defaults(func=cmd_down)

@@ -10,10 +10,11 @@ events, roles) is still compared as the doc wrote it.
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from schemadoc import model as m
+from schemadoc.errors import Span
 
 
 def _by_key(items: tuple[Any, ...]) -> dict[str, Any]:
@@ -121,24 +122,64 @@ def align_expressions(doc: m.Schema, db: m.Schema) -> m.Schema:
     )
 
 
-def differences(doc: m.Schema, db: m.Schema) -> list[str]:
-    """Human-readable differences between two schemas, by object kind and key."""
-    out: list[str] = []
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One object the document and the database disagree about."""
+
+    kind: str  # table, index, function, …
+    key: str
+    change: str  # missing (in the doc, not the database) | extra (not in the doc) | changed
+    detail: str
+    span: Span | None  # where the document describes the object (None when it does not)
+
+    def __str__(self) -> str:
+        what = {
+            "missing": "in the document, not in the database",
+            "extra": "in the database, not in the document",
+            "changed": f"differs — {self.detail}",
+        }[self.change]
+        return f"{self.kind} {self.key}: {what}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "key": self.key,
+            "change": self.change,
+            "detail": self.detail,
+            "file": self.span.file if self.span else None,
+            "line": self.span.line if self.span else None,
+        }
+
+
+def compare(doc: m.Schema, db: m.Schema) -> list[Difference]:
+    """Every object that differs between two schemas, by kind and key, with the doc's position."""
+    out: list[Difference] = []
     for f in fields(m.Schema):
         if f.name == "schemas":
             continue
         mine, theirs = _by_key(getattr(doc, f.name)), _by_key(getattr(db, f.name))
         kind = {"indexes": "index", "policies": "policy"}.get(f.name, f.name[:-1])
         for key in sorted(mine.keys() - theirs.keys()):
-            out.append(f"{kind} {key}: in the document, not in the database")
+            out.append(Difference(kind, key, "missing", "", getattr(mine[key], "span", None)))
         for key in sorted(theirs.keys() - mine.keys()):
-            out.append(f"{kind} {key}: in the database, not in the document")
+            out.append(Difference(kind, key, "extra", "", None))
         for key in sorted(mine.keys() & theirs.keys()):
             if mine[key] != theirs[key]:
-                out.append(f"{kind} {key}: differs — " + _what_differs(mine[key], theirs[key]))
-    if set(doc.schemas) != set(db.schemas):
-        out.append(f"schemas differ: {sorted(doc.schemas)} vs {sorted(db.schemas)}")
+                out.append(
+                    Difference(
+                        kind, key, "changed", _what_differs(mine[key], theirs[key]), getattr(mine[key], "span", None)
+                    )
+                )
+    for name in sorted(set(doc.schemas) - set(db.schemas)):
+        out.append(Difference("schema", name, "missing", "", None))
+    for name in sorted(set(db.schemas) - set(doc.schemas)):
+        out.append(Difference("schema", name, "extra", "", None))
     return out
+
+
+def differences(doc: m.Schema, db: m.Schema) -> list[str]:
+    """Human-readable differences between two schemas, by object kind and key."""
+    return [str(d) for d in compare(doc, db)]
 
 
 def _what_differs(a: Any, b: Any) -> str:
