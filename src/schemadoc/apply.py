@@ -190,8 +190,9 @@ def up(
                 if diffs:
                     raise SchemadocError(
                         f"database {name} already holds a schema that differs from {doc.path} "
-                        f"({len(diffs)} difference(s)); changing a live schema is the job of "
-                        "`schemadoc plan`, which is not implemented yet:\n  " + "\n  ".join(diffs[:20])
+                        f"({len(diffs)} difference(s), `schemadoc drift` lists them with the doc lines); changing a "
+                        "live schema is the job of `schemadoc plan`, which is not implemented yet:\n  "
+                        + "\n  ".join(diffs[:20])
                     )
                 applied = 0
     except psycopg.OperationalError as e:
