@@ -12,7 +12,7 @@ from pglast import ast
 
 from schemadoc.parse.blocks import split_blocks
 from schemadoc.parse.fastast import parse_sql as fast_parse
-from schemadoc.parse.sql import _statement_ranges
+from schemadoc.parse.sql import statement_ranges
 
 from .conftest import CORPUS, SEEDS
 
@@ -38,7 +38,7 @@ def sql_texts() -> list[str]:
         for block in split_blocks(str(doc), doc.read_text(errors="replace")).blocks:
             if block.kind == "fence":
                 texts.append(block.text)
-                texts += [block.text[s:e] for s, e in _statement_ranges(block.text)]
+                texts += [block.text[s:e] for s, e in statement_ranges(block.text)]
     return texts
 
 

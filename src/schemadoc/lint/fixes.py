@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from schemadoc.errors import Diagnostic, Span
 from schemadoc.parse import LoadedDocument
+from schemadoc.parse.sql import statement_ranges
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,24 +38,12 @@ def _offset(text: str, span: Span) -> int:
 
 
 def _statement_end(text: str, start: int) -> int:
-    """Offset just past the statement starting at `start` (its ';', or the end of the block)."""
-    depth, i, n = 0, start, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "'":
-            i = text.find("'", i + 1)
-            if i < 0:
-                return n
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == ";" and depth <= 0:
-            return i + 1
-        elif text.startswith("```", i):
-            return i
-        i += 1
-    return n
+    """Offset just past the statement starting at `start` (its ';', or the end of its code block),
+    split the way the reader splits SQL blocks (quotes, dollar quotes and comments respected)."""
+    fence = text.find("\n```", start)
+    segment = text[start : len(text) if fence < 0 else fence + 1]
+    ranges = statement_ranges(segment)
+    return start + (ranges[0][1] if ranges else len(segment))
 
 
 def _delete_statement(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:

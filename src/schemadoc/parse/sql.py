@@ -164,7 +164,7 @@ def split_statements(text: str, base_line: int) -> list[Statement]:
             line, col = _line_col(text, start, base_line)
             out.append(Statement(text[start:end].strip(), line, col, r.stmt, None, text, 0, base_line))
         return out
-    for start, end in _statement_ranges(text):
+    for start, end in statement_ranges(text):
         begin = _skip_comments(text, start)
         piece = text[begin:end].strip()
         if not piece:
@@ -192,7 +192,7 @@ def split_statements(text: str, base_line: int) -> list[Statement]:
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
 
 
-def _statement_ranges(text: str) -> list[tuple[int, int]]:
+def statement_ranges(text: str) -> list[tuple[int, int]]:
     """Split at top-level semicolons, minding quotes, dollar quotes and comments.
 
     PostgreSQL's own scanner gives up on the first token it cannot read (`256MB` in a pasted
