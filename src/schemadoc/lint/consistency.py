@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from schemadoc import model as m
 from schemadoc.errors import Severity, Span
 from schemadoc.lint import Finding, rule
+from schemadoc.lint.indexes import unindexed_foreign_keys
 from schemadoc.parse import LoadedDocument
 
 _FK_INDEX_CLAIM = re.compile(r"foreign[- ]key\s+ind(ex|ices|exes)", re.I)
@@ -27,7 +27,7 @@ _QUALIFIED = re.compile(r"`?([A-Za-z_]\w*)`?\.`?([A-Za-z_]\w*)`?")
     not exist.""",
 )
 def claimed_fk_indexes(doc: LoadedDocument) -> Iterator[Finding]:
-    unindexed = _unindexed_foreign_keys(doc.schema)
+    unindexed = [f"{t.name}.{', '.join(fk.columns)}" for t, fk in unindexed_foreign_keys(doc.schema)]
     if not unindexed:
         return
     for block in doc.blocks:
@@ -50,18 +50,6 @@ def _lead_in(doc: LoadedDocument, block: object) -> str:
     blocks = doc.blocks
     i = next((k for k, b in enumerate(blocks) if b is block), 0)
     return blocks[i - 1].text if i > 0 and blocks[i - 1].kind == "paragraph" else ""
-
-
-def _unindexed_foreign_keys(schema: m.Schema) -> list[str]:
-    out = []
-    for t in schema.tables:
-        prefixes = [ix.keys for ix in schema.indexes if ix.table_key == t.key]
-        prefixes += [t.primary_key.columns] if t.primary_key else []
-        prefixes += [u.columns for u in t.uniques]
-        for fk in t.foreign_keys:
-            if not any(tuple(p[: len(fk.columns)]) == fk.columns for p in prefixes):
-                out.append(f"{t.name}.{', '.join(fk.columns)}")
-    return out
 
 
 @rule(
