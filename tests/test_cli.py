@@ -20,13 +20,21 @@ from .conftest import CORPUS, EXAMPLES, SEEDS
 GOLDEN = Path(__file__).parent / "golden"
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, embedded_in: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess; with `embedded_in`, on an embedded server of its own there (no DATABASE_URL)."""
+    base = dict(os.environ)
+    if embedded_in is not None:
+        base.pop("DATABASE_URL", None)
+        base["SCHEMADOC_HOME"] = str(embedded_in / "home")
     return subprocess.run(
         [sys.executable, "-m", "schemadoc.cli", *args],
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**base, **(env or {})},
         timeout=300,
+        cwd=embedded_in,
     )
 
 
@@ -123,18 +131,8 @@ def test_up_refuses_errors_and_failed_apply_leaves_nothing(tmp_path: Path, fresh
 
 
 def test_up_on_the_embedded_server_from_the_command_line(tmp_path: Path) -> None:
-    env = {"SCHEMADOC_HOME": str(tmp_path / "home")}
-    env.pop("DATABASE_URL", None)
-    os_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     try:
-        r = subprocess.run(
-            [sys.executable, "-m", "schemadoc.cli", "up", str(EXAMPLES / "bakery.md")],
-            capture_output=True,
-            text=True,
-            env={**os_env, **env},
-            timeout=300,
-            cwd=tmp_path,
-        )
+        r = run("up", str(EXAMPLES / "bakery.md"), embedded_in=tmp_path)
         assert r.returncode == 0, r.stderr
         url = r.stdout.strip().splitlines()[-1]
         assert url.startswith("postgresql://postgres@127.0.0.1:") and url.endswith("/omade_cravings_prod")
@@ -143,17 +141,10 @@ def test_up_on_the_embedded_server_from_the_command_line(tmp_path: Path) -> None
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
                 "AND table_type = 'BASE TABLE'"
             ).fetchone() == (9,)
-        again = subprocess.run(
-            [sys.executable, "-m", "schemadoc.cli", "up", str(EXAMPLES / "bakery.md")],
-            capture_output=True,
-            text=True,
-            env={**os_env, **env},
-            timeout=300,
-            cwd=tmp_path,
-        )
+        again = run("up", str(EXAMPLES / "bakery.md"), embedded_in=tmp_path)
         assert again.returncode == 0 and "up to date" in again.stderr
     finally:
-        subprocess.run([sys.executable, "-m", "schemadoc.cli", "down"], env={**os_env, **env}, timeout=120)
+        run("down", embedded_in=tmp_path)
 
 
 def test_up_on_the_pgserver_wheel_when_the_machine_has_no_postgresql(tmp_path: Path) -> None:
@@ -163,18 +154,9 @@ def test_up_on_the_pgserver_wheel_when_the_machine_has_no_postgresql(tmp_path: P
     spec = importlib.util.find_spec("pgserver")
     assert spec is not None and spec.origin is not None, "pgserver is part of the [embedded] extra"
     bindir = Path(spec.origin).parent / "pginstall" / "bin"
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(SCHEMADOC_HOME=str(tmp_path / "home"), SCHEMADOC_PG_BIN=str(bindir))
-    cli = [sys.executable, "-m", "schemadoc.cli"]
+    env = {"SCHEMADOC_PG_BIN": str(bindir)}
     try:
-        r = subprocess.run(
-            [*cli, "up", str(EXAMPLES / "finity.md")],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-            cwd=tmp_path,
-        )
+        r = run("up", str(EXAMPLES / "finity.md"), env=env, embedded_in=tmp_path)
         assert r.returncode == 0, r.stderr
         with psycopg.connect(r.stdout.strip().splitlines()[-1]) as conn:
             version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
@@ -182,18 +164,11 @@ def test_up_on_the_pgserver_wheel_when_the_machine_has_no_postgresql(tmp_path: P
         wheel = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True).stdout
         assert wheel.split()[-1] == version.split()[0]  # the wheel's server answered, not the machine's
         # the wheel has no contrib extensions: a doc that needs one is refused before anything is applied
-        r = subprocess.run(
-            [*cli, "up", str(EXAMPLES / "bakery.md")],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-            cwd=tmp_path,
-        )
+        r = run("up", str(EXAMPLES / "bakery.md"), env=env, embedded_in=tmp_path)
         assert r.returncode == 1 and "Traceback" not in r.stderr
         assert "bakery.md:570:1: pg_trgm" in r.stderr and "contrib" in r.stderr
     finally:
-        subprocess.run([*cli, "down"], env=env, timeout=120)
+        run("down", env=env, embedded_in=tmp_path)
 
 
 def test_inspect_prints_markdown_and_json(fresh_db: str) -> None:
