@@ -14,8 +14,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from schemadoc import model as m
 from schemadoc import server
-from schemadoc.compare import Difference, align_expressions, compare, differences
-from schemadoc.errors import DatabaseError, Diagnostic, SchemadocError, SchemaHasErrors
+from schemadoc.compare import Difference, compare
+from schemadoc.errors import DatabaseError, Diagnostic, SchemaHasErrors
 from schemadoc.fixes import apply_fixes, errors
 from schemadoc.introspect import introspect
 from schemadoc.parse import LoadedDocument, load
@@ -153,12 +153,14 @@ def drift(
     doc = load(path)
     schema, _, _ = prepare(doc, fix)
     url, name, _ = target_database(doc, database_url, dbname, home)
+    from schemadoc.migrate.shadow import materialize
+
     try:
         with psycopg.connect(with_database(url, name), connect_timeout=10) as conn:
             current = introspect(conn, tuple(r.name for r in schema.roles))
     except psycopg.OperationalError as e:
         raise DatabaseError(f"cannot connect to {name}: {str(e).strip()}") from None
-    return name, compare(align_expressions(schema, current), current)
+    return name, compare(normalized(materialize(schema, url)), normalized(current))
 
 
 def up(
@@ -168,6 +170,7 @@ def up(
     fix: bool = False,
     dbname: str | None = None,
     home: str | Path | None = None,
+    allow_data_loss: bool = False,
 ) -> UpResult:
     """Bring the database the document describes up: create it, apply the schema, report the URL."""
     doc = load(path)
@@ -186,18 +189,43 @@ def up(
                 apply_statements(conn, statements)
                 applied = len(statements)
             else:
-                diffs = differences(align_expressions(schema, current), current)
-                if diffs:
-                    raise SchemadocError(
-                        f"database {name} already holds a schema that differs from {doc.path} "
-                        f"({len(diffs)} difference(s), `schemadoc drift` lists them with the doc lines); changing a "
-                        "live schema is the job of `schemadoc plan`, which is not implemented yet:\n  "
-                        + "\n  ".join(diffs[:20])
-                    )
-                applied = 0
+                applied = _migrate_in_place(conn, doc, schema, current, url, allow_data_loss)
     except psycopg.OperationalError as e:
         raise DatabaseError(f"cannot connect to {name}: {str(e).strip()}") from None
     return UpResult(_public_url(target), str(name), created, applied, remaining, fixed, embedded)
+
+
+def _migrate_in_place(
+    conn: psycopg.Connection[Any],
+    doc: LoadedDocument,
+    schema: m.Schema,
+    current: m.Schema,
+    url: str,
+    allow_data_loss: bool,
+) -> int:
+    """A database that already has a schema: plan from it to the document and apply in one transaction."""
+    from schemadoc.migrate.plan import plan_between
+    from schemadoc.migrate.run import run_steps, steps_of
+    from schemadoc.migrate.shadow import materialize
+
+    conn.commit()
+    target = materialize(schema, url)
+    conn.autocommit = True
+    plan = plan_between(current, target, doc, conn, source=f"database {conn.info.dbname}", online=False)
+    if plan.empty:
+        return 0
+    if not allow_data_loss:
+        plan.refuse_data_loss()
+    with conn.transaction():
+        run_steps(conn, steps_of(plan.script("up"), "plan"), name=f"{doc.path} (plan)")
+    return len(plan.up)
+
+
+def normalized(schema: m.Schema) -> m.Schema:
+    """Column order left out: a column added later sits at the end of the table, and that is no drift."""
+    return schema.with_(
+        tables=[m.replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name))) for t in schema.tables]
+    )
 
 
 def _public_url(conninfo: str) -> str:

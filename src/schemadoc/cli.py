@@ -1,6 +1,7 @@
 """The `schemadoc` command: each subcommand is one library call, its output and an exit code.
 
-Exit codes: 0 success / clean, 1 errors found or the command failed, 2 drift (or a usage error).
+Exit codes: 0 success / clean, 1 errors found or the command failed, 2 drift (or a usage error),
+3 a plan that destroys data was refused (--allow-data-loss lets it through).
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from schemadoc.errors import SchemadocError, SchemaHasErrors, Severity
 from schemadoc.introspect import introspect
 from schemadoc.lint import check, rules
 from schemadoc.lint.fixes import fix_text
-from schemadoc.parse import load
+from schemadoc.migrate.diff import Renames
+from schemadoc.migrate.ops import Op
+from schemadoc.migrate.plan import Plan
+from schemadoc.parse import LoadedDocument, load
 from schemadoc.render import schema_as_json, schema_as_markdown
 from schemadoc.report import as_github, as_json, as_sarif, print_diagnostics, summary
 from schemadoc.sql.emit import emit_script
@@ -96,7 +100,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    result = up(args.doc, args.database_url, fix=args.fix, dbname=args.dbname)
+    result = up(args.doc, args.database_url, fix=args.fix, dbname=args.dbname, allow_data_loss=args.allow_data_loss)
     doc_text = load(args.doc).text
     for d in result.fixed:
         print(f"fixed: {d.span}: {d.fix.description if d.fix else d.message}", file=sys.stderr)
@@ -121,6 +125,156 @@ def cmd_drift(args: argparse.Namespace) -> int:
             f"{name}: {'no drift' if not found else f'{len(found)} difference(s) from the document'}", file=sys.stderr
         )
     return 2 if found else 0
+
+
+def _ask_renames(plan: Plan) -> Renames | None:
+    """On a terminal, ask about each likely rename; None when there is nothing to ask or nobody to ask."""
+    candidates = [n for n in plan.notices if n.rename]
+    if not candidates or not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+    renames = Renames()
+    for n in candidates:
+        if n.rename[0] == "table":
+            _, old, new = n.rename
+            question = f"Was table {old} renamed to {new}? [y/N] "
+        else:
+            _, table, old, new = n.rename
+            question = f"Was column {table}.{old} renamed to {new}? [y/N] "
+        print(question, end="", file=sys.stderr, flush=True)
+        if sys.stdin.readline().strip().lower() in ("y", "yes"):
+            if n.rename[0] == "table":
+                renames.tables[n.rename[1]] = n.rename[2]
+            else:
+                renames.columns[(n.rename[1], n.rename[2])] = n.rename[3]
+    return renames if (renames.tables or renames.columns) else None
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from schemadoc.migrate.plan import build
+
+    def make(renames: Renames | None = None) -> Plan:
+        return build(
+            args.doc,
+            args.database_url,
+            from_=args.from_,
+            dbname=args.dbname,
+            fix=args.fix,
+            online=not args.one_transaction,
+            renames=renames,
+            lock_timeout=args.lock_timeout,
+        )
+
+    plan = make()
+    confirmed = _ask_renames(plan)
+    if confirmed:
+        plan = make(confirmed)
+    if args.format == "json":
+        print(json.dumps(plan_as_json(plan), indent=2))
+    else:
+        sys.stdout.write(plan.script("down" if args.down else "up"))
+    if plan.empty:
+        print("no changes: the database matches the document", file=sys.stderr)
+        return 0
+    if not args.allow_data_loss:
+        plan.refuse_data_loss()
+    return 0
+
+
+def plan_as_json(plan: Plan) -> dict[str, object]:
+    from schemadoc.migrate.plan import describe
+
+    def op_dict(op: Op, i: int | None) -> dict[str, object]:
+        return {
+            "sql": op.sql,
+            "what": op.what,
+            "lock": op.lock or None,
+            "table": op.table,
+            "rewrites": op.rewrites,
+            "scans": op.scans,
+            "loses": op.loses,
+            "rows_at_stake": plan.at_stake.get(i) if i is not None else None,
+            "transactional": op.transactional,
+            "summary": describe(plan, op, i),
+            "file": op.span.file if op.span else None,
+            "line": op.span.line if op.span else None,
+        }
+
+    return {
+        "from": plan.source,
+        "to": plan.target,
+        "up": [op_dict(op, i) for i, op in enumerate(plan.up)],
+        "down": [op_dict(op, None) for op in plan.down],
+        "notices": [
+            {"message": n.message, "line": n.span.line if n.span else None, "rows": plan.blocked.get(i)}
+            for i, n in enumerate(plan.notices)
+        ],
+    }
+
+
+def _migration_target(args: argparse.Namespace) -> tuple[str, LoadedDocument]:
+    """(URL of the database migrations apply to, the document that names it)."""
+    from schemadoc.apply import ensure_database, target_database
+
+    doc = load(args.doc)
+    url, name, _ = target_database(doc, args.database_url, args.dbname, None)
+    ensure_database(url, name)
+    return with_database(url, name), doc
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from schemadoc.apply import prepare
+    from schemadoc.migrate import history
+
+    directory = args.dir
+    if args.action == "new":
+        if not args.name:
+            raise SchemadocError("migrate new needs a NAME: schemadoc migrate new add_orders --doc docs/DATABASE.md")
+        url, doc = _migration_target(args)
+        schema, _, _ = prepare(doc, args.fix)
+        created, plan = history.new(directory, args.name, doc, schema, url, allow_data_loss=args.allow_data_loss)
+        if created is None:
+            print(f"no changes: the migrations in {directory} already build what {doc.path} describes", file=sys.stderr)
+            return 0
+        print(created.path)
+        for n in plan.notices:
+            print(f"note: {n.span or ''}{': ' if n.span else ''}{n.message}", file=sys.stderr)
+        return 0
+    url, _ = _migration_target(args)
+    if args.action == "apply":
+        applied = history.apply(directory, url, lock_wait=args.lock_wait)
+        for a in applied:
+            print(f"applied {a.id} ({a.seconds:.2f} s)", file=sys.stderr)
+        if not applied:
+            print("nothing to apply", file=sys.stderr)
+        return 0
+    if args.action == "rollback":
+        count = int(args.name) if args.name else 1
+        for mid in history.rollback(directory, url, count, lock_wait=args.lock_wait):
+            print(f"rolled back {mid}", file=sys.stderr)
+        return 0
+    rows = history.status(directory, url)
+    if args.format == "json":
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "state": r.state,
+                        "applied_at": r.applied_at.isoformat() if r.applied_at else None,
+                        "detail": r.detail,
+                    }
+                    for r in rows
+                ],
+                indent=2,
+            )
+        )
+    else:
+        for r in rows:
+            when = f"  {r.applied_at:%Y-%m-%d %H:%M:%S}" if r.applied_at else ""
+            print(f"{r.state:<12} {r.id}{when}{'  ' + r.detail if r.detail else ''}")
+        if not rows:
+            print(f"no migrations in {directory}", file=sys.stderr)
+    return 1 if any(r.state in ("modified", "missing", "in progress") for r in rows) else 0
 
 
 def cmd_down(args: argparse.Namespace) -> int:
@@ -188,6 +342,11 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--database-url", default=None, help="default: $DATABASE_URL, else the embedded server")
     u.add_argument("--dbname", default=None, help="database to create (default: the one the doc names)")
     u.add_argument("--fix", action="store_true", help="apply the safe fixes schemadoc knows")
+    u.add_argument(
+        "--allow-data-loss",
+        action="store_true",
+        help="when the database has a schema, let the plan drop what the doc no longer has",
+    )
     u.add_argument("-v", "--verbose", action="store_true")
     u.set_defaults(func=cmd_up)
 
@@ -204,6 +363,42 @@ def build_parser() -> argparse.ArgumentParser:
     dr.add_argument("--fix", action="store_true", help="compare with the document after its safe fixes")
     dr.add_argument("--format", choices=("text", "json"), default="text")
     dr.set_defaults(func=cmd_drift)
+
+    pl = sub.add_parser("plan", help="print the migration from the live database to the document")
+    pl.add_argument("doc")
+    pl.add_argument(
+        "--from",
+        dest="from_",
+        default=None,
+        metavar="REV|FILE",
+        help="plan from another version of the doc (a git revision or a file) instead of the database",
+    )
+    pl.add_argument("--database-url", default=None)
+    pl.add_argument("--dbname", default=None)
+    pl.add_argument("--fix", action="store_true", help="plan to the document after its safe fixes")
+    pl.add_argument("--down", action="store_true", help="print the down migration instead")
+    pl.add_argument("--allow-data-loss", action="store_true", help="do not refuse (exit 3) a plan that destroys data")
+    pl.add_argument(
+        "--one-transaction",
+        action="store_true",
+        help="plain forms in one transaction instead of CONCURRENTLY index builds",
+    )
+    pl.add_argument("--lock-timeout", default="5s", help="lock_timeout set by the migration (default 5s)")
+    pl.add_argument("--format", choices=("sql", "json"), default="sql")
+    pl.set_defaults(func=cmd_plan)
+
+    mg = sub.add_parser("migrate", help="versioned migrations: new NAME | apply | rollback [N] | status")
+    mg.add_argument("action", choices=("new", "apply", "rollback", "status"))
+    mg.add_argument("name", nargs="?", default=None, help="new: the migration's name; rollback: how many")
+    mg.add_argument("--doc", required=True, help="the design document (names the database and, for new, the target)")
+    mg.add_argument("--dir", default="migrations", help="the migrations directory (default: migrations)")
+    mg.add_argument("--database-url", default=None)
+    mg.add_argument("--dbname", default=None)
+    mg.add_argument("--fix", action="store_true")
+    mg.add_argument("--allow-data-loss", action="store_true")
+    mg.add_argument("--lock-wait", type=float, default=60.0, help="seconds to wait for another deploy's lock")
+    mg.add_argument("--format", choices=("text", "json"), default="text")
+    mg.set_defaults(func=cmd_migrate)
 
     d = sub.add_parser("down", help="stop the embedded PostgreSQL")
     d.set_defaults(func=cmd_down)

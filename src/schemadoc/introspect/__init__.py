@@ -131,6 +131,9 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
         )
         for r in _rows(conn, "policies")
     ]
+    view_deps: dict[str, list[str]] = defaultdict(list)
+    for r in _rows(conn, "view_deps"):
+        view_deps[r["view"]].append(r["depends_on"])
     wanted = set(role_names) | {g.grantee for g in grants} | {r for p in policies for r in p.roles}
     wanted -= {"public", "current_user", "session_user", "current_role"}
     return m.Schema.build(
@@ -144,7 +147,13 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
         indexes=indexes,
         functions=[_function(r) for r in _rows(conn, "functions")],
         views=[
-            m.View(r["schema"], r["name"], r["definition"].strip().rstrip(";"), r["materialized"])
+            m.View(
+                r["schema"],
+                r["name"],
+                r["definition"].strip().rstrip(";"),
+                r["materialized"],
+                tuple(view_deps.get(f"{r['schema']}.{r['name']}", ())),
+            )
             for r in _rows(conn, "views")
         ],
         triggers=[_trigger(r) for r in _rows(conn, "triggers")],

@@ -120,6 +120,44 @@ def _convert(value: Any) -> Any:
 
 
 def parse_sql(text: str) -> tuple[ast.RawStmt, ...]:
-    """Like pglast.parse_sql (raises the same ParseError), built from libpg_query's JSON."""
+    """Like pglast.parse_sql (raises the same ParseError), built from libpg_query's JSON.
+
+    libpg_query counts offsets in UTF-8 bytes; like pglast, they are turned into character offsets.
+    """
     tree = json.loads(parse_sql_json(text))
-    return tuple(_build(ast.RawStmt, s) for s in tree.get("stmts", ()))  # type: ignore[misc]
+    stmts = tuple(_build(ast.RawStmt, s) for s in tree.get("stmts", ()))
+    if not text.isascii():
+        _to_characters(stmts, text)
+    return stmts  # type: ignore[return-value]
+
+
+def _to_characters(stmts: tuple[Any, ...], text: str) -> None:
+    chars = [0] * (len(text.encode()) + 1)
+    at = 0
+    for i, ch in enumerate(text):
+        width = len(ch.encode())
+        for b in range(width):
+            chars[at + b] = i
+        at += width
+    chars[at] = len(text)
+
+    def fix(node: Any) -> None:
+        if isinstance(node, tuple):
+            for n in node:
+                fix(n)
+            return
+        if not isinstance(node, ast.Node):
+            return
+        for name in node:
+            value = getattr(node, name)
+            if name == "location" and isinstance(value, int) and 0 <= value < len(chars):
+                setattr(node, name, chars[value])
+            elif isinstance(value, (ast.Node, tuple)):
+                fix(value)
+
+    for st in stmts:
+        start = st.stmt_location or 0
+        if st.stmt_len:
+            st.stmt_len = chars[start + st.stmt_len] - chars[start]
+        st.stmt_location = chars[start]
+        fix(st.stmt)

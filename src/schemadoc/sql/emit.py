@@ -214,21 +214,22 @@ def role_sql(r: m.Role) -> str:
     )
 
 
-def grant_sql(g: m.Grant) -> str:
+def grant_sql(g: m.Grant, revoke: bool = False) -> str:
     privs = ", ".join(g.privileges)
     grantee = "PUBLIC" if g.grantee == "public" else quote_ident(g.grantee)
+    verb, to = ("REVOKE", "FROM") if revoke else ("GRANT", "TO")
     if g.object_kind == "DATABASE":
         return (
-            f"DO $$ BEGIN EXECUTE format('GRANT {privs} ON DATABASE %I TO %s', current_database(), "
+            f"DO $$ BEGIN EXECUTE format('{verb} {privs} ON DATABASE %I {to} %s', current_database(), "
             f"{_literal(grantee)}); END $$;"
         )
     if g.object_name.startswith("ALL IN SCHEMA "):
         plural = {"TABLE": "TABLES", "SEQUENCE": "SEQUENCES", "FUNCTION": "FUNCTIONS"}[g.object_kind]
-        return f"GRANT {privs} ON ALL {plural} IN SCHEMA {quote_ident(g.object_name[14:])} TO {grantee};"
+        return f"{verb} {privs} ON ALL {plural} IN SCHEMA {quote_ident(g.object_name[14:])} {to} {grantee};"
     if g.object_kind == "SCHEMA":
-        return f"GRANT {privs} ON SCHEMA {quote_ident(g.object_name)} TO {grantee};"
+        return f"{verb} {privs} ON SCHEMA {quote_ident(g.object_name)} {to} {grantee};"
     schema, _, name = g.object_name.partition(".")
-    return f"GRANT {privs} ON {g.object_kind} {_q(schema, name)} TO {grantee};"
+    return f"{verb} {privs} ON {g.object_kind} {_q(schema, name)} {to} {grantee};"
 
 
 def _literal(text: str) -> str:

@@ -1,0 +1,354 @@
+"""`schemadoc plan`: the migration from the live database (or another version of the doc) to the doc."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from schemadoc import model as m
+from schemadoc.apply import prepare, target_database, with_database
+from schemadoc.errors import DatabaseError, SchemadocError
+from schemadoc.introspect import introspect
+from schemadoc.migrate.diff import Renames, diff
+from schemadoc.migrate.ops import PREPARE, Notice, Op
+from schemadoc.migrate.shadow import materialize
+from schemadoc.parse import LoadedDocument, load
+from schemadoc.sql.emit import needs_support
+from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
+
+DEFAULT_LOCK_TIMEOUT = "5s"
+
+
+class DataLossRefused(SchemadocError):
+    """The plan destroys data and --allow-data-loss was not given."""
+
+    exit_code = 3
+
+
+@dataclass(slots=True)
+class Plan:
+    source: str  # what the plan starts from: "database shop" / "docs/old.md"
+    target: str  # the document
+    up: list[Op]
+    down: list[Op]
+    notices: list[Notice] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)  # table -> estimated rows (live statistics)
+    at_stake: dict[int, int] = field(default_factory=dict)  # index into up -> rows whose data is lost
+    blocked: dict[int, int] = field(default_factory=dict)  # index into notices -> rows that make it fail
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT
+
+    @property
+    def empty(self) -> bool:
+        return not self.up
+
+    def destructive(self) -> list[tuple[Op, int | None]]:
+        return [(op, self.at_stake.get(i)) for i, op in enumerate(self.up) if op.loses]
+
+    def refuse_data_loss(self) -> None:
+        lost = self.destructive()
+        if not lost:
+            return
+        lines = []
+        for op, rows in lost:
+            count = "" if rows is None else f" — {rows:,} row(s)"
+            where = f"{op.span}: " if op.span else ""
+            lines.append(f"  {where}{op.what}: loses {op.loses}{count}")
+        raise DataLossRefused(
+            f"the plan destroys data in {len(lost)} operation(s); nothing was done:\n"
+            + "\n".join(lines)
+            + "\n  hint: back up first (pg_dump), then re-run with --allow-data-loss if that is what you mean"
+        )
+
+    def script(self, direction: str = "up") -> str:
+        return render(self, direction)
+
+
+def _rows_note(plan: Plan, table: str | None) -> str:
+    if table is None or table not in plan.rows:
+        return ""
+    n = plan.rows[table]
+    if n < 0:
+        return " (not analyzed yet)"
+    if n == 0:
+        return " (empty)"
+    if n >= 1_000_000:
+        return f" (~{n / 1_000_000:.1f} M rows)"
+    if n >= 1_000:
+        return f" (~{n / 1_000:.1f} k rows)"
+    return f" (~{n} rows)"
+
+
+def describe(plan: Plan, op: Op, index: int | None) -> str:
+    """`ACCESS EXCLUSIVE on orders, rewrites table orders (~1.2 M rows)` and friends."""
+    bits = []
+    name = op.table.partition(".")[2] if op.table else ""
+    if op.lock:
+        bits.append(f"{op.lock} on {name}")
+    if op.rewrites:
+        bits.append(f"rewrites table {name}{_rows_note(plan, op.table)}")
+    elif op.scans:
+        bits.append(f"scans {name}{_rows_note(plan, op.table)}")
+    if op.loses:
+        stake = plan.at_stake.get(index) if index is not None else None
+        bits.append(f"LOSES {op.loses}" + (f": {stake:,} row(s)" if stake is not None else ""))
+    if not op.transactional:
+        bits.append("outside a transaction")
+    return ", ".join(bits)
+
+
+def render(plan: Plan, direction: str = "up") -> str:
+    """The migration as SQL a reviewer can read: each statement under a comment saying what it does."""
+    ops = plan.up if direction == "up" else plan.down
+    head = [
+        f"-- schemadoc migration ({direction}): {plan.source} -> {plan.target}"
+        if direction == "up"
+        else f"-- schemadoc migration ({direction}): {plan.target} -> {plan.source}"
+    ]
+    if not ops:
+        return "\n".join(head + ["-- nothing to do: the database matches", ""])
+    outside = sum(1 for op in ops if not op.transactional)
+    lossy = sum(1 for op in ops if op.loses)
+    head.append(
+        f"-- {len(ops)} statement(s)"
+        + (f", {outside} outside a transaction" if outside else ", in one transaction")
+        + (f", {lossy} LOSE DATA" if lossy else "")
+    )
+    if direction == "up":
+        for i, n in enumerate(plan.notices):
+            where = f"{n.span}: " if n.span else ""
+            blocked = plan.blocked.get(i)
+            extra = f" ({blocked:,} row(s) now)" if blocked else ""
+            head.append(f"-- NOTE {where}{n.message}{extra}")
+    body = [f"SET lock_timeout = '{plan.lock_timeout}';"]
+    for i, op in enumerate(ops):
+        comment = f"-- {op.what}"
+        detail = describe(plan, op, i if direction == "up" else None)
+        if detail:
+            comment += f" — {detail}"
+        if op.span and direction == "up":
+            comment += f" [{op.span}]"
+        lines = [comment]
+        if op.note:
+            lines.append(f"--   {op.note}")
+        lines.append(op.sql)
+        body.append("\n".join(lines))
+    return "\n".join(head) + "\n\n" + "\n\n".join(body) + "\n"
+
+
+# ---- building a plan --------------------------------------------------------------------------
+
+_RENAMED = re.compile(r"schemadoc:\s*renamed-from\s*=\s*([\w.$]+)")
+
+
+def declared_renames(doc: LoadedDocument, current: m.Schema, target: m.Schema) -> tuple[Renames, list[Notice]]:
+    """The renames the doc declares, each bound to the object defined on (or next after) its line."""
+    renames = Renames()
+    notices = []
+    cur_tables = {t.key: t for t in current.tables}
+    for lineno, line in enumerate(doc.text.splitlines(), 1):
+        for match in _RENAMED.finditer(line):
+            old = match.group(1)
+            if not _bind_rename(renames, old, lineno, current, target, cur_tables):
+                notices.append(
+                    Notice(f"renamed-from={old} (line {lineno}) names nothing the database has that the doc lost")
+                )
+    return renames, notices
+
+
+def _bind_rename(
+    renames: Renames, old: str, line: int, current: m.Schema, target: m.Schema, cur_tables: dict[str, m.Table]
+) -> bool:
+    tables = sorted((t for t in target.tables if t.span), key=lambda t: t.span.line)  # type: ignore[union-attr]
+    # a column on this very line (a comment at the end of its definition) or the next column after it
+    for t in tables:
+        before = cur_tables.get(t.key) or cur_tables.get(next((o for o, n in renames.tables.items() if n == t.key), ""))
+        if before is None or before.column(old) is None or t.column(old) is not None:
+            continue
+        cols = sorted((c for c in t.columns if c.span and c.span.line >= line), key=lambda c: c.span.line)  # type: ignore[union-attr]
+        if cols and t.span and t.span.line <= line and before.column(cols[0].name) is None:
+            renames.columns[(t.key, old)] = cols[0].name
+            return True
+    following = [t for t in tables if t.span and t.span.line >= line]
+    if following:
+        t = following[0]
+        old_key = old if "." in old else m.qualify(t.schema, old)
+        if old_key in cur_tables and target.table(old_key) is None and t.key not in cur_tables:
+            renames.tables[old_key] = t.key
+            return True
+    enums = sorted((e for e in target.enums if e.span and e.span.line <= line), key=lambda e: e.span.line)  # type: ignore[union-attr]
+    cur_enums = {e.key: e for e in current.enums}
+    for e in reversed(enums):
+        before_enum = cur_enums.get(e.key)
+        if before_enum is None or old not in before_enum.values or old in e.values:
+            continue
+        added = [v for v in e.values if v not in before_enum.values]
+        if len(added) == 1:
+            renames.enum_values[(e.key, old)] = added[0]
+            return True
+    return False
+
+
+def reverse_renames(r: Renames) -> Renames:
+    tables = {new: old for old, new in r.tables.items()}
+    columns = {}
+    for (table_key, old), new in r.columns.items():
+        columns[(tables.get(table_key, table_key), new)] = old
+    return Renames(tables, columns, {(k, new): old for (k, old), new in r.enum_values.items()})
+
+
+def _support_ops(conn: psycopg.Connection[Any] | None, schema: m.Schema) -> list[Op]:
+    cuid, touch = needs_support(schema)
+    ops: list[Op] = []
+    if not (cuid or touch):
+        return ops
+
+    def missing(signature: str) -> bool:
+        if conn is None:
+            return True
+        row = conn.execute("SELECT to_regprocedure(%s) IS NULL", (signature,)).fetchone()
+        return bool(row and row[0])
+
+    wanted = [
+        (cuid, "schemadoc.cuid()", CUID_FUNCTION_SQL),
+        (touch, "schemadoc.touch_updated_at()", TOUCH_FUNCTION_SQL),
+    ]
+    todo = [(sig, text) for want, sig, text in wanted if want and missing(sig)]
+    if todo:
+        ops.append(Op(f"CREATE SCHEMA IF NOT EXISTS {SUPPORT_SCHEMA};", "create schemadoc's helper schema", PREPARE))
+        ops.extend(Op(text, f"create helper {sig}", PREPARE) for sig, text in todo)
+    return ops
+
+
+def load_revision(path: str | Path, rev: str) -> LoadedDocument:
+    """The document as it was at git revision `rev`."""
+    p = Path(path).resolve()
+    try:
+        top = subprocess.run(
+            ["git", "-C", str(p.parent), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        rel = p.relative_to(top).as_posix()
+        text = subprocess.run(
+            ["git", "-C", top, "show", f"{rev}:{rel}"], capture_output=True, text=True, check=True
+        ).stdout
+    except (subprocess.CalledProcessError, FileNotFoundError, ValueError) as e:
+        detail = getattr(e, "stderr", "") or str(e)
+        raise SchemadocError(f"cannot read {path} at revision {rev}: {detail.strip()}") from None
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / p.name
+        copy.write_text(text, encoding="utf-8")
+        doc = load(copy)
+    doc.path = f"{path}@{rev}"
+    return doc
+
+
+def live_statistics(conn: psycopg.Connection[Any]) -> dict[str, int]:
+    rows = conn.execute(  # never analyzed (-1) but no pages: empty
+        "SELECT n.nspname || '.' || c.relname, "
+        "CASE WHEN c.reltuples < 0 AND c.relpages = 0 THEN 0 ELSE c.reltuples::bigint END FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') "
+        "AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+    ).fetchall()
+    return {r[0]: int(r[1]) for r in rows}
+
+
+def _count(conn: psycopg.Connection[Any], query: str) -> int | None:
+    try:
+        with conn.transaction():
+            conn.execute("SET LOCAL statement_timeout = '10s'")
+            row = conn.execute(query.encode()).fetchone()
+        return int(row[0]) if row else None
+    except psycopg.Error:
+        return None
+
+
+def build(
+    path: str | Path,
+    database_url: str | None = None,
+    *,
+    from_: str | None = None,
+    dbname: str | None = None,
+    home: str | Path | None = None,
+    fix: bool = False,
+    online: bool = True,
+    renames: Renames | None = None,
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
+) -> Plan:
+    """The plan from the database (or `from_`: another doc file or a git revision) to the document."""
+    doc = load(path)
+    schema, _, _ = prepare(doc, fix)
+    url, name, _ = target_database(doc, database_url, dbname, home)
+    target = materialize(schema, url)
+    if from_ is not None:
+        old = load(from_) if Path(from_).is_file() else load_revision(path, from_)
+        old_schema, _, _ = prepare(old, fix)
+        current = materialize(old_schema, url)
+        return plan_between(
+            current, target, doc, None, source=old.path, renames=renames, online=online, lock_timeout=lock_timeout
+        )
+    try:
+        conn = psycopg.connect(with_database(url, name), connect_timeout=10, autocommit=True)
+    except psycopg.OperationalError as e:
+        if "does not exist" in str(e):
+            return plan_between(
+                m.Schema(),
+                target,
+                doc,
+                None,
+                source=f"database {name} (not created yet)",
+                renames=renames,
+                online=online,
+                lock_timeout=lock_timeout,
+            )
+        raise DatabaseError(f"cannot connect to {name}: {str(e).strip()}") from None
+    with conn:
+        current = introspect(conn, tuple(r.name for r in schema.roles))
+        return plan_between(
+            current,
+            target,
+            doc,
+            conn,
+            source=f"database {name}",
+            renames=renames,
+            online=online,
+            lock_timeout=lock_timeout,
+        )
+
+
+def plan_between(
+    current: m.Schema,
+    target: m.Schema,
+    doc: LoadedDocument,
+    conn: psycopg.Connection[Any] | None,
+    *,
+    source: str,
+    renames: Renames | None = None,
+    online: bool = True,
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
+) -> Plan:
+    declared, notices = declared_renames(doc, current, target)
+    if renames:
+        declared.tables.update(renames.tables)
+        declared.columns.update(renames.columns)
+        declared.enum_values.update(renames.enum_values)
+    forward = diff(current, target, declared, support=lambda: _support_ops(conn, doc.schema), online=online)
+    backward = diff(target, current, reverse_renames(declared), online=online)
+    plan = Plan(source, str(doc.path), forward.ops, backward.ops, notices + forward.notices, lock_timeout=lock_timeout)
+    if conn is not None:
+        plan.rows = live_statistics(conn)
+        for i, op in enumerate(plan.up):
+            if op.at_stake:
+                count = _count(conn, op.at_stake)
+                if count is not None:
+                    plan.at_stake[i] = count
+        for i, n in enumerate(plan.notices):
+            if n.blocker:
+                count = _count(conn, n.blocker)
+                if count:
+                    plan.blocked[i] = count
+    return plan
