@@ -110,3 +110,8 @@ def test_locations_count_characters_not_bytes() -> None:
     assert differences(fast_parse(text), pglast.parse_sql(text)) == []
     stmts = fast_parse(text)
     assert text[stmts[1].stmt_location :].startswith("CREATE TABLE b")
+
+
+def test_nil_inside_a_list_becomes_none() -> None:
+    text = "INSERT INTO t SELECT g FROM generate_series(1, 10) g"
+    assert differences(fast_parse(text), pglast.parse_sql(text)) == []

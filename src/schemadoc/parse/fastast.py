@@ -107,6 +107,8 @@ def _build(cls: type, fields: dict[str, Any]) -> ast.Node:
 
 
 def _convert(value: Any) -> Any:
+    if isinstance(value, dict) and not value:
+        return None  # a NIL inside a list (RangeFunction's (function, column definitions) pairs)
     if isinstance(value, list):
         return tuple(_convert(v) for v in value)
     if isinstance(value, dict) and len(value) == 1:

@@ -1,0 +1,267 @@
+"""plan, up on a database with a schema, and versioned migrations (new/apply/rollback/status) against a real
+PostgreSQL, through the CLI as a user runs it."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from schemadoc import cli
+from schemadoc.migrate import history
+from schemadoc.migrate.plan import build
+
+from .test_cli import run
+
+CASES = Path(__file__).parent / "migrations"
+
+SHOP_V1 = """# Shop
+
+```sql
+CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);
+CREATE TABLE orders (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  customer_id bigint REFERENCES customers(id),
+  note text
+);
+```
+"""
+
+SHOP_V2 = """# Shop
+
+```sql
+CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE);
+CREATE TABLE orders (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  customer_id bigint NOT NULL REFERENCES customers(id),
+  placed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX orders_customer_id_idx ON orders (customer_id);
+```
+"""
+
+
+def _sql(url: str, text: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        cur = conn.execute(text.encode())
+        return cur.fetchall() if cur.description else []
+
+
+@pytest.fixture
+def shop(tmp_path: Path, fresh_db: str) -> tuple[Path, str]:
+    """A database at SHOP_V1 holding rows, and the doc path (rewritten to V2 by the tests that want it)."""
+    doc = tmp_path / "shop.md"
+    doc.write_text(SHOP_V1)
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    _sql(fresh_db, "INSERT INTO customers (email) VALUES ('a@example.com'), ('b@example.com');")
+    _sql(fresh_db, "INSERT INTO orders (customer_id, note) VALUES (1, 'gift'), (2, NULL), (1, 'rush');")
+    return doc, fresh_db
+
+
+def test_plan_refuses_data_loss_with_exit_3_naming_rows(shop: tuple[Path, str]) -> None:
+    doc, url = shop
+    doc.write_text(SHOP_V2)
+    r = run("plan", "--database-url", url, str(doc))
+    assert r.returncode == 3, r.stderr
+    assert "drop column public.orders.note: loses the values of public.orders.note — 2 row(s)" in r.stderr
+    assert "ALTER TABLE orders DROP COLUMN note;" in r.stdout  # the plan is still printed for review
+    assert "CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);" in r.stdout
+    assert "SET lock_timeout = '5s';" in r.stdout
+    ok = run("plan", "--database-url", url, "--allow-data-loss", str(doc))
+    assert ok.returncode == 0, ok.stderr
+    # nothing was applied by planning
+    assert _sql(url, "SELECT count(*) FROM orders WHERE note IS NOT NULL") == [(2,)]
+
+
+def test_plan_json_names_locks_rows_and_lines(shop: tuple[Path, str]) -> None:
+    doc, url = shop
+    doc.write_text(SHOP_V2)
+    r = run("plan", "--database-url", url, "--allow-data-loss", "--format", "json", str(doc))
+    data = json.loads(r.stdout)
+    ops = {op["what"]: op for op in data["up"]}
+    drop = ops["drop column public.orders.note"]
+    assert drop["lock"] == "ACCESS EXCLUSIVE" and drop["rows_at_stake"] == 2 and drop["loses"]
+    index = ops["create index orders_customer_id_idx"]
+    assert index["transactional"] is False and index["lock"] == "SHARE UPDATE EXCLUSIVE"
+    assert index["line"] == 10
+    validate = ops["validate check orders_customer_id_not_null"]
+    assert validate["scans"] and validate["lock"] == "SHARE UPDATE EXCLUSIVE"
+    assert data["down"], "a down migration is part of every plan"
+
+
+def test_plan_counts_the_rows_that_block_a_not_null(shop: tuple[Path, str]) -> None:
+    doc, url = shop
+    _sql(url, "INSERT INTO orders (customer_id) VALUES (NULL)")
+    doc.write_text(SHOP_V2)
+    plan = build(doc, url)
+    blocked = [plan.notices[i].message for i in plan.blocked]
+    assert any("orders.customer_id becomes NOT NULL" in m for m in blocked)
+    assert "(1 row(s) now)" in plan.script()
+
+
+def test_plan_from_another_file_and_from_a_git_revision(tmp_path: Path, server_url: str) -> None:
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text(SHOP_V1)
+    new.write_text(SHOP_V2)
+    r = run("plan", "--database-url", server_url, "--from", str(old), "--allow-data-loss", str(new))
+    assert r.returncode == 0, r.stderr
+    assert f"-- schemadoc migration (up): {old} -> {new}" in r.stdout
+    assert "ALTER TABLE orders ADD COLUMN placed_at" in r.stdout
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    doc = repo / "DATABASE.md"
+    doc.write_text(SHOP_V1)
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "DATABASE.md"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "v1"], check=True)
+    doc.write_text(SHOP_V2)
+    r = run("plan", "--database-url", server_url, "--from", "HEAD", "--allow-data-loss", str(doc))
+    assert r.returncode == 0, r.stderr
+    assert f"{doc}@HEAD -> {doc}" in r.stdout
+    assert "ALTER TABLE orders DROP COLUMN note;" in r.stdout
+    bad = run("plan", "--database-url", server_url, "--from", "no-such-rev", str(doc))
+    assert bad.returncode == 1 and "cannot read" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_up_on_a_database_with_a_schema_plans_and_applies(shop: tuple[Path, str]) -> None:
+    doc, url = shop
+    doc.write_text(SHOP_V2)
+    refused = run("up", "--database-url", url, str(doc))
+    assert refused.returncode == 3 and "nothing was done" in refused.stderr
+    assert _sql(url, "SELECT count(*) FROM orders WHERE note IS NOT NULL") == [(2,)]
+    r = run("up", "--database-url", url, "--allow-data-loss", str(doc))
+    assert r.returncode == 0, r.stderr
+    assert "applied" in r.stderr
+    assert run("drift", "--database-url", url, str(doc)).returncode == 0
+    assert _sql(url, "SELECT count(*) FROM orders") == [(3,)]  # rows kept
+    again = run("up", "--database-url", url, str(doc))
+    assert again.returncode == 0 and "up to date" in again.stderr
+
+
+def test_up_that_fails_midway_leaves_the_database_as_it_was(shop: tuple[Path, str]) -> None:
+    doc, url = shop
+    _sql(url, "INSERT INTO customers (email) VALUES ('a@example.com')")  # the new UNIQUE cannot hold
+    doc.write_text(
+        SHOP_V2.replace("CREATE INDEX", "CREATE INDEX orders_placed_idx ON orders (placed_at);\nCREATE INDEX")
+    )
+    r = run("up", "--database-url", url, "--allow-data-loss", str(doc))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "could not create unique index" in r.stderr
+    cols = _sql(url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' ORDER BY 1")
+    assert cols == [("customer_id",), ("id",), ("note",)]
+    assert _sql(url, "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'orders_%_idx'") == [(0,)]
+
+
+def test_interactive_rename_confirmation(
+    tmp_path: Path, fresh_db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = CASES / "77_rename_candidate_reported"
+    assert cli.main(["up", "--database-url", fresh_db, str(case / "before.md")]) == 0
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal("y\n"))
+    monkeypatch.setattr("sys.stderr", Terminal())
+    assert cli.main(["plan", "--database-url", fresh_db, str(case / "after.md")]) == 0
+    out = capsys.readouterr().out
+    assert "ALTER TABLE items RENAME COLUMN full_name TO display_name;" in out
+    assert "DROP COLUMN" not in out
+
+
+# ---- versioned migrations ---------------------------------------------------------------------
+
+
+def _migrate(*args: str, doc: Path, url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return run("migrate", *args, "--doc", str(doc), "--database-url", url, "--dir", str(cwd / "migrations"))
+
+
+def test_migrate_new_apply_status_rollback(tmp_path: Path, fresh_db: str) -> None:
+    doc = tmp_path / "shop.md"
+    doc.write_text(SHOP_V1)
+    first = _migrate("new", "initial", doc=doc, url=fresh_db, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    m1 = Path(first.stdout.strip())
+    assert m1.name.endswith("_initial") and (m1 / "up.sql").exists() and (m1 / "down.sql").exists()
+    assert "CREATE TABLE customers" in (m1 / "up.sql").read_text()
+    nothing = _migrate("new", "again", doc=doc, url=fresh_db, cwd=tmp_path)
+    assert nothing.returncode == 0 and "no changes" in nothing.stderr
+
+    doc.write_text(SHOP_V2)
+    refused = _migrate("new", "v2", doc=doc, url=fresh_db, cwd=tmp_path)
+    assert refused.returncode == 3 and "drop column public.orders.note" in refused.stderr
+    second = _migrate("new", "v2", "--allow-data-loss", doc=doc, url=fresh_db, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    m2 = Path(second.stdout.strip())
+    assert m2.name > m1.name
+
+    status = _migrate("status", doc=doc, url=fresh_db, cwd=tmp_path)
+    assert status.returncode == 0
+    assert [line.split()[0] for line in status.stdout.splitlines()] == ["pending", "pending"]
+
+    applied = _migrate("apply", doc=doc, url=fresh_db, cwd=tmp_path)
+    assert applied.returncode == 0, applied.stderr
+    assert f"applied {m1.name}" in applied.stderr and f"applied {m2.name}" in applied.stderr
+    assert run("drift", "--database-url", fresh_db, str(doc)).returncode == 0
+    rows = _sql(
+        fresh_db,
+        "SELECT id, name, length(checksum), applied_at IS NOT NULL, duration IS NOT NULL, applied_by = current_user "
+        "FROM schemadoc.schemadoc_migrations ORDER BY id",
+    )
+    assert rows == [(m1.name, "initial", 64, True, True, True), (m2.name, "v2", 64, True, True, True)]
+    assert "nothing to apply" in _migrate("apply", doc=doc, url=fresh_db, cwd=tmp_path).stderr
+
+    back = _migrate("rollback", doc=doc, url=fresh_db, cwd=tmp_path)
+    assert back.returncode == 0 and f"rolled back {m2.name}" in back.stderr
+    doc.write_text(SHOP_V1)
+    assert run("drift", "--database-url", fresh_db, str(doc)).returncode == 0
+    status = _migrate("status", doc=doc, url=fresh_db, cwd=tmp_path)
+    assert [line.split()[0] for line in status.stdout.splitlines()] == ["applied", "pending"]
+
+    (m1 / "up.sql").write_text((m1 / "up.sql").read_text() + "\n-- edited\n")
+    edited = _migrate("apply", doc=doc, url=fresh_db, cwd=tmp_path)
+    assert edited.returncode == 1 and "changed after they were applied" in edited.stderr
+    status = _migrate("status", doc=doc, url=fresh_db, cwd=tmp_path)
+    assert status.returncode == 1 and status.stdout.startswith("modified")
+
+
+def test_migration_with_concurrent_index_resumes_after_an_interruption(tmp_path: Path, fresh_db: str) -> None:
+    mdir = tmp_path / "migrations" / "20260101T000000_index"
+    mdir.mkdir(parents=True)
+    (mdir / "up.sql").write_text(
+        "CREATE TABLE t (id int PRIMARY KEY, v int);\n"
+        "INSERT INTO t SELECT g, g % 7 FROM generate_series(1, 1000) g;\n"
+        "CREATE INDEX CONCURRENTLY t_v_idx ON t (v);\n"
+        "CREATE TABLE after_index (id int);\n"
+    )
+    (mdir / "down.sql").write_text("DROP TABLE after_index;\nDROP TABLE t;\n")
+    # a previous run got as far as the index build and died before recording it; the build left it INVALID
+    _sql(fresh_db, history.HISTORY_SQL)
+    _sql(
+        fresh_db,
+        "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t SELECT g, g % 7 FROM generate_series(1, 1000) g;",
+    )
+    _sql(
+        fresh_db,
+        "CREATE INDEX t_v_idx ON t (v); UPDATE pg_index SET indisvalid = false WHERE indexrelid = 't_v_idx'::regclass;",
+    )
+    checksum = history.migrations_in(tmp_path / "migrations")[0].checksum
+    _sql(
+        fresh_db,
+        f"INSERT INTO schemadoc.schemadoc_migrations (id, name, checksum, steps_done, steps_total) "
+        f"VALUES ('20260101T000000_index', 'index', '{checksum}', 2, 4)",
+    )
+    status = history.status(tmp_path / "migrations", fresh_db)
+    assert status[0].state == "in progress" and status[0].detail == "2 of 4 steps done"
+    history.apply(tmp_path / "migrations", fresh_db)
+    assert _sql(fresh_db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_v_idx'::regclass") == [(True,)]
+    assert _sql(fresh_db, "SELECT count(*) FROM t") == [(1000,)]  # the first segment was not run twice
+    assert _sql(fresh_db, "SELECT to_regclass('after_index') IS NOT NULL") == [(True,)]
+    assert history.status(tmp_path / "migrations", fresh_db)[0].state == "applied"
