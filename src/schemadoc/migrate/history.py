@@ -155,17 +155,21 @@ class _Locked:
         self.lock_wait = lock_wait
 
     def __enter__(self) -> psycopg.Connection[Any]:
+        # Polled, not waited for inside one statement: a waiting session holds a snapshot, and the lock
+        # holder's CREATE INDEX CONCURRENTLY waits for every such snapshot to end (a deadlock).
         conn = self.conn
-        conn.execute(f"SET lock_timeout = '{int(self.lock_wait * 1000)}ms'".encode())
-        try:
-            conn.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
-        except psycopg.errors.LockNotAvailable:
-            conn.close()
-            raise SchemadocError(
-                f"another schemadoc migration holds the lock on this database (waited {self.lock_wait:g} s); "
-                "nothing was done"
-            ) from None
-        conn.execute("RESET lock_timeout")
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()
+            if row and row[0]:
+                break
+            if time.monotonic() >= deadline:
+                conn.close()
+                raise SchemadocError(
+                    f"another schemadoc migration holds the lock on this database (waited {self.lock_wait:g} s); "
+                    "nothing was done"
+                )
+            time.sleep(0.2)
         conn.execute(HISTORY_SQL.encode())
         return conn
 
@@ -260,7 +264,7 @@ def _run(conn: psycopg.Connection[Any], mg: Migration, h: Applied | None) -> Non
     def record(c: psycopg.Connection[Any], n: int) -> None:
         c.execute("UPDATE schemadoc.schemadoc_migrations SET steps_done = %s WHERE id = %s", (n, mg.id))
 
-    run_steps(conn, steps, name=mg.id, done=h.steps_done if h else 0, record=record)
+    run_steps(conn, steps, name=mg.id, done=h.steps_done if h else 0, record=record, resume=h is not None)
     conn.execute(
         "UPDATE schemadoc.schemadoc_migrations SET applied_at = clock_timestamp(), "
         "duration = clock_timestamp() - started_at WHERE id = %s",

@@ -97,10 +97,13 @@ def run_steps(
     name: str = "migration",
     done: int = 0,
     record: Callable[[psycopg.Connection[Any], int], None] | None = None,
+    resume: bool = False,
 ) -> None:
     """Run steps[done:], recording progress with `record(conn, steps_done)` after each segment.
 
     `conn` must be in autocommit mode. A transactional segment and its record commit together.
+    `resume`: an earlier run was interrupted after `done` steps, so the next step may have finished
+    (or half-finished) without being recorded.
     """
     for st in steps[:done]:
         if st.session:
@@ -121,7 +124,7 @@ def run_steps(
                     record(conn, end)
             continue
         st = chunk[0]
-        resuming = first == done and done > 0
+        resuming = resume and first == done
         if st.index and resuming and _index_state(conn, st.index) is not None:
             if _index_state(conn, st.index):
                 if record:
