@@ -87,6 +87,8 @@ CASES = {
     "finity": EXAMPLES / "finity.md",
     "oracle-sample": CORPUS.parent / "oracles" / "prisma" / "sample.schema.prisma",
     "relations": FIXTURES / "relations.prisma",
+    "migration-80": Path(__file__).parent / "migrations" / "80_prisma_add_model" / "after.md",
+    "migration-81": Path(__file__).parent / "migrations" / "81_prisma_map_field" / "after.md",
 }
 
 
