@@ -195,7 +195,9 @@ def start(home: str | Path | None = None) -> EmbeddedServer:
             os.chown(sockdir, entry.pw_uid, entry.pw_gid)
         options = (
             f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={sockdir} "
-            "-c fsync=off -c max_connections=100 -c shared_buffers=128MB"
+            "-c fsync=off -c max_connections=100 -c shared_buffers=128MB "
+            # a whole document is applied in one transaction: thousands of tables need more than 64 lock slots
+            "-c max_locks_per_transaction=512"
         )
         _run(
             [
