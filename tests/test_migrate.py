@@ -15,6 +15,7 @@ from schemadoc import cli
 from schemadoc.migrate import history
 from schemadoc.migrate.plan import build
 
+from .conftest import SEEDS
 from .test_cli import run
 
 CASES = Path(__file__).parent / "migrations"
@@ -265,3 +266,40 @@ def test_migration_with_concurrent_index_resumes_after_an_interruption(tmp_path:
     assert _sql(fresh_db, "SELECT count(*) FROM t") == [(1000,)]  # the first segment was not run twice
     assert _sql(fresh_db, "SELECT to_regclass('after_index') IS NOT NULL") == [(True,)]
     assert history.status(tmp_path / "migrations", fresh_db)[0].state == "applied"
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_plan_after_up_is_empty_for_every_seed(name: str, fresh_db: str) -> None:
+    """Each seed, once up, is exactly what its doc says: plan finds nothing, drift finds nothing."""
+    doc = SEEDS[name]
+    assert run("up", "--fix", "--database-url", fresh_db, str(doc)).returncode == 0
+    plan = build(doc, fresh_db, fix=True)
+    assert plan.empty, [op.what for op in plan.up]
+    assert run("drift", "--fix", "--database-url", fresh_db, str(doc)).returncode == 0
+
+
+def test_one_transaction_plan_has_no_concurrent_forms(shop: tuple[Path, str]) -> None:
+    doc, url = shop
+    doc.write_text(SHOP_V2)
+    r = run("plan", "--database-url", url, "--allow-data-loss", "--one-transaction", str(doc))
+    assert r.returncode == 0
+    assert "CONCURRENTLY" not in r.stdout and "in one transaction" in r.stdout
+    assert "CREATE INDEX orders_customer_id_idx ON orders (customer_id);" in r.stdout
+
+
+def test_extension_added_and_removed(fresh_db: str, tmp_path: Path) -> None:
+    available = _sql(fresh_db, "SELECT name FROM pg_available_extensions WHERE name = 'citext'")
+    if not available:
+        pytest.skip("this PostgreSQL has no contrib extensions (citext)")
+    before, after = tmp_path / "before.md", tmp_path / "after.md"
+    before.write_text("# S\n\n```sql\nCREATE TABLE users (id int PRIMARY KEY, email text);\n```\n")
+    after.write_text(
+        "# S\n\n```sql\nCREATE EXTENSION citext;\nCREATE TABLE users (id int PRIMARY KEY, email citext);\n```\n"
+    )
+    assert run("up", "--database-url", fresh_db, str(before)).returncode == 0
+    plan = build(after, fresh_db)
+    assert [op.what for op in plan.up][:1] == ["create extension citext"]
+    assert plan.down[-1].what == "drop extension citext"
+    r = run("up", "--database-url", fresh_db, str(after))
+    assert r.returncode == 0, r.stderr
+    assert build(after, fresh_db).empty

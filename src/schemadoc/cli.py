@@ -231,7 +231,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             raise SchemadocError("migrate new needs a NAME: schemadoc migrate new add_orders --doc docs/DATABASE.md")
         url, doc = _migration_target(args)
         schema, _, _ = prepare(doc, args.fix)
-        created, plan = history.new(directory, args.name, doc, schema, url, allow_data_loss=args.allow_data_loss)
+        created, plan = history.new(
+            directory, args.name, doc, schema, url, allow_data_loss=args.allow_data_loss, confirm=_ask_renames
+        )
         if created is None:
             print(f"no changes: the migrations in {directory} already build what {doc.path} describes", file=sys.stderr)
             return 0

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import psycopg
 from schemadoc import model as m
 from schemadoc.errors import DatabaseError, SchemadocError
 from schemadoc.introspect import introspect
+from schemadoc.migrate.diff import Renames
 from schemadoc.migrate.plan import Plan, plan_between
 from schemadoc.migrate.run import run_steps, steps_of
 from schemadoc.migrate.shadow import materialize, shadow_database
@@ -121,13 +123,18 @@ def new(
     *,
     allow_data_loss: bool = False,
     now: dt.datetime | None = None,
+    confirm: Callable[[Plan], Renames | None] | None = None,
 ) -> tuple[Migration | None, Plan]:
     """Write the next migration: from what the existing migrations build to what the document says."""
     roles = tuple(r.name for r in schema.roles)
     existing = migrations_in(directory)
     current = state_after(existing, url, roles)
     target = materialize(schema, url)
-    plan = plan_between(current, target, doc, None, source=f"{len(existing)} migration(s) in {directory}")
+    source = f"{len(existing)} migration(s) in {directory}"
+    plan = plan_between(current, target, doc, None, source=source)
+    confirmed = confirm(plan) if confirm else None
+    if confirmed:  # likely renames a person confirmed
+        plan = plan_between(current, target, doc, None, source=source, renames=confirmed)
     if plan.empty:
         return None, plan
     if not allow_data_loss:
