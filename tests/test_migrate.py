@@ -14,6 +14,7 @@ import pytest
 from schemadoc import cli
 from schemadoc.migrate import history
 from schemadoc.migrate.plan import build
+from schemadoc.migrate.run import run_steps, steps_of
 
 from .conftest import SEEDS
 from .test_cli import run
@@ -303,3 +304,17 @@ def test_extension_added_and_removed(fresh_db: str, tmp_path: Path) -> None:
     r = run("up", "--database-url", fresh_db, str(after))
     assert r.returncode == 0, r.stderr
     assert build(after, fresh_db).empty
+
+
+@pytest.mark.parametrize("before,after", [("shop-api", "venta"), ("photobook", "bakery")])
+def test_one_seed_migrated_into_another_converges(before: str, after: str, fresh_db: str, server_url: str) -> None:
+    """Whole documents as before/after: every kind of change at once, including column types under
+    foreign keys and varchar IN-list CHECKs that PostgreSQL prints differently each time."""
+    assert run("up", "--fix", "--database-url", fresh_db, str(SEEDS[before])).returncode == 0
+    plan = build(SEEDS[after], fresh_db, fix=True)
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        run_steps(conn, steps_of(plan.script("up"), "up"))
+    assert build(SEEDS[after], fresh_db, fix=True).empty
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        run_steps(conn, steps_of(plan.script("down"), "down"))
+    assert build(SEEDS[before], fresh_db, fix=True).empty

@@ -19,6 +19,7 @@ from schemadoc import model as m
 from schemadoc.apply import normalized, prepare, up, with_database
 from schemadoc.compare import differences
 from schemadoc.introspect import introspect
+from schemadoc.migrate.align import align
 from schemadoc.migrate.plan import build
 from schemadoc.migrate.run import run_steps, steps_of
 from schemadoc.migrate.shadow import materialize
@@ -94,14 +95,16 @@ def test_case_plans_and_converges(name: str, fresh_db: str, server_url: str, upd
         run_steps(conn, steps_of(plan.script("up"), f"{name}/up"))
     target = normalized(materialize(prepare(load(case / "after.md"), False)[0], server_url))
     after = _schema(fresh_db, roles)
-    assert differences(after, target) == []
+    # (text equality up to PostgreSQL's own non-fixed-point printings, see migrate/align.py)
+    assert differences(align(after, target), target) == []
     again = build(case / "after.md", fresh_db)
     assert again.empty, [op.what for op in again.up]
-    _migra_finds_nothing(fresh_db, case / "after.md", server_url)
+    if not (case / "migra-skip").exists():  # the file says why migra cannot judge that case
+        _migra_finds_nothing(fresh_db, case / "after.md", server_url)
 
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         run_steps(conn, steps_of(plan.script("down"), f"{name}/down"))
-    assert differences(_schema(fresh_db, roles), start) == []
+    assert differences(align(_schema(fresh_db, roles), start), start) == []
 
 
 def test_the_migra_check_can_fail(fresh_db: str, server_url: str) -> None:

@@ -153,6 +153,7 @@ def drift(
     doc = load(path)
     schema, _, _ = prepare(doc, fix)
     url, name, _ = target_database(doc, database_url, dbname, home)
+    from schemadoc.migrate.align import align
     from schemadoc.migrate.shadow import materialize
 
     try:
@@ -160,7 +161,8 @@ def drift(
             current = introspect(conn, tuple(r.name for r in schema.roles))
     except psycopg.OperationalError as e:
         raise DatabaseError(f"cannot connect to {name}: {str(e).strip()}") from None
-    return name, compare(normalized(materialize(schema, url)), normalized(current))
+    target = normalized(materialize(schema, url))
+    return name, compare(target, align(normalized(current), target))
 
 
 def up(

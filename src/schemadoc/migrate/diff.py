@@ -43,12 +43,17 @@ from schemadoc.sql.emit import (
     _q,
     _table_order,
     column_sql,
+    composite_sql,
+    domain_sql,
+    enum_sql,
+    extension_sql,
     foreign_key_sql,
     function_sql,
     grant_sql,
     index_sql,
     policy_sql,
     role_sql,
+    sequence_sql,
     table_sql,
     trigger_sql,
 )
@@ -183,6 +188,7 @@ class _Planner:
         self.dropped_views: set[str] = set()
         self.dropped_functions: set[str] = set()
         self.created_indexes: set[str] = set()
+        self.rekeyed: set[tuple[str, str]] = set()  # (table, foreign key) rebuilt around a type change
 
     def add(self, op: Op) -> None:
         if not self.online and not op.transactional:
@@ -302,16 +308,7 @@ class _Planner:
             self.add(Op(f"DROP SCHEMA {quote_ident(s)};", f"drop schema {s}", DROP + 0.9))
         cur, tgt = _by_key(self.cur.extensions), _by_key(self.tgt.extensions)
         for k in sorted(tgt.keys() - cur.keys()):
-            e = tgt[k]
-            with_schema = f" SCHEMA {quote_ident(e.schema)}" if e.schema else ""
-            self.add(
-                Op(
-                    f"CREATE EXTENSION IF NOT EXISTS {quote_ident(k)}{with_schema};",
-                    f"create extension {k}",
-                    PREPARE,
-                    span=e.span,
-                )
-            )
+            self.add(Op(extension_sql(tgt[k]), f"create extension {k}", PREPARE, span=tgt[k].span))
         for k in sorted(cur.keys() - tgt.keys()):
             self.add(Op(f"DROP EXTENSION {quote_ident(k)};", f"drop extension {k}", DROP + 0.8))
         self.out.ops.extend(self.support())
@@ -327,9 +324,7 @@ class _Planner:
     def _enums(self) -> None:
         cur, tgt = _by_key(self.cur.enums), _by_key(self.tgt.enums)
         for k in sorted(tgt.keys() - cur.keys()):
-            e = tgt[k]
-            listed = ", ".join(_literal(v) for v in e.values)
-            self.add(Op(f"CREATE TYPE {_tq(k)} AS ENUM ({listed});", f"create type {k}", TYPES, span=e.span))
+            self.add(Op(enum_sql(tgt[k]), f"create type {k}", TYPES, span=tgt[k].span))
         for k in sorted(cur.keys() - tgt.keys()):
             self.add(Op(f"DROP TYPE {_tq(k)};", f"drop type {k}", DROP + 0.5))
         for k in sorted(cur.keys() & tgt.keys()):
@@ -384,10 +379,9 @@ class _Planner:
         self.add(
             Op(f"ALTER TYPE {_tq(key)} RENAME TO {quote_ident(tmp)};", f"rename type {key} aside", TYPES, span=new.span)
         )
-        values = ", ".join(_literal(v) for v in new.values)
         self.add(
             Op(
-                f"CREATE TYPE {_tq(key)} AS ENUM ({values});",
+                enum_sql(new),
                 f"create type {key} with its new values",
                 TYPES,
                 span=new.span,
@@ -447,9 +441,7 @@ class _Planner:
     def _composites_domains_sequences(self) -> None:
         cur, tgt = _by_key(self.cur.composites), _by_key(self.tgt.composites)
         for k in sorted(tgt.keys() - cur.keys()):
-            ct = tgt[k]
-            attrs = ", ".join(f"{quote_ident(n)} {t}" for n, t in ct.attributes)
-            self.add(Op(f"CREATE TYPE {_tq(k)} AS ({attrs});", f"create type {k}", TYPES, span=ct.span))
+            self.add(Op(composite_sql(tgt[k]), f"create type {k}", TYPES, span=tgt[k].span))
         for k in sorted(cur.keys() - tgt.keys()):
             self.add(Op(f"DROP TYPE {_tq(k)};", f"drop type {k}", DROP + 0.5))
         for k in sorted(cur.keys() & tgt.keys()):
@@ -461,15 +453,7 @@ class _Planner:
                 self.add(Op(f"ALTER TYPE {_tq(k)} {', '.join(actions)};", f"alter type {k}", TYPES, span=tgt[k].span))
         cur_d, tgt_d = _by_key(self.cur.domains), _by_key(self.tgt.domains)
         for k in sorted(tgt_d.keys() - cur_d.keys()):
-            d = tgt_d[k]
-            text = f"CREATE DOMAIN {_tq(k)} AS {d.type}"
-            if d.default is not None:
-                text += f" DEFAULT {d.default}"
-            if d.not_null:
-                text += " NOT NULL"
-            for c in d.checks:
-                text += f" CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})"
-            self.add(Op(text + ";", f"create domain {k}", TYPES, span=d.span))
+            self.add(Op(domain_sql(tgt_d[k]), f"create domain {k}", TYPES, span=tgt_d[k].span))
         for k in sorted(cur_d.keys() - tgt_d.keys()):
             self.add(Op(f"DROP DOMAIN {_tq(k)};", f"drop domain {k}", DROP + 0.5))
         for k in sorted(cur_d.keys() & tgt_d.keys()):
@@ -528,22 +512,14 @@ class _Planner:
                     )
         cur_s, tgt_s = _by_key(self.cur.sequences), _by_key(self.tgt.sequences)
         for k in sorted(tgt_s.keys() - cur_s.keys()):
-            s = tgt_s[k]
-            self.add(
-                Op(
-                    f"CREATE SEQUENCE {_tq(k)} {_sequence_options(s, create=True)};",
-                    f"create sequence {k}",
-                    TYPES,
-                    span=s.span,
-                )
-            )
+            self.add(Op(sequence_sql(tgt_s[k]), f"create sequence {k}", TYPES, span=tgt_s[k].span))
         for k in sorted(cur_s.keys() - tgt_s.keys()):
             self.add(Op(f"DROP SEQUENCE {_tq(k)};", f"drop sequence {k}", DROP + 0.4))
         for k in sorted(cur_s.keys() & tgt_s.keys()):
             if cur_s[k] != tgt_s[k]:
                 self.add(
                     Op(
-                        f"ALTER SEQUENCE {_tq(k)} {_sequence_options(tgt_s[k], create=False)};",
+                        f"ALTER SEQUENCE {_tq(k)} {_sequence_options(tgt_s[k])};",
                         f"alter sequence {k}",
                         TYPES,
                         span=tgt_s[k].span,
@@ -609,10 +585,13 @@ class _Planner:
                             ACCESS_EXCLUSIVE,
                         )
                     )
+        self._retyped_keys(cur, tgt)
         ordered, inline, later = _table_order(m.Schema.build(tables=new))
         for t in ordered:
-            # a new table that references an existing one takes SHARE ROW EXCLUSIVE on it, briefly
-            self.add(Op(table_sql(t, inline[t.key]), f"create table {t.key}", TABLES, span=t.span))
+            # keys to existing tables are added once those tables have their new shape
+            mine = tuple(fk for fk in inline[t.key] if fk.ref_key in self.new_tables)
+            later += [(t, fk) for fk in inline[t.key] if fk.ref_key not in self.new_tables]
+            self.add(Op(table_sql(t, mine), f"create table {t.key}", TABLES, span=t.span))
             if t.rls_enabled:
                 self.add(
                     Op(
@@ -661,6 +640,18 @@ class _Planner:
                     at_stake=f"SELECT count(*) FROM {_tq(k)}",
                 )
             )
+
+    def _retyped_keys(self, cur: dict[str, m.Table], tgt: dict[str, m.Table]) -> None:
+        """Foreign keys on either side of a column whose type changes: dropped first, added back after."""
+        retyped = set()
+        for k in cur.keys() & tgt.keys():
+            theirs = {c.name: c.type for c in tgt[k].columns}
+            retyped |= {(k, c.name) for c in cur[k].columns if theirs.get(c.name, c.type) != c.type}
+        for t in cur.values():
+            for fk in t.foreign_keys:
+                mine = {(t.key, c) for c in fk.columns} | {(fk.ref_key, c) for c in fk.ref_columns}
+                if mine & retyped:
+                    self.rekeyed.add((t.key, fk.name))
 
     def _detect_renames(self, new: list[m.Table], dropped: list[m.Table]) -> None:
         for d in dropped:
@@ -725,7 +716,7 @@ class _Planner:
         for name, (kind, c) in sorted(o_cons.items()):
             if name in renamed_cons:
                 continue
-            if n_cons.get(name) != (kind, c):
+            if n_cons.get(name) != (kind, c) or (k, name) in self.rekeyed:
                 phase = DETACH if kind == "f" else DETACH + 0.1
                 self.add(
                     Op(
@@ -754,7 +745,7 @@ class _Planner:
                 )
             )
         for name, (kind, c) in sorted(n_cons.items()):
-            if name in renamed_cons.values() or o_cons.get(name) == (kind, c):
+            if name in renamed_cons.values() or o_cons.get(name) == (kind, c) and (k, name) not in self.rekeyed:
                 continue
             self._add_constraint(n, kind, c)
         if o.rls_enabled != n.rls_enabled:
@@ -1419,7 +1410,7 @@ def _function_ref(f: m.Function) -> str:
     return f"{_q(f.schema, f.name)}({f.identity_arguments})"
 
 
-def _sequence_options(s: m.Sequence, create: bool) -> str:
+def _sequence_options(s: m.Sequence) -> str:
     parts = [f"AS {s.type}", f"INCREMENT BY {s.increment}"]
     parts.append(f"MINVALUE {s.min_value}" if s.min_value is not None else "NO MINVALUE")
     parts.append(f"MAXVALUE {s.max_value}" if s.max_value is not None else "NO MAXVALUE")

@@ -15,6 +15,7 @@ from schemadoc import model as m
 from schemadoc.apply import prepare, target_database, with_database
 from schemadoc.errors import DatabaseError, SchemadocError
 from schemadoc.introspect import introspect
+from schemadoc.migrate.align import align
 from schemadoc.migrate.diff import Renames, diff
 from schemadoc.migrate.ops import PREPARE, Notice, Op
 from schemadoc.migrate.shadow import materialize
@@ -331,6 +332,7 @@ def plan_between(
     online: bool = True,
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
 ) -> Plan:
+    current = align(current, target)
     declared, notices = declared_renames(doc, current, target)
     if renames:
         declared.tables.update(renames.tables)

@@ -232,6 +232,47 @@ def grant_sql(g: m.Grant, revoke: bool = False) -> str:
     return f"{verb} {privs} ON {g.object_kind} {_q(schema, name)} {to} {grantee};"
 
 
+def extension_sql(e: m.Extension) -> str:
+    with_schema = f" SCHEMA {quote_ident(e.schema)}" if e.schema else ""
+    return f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e.name)}{with_schema};"
+
+
+def enum_sql(en: m.Enum) -> str:
+    values = ", ".join(_literal(v) for v in en.values)
+    return f"CREATE TYPE {_q(en.schema, en.name)} AS ENUM ({values});"
+
+
+def composite_sql(ct: m.CompositeType) -> str:
+    attrs = ", ".join(f"{quote_ident(n)} {t}" for n, t in ct.attributes)
+    return f"CREATE TYPE {_q(ct.schema, ct.name)} AS ({attrs});"
+
+
+def domain_sql(d: m.Domain) -> str:
+    text = f"CREATE DOMAIN {_q(d.schema, d.name)} AS {d.type}"
+    if d.default is not None:
+        text += f" DEFAULT {d.default}"
+    if d.not_null:
+        text += " NOT NULL"
+    for c in d.checks:
+        text += f" CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})"
+    return text + ";"
+
+
+def sequence_sql(seq: m.Sequence) -> str:
+    text = (
+        f"CREATE SEQUENCE {_q(seq.schema, seq.name)} AS {seq.type} INCREMENT BY {seq.increment} START WITH {seq.start}"
+    )
+    if seq.min_value is not None:
+        text += f" MINVALUE {seq.min_value}"
+    if seq.max_value is not None:
+        text += f" MAXVALUE {seq.max_value}"
+    if seq.cache != 1:
+        text += f" CACHE {seq.cache}"
+    if seq.cycle:
+        text += " CYCLE"
+    return text + ";"
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -318,12 +359,7 @@ def emit(schema: m.Schema) -> list[Statement]:
     for s in schema.schemas:
         out.append(Statement(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(s)};", None, f"schema {s}"))
     for e in schema.extensions:
-        with_schema = f" SCHEMA {quote_ident(e.schema)}" if e.schema else ""
-        out.append(
-            Statement(
-                f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e.name)}{with_schema};", e.span, f"extension {e.name}"
-            )
-        )
+        out.append(Statement(extension_sql(e), e.span, f"extension {e.name}"))
     if cuid or touch:
         out.append(Statement(f"CREATE SCHEMA IF NOT EXISTS {SUPPORT_SCHEMA};", None, "schemadoc support schema"))
     if cuid:
@@ -333,34 +369,13 @@ def emit(schema: m.Schema) -> list[Statement]:
     for r in schema.roles:
         out.append(Statement(role_sql(r), r.span, f"role {r.name}"))
     for en in schema.enums:
-        values = ", ".join(_literal(v) for v in en.values)
-        out.append(Statement(f"CREATE TYPE {_q(en.schema, en.name)} AS ENUM ({values});", en.span, f"type {en.name}"))
+        out.append(Statement(enum_sql(en), en.span, f"type {en.name}"))
     for ct in schema.composites:
-        attrs = ", ".join(f"{quote_ident(n)} {t}" for n, t in ct.attributes)
-        out.append(Statement(f"CREATE TYPE {_q(ct.schema, ct.name)} AS ({attrs});", ct.span, f"type {ct.name}"))
+        out.append(Statement(composite_sql(ct), ct.span, f"type {ct.name}"))
     for d in schema.domains:
-        text = f"CREATE DOMAIN {_q(d.schema, d.name)} AS {d.type}"
-        if d.default is not None:
-            text += f" DEFAULT {d.default}"
-        if d.not_null:
-            text += " NOT NULL"
-        for c in d.checks:
-            text += f" CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})"
-        out.append(Statement(text + ";", d.span, f"domain {d.name}"))
+        out.append(Statement(domain_sql(d), d.span, f"domain {d.name}"))
     for seq in schema.sequences:
-        text = (
-            f"CREATE SEQUENCE {_q(seq.schema, seq.name)} AS {seq.type} INCREMENT BY {seq.increment} "
-            f"START WITH {seq.start}"
-        )
-        if seq.min_value is not None:
-            text += f" MINVALUE {seq.min_value}"
-        if seq.max_value is not None:
-            text += f" MAXVALUE {seq.max_value}"
-        if seq.cache != 1:
-            text += f" CACHE {seq.cache}"
-        if seq.cycle:
-            text += " CYCLE"
-        out.append(Statement(text + ";", seq.span, f"sequence {seq.name}"))
+        out.append(Statement(sequence_sql(seq), seq.span, f"sequence {seq.name}"))
     # functions first: defaults and checks may call them; bodies are checked when run, not now
     for f in schema.functions:
         out.append(Statement(function_sql(f), f.span, f"function {f.name}"))
