@@ -1138,8 +1138,8 @@ class _Planner:
                     break
         for k in sorted(cur.keys()):
             o = cur[k]
-            if k in renamed or o.table_key in dropped_relations or o.table_key in views_rebuilt:
-                continue
+            if k in renamed or o.table_key in dropped_relations | views_rebuilt | self.dropped_views:
+                continue  # goes with its table or view
             if tgt.get(k) != o:
                 parent = self.cur.table(o.table_key)
                 if parent is not None and parent.partition_by:  # no CONCURRENTLY for a partitioned index
