@@ -318,3 +318,25 @@ def test_one_seed_migrated_into_another_converges(before: str, after: str, fresh
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         run_steps(conn, steps_of(plan.script("down"), "down"))
     assert build(SEEDS[before], fresh_db, fix=True).empty
+
+
+def test_plan_prints_up_as_sql_and_down_for_review(shop: tuple[Path, str]) -> None:
+    doc, url = shop
+    doc.write_text(SHOP_V2)
+    r = run("plan", "--database-url", url, "--allow-data-loss", str(doc))
+    up_part, _, down_part = r.stdout.partition("-- ---- down (schemadoc plan --down prints it as SQL) ----\n")
+    assert "ALTER TABLE orders DROP COLUMN note;" in up_part
+    assert "-- ALTER TABLE orders ADD COLUMN note text;" in down_part
+    assert all(line.startswith("--") for line in down_part.splitlines())
+    down = run("plan", "--database-url", url, "--allow-data-loss", "--down", str(doc))
+    assert "\nALTER TABLE orders ADD COLUMN note text;" in down.stdout
+
+
+def test_plan_for_a_database_not_created_yet_creates_everything(server_url: str, tmp_path: Path) -> None:
+    doc = tmp_path / "shop.md"
+    doc.write_text(SHOP_V1)
+    r = run("plan", "--database-url", server_url, "--dbname", "sdt_never_created", str(doc))
+    assert r.returncode == 0, r.stderr
+    assert "database sdt_never_created (not created yet)" in r.stdout
+    assert "CREATE TABLE customers" in r.stdout and "CREATE TABLE orders" in r.stdout
+    assert _sql(server_url, "SELECT count(*) FROM pg_database WHERE datname = 'sdt_never_created'") == [(0,)]

@@ -170,8 +170,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
         plan = make(confirmed)
     if args.format == "json":
         print(json.dumps(plan_as_json(plan), indent=2))
+    elif args.down:
+        sys.stdout.write(plan.script("down"))
     else:
-        sys.stdout.write(plan.script("down" if args.down else "up"))
+        # the up migration as SQL, its down below it for review (commented out: the output runs as is)
+        sys.stdout.write(plan.script("up"))
+        if not plan.empty:
+            down = plan.script("down").rstrip("\n").splitlines()
+            sys.stdout.write("\n-- ---- down (schemadoc plan --down prints it as SQL) ----\n")
+            sys.stdout.write("\n".join(f"-- {line}" if line else "--" for line in down) + "\n")
     if plan.empty:
         print("no changes: the database matches the document", file=sys.stderr)
         return 0
