@@ -1,0 +1,19 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 1 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- create table public.items [after.md:4:1]
+CREATE TABLE items (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    CONSTRAINT items_pkey PRIMARY KEY (id)
+);
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 1 statement(s), in one transaction, 1 LOSE DATA
+
+SET lock_timeout = '5s';
+
+-- drop table public.items — ACCESS EXCLUSIVE on items, LOSES every row of public.items
+DROP TABLE items;

@@ -1,0 +1,15 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 1 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- add column public.items.note — ACCESS EXCLUSIVE on items [after.md:4:93]
+ALTER TABLE items ADD COLUMN note text;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 1 statement(s), in one transaction, 1 LOSE DATA
+
+SET lock_timeout = '5s';
+
+-- drop column public.items.note — ACCESS EXCLUSIVE on items, LOSES the values of public.items.note
+ALTER TABLE items DROP COLUMN note;

@@ -1,0 +1,24 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 1 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop not null of public.items.note — ACCESS EXCLUSIVE on items [after.md:4:93]
+ALTER TABLE items ALTER COLUMN note DROP NOT NULL;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 4 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- add check items_note_not_null — ACCESS EXCLUSIVE on items
+ALTER TABLE items ADD CONSTRAINT items_note_not_null CHECK (note IS NOT NULL) NOT VALID;
+
+-- validate check items_note_not_null — SHARE UPDATE EXCLUSIVE on items, scans items (empty)
+ALTER TABLE items VALIDATE CONSTRAINT items_note_not_null;
+
+-- set not null on public.items.note (proved by items_note_not_null) — ACCESS EXCLUSIVE on items
+ALTER TABLE items ALTER COLUMN note SET NOT NULL;
+
+-- drop check items_note_not_null — ACCESS EXCLUSIVE on items
+ALTER TABLE items DROP CONSTRAINT items_note_not_null;

@@ -1,0 +1,21 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop column public.items.total to recreate it — ACCESS EXCLUSIVE on items
+ALTER TABLE items DROP COLUMN total;
+
+-- add column public.items.total — ACCESS EXCLUSIVE on items, rewrites table items (empty) [after.md:4:117]
+ALTER TABLE items ADD COLUMN total numeric GENERATED ALWAYS AS (((price * (qty)::numeric) * (2)::numeric)) STORED;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop column public.items.total to recreate it — ACCESS EXCLUSIVE on items
+ALTER TABLE items DROP COLUMN total;
+
+-- add column public.items.total — ACCESS EXCLUSIVE on items, rewrites table items (empty)
+ALTER TABLE items ADD COLUMN total numeric GENERATED ALWAYS AS ((price * (qty)::numeric)) STORED;

@@ -1,0 +1,27 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 3 statement(s), 1 outside a transaction
+
+SET lock_timeout = '5s';
+
+-- drop primary key items_pkey — ACCESS EXCLUSIVE on items
+ALTER TABLE items DROP CONSTRAINT items_pkey;
+
+-- build the index of primary key items_pkey — SHARE UPDATE EXCLUSIVE on items, scans items (empty), outside a transaction [after.md:4:53]
+CREATE UNIQUE INDEX CONCURRENTLY items_pkey ON items (a, b);
+
+-- add primary key items_pkey — ACCESS EXCLUSIVE on items [after.md:4:53]
+ALTER TABLE items ADD CONSTRAINT items_pkey PRIMARY KEY USING INDEX items_pkey;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 3 statement(s), 1 outside a transaction
+
+SET lock_timeout = '5s';
+
+-- drop primary key items_pkey — ACCESS EXCLUSIVE on items
+ALTER TABLE items DROP CONSTRAINT items_pkey;
+
+-- build the index of primary key items_pkey — SHARE UPDATE EXCLUSIVE on items, scans items (empty), outside a transaction
+CREATE UNIQUE INDEX CONCURRENTLY items_pkey ON items (a);
+
+-- add primary key items_pkey — ACCESS EXCLUSIVE on items
+ALTER TABLE items ADD CONSTRAINT items_pkey PRIMARY KEY USING INDEX items_pkey;

@@ -1,0 +1,18 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 2 statement(s), 1 outside a transaction
+
+SET lock_timeout = '5s';
+
+-- build the index of unique items_sku_key — SHARE UPDATE EXCLUSIVE on items, scans items (empty), outside a transaction [after.md:4:102]
+CREATE UNIQUE INDEX CONCURRENTLY items_sku_key ON items (sku);
+
+-- add unique items_sku_key — ACCESS EXCLUSIVE on items [after.md:4:102]
+ALTER TABLE items ADD CONSTRAINT items_sku_key UNIQUE USING INDEX items_sku_key;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 1 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop unique constraint items_sku_key — ACCESS EXCLUSIVE on items
+ALTER TABLE items DROP CONSTRAINT items_sku_key;

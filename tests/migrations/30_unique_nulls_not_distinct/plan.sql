@@ -1,0 +1,15 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 1 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- add unique items_sku_key — ACCESS EXCLUSIVE on items, scans items (empty) [after.md:4:103]
+ALTER TABLE items ADD CONSTRAINT items_sku_key UNIQUE NULLS NOT DISTINCT (sku);
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 1 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop unique constraint items_sku_key — ACCESS EXCLUSIVE on items
+ALTER TABLE items DROP CONSTRAINT items_sku_key;

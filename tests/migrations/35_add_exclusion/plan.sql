@@ -1,0 +1,15 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 1 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- add exclusion slots_during_excl — ACCESS EXCLUSIVE on slots, scans slots (empty) [after.md:4:59]
+ALTER TABLE slots ADD CONSTRAINT slots_during_excl EXCLUDE USING gist (during WITH &&);
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 1 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop exclusion slots_during_excl — ACCESS EXCLUSIVE on slots
+ALTER TABLE slots DROP CONSTRAINT slots_during_excl;

@@ -1,0 +1,15 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 1 statement(s), 1 outside a transaction
+
+SET lock_timeout = '5s';
+
+-- drop index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, outside a transaction
+DROP INDEX CONCURRENTLY items_sku_idx;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 1 statement(s), 1 outside a transaction
+
+SET lock_timeout = '5s';
+
+-- create index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, scans items (empty), outside a transaction
+CREATE INDEX CONCURRENTLY items_sku_idx ON items (sku);

@@ -1,0 +1,21 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 2 statement(s), 2 outside a transaction
+
+SET lock_timeout = '5s';
+
+-- drop index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, outside a transaction
+DROP INDEX CONCURRENTLY items_sku_idx;
+
+-- create index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, scans items (empty), outside a transaction [after.md:5:1]
+CREATE INDEX CONCURRENTLY items_sku_idx ON items (sku) WHERE sku IS NOT NULL;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 2 statement(s), 2 outside a transaction
+
+SET lock_timeout = '5s';
+
+-- drop index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, outside a transaction
+DROP INDEX CONCURRENTLY items_sku_idx;
+
+-- create index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, scans items (empty), outside a transaction
+CREATE INDEX CONCURRENTLY items_sku_idx ON items (sku);

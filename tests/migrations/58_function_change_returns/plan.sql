@@ -1,0 +1,27 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop function public.add(integer, integer) to recreate it
+DROP FUNCTION add(integer, integer);
+
+-- create function public.add(integer, integer) [after.md:4:1]
+CREATE OR REPLACE FUNCTION add(a integer, b integer)
+RETURNS bigint
+LANGUAGE sql
+AS $$ SELECT (a + b)::bigint $$;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop function public.add(integer, integer) to recreate it
+DROP FUNCTION add(integer, integer);
+
+-- create function public.add(integer, integer)
+CREATE OR REPLACE FUNCTION add(a integer, b integer)
+RETURNS integer
+LANGUAGE sql
+AS $$ SELECT a + b $$;

@@ -1,0 +1,23 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop trigger items_touch on public.items — ACCESS EXCLUSIVE on items
+DROP TRIGGER items_touch ON items;
+
+-- create trigger items_touch on public.items — SHARE ROW EXCLUSIVE on items [after.md:6:1]
+CREATE TRIGGER items_touch BEFORE INSERT OR UPDATE ON items
+    FOR EACH ROW EXECUTE FUNCTION touch();
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop trigger items_touch on public.items — ACCESS EXCLUSIVE on items
+DROP TRIGGER items_touch ON items;
+
+-- create trigger items_touch on public.items — SHARE ROW EXCLUSIVE on items
+CREATE TRIGGER items_touch BEFORE UPDATE ON items
+    FOR EACH ROW EXECUTE FUNCTION touch();

@@ -1,0 +1,22 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- enable row level security on public.items — ACCESS EXCLUSIVE on items [after.md:4:1]
+ALTER TABLE items ENABLE ROW LEVEL SECURITY;
+
+-- create policy own_items on public.items — ACCESS EXCLUSIVE on items [after.md:6:1]
+CREATE POLICY own_items ON items TO PUBLIC
+    USING ((owner = CURRENT_USER));
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop policy own_items on public.items — ACCESS EXCLUSIVE on items
+DROP POLICY own_items ON items;
+
+-- disable row level security on public.items — ACCESS EXCLUSIVE on items
+ALTER TABLE items DISABLE ROW LEVEL SECURITY;

@@ -1,0 +1,21 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- disable row level security on public.items — ACCESS EXCLUSIVE on items [after.md:4:1]
+ALTER TABLE items DISABLE ROW LEVEL SECURITY;
+
+-- unforce row level security on public.items — ACCESS EXCLUSIVE on items [after.md:4:1]
+ALTER TABLE items NO FORCE ROW LEVEL SECURITY;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- enable row level security on public.items — ACCESS EXCLUSIVE on items
+ALTER TABLE items ENABLE ROW LEVEL SECURITY;
+
+-- force row level security on public.items — ACCESS EXCLUSIVE on items
+ALTER TABLE items FORCE ROW LEVEL SECURITY;

@@ -1,0 +1,21 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- comment on public.items [after.md:4:1]
+COMMENT ON TABLE items IS 'Things we sell';
+
+-- comment on public.items.name [after.md:4:73]
+COMMENT ON COLUMN items.name IS 'Shown to customers';
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- comment on public.items
+COMMENT ON TABLE items IS NULL;
+
+-- comment on public.items.name
+COMMENT ON COLUMN items.name IS NULL;

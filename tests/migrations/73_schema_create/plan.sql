@@ -1,0 +1,25 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- create schema billing
+CREATE SCHEMA billing;
+
+-- create table billing.invoices [after.md:5:1]
+CREATE TABLE billing.invoices (
+    id integer NOT NULL,
+    total numeric(10,2) NOT NULL,
+    CONSTRAINT invoices_pkey PRIMARY KEY (id)
+);
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 2 statement(s), in one transaction, 1 LOSE DATA
+
+SET lock_timeout = '5s';
+
+-- drop table billing.invoices — ACCESS EXCLUSIVE on invoices, LOSES every row of billing.invoices
+DROP TABLE billing.invoices;
+
+-- drop schema billing
+DROP SCHEMA billing;

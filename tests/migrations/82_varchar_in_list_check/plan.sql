@@ -1,0 +1,18 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- add check items_status_check — ACCESS EXCLUSIVE on items [after.md:4:69]
+ALTER TABLE items ADD CONSTRAINT items_status_check CHECK (((status)::text = ANY ((ARRAY['new'::character varying, 'done'::character varying])::text[]))) NOT VALID;
+
+-- validate check items_status_check — SHARE UPDATE EXCLUSIVE on items, scans items (empty) [after.md:4:69]
+ALTER TABLE items VALIDATE CONSTRAINT items_status_check;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 1 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop check items_status_check — ACCESS EXCLUSIVE on items
+ALTER TABLE items DROP CONSTRAINT items_status_check;
