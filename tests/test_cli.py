@@ -310,9 +310,9 @@ def test_check_fix_rewrites_each_seed(
         golden.write_text(fixed)
     assert fixed == golden.read_text(), "fixed document changed; review and run pytest --update-goldens"
     assert main(["check", "--format", "json", str(doc)]) == 0
-    fixable = {"SD111", "SD310", "SD311", "SD050"} | ({"SD313"} if name in ("bakery", "shop-api") else set())
+    fixable = {"SD111", "SD310", "SD311", "SD050", "SD313"}
     remaining = [d for d in json.loads(capsys.readouterr().out) if d["code"] in fixable]
-    assert remaining == []  # SQL docs get their foreign-key indexes; Prisma and table docs are not rewritten
+    assert remaining == []  # foreign-key indexes too: CREATE INDEX, Prisma @@index, or the table's index list
     r = run("up", "--database-url", fresh_db, str(doc))
     assert r.returncode == 0, r.stderr[-1500:]
 

@@ -33,3 +33,125 @@ def test_rule_fires_on_bad_fixture(code: str) -> None:
 def test_rule_is_quiet_on_good_fixture(code: str) -> None:
     doc = schemadoc.load(FIXTURES / code / "good.md")
     assert lint(doc, [code]) == []
+
+
+def _fixed(tmp_path: Path, text: str, unsafe: bool) -> tuple[str, list[str]]:
+    from schemadoc.lint import check
+    from schemadoc.lint.fixes import fix_text
+
+    doc_path = tmp_path / "doc.md"
+    doc_path.write_text(text)
+    doc = schemadoc.load(doc_path)
+    fixed, applied = fix_text(doc, check(doc), unsafe=unsafe)
+    return fixed, [d.code for d in applied]
+
+
+MIXED = """# Shop
+
+```sql
+CREATE TABLE orders (
+  id int PRIMARY KEY,
+  total_price DOUBLE PRECISION NOT NULL,
+  created_at TIMESTAMP NOT NULL DEFAULT now(),
+  paid_at timestamptz
+);
+```
+
+```prisma
+model Invoice {
+  id        Int      @id
+  amount    Float?
+  createdAt DateTime @default(now())
+  userId    Int      @map("user_id")
+  payerId   Int
+  user      User     @relation("owner", fields: [userId], references: [id])
+  payer     User     @relation("payer", fields: [payerId], references: [id])
+}
+
+model User {
+  id       Int       @id
+  invoices Invoice[] @relation("owner")
+  paid     Invoice[] @relation("payer")
+}
+```
+"""
+
+
+def test_money_and_timestamp_fixes_are_unsafe_and_keep_each_format(tmp_path: Path) -> None:
+    safe, codes = _fixed(tmp_path, MIXED, unsafe=False)
+    assert "SD320" not in codes and "SD321" not in codes
+    assert "total_price DOUBLE PRECISION" in safe
+    fixed, codes = _fixed(tmp_path, MIXED, unsafe=True)
+    assert codes.count("SD320") == 2 and codes.count("SD321") == 2
+    assert "  total_price numeric(12,2) NOT NULL,\n  created_at timestamptz NOT NULL DEFAULT now()," in fixed
+    assert "  amount    Decimal? @db.Decimal(12, 2)\n  createdAt DateTime @db.Timestamptz(3) @default(now())" in fixed
+    after = schemadoc.loads(fixed, str(tmp_path / "doc.md"))
+    assert not [d for d in after.diagnostics if d.severity >= schemadoc.Severity.ERROR]
+    invoice = after.schema.table("public.Invoice")
+    assert invoice is not None
+    assert {c.name: c.type for c in invoice.columns}["amount"] == "numeric(12,2)"
+    assert {c.name: c.type for c in invoice.columns}["createdAt"] == "timestamp(3) with time zone"
+
+
+def test_foreign_key_index_fix_in_prisma_uses_field_names_in_one_edit(tmp_path: Path) -> None:
+    fixed, codes = _fixed(tmp_path, MIXED, unsafe=False)
+    assert codes.count("SD313") == 2
+    assert (
+        '  payer     User     @relation("payer", fields: [payerId], references: [id])\n  @@index([userId])\n  @@index([payerId])\n}'
+        in fixed
+    )
+    from schemadoc.lint.indexes import unindexed_foreign_keys
+
+    assert unindexed_foreign_keys(schemadoc.loads(fixed, str(tmp_path / "doc.md")).schema) == []
+
+
+TABLE_DOC = """# Photo shop (Prisma)
+
+This project uses Prisma.
+
+### Order
+
+| Column | Type | Constraints | Description |
+|--------|------|-------------|-------------|
+| id | String (CUID) | Primary Key | id |
+| userId | String | Foreign Key (User.id), Not Null | buyer |
+| addressId | String | Foreign Key (Address.id), Nullable | where to |
+
+### Address
+
+| Column | Type | Constraints | Description |
+|--------|------|-------------|-------------|
+| id | String (CUID) | Primary Key | id |
+
+**Indexes:**
+- Unique constraint on id
+
+### User
+
+| Column | Type | Constraints | Description |
+|--------|------|-------------|-------------|
+| id | String (CUID) | Primary Key | id |
+"""
+
+
+def test_foreign_key_index_fix_in_a_column_table_doc_adds_an_index_list(tmp_path: Path) -> None:
+    fixed, codes = _fixed(tmp_path, TABLE_DOC, unsafe=False)
+    assert codes.count("SD313") == 2
+    assert (
+        "| addressId | String | Foreign Key (Address.id), Nullable | where to |\n\n**Indexes:**\n- Index on (userId)\n- Index on (addressId)\n\n### Address"
+        in fixed
+    )
+    from schemadoc.lint.indexes import unindexed_foreign_keys
+
+    assert unindexed_foreign_keys(schemadoc.loads(fixed, str(tmp_path / "doc.md")).schema) == []
+
+
+def test_postgres_version_must_be_a_major_version(tmp_path: Path) -> None:
+    from schemadoc.config import find_config
+    from schemadoc.errors import SchemadocError
+
+    (tmp_path / "schemadoc.toml").write_text('postgres-version = "fourteen"\n')
+    with pytest.raises(SchemadocError, match="postgres-version must be a major version"):
+        find_config(tmp_path / "doc.md")
+    (tmp_path / "schemadoc.toml").write_text("postgres-version = 13\n")
+    assert find_config(tmp_path / "doc.md").postgres_version == 13

@@ -4,6 +4,7 @@
 select = ["SD3"]            # codes or prefixes to report (default: all)
 ignore = ["SD321", "SD333"]  # codes or prefixes never reported
 fail-on = "warning"          # lowest severity that makes `check` exit 1 (default: error)
+postgres-version = 14        # the oldest PostgreSQL the schema must run on (SD380)
 [tool.schemadoc.severity]
 SD313 = "info"               # per-rule severity
 """
@@ -26,6 +27,7 @@ class Config:
     fail_on: Severity = Severity.ERROR
     severity: dict[str, Severity] = field(default_factory=dict)
     source: str | None = None
+    postgres_version: int | None = None
 
     def wants(self, code: str) -> bool:
         if self.select and not any(code.startswith(s) for s in self.select):
@@ -75,7 +77,11 @@ def _config(section: dict[str, object], source: str) -> Config:
     severities = section.get("severity", {})
     if not isinstance(severities, dict):
         raise SchemadocError(f"{source}: [severity] must map rule codes to error, warning or info")
+    version = section.get("postgres-version")
+    if version is not None and (not isinstance(version, int) or not 9 <= version <= 30):
+        raise SchemadocError(f"{source}: postgres-version must be a major version number such as 14")
     return Config(
+        postgres_version=version,
         select=codes("select"),
         ignore=codes("ignore"),
         fail_on=level(section.get("fail-on", "error"), "fail-on"),

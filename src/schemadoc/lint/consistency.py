@@ -87,3 +87,80 @@ def claimed_unique_missing(doc: LoadedDocument) -> Iterator[Finding]:
                     Span(doc.path, line, 1),
                     help="declare the unique constraint, or remove the entry",
                 )
+
+
+def check_values(expression: str) -> tuple[str, list[str]] | None:
+    """(column, values) of a CHECK that lists a column's allowed values: `col IN ('a', 'b')`,
+    `col = ANY (ARRAY['a', 'b'])` (with casts, as PostgreSQL prints it), else None."""
+    from pglast import ast
+    from pglast.enums import A_Expr_Kind
+    from pglast.parser import ParseError
+
+    from schemadoc.parse.fastast import parse_sql
+
+    try:
+        stmt = parse_sql(f"SELECT {expression}")[0].stmt
+    except (ParseError, IndexError):
+        return None
+    node = stmt.targetList[0].val if isinstance(stmt, ast.SelectStmt) and stmt.targetList else None
+
+    def strip(n: object) -> object:
+        while isinstance(n, ast.TypeCast):
+            n = n.arg
+        return n
+
+    def literal(n: object) -> str | None:
+        n = strip(n)
+        if isinstance(n, ast.A_Const) and isinstance(n.val, ast.String):
+            return str(n.val.sval)
+        return None
+
+    if not isinstance(node, ast.A_Expr) or node.kind not in (A_Expr_Kind.AEXPR_IN, A_Expr_Kind.AEXPR_OP_ANY):
+        return None
+    column = strip(node.lexpr)
+    if not isinstance(column, ast.ColumnRef) or not column.fields or not isinstance(column.fields[-1], ast.String):
+        return None
+    items = strip(node.rexpr)
+    if isinstance(items, ast.A_ArrayExpr):
+        items = items.elements
+    if not isinstance(items, tuple):
+        return None
+    values = [literal(i) for i in items]
+    if not values or any(v is None for v in values):
+        return None
+    return str(column.fields[-1].sval), [v for v in values if v is not None]
+
+
+@rule(
+    "SD363",
+    "enum-and-check-disagree",
+    Severity.WARNING,
+    "consistency",
+    """
+    The same set of values is described twice: as an enum type (or enum list) and as a CHECK that
+    lists a column's allowed values. When the two lists differ, one of them is wrong, and rows that
+    one description allows the other rejects.""",
+)
+def enum_and_check_disagree(doc: LoadedDocument) -> Iterator[Finding]:
+    from schemadoc.names import loose_key
+
+    enums = {loose_key(e.name): e for e in doc.schema.enums}
+    for t in doc.schema.tables:
+        singular = t.name[:-1] if t.name.endswith("s") else t.name
+        for c in t.checks:
+            found = check_values(c.expression)
+            if found is None:
+                continue
+            column, values = found
+            for name in (column, f"{t.name}_{column}", f"{singular}_{column}"):
+                enum = enums.get(loose_key(name))
+                if enum is None:
+                    continue
+                if {v.lower() for v in values} != {v.lower() for v in enum.values}:
+                    yield Finding(
+                        f'CHECK "{c.name}" allows {", ".join(values)} in "{t.name}.{column}" but enum '
+                        f"{enum.name} lists {', '.join(enum.values)}",
+                        c.span,
+                        help="make both descriptions list the same values (or make the column of the enum type)",
+                    )
+                break

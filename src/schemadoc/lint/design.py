@@ -9,7 +9,7 @@ from pglast import ast, parse_sql
 from pglast.parser import ParseError
 
 from schemadoc import model as m
-from schemadoc.errors import Severity
+from schemadoc.errors import Severity, Span
 from schemadoc.lint import Finding, rule
 from schemadoc.parse import LoadedDocument
 from schemadoc.parse.sql import walk_nodes
@@ -147,3 +147,66 @@ def aggregate_fan_out(doc: LoadedDocument) -> Iterator[Finding]:
                 v.span,
                 help="aggregate each child table in a subquery before joining",
             )
+
+
+# (first major version, what) for features a design document may use
+_FEATURES = {
+    "nulls_not_distinct": (15, "UNIQUE NULLS NOT DISTINCT"),
+    "gen_random_uuid": (13, "gen_random_uuid() without the pgcrypto extension"),
+    "generated": (12, "generated columns (GENERATED ALWAYS AS … STORED)"),
+    "procedure": (11, "procedures (CREATE PROCEDURE)"),
+    "include": (11, "covering indexes (INCLUDE)"),
+    "identity": (10, "identity columns"),
+    "multirange": (14, "multirange types"),
+}
+
+
+@rule(
+    "SD380",
+    "needs-newer-postgres",
+    Severity.ERROR,
+    "design",
+    """
+    The configuration names the oldest PostgreSQL the schema must run on (postgres-version in
+    [tool.schemadoc] or schemadoc.toml), and the document uses a feature that version does not have:
+    UNIQUE NULLS NOT DISTINCT (15), multiranges (14), gen_random_uuid() in core (13), generated
+    columns (12), procedures and covering indexes (11), identity columns (10). Applying it there fails.""",
+)
+def needs_newer_postgres(doc: LoadedDocument) -> Iterator[Finding]:
+    from schemadoc.config import find_config
+
+    target = find_config(doc.path).postgres_version
+    if target is None:
+        return
+
+    def found(feature: str, span: Span | None) -> Iterator[Finding]:
+        version, what = _FEATURES[feature]
+        if target < version:
+            yield Finding(
+                f"{what} needs PostgreSQL {version}; the configured target is {target}",
+                span,
+                help=f"raise postgres-version to {version}, or write it the way PostgreSQL {target} can run",
+            )
+
+    pgcrypto = any(e.name == "pgcrypto" for e in doc.schema.extensions)
+    for t in doc.schema.tables:
+        for u in t.uniques:
+            if u.nulls_not_distinct:
+                yield from found("nulls_not_distinct", u.span or t.span)
+        for c in t.columns:
+            if c.generated:
+                yield from found("generated", c.span)
+            if c.identity:
+                yield from found("identity", c.span)
+            if c.default and "gen_random_uuid()" in c.default and not pgcrypto:
+                yield from found("gen_random_uuid", c.span)
+            if "multirange" in c.type:
+                yield from found("multirange", c.span)
+    for ix in doc.schema.indexes:
+        if ix.nulls_not_distinct:
+            yield from found("nulls_not_distinct", ix.span)
+        if ix.include:
+            yield from found("include", ix.span)
+    for f in doc.schema.functions:
+        if f.kind == "procedure":
+            yield from found("procedure", f.span)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from schemadoc import model as m
 from schemadoc.errors import Diagnostic, Span
 from schemadoc.parse import LoadedDocument
 from schemadoc.parse.sql import statement_ranges
@@ -129,7 +130,7 @@ def _index_foreign_key(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
         return None
     start = _offset(doc.text, table.span)
     if not re.match(r"CREATE\s+(UNLOGGED\s+)?TABLE\b", doc.text[start:], re.I):
-        return None  # a table from Prisma, a Markdown table or a diagram: no SQL to extend
+        return _index_foreign_key_elsewhere(doc, table)
     end = _statement_end(doc.text, start)
     taken = {ix.name for ix in doc.schema.indexes}
     name = choose_name(table.name, "_".join(fk.columns), "idx", taken)
@@ -140,6 +141,62 @@ def _index_foreign_key(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
     )
     cols = ", ".join(quote_ident(c) for c in fk.columns)
     return [Edit(end, end, f"\nCREATE INDEX {quote_ident(name)} ON {qualified} ({cols});")]
+
+
+def _section(doc: LoadedDocument, line: int) -> tuple[int, int]:
+    """Offsets of the Markdown section that starts at `line` (a heading): up to the next heading."""
+    start = _offset(doc.text, Span(doc.path, line, 1))
+    nxt = re.compile(r"^#{1,6}\s", re.M).search(doc.text, doc.text.find("\n", start) + 1)
+    return start, nxt.start() if nxt else len(doc.text)
+
+
+def _prisma_model(doc: LoadedDocument, start: int) -> tuple[int, int] | None:
+    """Offsets of a Prisma model's body (after its `{`, at its closing `}`), the model starting at `start`."""
+    head = re.compile(r"model\s+\w+\s*\{").match(doc.text, start)
+    if head is None:
+        return None
+    close = re.compile(r"^\s*\}", re.M).search(doc.text, head.end())
+    return (head.end(), close.start()) if close else None
+
+
+def _index_foreign_key_elsewhere(doc: LoadedDocument, table: m.Table) -> list[Edit] | None:
+    """Indexes for every unindexed foreign key of the table, in one edit, in the form the document
+    writes the table: Prisma @@index lines, or lines of the table's index list."""
+    from schemadoc.lint.indexes import unindexed_foreign_keys
+
+    assert table.span is not None
+    keys = [fk.columns for t, fk in unindexed_foreign_keys(doc.schema) if t.key == table.key]
+    start = _offset(doc.text, table.span)
+    model = _prisma_model(doc, start)
+    if model is not None:
+        body = doc.text[model[0] : model[1]]
+        indent = re.search(r"\n([ \t]+)\S", body)
+        pad = indent.group(1) if indent else "  "
+        lines = []
+        for columns in keys:
+            fields = []
+            for col in columns:
+                mapped = re.search(rf'^\s*(\w+)\s+\S+[^\n]*@map\("{re.escape(col)}"\)', body, re.M)
+                plain = re.search(rf"^\s*({re.escape(col)})\s+\S", body, re.M)
+                if mapped is None and plain is None:
+                    return None
+                fields.append((mapped or plain).group(1))  # type: ignore[union-attr]
+            lines.append(f"{pad}@@index([{', '.join(fields)}])\n")
+        return [Edit(model[1], model[1], "".join(lines))]
+    if not doc.text.startswith("#", start):
+        return None
+    section_start, section_end = _section(doc, table.span.line)
+    section = doc.text[section_start:section_end]
+    entry = "".join(f"- Index on ({', '.join(columns)})\n" for columns in keys)
+    listed = re.search(r"\*\*Indexes:?\*\*:?[ \t]*\n((?:[ \t]*[-*][^\n]*\n)+)", section)
+    if listed is not None:
+        at = section_start + listed.end(1)
+        return [Edit(at, at, entry)]
+    rows = list(re.finditer(r"^\|[^\n]*\n", section, re.M))
+    if not rows:
+        return None
+    at = section_start + rows[-1].end()
+    return [Edit(at, at, f"\n**Indexes:**\n{entry}")]
 
 
 def _maintain_updated_at(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
@@ -171,7 +228,61 @@ def _maintain_updated_at(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | Non
     ]
 
 
+_FLOAT_SQL = re.compile(r"\s+(DOUBLE\s+PRECISION|FLOAT[48]?(?:\s*\(\s*\d+\s*\))?|REAL)\b", re.I)
+_TIMESTAMP_SQL = re.compile(
+    r"\s+(TIMESTAMP(?:\s*\(\s*\d\s*\))?(?:\s+WITHOUT\s+TIME\s+ZONE)?)(?!\s*WITH\b)(?![\w(])", re.I
+)
+
+
+def _retype_column(
+    sql: re.Pattern[str], sql_type: str, prisma: tuple[str, str, str], cell: tuple[str, str] | None
+) -> Callable[[LoadedDocument, Diagnostic], list[Edit] | None]:
+    """A fixer that changes the column's type where its definition writes it: SQL, Prisma or a table row."""
+
+    def edits(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
+        if d.span is None:
+            return None
+        start = _offset(doc.text, d.span)
+        line_end = doc.text.find("\n", start)
+        line = doc.text[start : len(doc.text) if line_end < 0 else line_end]
+        indent = len(line) - len(line.lstrip(" \t"))
+        start, line = start + indent, line[indent:]
+        name = re.match(r'"?[\w$]+"?', line)
+        if name is None:
+            return None
+        in_prisma = any(
+            b.kind == "fence" and b.language == "prisma" and b.line <= d.span.line <= b.end_line for b in doc.blocks
+        )
+        found = None if in_prisma else sql.match(line, name.end())
+        if found is not None:
+            return [Edit(start + found.start(1), start + found.end(1), sql_type)]
+        word, new_word, attribute = prisma
+        field = re.match(rf"([\w$]+\s+){word}(\?|\[\])?(?=\s|$)(?![^\n]*@db\.)", line)
+        if field is not None:
+            marker = field.group(2) or ""
+            return [Edit(start + field.end(1), start + field.end(), f"{new_word}{marker} {attribute}")]
+        if cell is not None and line.startswith("|"):
+            cells = [m for m in re.finditer(r"\|([^|\n]*)", line)]
+            if len(cells) > 1 and cells[1].group(1).strip() == cell[0]:
+                inner = cells[1]
+                text = inner.group(1).replace(cell[0], cell[1], 1)
+                return [Edit(start + inner.start(1), start + inner.end(1), text)]
+        return None
+
+    return edits
+
+
 FIXERS: dict[str, Fixer] = {
+    "SD320": Fixer(
+        False,
+        "store the money in numeric(12,2) (Prisma: Decimal @db.Decimal(12, 2))",
+        _retype_column(_FLOAT_SQL, "numeric(12,2)", ("Float", "Decimal", "@db.Decimal(12, 2)"), ("Float", "Decimal")),
+    ),
+    "SD321": Fixer(
+        False,
+        "store the instant as timestamptz (Prisma: @db.Timestamptz(3))",
+        _retype_column(_TIMESTAMP_SQL, "timestamptz", ("DateTime", "DateTime", "@db.Timestamptz(3)"), None),
+    ),
     "SD310": Fixer(True, "remove the duplicate index", _delete_statement),
     "SD311": Fixer(True, "remove the index the key already provides", _delete_statement),
     "SD050": Fixer(True, "remove the password (it is never applied)", _drop_password),
@@ -190,6 +301,9 @@ def fix_text(doc: LoadedDocument, diagnostics: list[Diagnostic], unsafe: bool = 
         if fixer is None or (not fixer.safe and not unsafe):
             continue
         found = fixer.edits(doc, d)
+        if found and all(e in edits for e in found):
+            applied.append(d)  # one edit that fixes several findings at once (all of a table's indexes)
+            continue
         if not found or any(e.start < o.end and o.start < e.end for e in found for o in edits):
             continue
         edits.extend(found)
