@@ -423,3 +423,22 @@ def test_enum_values_that_differ_between_descriptions() -> None:
     assert len(found) == 1 and "DRAFT, SENT, PAID" in found[0].message
     assert found[0].related and found[0].related[0].line == 5
     assert [e.values for e in doc.schema.enums] == [("DRAFT", "SENT")]
+
+
+def test_prisma_excerpts_and_mysql_native_types_are_notes_not_warnings() -> None:
+    doc = schemadoc.loads(
+        "# Blog (MySQL)\n\n```prisma\nmodel Post {\n  id      Int    @id\n  content String @db.LongText\n"
+        "  flags   Int    @db.UnsignedTinyInt\n}\n```\n\nIndexes:\n\n```prisma\n@@index([createdAt])\n"
+        "@@index([status])  // by status\n```\n",
+        "blog.md",
+    )
+    codes = [(d.code, str(d.severity), d.span.line if d.span else 0) for d in doc.diagnostics]
+    assert ("SD025", "info", 6) in codes and ("SD025", "info", 7) in codes
+    assert ("SD024", "info", 14) in codes
+    assert not [c for c in codes if c[1] != "info"]
+    post = doc.schema.table("public.Post")
+    assert post is not None and {c.name: c.type for c in post.columns} == {
+        "id": "integer",
+        "content": "text",
+        "flags": "smallint",
+    }

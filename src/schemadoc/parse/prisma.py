@@ -22,6 +22,30 @@ SCALARS = {
     "Bytes": "bytea",
 }
 
+# MySQL's native types (a Prisma schema written for MySQL), as PostgreSQL holds the same values
+MYSQL_NATIVE = {
+    "TinyText": "text",
+    "MediumText": "text",
+    "LongText": "text",
+    "TinyInt": "smallint",
+    "UnsignedTinyInt": "smallint",
+    "UnsignedSmallInt": "integer",
+    "MediumInt": "integer",
+    "UnsignedMediumInt": "integer",
+    "UnsignedInt": "bigint",
+    "UnsignedBigInt": "numeric(20,0)",
+    "Double": "double precision",
+    "Float": "real",
+    "Year": "integer",
+    "Binary": "bytea",
+    "VarBinary": "bytea",
+    "TinyBlob": "bytea",
+    "Blob": "bytea",
+    "MediumBlob": "bytea",
+    "LongBlob": "bytea",
+    "DateTime": "timestamp(3) without time zone",
+}
+
 NATIVE = {
     "Text": "text",
     "VarChar": "character varying",
@@ -268,6 +292,17 @@ def parse_prisma(text: str, base_line: int, path: str, into: PrismaSchema, build
                     "Prisma blocks of this document",
                     Span(path, line_no, 1),
                 )
+            elif stripped.startswith("@") or _FIELD.match(raw):
+                # a fragment: fields or @@attributes shown outside their model (an excerpt, not a schema)
+                start = i
+                while i + 1 < len(lines) and not _BLOCK_START.match(_strip_comment(lines[i + 1])[0]):
+                    i += 1
+                builder.report(
+                    "SD024",
+                    Severity.INFO,
+                    f"Prisma lines outside any model ({i - start + 1} line(s)): an excerpt, not applied",
+                    Span(path, line_no, 1),
+                )
             elif stripped:
                 builder.report(
                     "SD021", Severity.WARNING, f"cannot read Prisma line: {stripped!r}", Span(path, line_no, 1)
@@ -404,6 +439,14 @@ class PrismaMapper:
                         t = _TIME_NATIVE[native].format(p=args[0] if args else "6")
                     elif native in NATIVE:
                         t = NATIVE[native] + (f"({','.join(args)})" if args else "")
+                    elif native in MYSQL_NATIVE:
+                        t = MYSQL_NATIVE[native]
+                        self.b.report(
+                            "SD025",
+                            Severity.INFO,
+                            f"@db.{native} on {model.name}.{f.name} is MySQL's type; on PostgreSQL it is {t}",
+                            self.span(f.line),
+                        )
                     else:
                         self.b.report(
                             "SD023",
