@@ -286,6 +286,48 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 1 if any(r.state in ("modified", "missing", "in progress") for r in rows) else 0
 
 
+def cmd_seed(args: argparse.Namespace) -> int:
+    from schemadoc.apply import target_database
+    from schemadoc.seed import parse_rows, seed
+
+    doc = load(args.doc)
+    url, name, _ = target_database(doc, args.database_url, args.dbname, None)
+    try:
+        conn = psycopg.connect(with_database(url, name), connect_timeout=10)
+    except psycopg.OperationalError as e:
+        raise SchemadocError(f"cannot connect to {name}: {str(e).strip()} (run `schemadoc up` first)") from None
+    with conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition "
+                "AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'schemadoc') AND n.nspname NOT LIKE 'pg\\_%'"
+            ).fetchall()
+        ]
+        conn.commit()
+        wanted = parse_rows(args.rows, args.default_rows, tables)
+        report = seed(
+            conn, doc, wanted, default_rows=args.default_rows, seed_value=args.seed, progress=sys.stderr.isatty()
+        )
+    for line in report.skipped:
+        print(f"warning: the document's seed row did not apply: {line}", file=sys.stderr)
+    total = sum(report.rows.values())
+    print(
+        f"seeded {name}: {total:,} generated row(s) in {len(report.rows)} table(s), "
+        f"{report.doc_rows} statement(s) of the document's own rows",
+        file=sys.stderr,
+    )
+    if args.format == "json":
+        print(
+            json.dumps(
+                {"database": name, "rows": report.rows, "doc_statements": report.doc_rows, "skipped": report.skipped},
+                indent=2,
+            )
+        )
+    return 0
+
+
 def cmd_down(args: argparse.Namespace) -> int:
     stopped = server.stop()
     print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running", file=sys.stderr)
@@ -408,6 +450,16 @@ def build_parser() -> argparse.ArgumentParser:
     mg.add_argument("--lock-wait", type=float, default=60.0, help="seconds to wait for another deploy's lock")
     mg.add_argument("--format", choices=("text", "json"), default="text")
     mg.set_defaults(func=cmd_migrate)
+
+    sd = sub.add_parser("seed", help="fill the database with realistic rows that honour every constraint")
+    sd.add_argument("doc")
+    sd.add_argument("--rows", default=None, help="N, or TABLE=N,OTHER=M, or TABLE=K/OTHER (K per OTHER row)")
+    sd.add_argument("--default-rows", type=int, default=100, help="rows for tables --rows does not name")
+    sd.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same data")
+    sd.add_argument("--database-url", default=None)
+    sd.add_argument("--dbname", default=None)
+    sd.add_argument("--format", choices=("text", "json"), default="text")
+    sd.set_defaults(func=cmd_seed)
 
     d = sub.add_parser("down", help="stop the embedded PostgreSQL")
     d.set_defaults(func=cmd_down)

@@ -1,0 +1,572 @@
+"""`schemadoc seed`: realistic rows that honour every constraint, generated fast, in one transaction.
+
+How constraints are honoured:
+- foreign keys: tables are filled in dependency order, each reference drawn from the keys its parent
+  table really holds (read back after the parent is filled, so identity and default keys work); a
+  cycle or a self-reference is broken through a nullable key, filled by an UPDATE afterwards;
+- primary keys and unique constraints: values are made unique by construction where the column's
+  kind allows (emails, slugs, codes carry a counter), one-to-one keys are drawn without replacement,
+  and PostgreSQL has the last word (`ON CONFLICT DO NOTHING`);
+- CHECK constraints: rows go through COPY into a scratch table, and only the rows that satisfy every
+  CHECK of the table — evaluated by PostgreSQL itself, so any expression works — move on to the real
+  table; values are shaped to pass (ranges read from the CHECKs, ordered timestamp pairs) so few are
+  lost, and another round makes up any shortfall;
+- NOT NULL, enums and defaults: always a value for a NOT NULL column, enum values from the type,
+  database defaults left to the database for keys (identity, serial, uuid, cuid).
+The document's own seed rows (INSERT statements) go in first; generated keys never collide with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from schemadoc import model as m
+from schemadoc.errors import DatabaseError, SchemadocError, Span
+from schemadoc.introspect import introspect
+from schemadoc.lint.consistency import check_values
+from schemadoc.names import quote_ident
+from schemadoc.parse import LoadedDocument
+from schemadoc.sql.emit import _kahn
+
+ROUNDS = 4  # attempts to reach a table's row count when CHECKs or uniqueness filter rows out
+
+
+@dataclass(slots=True)
+class SeedReport:
+    rows: dict[str, int] = field(default_factory=dict)  # table -> rows generated and kept
+    doc_rows: int = 0  # the document's own INSERT statements that ran
+    skipped: list[str] = field(default_factory=list)  # doc statements that failed, with why
+
+
+def parse_rows(spec: str | None, default: int, tables: Iterable[str]) -> dict[str, int | tuple[float, str]]:
+    """`1000`, `users=1000,orders=50000`, `orders=5/users` (five orders per user)."""
+    names = list(tables)
+    out: dict[str, int | tuple[float, str]] = {t: default for t in names}
+    if not spec:
+        return out
+    short = {t.partition(".")[2]: t for t in names}
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "=" not in part:
+            if not part.isdigit():
+                raise SchemadocError(f"--rows {part!r}: give a number, TABLE=N or TABLE=K/OTHER")
+            base: dict[str, int | tuple[float, str]] = {t: int(part) for t in names}
+            out = base | {k: v for k, v in out.items() if v != default}
+            continue
+        name, _, value = part.partition("=")
+        key = short.get(name.strip(), name.strip())
+        if key not in out:
+            raise SchemadocError(f"--rows: no table {name.strip()!r} in the document")
+        if "/" in value:
+            ratio, _, other = value.partition("/")
+            other_key = short.get(other.strip(), other.strip())
+            if other_key not in out:
+                raise SchemadocError(f"--rows: no table {other.strip()!r} in the document")
+            out[key] = (float(ratio), other_key)
+        elif value.strip().isdigit():
+            out[key] = int(value)
+        else:
+            raise SchemadocError(f"--rows {part!r}: give TABLE=N or TABLE=K/OTHER")
+    return out
+
+
+# ---- values -----------------------------------------------------------------------------------
+
+
+class Values:
+    """Realistic values per column, by name and type, from Faker with a fixed seed."""
+
+    def __init__(self, seed: int, locale: str = "en_US") -> None:
+        from faker import Faker
+
+        self.fake = Faker(locale)
+        self.fake.seed_instance(seed)
+        self.rng = random.Random(seed)
+        self.now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+    def maker(
+        self,
+        table: m.Table,
+        col: m.Column,
+        unique: bool,
+        bounds: tuple[float | None, float | None],
+        enums: dict[str, m.Enum],
+    ) -> Callable[[int], Any]:
+        f, rng = self.fake, self.rng
+        name = col.name.lower()
+        t = col.type
+        base = re.sub(r"\(.*\)", "", t).strip()
+        lo, hi = bounds
+        enum = enums.get(t) or enums.get(t.strip('"')) or enums.get(f"public.{t.strip(chr(34))}")
+        if enum is not None:
+            values = enum.values
+            return lambda i: values[rng.randrange(len(values))]
+        if t.endswith("[]"):
+            inner = base.removesuffix("[]")
+            if "int" in inner:
+                return lambda i: [rng.randint(1, 100) for _ in range(rng.randint(0, 3))]
+            return lambda i: [f.word() for _ in range(rng.randint(0, 3))]
+        if base in ("smallint", "integer", "bigint", "numeric", "real", "double precision", "money"):
+            return self._number(name, base, t, lo, hi, unique)
+        if base == "boolean":
+            return lambda i: rng.random() < 0.5
+        if base.startswith("timestamp") or base == "date":
+            return self._time(name, base)
+        if base in ("time without time zone", "time with time zone"):
+            return lambda i: dt.time(rng.randrange(24), rng.randrange(60))
+        if base == "interval":
+            return lambda i: dt.timedelta(minutes=rng.randrange(1, 10000))
+        if base == "uuid":
+            return lambda i: self.fake.uuid4()
+        if base in ("json", "jsonb"):
+            return lambda i: Jsonb({"note": f.word(), "n": rng.randint(1, 9)})
+        if base == "inet":
+            return lambda i: f.ipv4()
+        if base == "bytea":
+            return lambda i: rng.randbytes(16)
+        return self._text(table, name, t, unique)
+
+    def _number(
+        self, name: str, base: str, t: str, lo: float | None, hi: float | None, unique: bool
+    ) -> Callable[[int], Any]:
+        rng = self.rng
+        scale = 0
+        mt = re.search(r"numeric\((\d+),(\d+)\)", t)
+        precision = None
+        if mt:
+            precision, scale = int(mt.group(1)), int(mt.group(2))
+        if lo is None:
+            lo = 0 if re.search(r"price|amount|total|cost|qty|quantity|count|stock|points|rating|age|fee", name) else 1
+        if hi is None:
+            hi = {"rating": 5, "stars": 5}.get(name, 5 if "rating" in name else 10_000 if base != "smallint" else 1000)
+            if "percent" in name or "discount" in name:
+                hi = 100
+            if precision is not None:
+                hi = min(hi, 10 ** (precision - scale) - 1)
+        lo_v, hi_v = float(lo), float(hi)
+        if base in ("smallint", "integer", "bigint"):
+            if unique:
+                return lambda i: int(lo_v) + i
+            return lambda i: rng.randint(int(lo_v), max(int(lo_v), int(hi_v)))
+        if base == "numeric" or base == "money":
+            places = scale if mt else 2
+            return lambda i: Decimal(str(round(rng.uniform(lo_v, hi_v), places)))
+        return lambda i: round(rng.uniform(lo_v, hi_v), 2)
+
+    def _time(self, name: str, base: str) -> Callable[[int], Any]:
+        rng = self.rng
+        # later for the end of a span, so `ends_at > starts_at` style CHECKs hold
+        later = bool(re.search(r"(updated|end|to$|_to_|until|expires|expiry|finished|completed|closed|last)", name))
+        future = bool(re.search(r"(expires|expiry|due|scheduled|delivery|until|valid_to|end)", name))
+
+        def make(i: int) -> Any:
+            if future:
+                value = self.now + dt.timedelta(days=rng.randint(30 if later else 1, 400))
+            else:
+                days = rng.randint(0, 300) if later else rng.randint(300, 700)
+                value = self.now - dt.timedelta(days=days, seconds=rng.randrange(86400))
+            if base == "date":
+                return value.date()
+            if "without" in base:
+                return value.replace(tzinfo=None)
+            return value
+
+        return make
+
+    def _text(self, table: m.Table, name: str, t: str, unique: bool) -> Callable[[int], Any]:
+        f, rng = self.fake, self.rng
+        limit = None
+        mt = re.search(r"\((\d+)\)", t)
+        if mt:
+            limit = int(mt.group(1))
+
+        def cut(text: str) -> str:
+            return text[:limit] if limit else text
+
+        def tagged(make: Callable[[], str]) -> Callable[[int], str]:
+            if unique:
+                return lambda i: cut(f"{make()}-{i}") if not limit or limit > 8 else cut(f"{i}")
+            return lambda i: cut(make())
+
+        if "email" in name:
+            return lambda i: cut(f"{f.user_name()}{i}@{f.free_email_domain()}" if unique else f.email())
+        if name in ("first_name", "firstname", "given_name"):
+            return tagged(f.first_name)
+        if name in ("last_name", "lastname", "surname", "family_name"):
+            return tagged(f.last_name)
+        if name in ("name", "full_name", "fullname", "display_name", "username", "user_name", "author"):
+            maker = (
+                f.user_name
+                if "user" in name
+                else (
+                    f.company
+                    if table.name.lower() in ("companies", "vendors", "brands", "stores", "organizations")
+                    else f.name
+                )
+            )
+            return tagged(maker)
+        if "phone" in name or name == "mobile":
+            return tagged(lambda: f.numerify("+1-###-###-####"))
+        if "slug" in name:
+            return lambda i: cut(f"{f.slug()}-{i}" if unique else f.slug())
+        if "url" in name or "website" in name or "link" in name or "image" in name or "avatar" in name:
+            return tagged(f.url)
+        if name in ("city", "town"):
+            return tagged(f.city)
+        if name in ("country",):
+            return tagged(f.country)
+        if name in ("country_code",) or (limit == 2 and "country" in name):
+            return lambda i: f.country_code()
+        if "currency" in name:
+            return lambda i: "USD" if not limit or limit >= 3 else "US"
+        if "address" in name or "street" in name:
+            return tagged(f.street_address)
+        if "zip" in name or "postal" in name:
+            return tagged(f.postcode)
+        if "state" in name and "status" not in name:
+            return tagged(f.state_abbr)
+        if "password" in name or "hash" in name or "token" in name or "secret" in name or name.endswith("_key"):
+            return lambda i: cut(f"{f.sha256()}{i if unique else ''}")
+        if "color" in name or "colour" in name:
+            return tagged(f.hex_color)
+        if name in ("title", "subject", "headline"):
+            return tagged(lambda: f.sentence(nb_words=4).rstrip("."))
+        if "description" in name or name in ("body", "content", "bio", "notes", "note", "comment", "message", "text"):
+            return tagged(lambda: f.paragraph(nb_sentences=2))
+        if name in ("code", "sku", "reference", "ref") or name.endswith("_code") or name.endswith("_number"):
+            return lambda i: cut(f"{f.bothify('??-####').upper()}-{i}" if unique else f.bothify("??-####").upper())
+        if "ip" == name or name.endswith("_ip") or "ip_address" in name:
+            return tagged(f.ipv4)
+        if "lat" == name or "latitude" in name:
+            return lambda i: str(f.latitude())
+        if name in ("lng", "lon", "long", "longitude"):
+            return lambda i: str(f.longitude())
+        if "status" in name or "type" in name or "role" in name or "kind" in name:
+            return tagged(lambda: rng.choice(["active", "pending", "archived"]))
+        return tagged(lambda: f.word())
+
+
+# ---- CHECK bounds -----------------------------------------------------------------------------
+
+_CMP = re.compile(r"^\(*\s*\(?\"?(\w+)\"?\)?(?:::[\w ]+)?\s*(>=|>|<=|<)\s*\(?(-?\d+(?:\.\d+)?)\)?(?:::[\w ]+)?\s*\)*$")
+_BETWEEN = re.compile(r"^\(*\s*\"?(\w+)\"?\s+BETWEEN\s+(-?\d+(?:\.\d+)?)\s+AND\s+(-?\d+(?:\.\d+)?)\s*\)*$", re.I)
+
+
+def check_bounds(table: m.Table) -> dict[str, tuple[float | None, float | None]]:
+    """Numeric ranges the CHECKs put on columns: `rating >= 1 AND rating <= 5`, BETWEEN, comparisons."""
+    out: dict[str, list[float | None]] = {}
+    for c in table.checks:
+        for part in re.split(r"\s+AND\s+", c.expression, flags=re.I):
+            part = part.strip()
+            mt = _BETWEEN.match(part)
+            if mt:
+                b = out.setdefault(mt.group(1), [None, None])
+                b[0], b[1] = float(mt.group(2)), float(mt.group(3))
+                continue
+            mt = _CMP.match(part)
+            if mt:
+                col, op, num = mt.group(1), mt.group(2), float(mt.group(3))
+                b = out.setdefault(col, [None, None])
+                if op in (">", ">="):
+                    b[0] = num + (1 if op == ">" else 0)
+                else:
+                    b[1] = num - (1 if op == "<" else 0)
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+# ---- the run ----------------------------------------------------------------------------------
+
+
+def _auto(col: m.Column) -> bool:
+    """Filled by the database: identity, serial and generated-key defaults, generated columns."""
+    if col.identity or col.generated:
+        return True
+    d = col.default or ""
+    return bool(re.search(r"nextval\(|gen_random_uuid\(|uuid_generate_v|cuid\(", d))
+
+
+def _order(schema: m.Schema) -> tuple[list[str], set[tuple[str, str]]]:
+    """Tables in dependency order, and the (table, fk name) references filled afterwards (cycles)."""
+    tables = {t.key: t for t in schema.tables}
+    deps = {
+        k: {fk.ref_key for fk in t.foreign_keys if fk.ref_key in tables and fk.ref_key != k}
+        for k, t in tables.items()
+        if t.partition_of is None
+    }
+    order = _kahn(deps, breaker=min)
+    placed: set[str] = set()
+    deferred: set[tuple[str, str]] = set()
+    for k in order:
+        for fk in tables[k].foreign_keys:
+            if fk.ref_key == k or (fk.ref_key in deps and fk.ref_key not in placed):
+                deferred.add((k, fk.name))
+        placed.add(k)
+    return order, deferred
+
+
+def seed(
+    conn: psycopg.Connection[Any],
+    doc: LoadedDocument,
+    rows: dict[str, int | tuple[float, str]] | None = None,
+    *,
+    default_rows: int = 100,
+    seed_value: int = 0,
+    progress: bool = False,
+) -> SeedReport:
+    """Fill the connected database (whose schema is the document's) in one transaction."""
+    report = SeedReport()
+    schema = introspect(conn)
+    conn.commit()
+    if not schema.tables:
+        raise SchemadocError("the database has no tables: run `schemadoc up` first")
+    wanted = rows or {t.key: default_rows for t in schema.tables}
+    values = Values(seed_value)
+    enums = {e.key: e for e in schema.enums} | {e.name: e for e in schema.enums}
+    order, deferred = _order(schema)
+    tables = {t.key: t for t in schema.tables}
+    with conn.transaction():
+        _doc_rows(conn, doc, report)
+        _advance_sequences(conn, schema)
+        for key in order:
+            t = tables[key]
+            target = wanted.get(key, default_rows)
+            if isinstance(target, tuple):
+                ratio, other = target
+                target = int(ratio * report.rows.get(other, 0))
+            if target <= 0:
+                continue
+            done = _fill(conn, t, target, values, enums, deferred)
+            report.rows[key] = done
+            if progress:
+                print(f"  {t.name}: {done:,} rows", file=sys.stderr, flush=True)
+        _fill_deferred(conn, schema, deferred, values)
+    return report
+
+
+def _doc_rows(conn: psycopg.Connection[Any], doc: LoadedDocument, report: SeedReport) -> None:
+    for extra in doc.extras:
+        if extra.kind != "seed":
+            continue
+        st = extra.statement
+        try:
+            with conn.transaction():
+                conn.execute(st.text.encode())
+            report.doc_rows += 1
+        except psycopg.Error as e:
+            where = Span(doc.path, st.line, st.col)
+            report.skipped.append(f"{where}: {(e.diag.message_primary or str(e)).strip()}")
+
+
+def _advance_sequences(conn: psycopg.Connection[Any], schema: m.Schema) -> None:
+    """After the doc's rows gave explicit ids, move each identity/serial sequence past them."""
+    for t in schema.tables:
+        for c in t.columns:
+            if c.identity or (c.default and "nextval(" in c.default):
+                conn.execute(
+                    sql.SQL(
+                        "SELECT setval(s, GREATEST((SELECT coalesce(max({c}), 0) FROM {t}), 1), "
+                        "(SELECT count(*) > 0 FROM {t})) FROM pg_get_serial_sequence({lit}, {col}) s WHERE s IS NOT NULL"
+                    ).format(
+                        c=sql.Identifier(c.name),
+                        t=sql.Identifier(t.schema, t.name),
+                        lit=sql.Literal(f"{quote_ident(t.schema)}.{quote_ident(t.name)}"),
+                        col=sql.Literal(c.name),
+                    )
+                )
+
+
+def _pool(conn: psycopg.Connection[Any], table: m.Table, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    cols = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    cond = sql.SQL(" AND ").join(sql.SQL("{} IS NOT NULL").format(sql.Identifier(c)) for c in columns)
+    q = sql.SQL("SELECT DISTINCT {cols} FROM {t} WHERE {cond}").format(
+        cols=cols, t=sql.Identifier(table.schema, table.name), cond=cond
+    )
+    return [tuple(r) for r in conn.execute(q).fetchall()]
+
+
+def _fill(
+    conn: psycopg.Connection[Any],
+    t: m.Table,
+    target: int,
+    values: Values,
+    enums: dict[str, m.Enum],
+    deferred: set[tuple[str, str]],
+) -> int:
+    schema_tables = {}
+    unique_cols = {u.columns[0] for u in t.uniques if len(u.columns) == 1}
+    if t.primary_key and len(t.primary_key.columns) == 1:
+        unique_cols.add(t.primary_key.columns[0])
+    bounds = check_bounds(t)
+    fk_by_col: dict[str, tuple[m.ForeignKey, int]] = {}
+    pools: dict[str, list[tuple[Any, ...]]] = {}
+    one_to_one: set[str] = set()
+    for fk in t.foreign_keys:
+        if (t.key, fk.name) in deferred:
+            continue
+        parent = m.Table(fk.ref_schema, fk.ref_table)
+        pools[fk.name] = _pool(conn, parent, fk.ref_columns)
+        schema_tables[fk.name] = parent
+        for i, name in enumerate(fk.columns):
+            fk_by_col[name] = (fk, i)
+        if fk.columns in [u.columns for u in t.uniques] or (t.primary_key and fk.columns == t.primary_key.columns):
+            one_to_one.add(fk.name)
+    deferred_cols = {n for fk in t.foreign_keys if (t.key, fk.name) in deferred for n in fk.columns}
+    columns = [c for c in t.columns if not _auto(c) and c.name not in deferred_cols]
+    for fk_name in one_to_one:
+        target = min(target, len(pools[fk_name]))
+    for fk in t.foreign_keys:
+        if fk.name in pools and not pools[fk.name] and any(t.column(c) and t.column(c).not_null for c in fk.columns):  # type: ignore[union-attr]
+            return 0  # a required parent has no rows: nothing can reference it
+    makers = {
+        c.name: values.maker(t, c, c.name in unique_cols, bounds.get(c.name, (None, None)), enums) for c in columns
+    }
+    for check in t.checks:  # a CHECK that lists a column's values is that column's enum
+        listed = check_values(check.expression)
+        if listed is not None and listed[0] in makers:
+            makers[listed[0]] = _one_of(listed[1], values.rng)
+    rng = values.rng
+    names = [c.name for c in columns]
+    stage = f"schemadoc_seed_{t.name}"[:63]
+    if names:
+        conn.execute(
+            sql.SQL("CREATE TEMP TABLE {s} ON COMMIT DROP AS SELECT {cols} FROM {t} WITH NO DATA").format(
+                s=sql.Identifier(stage),
+                cols=sql.SQL(", ").join(
+                    [sql.Identifier(n) for n in names]
+                    + [  # the others stay NULL, so CHECKs that name them can be evaluated here
+                        sql.SQL("NULL::{} AS {}").format(sql.SQL(c.type), sql.Identifier(c.name))
+                        for c in t.columns
+                        if c.name not in names
+                    ]
+                ),
+                t=sql.Identifier(t.schema, t.name),
+            )
+        )
+    table_id = sql.Identifier(t.schema, t.name)
+    kept = 0
+    counter = 0
+    shuffled = {name: rng.sample(pool, len(pool)) for name, pool in pools.items() if name in one_to_one}
+    for _ in range(ROUNDS):
+        need = target - kept
+        if need <= 0:
+            break
+        if not names:
+            conn.execute(sql.SQL("INSERT INTO {} DEFAULT VALUES").format(table_id))
+            kept += 1
+            continue
+        batch = need + max(need // 5, 5)
+        with conn.cursor() as cur:
+            with cur.copy(
+                sql.SQL("COPY {} ({}) FROM STDIN").format(
+                    sql.Identifier(stage), sql.SQL(", ").join(sql.Identifier(n) for n in names)
+                )
+            ) as copy:
+                for _ in range(batch):
+                    counter += 1
+                    row = []
+                    chosen: dict[str, tuple[Any, ...] | None] = {}
+                    for c in columns:
+                        if c.name in fk_by_col:
+                            fk, pos = fk_by_col[c.name]
+                            if fk.name not in chosen:
+                                pool = shuffled.get(fk.name) or pools[fk.name]
+                                nullable = not any(t.column(x).not_null for x in fk.columns)  # type: ignore[union-attr]
+                                if not pool or (nullable and rng.random() < 0.1):
+                                    chosen[fk.name] = None
+                                elif fk.name in shuffled:
+                                    chosen[fk.name] = pool[(kept + counter - 1) % len(pool)]
+                                else:
+                                    chosen[fk.name] = pool[rng.randrange(len(pool))]
+                            picked = chosen[fk.name]
+                            row.append(None if picked is None else picked[pos])
+                        elif not c.not_null and c.default is None and rng.random() < 0.1 and c.name not in bounds:
+                            row.append(None)
+                        else:
+                            row.append(makers[c.name](counter))
+                    copy.write_row(row)
+        # CHECK passes unless false; columns the database fills (ids) are NULL in the scratch table
+        checks = [sql.SQL("(" + c.expression + ") IS NOT FALSE") for c in t.checks]
+        if t.partition_by:  # a row must fall into one of the partitions
+            bounds_sql = _partition_bounds(conn, t)
+            if not bounds_sql:
+                return 0
+            checks.append(sql.SQL("(" + " OR ".join(f"({b})" for b in bounds_sql) + ")"))
+        where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(checks) if checks else sql.SQL("")
+        cols = sql.SQL(", ").join(sql.Identifier(n) for n in names)
+        try:
+            with conn.transaction():
+                cur = conn.execute(
+                    sql.SQL(
+                        "INSERT INTO {t} ({cols}) SELECT {cols} FROM {s}{where} LIMIT {n} ON CONFLICT DO NOTHING"
+                    ).format(t=table_id, cols=cols, s=sql.Identifier(stage), where=where, n=sql.Literal(need))
+                )
+                kept += cur.rowcount
+        except psycopg.Error as e:
+            raise DatabaseError(
+                f"seeding {t.name}: PostgreSQL rejected the generated rows: {(e.diag.message_primary or str(e)).strip()}"
+                + (f" ({e.diag.message_detail})" if e.diag.message_detail else ""),
+                sqlstate=e.sqlstate,
+                span=t.span,
+            ) from None
+        conn.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(stage)))
+    return kept
+
+
+def _one_of(choices: list[str], rng: random.Random) -> Callable[[int], Any]:
+    return lambda i: choices[rng.randrange(len(choices))]
+
+
+def _partition_bounds(conn: psycopg.Connection[Any], t: m.Table) -> list[str]:
+    rows = conn.execute(
+        "SELECT pg_get_partition_constraintdef(i.inhrelid) FROM pg_inherits i WHERE i.inhparent = %s::regclass",
+        (f"{quote_ident(t.schema)}.{quote_ident(t.name)}",),
+    ).fetchall()
+    return [r[0] for r in rows if r[0]]
+
+
+def _fill_deferred(
+    conn: psycopg.Connection[Any], schema: m.Schema, deferred: set[tuple[str, str]], values: Values
+) -> None:
+    """References left NULL to break a cycle (or a self-reference): most rows now point at a real row."""
+    rng = values.rng
+    tables = {t.key: t for t in schema.tables}
+    for key, fk_name in sorted(deferred):
+        t = tables[key]
+        fk = next(f for f in t.foreign_keys if f.name == fk_name)
+        if not t.primary_key:
+            continue
+        pool = _pool(conn, tables[fk.ref_key], fk.ref_columns) if fk.ref_key in tables else []
+        if not pool:
+            continue
+        pk = t.primary_key.columns
+        ids = _pool(conn, t, pk)
+        self_ref = fk.ref_key == key and tuple(fk.ref_columns) == tuple(pk)
+        updates = []
+        for i, row_id in enumerate(ids):
+            if rng.random() < 0.3:
+                continue
+            candidates = ids[:i] if self_ref else pool  # a self-reference points at an earlier row: a tree
+            if not candidates:
+                continue
+            updates.append((*candidates[rng.randrange(len(candidates))], *row_id))
+        if not updates:
+            continue
+        sets = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in fk.columns)
+        cond = sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in pk)
+        with conn.cursor() as cur:
+            cur.executemany(
+                sql.SQL("UPDATE {} SET {} WHERE {}").format(sql.Identifier(t.schema, t.name), sets, cond), updates
+            )
