@@ -12,7 +12,6 @@ Printed side by side, measured in the same run on the same pair of databases:
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -25,10 +24,9 @@ from psycopg.conninfo import conninfo_to_dict
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from up import drop, fresh, generated_doc  # noqa: E402
+from up import bench_server, drop, fresh, generated_doc  # noqa: E402
 
 import schemadoc  # noqa: E402
-from schemadoc import server  # noqa: E402
 from schemadoc.introspect import _rows, introspect  # noqa: E402
 from schemadoc.migrate.diff import diff  # noqa: E402
 from schemadoc.migrate.plan import Plan, build, render  # noqa: E402
@@ -75,18 +73,18 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tables", type=int, default=2000)
     args = ap.parse_args()
-    url = os.environ.get("DATABASE_URL")
-    home = None
-    if not url:
-        home = Path(tempfile.mkdtemp(prefix="schemadoc-bench-"))
-        url = server.start(home).url()
+    with bench_server() as url:
+        run(url, args.tables)
+
+
+def run(url: str, tables: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="schemadoc-plan-bench-"))
     live = fresh(url)
     reference = fresh(url)
     try:
         before, after = work / "before.md", work / "after.md"
-        before.write_text(generated_doc(args.tables))
-        after.write_text(changed_doc(args.tables))
+        before.write_text(generated_doc(tables))
+        after.write_text(changed_doc(tables))
         schemadoc.up(before, live)
         schemadoc.up(after, reference)
 
@@ -109,7 +107,7 @@ def main() -> None:
         whole = time.perf_counter() - t0
 
         print(
-            f"{args.tables:,} tables, {len(current.indexes):,} indexes; plan: {len(plan.up):,} statements up, "
+            f"{tables:,} tables, {len(current.indexes):,} indexes; plan: {len(plan.up):,} statements up, "
             f"{len(plan.down):,} down, {len(text) / 1e3:.0f} kB"
         )
         print(f"{'introspection':<40}{intro:>8.3f} s   (target < 1 s)")
@@ -133,9 +131,6 @@ def main() -> None:
         drop(live)
         drop(reference)
         shutil.rmtree(work, ignore_errors=True)
-        if home is not None:
-            server.stop(home)
-            shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

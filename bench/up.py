@@ -15,6 +15,8 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -83,17 +85,27 @@ def generated_doc(tables: int) -> str:
     return "\n".join(parts)
 
 
+@contextmanager
+def bench_server() -> Iterator[str]:
+    """$DATABASE_URL, else an embedded server started for the run (its start-up excluded from figures)."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        yield url
+        return
+    home = Path(tempfile.mkdtemp(prefix="schemadoc-bench-"))
+    try:
+        yield server.start(home).url()
+    finally:
+        server.stop(home)
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    url = os.environ.get("DATABASE_URL")
-    home = None
-    if not url:
-        home = Path(tempfile.mkdtemp(prefix="schemadoc-bench-"))
-        url = server.start(home).url()
     psql = shutil.which("psql") or str(server.find_bindir() / "psql")
-    try:
+    with bench_server() as url:
         print(f"{'seed':<12}{'up (s)':>10}{'psql -f (s)':>14}{'ratio':>8}")
         for name in SEEDS:
             doc = ROOT / "examples" / f"{name}.md"
@@ -116,10 +128,6 @@ def main() -> None:
             f"\n2,000-table document ({len(text) / 1e6:.1f} MB): parse {t1 - t0:.2f} s + emit {t2 - t1:.2f} s "
             f"= {t2 - t0:.2f} s (target < 2 s); {len(doc2k.schema.tables)} tables, {len(ddl) / 1e6:.1f} MB DDL"
         )
-    finally:
-        if home is not None:
-            server.stop(home)
-            shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":
