@@ -74,7 +74,7 @@ def test_same_seed_same_data(server_url: str, fresh_db: str, tmp_path: Path) -> 
             )
             assert r.returncode == 0, r.stderr
             with psycopg.connect(with_database(server_url, name)) as conn:
-                results.append(conn.execute('SELECT name, description, email FROM vendors ORDER BY 1, 2, 3').fetchall())
+                results.append(conn.execute("SELECT name, description, email FROM vendors ORDER BY 1, 2, 3").fetchall())
         finally:
             with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -7,6 +7,7 @@ Exit codes: 0 success / clean, 1 errors found or the command failed, 2 drift (or
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import difflib
 import json
 import sys
@@ -328,6 +329,35 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from schemadoc.apply import target_database
+    from schemadoc.backup import backup
+
+    doc = load(args.doc)
+    url, name, _ = target_database(doc, args.database_url, args.dbname, None)
+    out = args.out or f"{name}-{dt.datetime.now():%Y%m%dT%H%M%S}.dump"
+    made = backup(with_database(url, name), out, args.doc)
+    rows = sum(made.manifest["tables"].values())
+    print(f"backed up {name}: {len(made.manifest['tables'])} table(s), {rows:,} row(s) -> {made.path}", file=sys.stderr)
+    print(made.path)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from schemadoc.backup import restore
+
+    url, _ = server_url(args.database_url)
+    done = restore(args.file, url, args.into)
+    for p in done.problems:
+        print(f"error: {p}", file=sys.stderr)
+    print(
+        f"restored into {done.database}" + (", verified against the manifest" if done.verified else ", NOT verified"),
+        file=sys.stderr,
+    )
+    print(with_database(url, done.database))
+    return 0 if done.verified else 1
+
+
 def cmd_down(args: argparse.Namespace) -> int:
     stopped = server.stop()
     print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running", file=sys.stderr)
@@ -460,6 +490,19 @@ def build_parser() -> argparse.ArgumentParser:
     sd.add_argument("--dbname", default=None)
     sd.add_argument("--format", choices=("text", "json"), default="text")
     sd.set_defaults(func=cmd_seed)
+
+    bk = sub.add_parser("backup", help="pg_dump the doc's database, with a manifest to verify restores")
+    bk.add_argument("doc")
+    bk.add_argument("--out", default=None, help="the dump file (default: <database>-<timestamp>.dump)")
+    bk.add_argument("--database-url", default=None)
+    bk.add_argument("--dbname", default=None)
+    bk.set_defaults(func=cmd_backup)
+
+    rs = sub.add_parser("restore", help="restore a backup into a new database and verify it")
+    rs.add_argument("file")
+    rs.add_argument("--into", required=True, help="the new database to restore into")
+    rs.add_argument("--database-url", default=None)
+    rs.set_defaults(func=cmd_restore)
 
     d = sub.add_parser("down", help="stop the embedded PostgreSQL")
     d.set_defaults(func=cmd_down)

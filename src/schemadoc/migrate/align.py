@@ -128,3 +128,34 @@ def align(current: m.Schema, target: m.Schema) -> m.Schema:
             for d in current.domains
         ],
     )
+
+
+def _c(text: str | None) -> str | None:
+    return None if text is None else canonical(text)
+
+
+def canonicalized(schema: m.Schema) -> m.Schema:
+    """Every expression in its canonical form: for fingerprints that must not depend on how PostgreSQL
+    happened to print an expression (a dump restored re-creates CHECKs from their printed text)."""
+    return schema.with_(
+        tables=[
+            replace(
+                t,
+                columns=tuple(replace(c, default=_c(c.default), generated=_c(c.generated)) for c in t.columns),
+                checks=tuple(replace(c, expression=canonical(c.expression)) for c in t.checks),
+            )
+            for t in schema.tables
+        ],
+        indexes=[
+            replace(i, keys=tuple(canonical(k) if k.startswith("(") else k for k in i.keys), where=_c(i.where))
+            for i in schema.indexes
+        ],
+        policies=[replace(p, using=_c(p.using), check=_c(p.check)) for p in schema.policies],
+        triggers=[replace(t, when=_c(t.when)) for t in schema.triggers],
+        domains=[
+            replace(
+                d, default=_c(d.default), checks=tuple(replace(c, expression=canonical(c.expression)) for c in d.checks)
+            )
+            for d in schema.domains
+        ],
+    )
