@@ -12,6 +12,7 @@ import difflib
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import psycopg
 
@@ -358,6 +359,82 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0 if done.verified else 1
 
 
+def _connect_doc_database(args: argparse.Namespace) -> tuple[psycopg.Connection[Any], str]:
+    from schemadoc.apply import target_database
+
+    doc = load(args.doc)
+    url, name, _ = target_database(doc, args.database_url, args.dbname, None)
+    try:
+        return psycopg.connect(with_database(url, name), connect_timeout=10), name
+    except psycopg.OperationalError as e:
+        raise SchemadocError(f"cannot connect to {name}: {str(e).strip()}") from None
+
+
+def _size(n: int | None) -> str:
+    value = float(n or 0)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from schemadoc.ops import stats
+
+    conn, name = _connect_doc_database(args)
+    with conn:
+        found = stats(conn)
+    if args.format == "json":
+        print(json.dumps(found.as_dict(), indent=2, default=str))
+        return 0
+    print(f"{name} (PostgreSQL {found.server_version})")
+    print(f"\n{'table':<40}{'rows':>12}{'total':>12}{'dead %':>8}{'seq scans':>11}")
+    for t in found.tables:
+        dead = "" if t["dead_pct"] is None else f"{t['dead_pct']}"
+        print(f"{t['name']:<40}{t['rows']:>12,}{_size(t['total_bytes']):>12}{dead:>8}{t['seq_scan'] or 0:>11,}")
+    unused = [i for i in found.indexes if i["unused"]]
+    print(f"\nindexes: {len(found.indexes)}, never scanned: {len(unused)}")
+    for i in unused:
+        print(f"  unused: {i['name']} on {i['table']} ({_size(i['bytes'])})")
+    for group in found.duplicate_indexes:
+        print(f"  duplicates: {', '.join(group)}")
+    for fk in found.missing_fk_indexes:
+        print(f"  foreign key without an index: {fk}")
+    ratio = "n/a" if found.cache_hit_ratio is None else f"{found.cache_hit_ratio:.2%}"
+    print(f"\ncache hit ratio: {ratio}")
+    if found.slowest:
+        print("\nslowest statements (total time):")
+        for st in found.slowest:
+            print(f"  {st['total_ms']:>10} ms  {st['calls']:>8} calls  {st['query'][:100]}")
+    if found.statements_hint:
+        print(f"\n{found.statements_hint}")
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    from schemadoc.ops import health
+
+    conn, name = _connect_doc_database(args)
+    with conn:
+        found = health(conn, long_after=args.long_after, idle_after=args.idle_after)
+    if not args.no_drift:
+        _, differences_found = drift(args.doc, args.database_url, dbname=args.dbname)
+        if differences_found:
+            found.problems.append(f"{len(differences_found)} difference(s) from the document (schemadoc drift)")
+            found.ok = False
+    if args.format == "json":
+        print(json.dumps({"database": name} | found.as_dict(), indent=2, default=str))
+    else:
+        print(
+            f"{name}: {'healthy' if found.ok else 'UNHEALTHY'} (PostgreSQL {found.server_version}, "
+            f"{found.connections}/{found.max_connections} connections, {len(found.replicas)} replica(s))"
+        )
+        for p in found.problems:
+            print(f"  problem: {p}")
+    return 0 if found.ok else 1
+
+
 def cmd_down(args: argparse.Namespace) -> int:
     stopped = server.stop()
     print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running", file=sys.stderr)
@@ -503,6 +580,23 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("--into", required=True, help="the new database to restore into")
     rs.add_argument("--database-url", default=None)
     rs.set_defaults(func=cmd_restore)
+
+    st = sub.add_parser("stats", help="table sizes, index usage, bloat, cache hit ratio, slowest statements")
+    st.add_argument("doc")
+    st.add_argument("--database-url", default=None)
+    st.add_argument("--dbname", default=None)
+    st.add_argument("--format", choices=("text", "json"), default="text")
+    st.set_defaults(func=cmd_stats)
+
+    he = sub.add_parser("health", help="connectivity, saturation, long and idle-in-transaction sessions, drift")
+    he.add_argument("doc")
+    he.add_argument("--database-url", default=None)
+    he.add_argument("--dbname", default=None)
+    he.add_argument("--long-after", type=float, default=300, help="seconds after which a statement is long")
+    he.add_argument("--idle-after", type=float, default=60, help="seconds idle in a transaction that is too long")
+    he.add_argument("--no-drift", action="store_true", help="skip the comparison with the document")
+    he.add_argument("--format", choices=("text", "json"), default="text")
+    he.set_defaults(func=cmd_health)
 
     d = sub.add_parser("down", help="stop the embedded PostgreSQL")
     d.set_defaults(func=cmd_down)

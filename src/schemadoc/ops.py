@@ -1,0 +1,192 @@
+"""`schemadoc stats` and `schemadoc health`: the catalog's statistics views, read right for the server.
+
+The design documents' own monitoring queries are often wrong on modern PostgreSQL (`tablename` in
+pg_stat_user_tables is `relname`; pg_stat_statements' `total_time`/`mean_time` are
+`total_exec_time`/`mean_exec_time` since 13). These are written against the catalog as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from schemadoc import model as m
+from schemadoc.introspect import introspect
+from schemadoc.lint.indexes import unindexed_foreign_keys
+
+_USER = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'schemadoc') AND n.nspname NOT LIKE 'pg\\_%'"
+
+
+@dataclass(slots=True)
+class Stats:
+    server_version: str
+    tables: list[dict[str, Any]] = field(default_factory=list)  # name, rows (estimate), size, dead, bloat
+    indexes: list[dict[str, Any]] = field(default_factory=list)  # name, table, scans, size, unused
+    duplicate_indexes: list[list[str]] = field(default_factory=list)
+    missing_fk_indexes: list[str] = field(default_factory=list)
+    cache_hit_ratio: float | None = None
+    slowest: list[dict[str, Any]] = field(default_factory=list)
+    statements_hint: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _rows(conn: psycopg.Connection[Any], query: str) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(query.encode())
+        return cur.fetchall()
+
+
+def stats(conn: psycopg.Connection[Any], slowest: int = 10) -> Stats:
+    version = conn.execute("SHOW server_version").fetchone()
+    out = Stats(str(version[0]) if version else "?")
+    out.tables = _rows(
+        conn,
+        f"""
+        SELECT n.nspname || '.' || c.relname AS name,
+               CASE WHEN c.reltuples < 0 THEN s.n_live_tup ELSE c.reltuples::bigint END AS rows,
+               pg_total_relation_size(c.oid) AS total_bytes, pg_relation_size(c.oid) AS table_bytes,
+               s.n_live_tup AS live, s.n_dead_tup AS dead,
+               CASE WHEN s.n_live_tup + s.n_dead_tup > 0
+                    THEN round(100.0 * s.n_dead_tup / (s.n_live_tup + s.n_dead_tup), 1) END AS dead_pct,
+               s.seq_scan, s.idx_scan, s.last_autovacuum, s.last_autoanalyze
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_stat_user_tables s ON s.relid = c.oid
+        WHERE c.relkind IN ('r', 'm') AND {_USER}
+        ORDER BY pg_total_relation_size(c.oid) DESC, 1
+        """,
+    )
+    out.indexes = _rows(
+        conn,
+        f"""
+        SELECT s.schemaname || '.' || s.indexrelname AS name, s.schemaname || '.' || s.relname AS "table",
+               s.idx_scan AS scans, pg_relation_size(s.indexrelid) AS bytes,
+               (s.idx_scan = 0 AND NOT i.indisunique AND NOT i.indisprimary) AS unused
+        FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid
+        JOIN pg_namespace n ON n.nspname = s.schemaname
+        WHERE {_USER}
+        ORDER BY s.idx_scan, pg_relation_size(s.indexrelid) DESC, 1
+        """,
+    )
+    out.duplicate_indexes = [
+        list(r["names"])
+        for r in _rows(
+            conn,
+            """
+            SELECT array_agg(n.nspname || '.' || c.relname ORDER BY c.relname) AS names
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            GROUP BY i.indrelid, i.indkey::text, i.indclass::text, coalesce(pg_get_expr(i.indexprs, i.indrelid), ''),
+                     coalesce(pg_get_expr(i.indpred, i.indrelid), '')
+            HAVING count(*) > 1
+            """,
+        )
+    ]
+    schema: m.Schema = introspect(conn)
+    out.missing_fk_indexes = [f"{t.key} ({', '.join(fk.columns)})" for t, fk in unindexed_foreign_keys(schema)]
+    hit = conn.execute(
+        "SELECT sum(blks_hit)::float / nullif(sum(blks_hit) + sum(blks_read), 0) FROM pg_stat_database "
+        "WHERE datname = current_database()"
+    ).fetchone()
+    out.cache_hit_ratio = round(hit[0], 4) if hit and hit[0] is not None else None
+    installed = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'").fetchone()
+    if installed:
+        try:
+            with conn.transaction():
+                out.slowest = _rows(
+                    conn,
+                    f"""
+                    SELECT left(query, 200) AS query, calls, round(total_exec_time::numeric, 1) AS total_ms,
+                           round(mean_exec_time::numeric, 2) AS mean_ms, rows
+                    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    ORDER BY total_exec_time DESC LIMIT {int(slowest)}
+                    """,
+                )
+        except psycopg.Error as e:
+            out.statements_hint = f"pg_stat_statements is installed but cannot be read: {str(e).strip()}"
+    else:
+        out.statements_hint = (
+            "pg_stat_statements is not installed here: add it to shared_preload_libraries in postgresql.conf, "
+            "restart PostgreSQL, then CREATE EXTENSION pg_stat_statements;"
+        )
+    conn.rollback()
+    return out
+
+
+@dataclass(slots=True)
+class Health:
+    ok: bool
+    server_version: str
+    connections: int
+    max_connections: int
+    long_running: list[dict[str, Any]]
+    idle_in_transaction: list[dict[str, Any]]
+    replicas: list[dict[str, Any]]
+    problems: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def health(
+    conn: psycopg.Connection[Any], *, long_after: float = 300, idle_after: float = 60, saturation: float = 0.9
+) -> Health:
+    """What an on-call engineer looks at first; `ok` is False when something needs a person."""
+    version = conn.execute("SHOW server_version").fetchone()
+    used = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'").fetchone()
+    limit = conn.execute("SHOW max_connections").fetchone()
+    connections, max_connections = int(used[0]) if used else 0, int(limit[0]) if limit else 0
+    long_running = _rows(
+        conn,
+        f"""
+        SELECT pid, usename AS "user", datname AS database, state,
+               round(extract(epoch FROM now() - query_start)::numeric, 1) AS seconds, left(query, 200) AS query
+        FROM pg_stat_activity
+        WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+          AND now() - query_start > make_interval(secs => {float(long_after)})
+        ORDER BY query_start
+        """,
+    )
+    idle = _rows(
+        conn,
+        f"""
+        SELECT pid, usename AS "user", datname AS database,
+               round(extract(epoch FROM now() - state_change)::numeric, 1) AS seconds, left(query, 200) AS query
+        FROM pg_stat_activity
+        WHERE state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()
+          AND now() - state_change > make_interval(secs => {float(idle_after)})
+        ORDER BY state_change
+        """,
+    )
+    replicas = _rows(
+        conn,
+        """
+        SELECT application_name, client_addr::text AS address, state,
+               pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes,
+               extract(epoch FROM replay_lag) AS lag_seconds
+        FROM pg_stat_replication
+        """,
+    )
+    conn.rollback()
+    problems = []
+    if max_connections and connections >= saturation * max_connections:
+        problems.append(f"{connections} of {max_connections} connections in use")
+    if long_running:
+        problems.append(f"{len(long_running)} statement(s) running longer than {long_after:g} s")
+    if idle:
+        problems.append(f"{len(idle)} session(s) idle in a transaction for over {idle_after:g} s")
+    problems += [f"replica {r['application_name']} is {r['state']}" for r in replicas if r["state"] != "streaming"]
+    return Health(
+        not problems,
+        str(version[0]) if version else "?",
+        connections,
+        max_connections,
+        long_running,
+        idle,
+        replicas,
+        problems,
+    )
