@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -130,7 +133,17 @@ def test_up_refuses_errors_and_failed_apply_leaves_nothing(tmp_path: Path, fresh
         assert conn.execute("SELECT count(*) FROM pg_class WHERE relname IN ('ok', 'bad', 'ix_ok')").fetchone() == (0,)
 
 
-def test_up_on_the_embedded_server_from_the_command_line(tmp_path: Path) -> None:
+@pytest.fixture
+def server_home() -> Iterator[Path]:
+    """A directory for an embedded server's data, outside pytest's basetemp (which a concurrent pytest
+    run prunes, data directory and all)."""
+    home = Path(tempfile.mkdtemp(prefix="schemadoc-cli-test-"))
+    yield home
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def test_up_on_the_embedded_server_from_the_command_line(server_home: Path) -> None:
+    tmp_path = server_home
     try:
         r = run("up", str(EXAMPLES / "bakery.md"), embedded_in=tmp_path)
         assert r.returncode == 0, r.stderr
@@ -147,7 +160,8 @@ def test_up_on_the_embedded_server_from_the_command_line(tmp_path: Path) -> None
         run("down", embedded_in=tmp_path)
 
 
-def test_up_on_the_pgserver_wheel_when_the_machine_has_no_postgresql(tmp_path: Path) -> None:
+def test_up_on_the_pgserver_wheel_when_the_machine_has_no_postgresql(server_home: Path) -> None:
+    tmp_path = server_home
     """A fresh machine without PostgreSQL: the pgserver wheel's binaries run the embedded server."""
     import importlib.util
 
