@@ -435,6 +435,22 @@ def cmd_health(args: argparse.Namespace) -> int:
     return 0 if found.ok else 1
 
 
+def cmd_diagram(args: argparse.Namespace) -> int:
+    from schemadoc.apply import prepare
+    from schemadoc.diagram import render as draw
+
+    doc = load(args.doc)
+    schema, _, _ = prepare(doc, args.fix)
+    data = draw(schema, args.format, doc)
+    if args.out:
+        with open(args.out, "wb") as fh:
+            fh.write(data)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
 def cmd_down(args: argparse.Namespace) -> int:
     stopped = server.stop()
     print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running", file=sys.stderr)
@@ -597,6 +613,13 @@ def build_parser() -> argparse.ArgumentParser:
     he.add_argument("--no-drift", action="store_true", help="skip the comparison with the document")
     he.add_argument("--format", choices=("text", "json"), default="text")
     he.set_defaults(func=cmd_health)
+
+    dg = sub.add_parser("diagram", help="draw the entity-relationship diagram")
+    dg.add_argument("doc")
+    dg.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
+    dg.add_argument("--out", default=None, help="write to this file instead of standard output")
+    dg.add_argument("--fix", action="store_true", help="draw the document after its safe fixes")
+    dg.set_defaults(func=cmd_diagram)
 
     d = sub.add_parser("down", help="stop the embedded PostgreSQL")
     d.set_defaults(func=cmd_down)

@@ -140,9 +140,25 @@ def _infer_diagram_keys(b: SchemaBuilder, diagram: Diagram, names: dict[str, Tab
     entity_stems = {_singular(e) for e in names}
     used: set[tuple[str, str]] = set()
     for rel in diagram.relationships:
-        if rel.left_many == rel.right_many:
-            continue  # many-to-many needs a join table; one-to-one has no side to choose
-        parent_name, child_name = (rel.left, rel.right) if rel.right_many else (rel.right, rel.left)
+        if rel.left_many and rel.right_many:
+            continue  # many-to-many needs a join table
+        if not rel.left_many and not rel.right_many:
+            # one-to-one: the child is the side whose FK attribute is named after the other
+            sides = [(rel.left, rel.right), (rel.right, rel.left)]
+            oriented = [
+                (p, c)
+                for p, c in sides
+                if (e := diagram.entities.get(c)) is not None
+                and any(
+                    "FK" in a.keys and a.name.lower() in (f"{_singular(p.lower())}_id", f"{p.lower()}_id")
+                    for a in e.attributes
+                )
+            ]
+            if len(oriented) != 1:
+                continue  # no side to choose
+            parent_name, child_name = oriented[0]
+        else:
+            parent_name, child_name = (rel.left, rel.right) if rel.right_many else (rel.right, rel.left)
         parent, child = names.get(parent_name.lower()), names.get(child_name.lower())
         entity = diagram.entities.get(child_name)
         if parent is None or child is None or child.origin != "mermaid" or entity is None:
