@@ -70,3 +70,22 @@ def test_health_flags_idle_in_transaction_and_drift(tmp_path: Path, fresh_db: st
         conn.execute("DROP INDEX orders_note_again")
     drifted = run("health", "--database-url", fresh_db, str(doc))
     assert drifted.returncode == 1 and "difference(s) from the document" in drifted.stdout
+
+
+def test_maintain_runs_the_docs_maintenance_safely(fresh_db: str) -> None:
+    from .conftest import SEEDS
+
+    doc = SEEDS["shop-api"]
+    assert run("up", "--fix", "--database-url", fresh_db, str(doc)).returncode == 0
+    r = run("maintain", "--database-url", fresh_db, "--format", "json", str(doc))
+    assert r.returncode == 0, r.stdout + r.stderr
+    steps = {s["line"]: s for s in json.loads(r.stdout)["steps"]}
+    assert steps[455]["status"] == "done" and steps[455]["ran"] == "ANALYZE users, products, reviews, audit_logs"
+    assert steps[458]["ran"] == "REINDEX TABLE CONCURRENTLY products"
+    dbname = psycopg.conninfo.conninfo_to_dict(fresh_db)["dbname"]
+    assert steps[528]["ran"] == f'REINDEX DATABASE CONCURRENTLY "{dbname}"'
+    assert "your_database" in steps[528]["note"]
+    assert steps[531]["status"] == "skipped" and "ACCESS EXCLUSIVE" in steps[531]["note"]
+    with psycopg.connect(fresh_db) as conn:
+        analyzed = conn.execute("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'users'")
+        assert analyzed.fetchone() == (True,)

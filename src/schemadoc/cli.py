@@ -451,6 +451,33 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_maintain(args: argparse.Namespace) -> int:
+    from schemadoc.ops import maintain
+
+    conn, name = _connect_doc_database(args)
+    conn.autocommit = True
+    with conn:
+        steps = maintain(conn, load(args.doc), allow_full=args.allow_full)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "database": name,
+                    "steps": [
+                        s.__dict__ if hasattr(s, "__dict__") else {f: getattr(s, f) for f in s.__slots__} for s in steps
+                    ],
+                },
+                indent=2,
+            )
+        )
+    else:
+        for s in steps:
+            where = f"{args.doc}:{s.line}: " if s.line else "(default) "
+            ran = f"`{s.ran}`" if s.ran else f"`{s.written}`"
+            print(f"{where}{s.status} {ran} in {s.seconds:.2f} s" + (f" — {s.note}" if s.note else ""))
+    return 1 if any(s.status == "failed" for s in steps) else 0
+
+
 def cmd_down(args: argparse.Namespace) -> int:
     stopped = server.stop()
     print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running", file=sys.stderr)
@@ -620,6 +647,14 @@ def build_parser() -> argparse.ArgumentParser:
     dg.add_argument("--out", default=None, help="write to this file instead of standard output")
     dg.add_argument("--fix", action="store_true", help="draw the document after its safe fixes")
     dg.set_defaults(func=cmd_diagram)
+
+    mt = sub.add_parser("maintain", help="run the maintenance the doc prescribes (ANALYZE, VACUUM, REINDEX)")
+    mt.add_argument("doc")
+    mt.add_argument("--database-url", default=None)
+    mt.add_argument("--dbname", default=None)
+    mt.add_argument("--allow-full", action="store_true", help="also run VACUUM FULL (locks and rewrites tables)")
+    mt.add_argument("--format", choices=("text", "json"), default="text")
+    mt.set_defaults(func=cmd_maintain)
 
     d = sub.add_parser("down", help="stop the embedded PostgreSQL")
     d.set_defaults(func=cmd_down)

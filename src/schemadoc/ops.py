@@ -7,6 +7,7 @@ pg_stat_user_tables is `relname`; pg_stat_statements' `total_time`/`mean_time` a
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -190,3 +191,64 @@ def health(
         replicas,
         problems,
     )
+
+
+@dataclass(slots=True)
+class MaintenanceStep:
+    line: int | None  # the doc line that prescribes it (None: schemadoc's default)
+    written: str  # as the doc writes it
+    ran: str | None  # what ran (None: skipped)
+    seconds: float = 0.0
+    status: str = "done"  # done | skipped | failed
+    note: str = ""
+
+
+_REINDEX = re.compile(
+    r"^\s*REINDEX\s+(?:\(\s*VERBOSE\s*\)\s+)?(TABLE|INDEX|SCHEMA|DATABASE|SYSTEM)\s+(CONCURRENTLY\s+)?(\S+?)\s*;?\s*$",
+    re.I,
+)
+_FULL = re.compile(r"^\s*VACUUM\s*(\(([^)]*\bFULL\b[^)]*)\)|\s+FULL\b)", re.I)
+
+
+def maintain(conn: psycopg.Connection[Any], doc: Any, *, allow_full: bool = False) -> list[MaintenanceStep]:
+    """Run the maintenance the document prescribes (ANALYZE, VACUUM, REINDEX), in order, each timed.
+
+    REINDEX runs CONCURRENTLY (writes go on), and REINDEX DATABASE on the connected database, whatever
+    name the doc wrote (often a placeholder). VACUUM FULL rewrites every table under an ACCESS EXCLUSIVE
+    lock: it is skipped unless allowed. `conn` must be in autocommit mode.
+    """
+    import time
+
+    prescribed = [
+        (e.statement.line, e.statement.text.strip().rstrip(";")) for e in doc.extras if e.kind == "maintenance"
+    ]
+    if not prescribed:
+        prescribed = [(None, "ANALYZE")]
+    database = conn.info.dbname
+    steps = []
+    for line, text in prescribed:
+        step = MaintenanceStep(line, text, text)
+        reindex = _REINDEX.match(text)
+        if reindex:
+            kind, target = reindex.group(1).upper(), reindex.group(3)
+            if kind == "SYSTEM":
+                step.note = "system catalogs cannot be reindexed concurrently"
+            else:
+                if kind == "DATABASE" and target.strip('"') != database:
+                    step.note = f"the doc names database {target}; reindexed the connected one, {database}"
+                    target = f'"{database}"'
+                step.ran = f"REINDEX {kind} CONCURRENTLY {target}"
+        elif _FULL.match(text) and not allow_full:
+            step.ran, step.status = None, "skipped"
+            step.note = (
+                "VACUUM FULL rewrites each table under an ACCESS EXCLUSIVE lock; run it in a window (--allow-full)"
+            )
+        if step.ran is not None:
+            started = time.monotonic()
+            try:
+                conn.execute(step.ran.encode())
+            except psycopg.Error as e:
+                step.status, step.note = "failed", (e.diag.message_primary or str(e)).strip()
+            step.seconds = round(time.monotonic() - started, 3)
+        steps.append(step)
+    return steps
