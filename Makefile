@@ -10,6 +10,10 @@ $(BIN)/schemadoc: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,embedded]'
+	@# Graphviz lays out `schemadoc diagram --format svg|png`; installed where this set-up may (root + apt)
+	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		apt-get install -y -q graphviz >/dev/null 2>&1; } || \
+		echo "note: Graphviz (dot) is not installed; schemadoc diagram --format svg|png needs it"
 	touch $@
 
 install: $(BIN)/schemadoc
