@@ -14,6 +14,8 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,28 +26,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from up import bench_server, drop, fresh  # noqa: E402
 
 import schemadoc  # noqa: E402
-from schemadoc.seed import parse_rows, seed  # noqa: E402
+from schemadoc.seed import seed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "examples" / "bakery.md"
 PARENTS = "users=2000,products=500,orders=20000"
 
 
-def prepared(url: str) -> str:
-    """A fresh bakery database with the parents seeded and no order items yet."""
+@contextmanager
+def prepared(url: str) -> Iterator[psycopg.Connection]:  # type: ignore[type-arg]
+    """A connection to a fresh bakery database with the parents seeded and no order items yet."""
     target = fresh(url)
-    schemadoc.up(DOC, target)
-    with psycopg.connect(target) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT 'public.' || relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
-            )
-        ]
-        conn.commit()
-        wanted = parse_rows(PARENTS, 0, tables)
-        seed(conn, schemadoc.load(DOC), wanted, default_rows=0, seed_value=1)
-    return target
+    try:
+        schemadoc.up(DOC, target)
+        with psycopg.connect(target) as conn:
+            seed(conn, schemadoc.load(DOC), PARENTS, default_rows=0, seed_value=1)
+            yield conn
+    finally:
+        drop(target)
 
 
 def keys(conn: psycopg.Connection) -> tuple[list, list]:  # type: ignore[type-arg]
@@ -58,83 +56,58 @@ def naive(url: str, n: int) -> float:
     from faker import Faker
 
     fake = Faker()
-    target = prepared(url)
-    try:
-        with psycopg.connect(target) as conn:
-            orders, products = keys(conn)
-            t0 = time.perf_counter()
-            for _ in range(n):
-                quantity, price = fake.random_int(1, 5), Decimal(str(fake.pyfloat(2, 2, True)))
-                conn.execute(
-                    "INSERT INTO order_items (order_id, product_id, quantity, unit_price, subtotal) "
-                    "VALUES (%s, %s, %s, %s, %s)",
-                    (random.choice(orders), random.choice(products), quantity, price, quantity * price),
-                )
-            conn.commit()
-            return n / (time.perf_counter() - t0)
-    finally:
-        drop(target)
+    with prepared(url) as conn:
+        orders, products = keys(conn)
+        t0 = time.perf_counter()
+        for _ in range(n):
+            quantity, price = fake.random_int(1, 5), Decimal(str(fake.pyfloat(2, 2, True)))
+            conn.execute(
+                "INSERT INTO order_items (order_id, product_id, quantity, unit_price, subtotal) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                (random.choice(orders), random.choice(products), quantity, price, quantity * price),
+            )
+        conn.commit()
+        return n / (time.perf_counter() - t0)
 
 
 def copy_pregenerated(url: str, n: int) -> float:
-    target = prepared(url)
-    try:
-        with psycopg.connect(target) as conn:
-            orders, products = keys(conn)
-            rng = random.Random(1)
-            rows = [(rng.choice(orders), rng.choice(products), 2, Decimal("9.99"), Decimal("19.98")) for _ in range(n)]
-            t0 = time.perf_counter()
-            with (
-                conn.cursor() as cur,
-                cur.copy("COPY order_items (order_id, product_id, quantity, unit_price, subtotal) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-            conn.commit()
-            return n / (time.perf_counter() - t0)
-    finally:
-        drop(target)
+    with prepared(url) as conn:
+        orders, products = keys(conn)
+        rng = random.Random(1)
+        rows = [(rng.choice(orders), rng.choice(products), 2, Decimal("9.99"), Decimal("19.98")) for _ in range(n)]
+        t0 = time.perf_counter()
+        with (
+            conn.cursor() as cur,
+            cur.copy("COPY order_items (order_id, product_id, quantity, unit_price, subtotal) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        conn.commit()
+        return n / (time.perf_counter() - t0)
 
 
 def generate_series(url: str, n: int) -> float:
-    target = prepared(url)
-    try:
-        with psycopg.connect(target) as conn:
-            t0 = time.perf_counter()
-            conn.execute(
-                """
-                WITH o AS (SELECT array_agg(id) a FROM orders), p AS (SELECT array_agg(id) a FROM products)
-                INSERT INTO order_items (order_id, product_id, quantity, unit_price, subtotal)
-                SELECT o.a[1 + (g %% array_length(o.a, 1))], p.a[1 + (g %% array_length(p.a, 1))], 1 + g %% 5, 9.99,
-                       (1 + g %% 5) * 9.99
-                FROM generate_series(1, %s) g, o, p
-                """,
-                (n,),
-            )
-            conn.commit()
-            return n / (time.perf_counter() - t0)
-    finally:
-        drop(target)
+    with prepared(url) as conn:
+        t0 = time.perf_counter()
+        conn.execute(
+            """
+            WITH o AS (SELECT array_agg(id) a FROM orders), p AS (SELECT array_agg(id) a FROM products)
+            INSERT INTO order_items (order_id, product_id, quantity, unit_price, subtotal)
+            SELECT o.a[1 + (g %% array_length(o.a, 1))], p.a[1 + (g %% array_length(p.a, 1))], 1 + g %% 5, 9.99,
+                   (1 + g %% 5) * 9.99
+            FROM generate_series(1, %s) g, o, p
+            """,
+            (n,),
+        )
+        conn.commit()
+        return n / (time.perf_counter() - t0)
 
 
 def schemadoc_seed(url: str, n: int) -> float:
-    target = prepared(url)
-    try:
-        with psycopg.connect(target) as conn:
-            tables = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT 'public.' || relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
-                )
-            ]
-            conn.commit()
-            wanted = parse_rows(f"order_items={n}", 0, tables)
-            t0 = time.perf_counter()
-            report = seed(conn, schemadoc.load(DOC), wanted, default_rows=0, seed_value=2)
-            elapsed = time.perf_counter() - t0
-            return report.rows.get("public.order_items", 0) / elapsed
-    finally:
-        drop(target)
+    with prepared(url) as conn:
+        t0 = time.perf_counter()
+        report = seed(conn, schemadoc.load(DOC), f"order_items={n}", default_rows=0, seed_value=2)
+        return report.rows.get("public.order_items", 0) / (time.perf_counter() - t0)
 
 
 def main() -> None:

@@ -289,28 +289,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    from schemadoc.apply import target_database
-    from schemadoc.seed import parse_rows, seed
+    from schemadoc.seed import seed
 
-    doc = load(args.doc)
-    url, name, _ = target_database(doc, args.database_url, args.dbname, None)
-    try:
-        conn = psycopg.connect(with_database(url, name), connect_timeout=10)
-    except psycopg.OperationalError as e:
-        raise SchemadocError(f"cannot connect to {name}: {str(e).strip()} (run `schemadoc up` first)") from None
+    conn, name = _connect_doc_database(args)
     with conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition "
-                "AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'schemadoc') AND n.nspname NOT LIKE 'pg\\_%'"
-            ).fetchall()
-        ]
-        conn.commit()
-        wanted = parse_rows(args.rows, args.default_rows, tables)
         report = seed(
-            conn, doc, wanted, default_rows=args.default_rows, seed_value=args.seed, progress=sys.stderr.isatty()
+            conn,
+            load(args.doc),
+            args.rows,
+            default_rows=args.default_rows,
+            seed_value=args.seed,
+            progress=sys.stderr.isatty(),
         )
     for line in report.skipped:
         print(f"warning: the document's seed row did not apply: {line}", file=sys.stderr)
@@ -331,13 +320,11 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from schemadoc.apply import target_database
     from schemadoc.backup import backup
 
-    doc = load(args.doc)
-    url, name, _ = target_database(doc, args.database_url, args.dbname, None)
+    url, name = _doc_database(args)
     out = args.out or f"{name}-{dt.datetime.now():%Y%m%dT%H%M%S}.dump"
-    made = backup(with_database(url, name), out, args.doc)
+    made = backup(url, out, args.doc)
     rows = sum(made.manifest["tables"].values())
     print(f"backed up {name}: {len(made.manifest['tables'])} table(s), {rows:,} row(s) -> {made.path}", file=sys.stderr)
     print(made.path)
@@ -359,13 +346,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0 if done.verified else 1
 
 
-def _connect_doc_database(args: argparse.Namespace) -> tuple[psycopg.Connection[Any], str]:
+def _doc_database(args: argparse.Namespace) -> tuple[str, str]:
+    """(URL of the database the doc names, its name), per --database-url/--dbname."""
     from schemadoc.apply import target_database
 
-    doc = load(args.doc)
-    url, name, _ = target_database(doc, args.database_url, args.dbname, None)
+    url, name, _ = target_database(load(args.doc), args.database_url, args.dbname, None)
+    return with_database(url, name), name
+
+
+def _connect_doc_database(args: argparse.Namespace) -> tuple[psycopg.Connection[Any], str]:
+    url, name = _doc_database(args)
     try:
-        return psycopg.connect(with_database(url, name), connect_timeout=10), name
+        return psycopg.connect(url, connect_timeout=10), name
     except psycopg.OperationalError as e:
         raise SchemadocError(f"cannot connect to {name}: {str(e).strip()}") from None
 
@@ -504,6 +496,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doc_database_args(p: argparse.ArgumentParser) -> None:
+    """DOC and the database it names: $DATABASE_URL or --database-url, the doc's own name or --dbname."""
+    p.add_argument("doc")
+    p.add_argument("--database-url", default=None)
+    p.add_argument("--dbname", default=None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="schemadoc",
@@ -558,15 +557,13 @@ def build_parser() -> argparse.ArgumentParser:
     r1.set_defaults(func=cmd_rule)
 
     dr = sub.add_parser("drift", help="compare the live database with the document (exit 2 on drift)")
-    dr.add_argument("doc")
-    dr.add_argument("--database-url", default=None)
-    dr.add_argument("--dbname", default=None)
+    _doc_database_args(dr)
     dr.add_argument("--fix", action="store_true", help="compare with the document after its safe fixes")
     dr.add_argument("--format", choices=("text", "json"), default="text")
     dr.set_defaults(func=cmd_drift)
 
     pl = sub.add_parser("plan", help="print the migration from the live database to the document")
-    pl.add_argument("doc")
+    _doc_database_args(pl)
     pl.add_argument(
         "--from",
         dest="from_",
@@ -574,8 +571,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REV|FILE",
         help="plan from another version of the doc (a git revision or a file) instead of the database",
     )
-    pl.add_argument("--database-url", default=None)
-    pl.add_argument("--dbname", default=None)
     pl.add_argument("--fix", action="store_true", help="plan to the document after its safe fixes")
     pl.add_argument("--down", action="store_true", help="print the down migration instead")
     pl.add_argument("--allow-data-loss", action="store_true", help="do not refuse (exit 3) a plan that destroys data")
@@ -602,20 +597,16 @@ def build_parser() -> argparse.ArgumentParser:
     mg.set_defaults(func=cmd_migrate)
 
     sd = sub.add_parser("seed", help="fill the database with realistic rows that honour every constraint")
-    sd.add_argument("doc")
+    _doc_database_args(sd)
     sd.add_argument("--rows", default=None, help="N, or TABLE=N,OTHER=M, or TABLE=K/OTHER (K per OTHER row)")
     sd.add_argument("--default-rows", type=int, default=100, help="rows for tables --rows does not name")
     sd.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same data")
-    sd.add_argument("--database-url", default=None)
-    sd.add_argument("--dbname", default=None)
     sd.add_argument("--format", choices=("text", "json"), default="text")
     sd.set_defaults(func=cmd_seed)
 
     bk = sub.add_parser("backup", help="pg_dump the doc's database, with a manifest to verify restores")
-    bk.add_argument("doc")
+    _doc_database_args(bk)
     bk.add_argument("--out", default=None, help="the dump file (default: <database>-<timestamp>.dump)")
-    bk.add_argument("--database-url", default=None)
-    bk.add_argument("--dbname", default=None)
     bk.set_defaults(func=cmd_backup)
 
     rs = sub.add_parser("restore", help="restore a backup into a new database and verify it")
@@ -625,16 +616,12 @@ def build_parser() -> argparse.ArgumentParser:
     rs.set_defaults(func=cmd_restore)
 
     st = sub.add_parser("stats", help="table sizes, index usage, bloat, cache hit ratio, slowest statements")
-    st.add_argument("doc")
-    st.add_argument("--database-url", default=None)
-    st.add_argument("--dbname", default=None)
+    _doc_database_args(st)
     st.add_argument("--format", choices=("text", "json"), default="text")
     st.set_defaults(func=cmd_stats)
 
     he = sub.add_parser("health", help="connectivity, saturation, long and idle-in-transaction sessions, drift")
-    he.add_argument("doc")
-    he.add_argument("--database-url", default=None)
-    he.add_argument("--dbname", default=None)
+    _doc_database_args(he)
     he.add_argument("--long-after", type=float, default=300, help="seconds after which a statement is long")
     he.add_argument("--idle-after", type=float, default=60, help="seconds idle in a transaction that is too long")
     he.add_argument("--no-drift", action="store_true", help="skip the comparison with the document")
@@ -649,9 +636,7 @@ def build_parser() -> argparse.ArgumentParser:
     dg.set_defaults(func=cmd_diagram)
 
     mt = sub.add_parser("maintain", help="run the maintenance the doc prescribes (ANALYZE, VACUUM, REINDEX)")
-    mt.add_argument("doc")
-    mt.add_argument("--database-url", default=None)
-    mt.add_argument("--dbname", default=None)
+    _doc_database_args(mt)
     mt.add_argument("--allow-full", action="store_true", help="also run VACUUM FULL (locks and rewrites tables)")
     mt.add_argument("--format", choices=("text", "json"), default="text")
     mt.set_defaults(func=cmd_maintain)

@@ -52,9 +52,14 @@ def _marks(t: m.Table) -> dict[str, list[str]]:
     return marks
 
 
+def _optional(t: m.Table, fk: m.ForeignKey) -> bool:
+    """A key with a nullable column: a row may have no parent."""
+    return any(not (col := t.column(c)) or not col.not_null for c in fk.columns)
+
+
 def _cardinality(t: m.Table, fk: m.ForeignKey) -> tuple[str, str]:
     """(parent end, child end) in mermaid's crow's-foot notation."""
-    nullable = any(not (col := t.column(c)) or not col.not_null for c in fk.columns)
+    nullable = _optional(t, fk)
     unique = any(set(u.columns) == set(fk.columns) for u in t.uniques) or (
         t.primary_key is not None and set(t.primary_key.columns) == set(fk.columns)
     )
@@ -141,8 +146,7 @@ def dot(schema: m.Schema, doc: LoadedDocument | None = None) -> str:
     for t in schema.tables:
         for fk in t.foreign_keys:
             if fk.ref_key in keys and not t.partition_of:
-                nullable = any(not (col := t.column(c)) or not col.not_null for c in fk.columns)
-                style = ", style=dashed" if nullable else ""
+                style = ", style=dashed" if _optional(t, fk) else ""
                 out.append(f'    "{fk.ref_key}" -> "{t.key}" [label="{html.escape(", ".join(fk.columns))}"{style}];')
     out.append("}")
     return "\n".join(out) + "\n"

@@ -320,19 +320,24 @@ def _order(schema: m.Schema) -> tuple[list[str], set[tuple[str, str]]]:
 def seed(
     conn: psycopg.Connection[Any],
     doc: LoadedDocument,
-    rows: dict[str, int | tuple[float, str]] | None = None,
+    rows: str | dict[str, int | tuple[float, str]] | None = None,
     *,
     default_rows: int = 100,
     seed_value: int = 0,
     progress: bool = False,
 ) -> SeedReport:
-    """Fill the connected database (whose schema is the document's) in one transaction."""
+    """Fill the connected database (whose schema is the document's) in one transaction.
+
+    `rows`: a --rows spec (`1000`, `users=10,orders=5/users`) or its parsed form; other tables get `default_rows`.
+    """
     report = SeedReport()
     schema = introspect(conn)
     conn.commit()
     if not schema.tables:
         raise SchemadocError("the database has no tables: run `schemadoc up` first")
-    wanted = rows or {t.key: default_rows for t in schema.tables}
+    if isinstance(rows, str) or rows is None:
+        rows = parse_rows(rows, default_rows, [t.key for t in schema.tables if t.partition_of is None])
+    wanted = rows
     values = Values(seed_value)
     enums = {e.key: e for e in schema.enums} | {e.name: e for e in schema.enums}
     order, deferred = _order(schema)
@@ -405,7 +410,6 @@ def _fill(
     enums: dict[str, m.Enum],
     deferred: set[tuple[str, str]],
 ) -> int:
-    schema_tables = {}
     unique_cols = {u.columns[0] for u in t.uniques if len(u.columns) == 1}
     if t.primary_key and len(t.primary_key.columns) == 1:
         unique_cols.add(t.primary_key.columns[0])
@@ -416,19 +420,18 @@ def _fill(
     for fk in t.foreign_keys:
         if (t.key, fk.name) in deferred:
             continue
-        parent = m.Table(fk.ref_schema, fk.ref_table)
-        pools[fk.name] = _pool(conn, parent, fk.ref_columns)
-        schema_tables[fk.name] = parent
+        pools[fk.name] = _pool(conn, m.Table(fk.ref_schema, fk.ref_table), fk.ref_columns)
         for i, name in enumerate(fk.columns):
             fk_by_col[name] = (fk, i)
         if fk.columns in [u.columns for u in t.uniques] or (t.primary_key and fk.columns == t.primary_key.columns):
             one_to_one.add(fk.name)
+    nullable = {fk.name: not any((col := t.column(x)) and col.not_null for x in fk.columns) for fk in t.foreign_keys}
     deferred_cols = {n for fk in t.foreign_keys if (t.key, fk.name) in deferred for n in fk.columns}
     columns = [c for c in t.columns if not _auto(c) and c.name not in deferred_cols]
     for fk_name in one_to_one:
         target = min(target, len(pools[fk_name]))
     for fk in t.foreign_keys:
-        if fk.name in pools and not pools[fk.name] and any(t.column(c) and t.column(c).not_null for c in fk.columns):  # type: ignore[union-attr]
+        if fk.name in pools and not pools[fk.name] and not nullable[fk.name]:
             return 0  # a required parent has no rows: nothing can reference it
     makers = {
         c.name: values.maker(t, c, c.name in unique_cols, bounds.get(c.name, (None, None)), enums) for c in columns
@@ -483,8 +486,7 @@ def _fill(
                             fk, pos = fk_by_col[c.name]
                             if fk.name not in chosen:
                                 pool = shuffled.get(fk.name) or pools[fk.name]
-                                nullable = not any(t.column(x).not_null for x in fk.columns)  # type: ignore[union-attr]
-                                if not pool or (nullable and rng.random() < 0.1):
+                                if not pool or (nullable[fk.name] and rng.random() < 0.1):
                                     chosen[fk.name] = None
                                 elif fk.name in shuffled:
                                     chosen[fk.name] = pool[(kept + counter - 1) % len(pool)]

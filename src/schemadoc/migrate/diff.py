@@ -10,12 +10,12 @@ and primary keys are built as indexes CONCURRENTLY and attached.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from schemadoc import model as m
+from schemadoc.compare import _by_key
 from schemadoc.migrate.ops import (
     ACCESS_EXCLUSIVE,
     ATTACH,
@@ -77,10 +77,6 @@ class Renames:
 class Diff:
     ops: list[Op] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
-
-
-def _by_key(items: Iterable[Any]) -> dict[str, Any]:
-    return {i.key: i for i in items}
 
 
 def _split(key: str) -> tuple[str, str]:
@@ -209,6 +205,7 @@ class _Planner:
         self._composites_domains_sequences()
         self._functions()
         self._tables()
+        self._views_to_rebuild()
         self._indexes()
         self._views()
         self._triggers_policies()
@@ -836,9 +833,7 @@ class _Planner:
             self.changed_columns.add(k)
             tc = type_change(o.type, n.type)
             using = _using(n.name, o.type, n.type) if tc.needs_using else ""
-            where = tc.lossy_where.replace("c", col, 1) if tc.lossy_where else None
-            if where and tc.lossy_where:
-                where = re.sub(r"\bc\b", col, tc.lossy_where)
+            where = re.sub(r"\bc\b", col, tc.lossy_where) if tc.lossy_where else None
             self.add(
                 Op(
                     f"{at} TYPE {n.type}{using};",
@@ -1118,7 +1113,7 @@ class _Planner:
     def _indexes(self) -> None:
         cur, tgt = _by_key(self.cur.indexes), _by_key(self.tgt.indexes)
         dropped_relations = self.dropped_tables
-        views_rebuilt = self._views_to_rebuild()
+        views_rebuilt = self.recreated_views
         renamed: dict[str, str] = {}
         gone = [cur[k] for k in sorted(cur.keys() - tgt.keys())]
         for n in (tgt[k] for k in sorted(tgt.keys() - cur.keys())):
@@ -1196,9 +1191,8 @@ class _Planner:
                 )
 
     # -- views --
-    def _views_to_rebuild(self) -> set[str]:
-        if self.recreated_views or self.dropped_views:
-            return self.recreated_views
+    def _views_to_rebuild(self) -> None:
+        """Views that go, and views rebuilt: changed, over changed columns or dropped tables, or over those."""
         cur, tgt = _by_key(self.cur.views), _by_key(self.tgt.views)
         changed_relations = set(self.changed_columns) | self.dropped_tables
         rebuild = {k for k in cur.keys() & tgt.keys() if cur[k] != tgt[k]}
@@ -1213,11 +1207,10 @@ class _Planner:
                     rebuild.add(k)
                     grew = True
         self.recreated_views, self.dropped_views = rebuild, dropped
-        return rebuild
 
     def _views(self) -> None:
         cur, tgt = _by_key(self.cur.views), _by_key(self.tgt.views)
-        rebuild = self._views_to_rebuild()
+        rebuild = self.recreated_views
         going = rebuild | self.dropped_views
         deps = {k: {d for d in cur[k].depends_on if d in going} for k in going}
         for k in reversed(_kahn(deps, breaker=min)):  # dependants first
@@ -1243,7 +1236,7 @@ class _Planner:
 
     # -- triggers and policies --
     def _triggers_policies(self) -> None:
-        rebuilt = self._views_to_rebuild()
+        rebuilt = self.recreated_views
         gone = self.dropped_tables | self.dropped_views
         for kind, cur, tgt, create, drop in (
             ("trigger", _by_key(self.cur.triggers), _by_key(self.tgt.triggers), trigger_sql, "TRIGGER"),
@@ -1283,7 +1276,7 @@ class _Planner:
     # -- grants and comments --
     def _grants_comments(self) -> None:
         gone = self.dropped_tables | self.dropped_views
-        rebuilt = self._views_to_rebuild()
+        rebuilt = self.recreated_views
         cur, tgt = _by_key(self.cur.grants), _by_key(self.tgt.grants)
         for k in sorted(cur.keys() | tgt.keys()):
             o, n = cur.get(k), tgt.get(k)
@@ -1314,6 +1307,7 @@ class _Planner:
                 )
         cur_c, tgt_c = _by_key(self.cur.comments), _by_key(self.tgt.comments)
         dropped_fns = {f"{f.schema}.{f.name}" for f in self.cur.functions} & self.dropped_functions
+        dropped_objects = self._dropped_objects()
         for k in sorted(cur_c.keys() | tgt_c.keys()):
             o, n = cur_c.get(k), tgt_c.get(k)
             c = n or o
@@ -1322,7 +1316,7 @@ class _Planner:
             recreated = target_name in rebuilt or target_name in dropped_fns or c.object_name in self.created_indexes
             if n is None and (target_name in gone or target_name in self.dropped_views or target_name in dropped_fns):
                 continue
-            if n is None and o is not None and o.object_name in self._dropped_objects():
+            if n is None and o is not None and o.object_name in dropped_objects:
                 continue
             if (o.text if o and not recreated else None) != (n.text if n else None):
                 text = "NULL" if n is None or n.text is None else _literal(n.text)
@@ -1433,11 +1427,3 @@ def diff(
     index builds outside a transaction. Without it, everything runs in one transaction.
     """
     return _Planner(current, target, renames or Renames(), support or (lambda: []), online).run()
-
-
-def group_by_table(ops: Iterable[Op]) -> dict[str, list[Op]]:
-    out: dict[str, list[Op]] = defaultdict(list)
-    for op in ops:
-        if op.table:
-            out[op.table].append(op)
-    return out

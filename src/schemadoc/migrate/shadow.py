@@ -68,17 +68,6 @@ def materialize(schema: m.Schema, url: str) -> m.Schema:
         return graft_spans(introspect(conn, roles), schema)
 
 
-def replay(scripts: list[tuple[str, str]], url: str, role_names: tuple[str, ...] = ()) -> m.Schema:
-    """The schema that results from running each (name, SQL script) in order on an empty database."""
-    with shadow_database(url, role_names) as shadow, psycopg.connect(shadow, autocommit=True) as conn:
-        for name, text in scripts:
-            try:
-                conn.execute(text.encode())
-            except psycopg.Error as e:
-                raise DatabaseError(f"migration {name} fails on an empty database: {str(e).strip()}") from None
-        return introspect(conn, role_names)
-
-
 def _graft(db_items: tuple[Any, ...], doc_items: tuple[Any, ...]) -> list[Any]:
     doc = {getattr(i, "key", getattr(i, "name", None)): i for i in doc_items}
     out = []
