@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DOC ?= examples/bakery.md
+# apt-get install as root, refreshing the package lists once if the first try fails
+APT = { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	{ apt-get install -y -q $(1) >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $(1) >/dev/null 2>&1; }; }; }
 
 .PHONY: install up down check sql test lint clean
 
@@ -10,10 +13,12 @@ $(BIN)/schemadoc: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,embedded]'
-	@# Graphviz lays out `schemadoc diagram --format svg|png`; installed where this set-up may (root + apt)
-	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-		apt-get install -y -q graphviz >/dev/null 2>&1; } || \
+	@# Graphviz lays out `schemadoc diagram --format svg|png` and the docs site's diagram; Chromium runs the
+	@# docs site's browser test. Installed where this set-up may (root + apt); elsewhere, a note.
+	@command -v dot >/dev/null 2>&1 || $(call APT,graphviz) || \
 		echo "note: Graphviz (dot) is not installed; schemadoc diagram --format svg|png needs it"
+	@command -v chromium >/dev/null 2>&1 || $(call APT,chromium) || \
+		echo "note: Chromium is not installed; the docs site's browser test will be skipped"
 	touch $@
 
 install: $(BIN)/schemadoc

@@ -443,6 +443,16 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from schemadoc.site import build
+
+    doc = load(args.doc)
+    findings = find_config(args.doc).apply(check(doc))
+    written = build(doc, findings, args.out)
+    print(f"wrote {len(written)} files to {args.out}/ (open {args.out}/index.html)", file=sys.stderr)
+    return 0
+
+
 def cmd_maintain(args: argparse.Namespace) -> int:
     from schemadoc.ops import maintain
 
@@ -634,6 +644,11 @@ def build_parser() -> argparse.ArgumentParser:
     dg.add_argument("--out", default=None, help="write to this file instead of standard output")
     dg.add_argument("--fix", action="store_true", help="draw the document after its safe fixes")
     dg.set_defaults(func=cmd_diagram)
+
+    dc = sub.add_parser("docs", help="write a static, browsable site of the doc's schema")
+    dc.add_argument("doc")
+    dc.add_argument("--out", default="site", help="the folder to write (default: site)")
+    dc.set_defaults(func=cmd_docs)
 
     mt = sub.add_parser("maintain", help="run the maintenance the doc prescribes (ANALYZE, VACUUM, REINDEX)")
     _doc_database_args(mt)

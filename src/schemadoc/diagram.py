@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 from collections import defaultdict
+from collections.abc import Callable
 
 from schemadoc import model as m
 from schemadoc.errors import SchemadocError
@@ -109,7 +110,8 @@ def _section(doc: LoadedDocument | None, t: m.Table) -> str:
     return best
 
 
-def dot(schema: m.Schema, doc: LoadedDocument | None = None) -> str:
+def dot(schema: m.Schema, doc: LoadedDocument | None = None, link: Callable[[str], str | None] | None = None) -> str:
+    """Graphviz source; `link(table key)` gives each table node a URL (clickable in SVG)."""
     out = [
         "digraph schema {",
         '    graph [rankdir=LR, fontname="Helvetica", nodesep=0.4, ranksep=1.0, concentrate=true];',
@@ -132,8 +134,14 @@ def dot(schema: m.Schema, doc: LoadedDocument | None = None) -> str:
                 f"{' <i>' + key + '</i>' if key else ''}</td>"
                 f'<td align="left"><font color="#666666">{html.escape(short_type(c.type))}</font></td></tr>'
             )
-        label = '<table border="0" cellborder="1" cellspacing="0" cellpadding="3">' + "".join(rows) + "</table>"
-        return f'    "{t.key}" [label=<{label}>];'
+        label = (
+            '<table border="0" cellborder="1" cellspacing="0" cellpadding="3" bgcolor="white">'
+            + "".join(rows)
+            + "</table>"
+        )
+        url = link(t.key) if link else None
+        target = f', URL="{html.escape(url)}", target="_top", tooltip="{html.escape(t.key)}"' if url else ""
+        return f'    "{t.key}" [label=<{label}>{target}];'
 
     for i, (title, members) in enumerate(sorted(clusters.items())):
         if title and len(clusters) > 1:
@@ -159,12 +167,20 @@ def render(schema: m.Schema, fmt: str, doc: LoadedDocument | None = None) -> byt
     source = dot(schema, doc)
     if fmt == "dot":
         return source.encode()
-    engine = shutil.which("dot")
-    if engine is None:
+    data = layout(source, fmt)
+    if data is None:
         raise SchemadocError(
             f"--format {fmt} needs Graphviz's `dot` (Debian: apt install graphviz; macOS: brew install graphviz); "
             "--format mermaid and --format dot need nothing"
         )
+    return data
+
+
+def layout(source: str, fmt: str) -> bytes | None:
+    """Graphviz's layout of `source` in `fmt`; None when Graphviz is not installed."""
+    engine = shutil.which("dot")
+    if engine is None:
+        return None
     r = subprocess.run([engine, f"-T{fmt}"], input=source.encode(), capture_output=True, timeout=300)
     if r.returncode != 0:
         raise SchemadocError(f"Graphviz could not lay out the diagram: {r.stderr.decode(errors='replace').strip()}")
