@@ -13,7 +13,7 @@ from schemadoc.apply import with_database
 from schemadoc.parse import load
 from schemadoc.seed import parse_rows, seed
 
-from .conftest import SEEDS
+from .conftest import CORPUS, SEEDS
 from .test_cli import run
 
 N = 60
@@ -78,7 +78,7 @@ def test_same_seed_same_data(server_url: str, fresh_db: str, tmp_path: Path) -> 
         finally:
             with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    assert results[0] == results[1] and len(results[0]) == 30
+    assert results[0] == results[1] and len(results[0]) == 30 + 1  # and the seed script's vendor
 
 
 def test_rows_per_table_and_ratios(fresh_db: str) -> None:
@@ -125,3 +125,158 @@ def test_a_failed_seed_leaves_nothing(fresh_db: str, tmp_path: Path) -> None:
     r = run("seed", "--database-url", fresh_db, str(doc))
     assert r.returncode == 1 and "no notes" in r.stderr and "Traceback" not in r.stderr
     assert _count(fresh_db, "items") == 0  # neither generated rows nor the doc's own stayed
+
+
+def test_the_docs_prisma_seed_script_goes_in_first(fresh_db: str) -> None:
+    """Seed 002's seed.ts: a user, then a vendor whose userId is the id the first call returned."""
+    doc = SEEDS["venta"]
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    with psycopg.connect(fresh_db) as conn:
+        report = seed(conn, load(doc), default_rows=10)
+    assert report.doc_rows == 2 and report.skipped == []
+    with psycopg.connect(fresh_db) as conn:
+        rows = conn.execute(
+            'SELECT v.name, v.lat, v.long, u."clerkId", u."firstName" FROM vendors v JOIN users u ON u.id = v."userId" '
+            "WHERE v.name = 'Test Vendor'"
+        ).fetchall()
+        assert rows == [("Test Vendor", 40.7128, -74.006, "clerk_test_user", "Test")]
+        assert conn.execute("SELECT count(*) FROM users").fetchone() == (11,)
+
+
+PRISMA_SCRIPT_DOC = """# Blog
+
+```prisma
+enum Role {
+  ADMIN @map("admin")
+  READER @map("reader")
+}
+
+model Author {
+  id        Int      @id @default(autoincrement())
+  email     String   @unique
+  role      Role     @default(READER)
+  joinedAt  DateTime @default(now()) @map("joined_at")
+  posts     Post[]
+  @@map("authors")
+}
+
+model Post {
+  id       Int     @id @default(autoincrement())
+  title    String
+  meta     Json?
+  authorId Int     @map("author_id")
+  author   Author  @relation(fields: [authorId], references: [id])
+  @@map("posts")
+}
+```
+
+## Seed script
+
+```ts
+const ada = await prisma.author.create({ data: { email: 'ada@example.com', role: Role.ADMIN,
+  joinedAt: new Date('2024-03-01T00:00:00Z') } })
+await prisma.author.createMany({
+  data: [{ email: "bob@example.com" }, { email: `cy@example.com`, role: 'ADMIN' }],
+})
+await prisma.author.upsert({ where: { email: 'ada@example.com' }, update: {}, create: { email: 'ada@example.com' } })
+await prisma.post.create({
+  data: { title: 'It\\'s live', meta: { tags: ['a', 'b'], draft: false }, author: { connect: { id: ada.id } } },
+})
+await prisma.post.create({ data: { title: faker.lorem.words(3), authorId: ada.id } })
+await prisma.post.create({ data: { title: 'orphan', authorId: nobody.id } })
+```
+"""
+
+
+def test_prisma_seed_calls_connect_enums_dates_and_what_is_skipped(fresh_db: str, tmp_path: Path) -> None:
+    doc = tmp_path / "blog.md"
+    doc.write_text(PRISMA_SCRIPT_DOC)
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    with psycopg.connect(fresh_db) as conn:
+        report = seed(conn, load(doc), default_rows=0)
+    assert report.doc_rows == 4  # create, createMany, upsert (already there), the post with connect
+    assert len(report.skipped) == 2
+    assert "blog.md:40:1" in report.skipped[0] and "a call of faker.lorem.words()" in report.skipped[0]
+    assert "blog.md:41:1" in report.skipped[1] and "nobody.id is not a record" in report.skipped[1]
+    with psycopg.connect(fresh_db) as conn:
+        authors = conn.execute("SELECT email, role::text, joined_at::date::text FROM authors ORDER BY id").fetchall()
+        assert [a[:2] for a in authors] == [
+            ("ada@example.com", "admin"),
+            ("bob@example.com", "reader"),
+            ("cy@example.com", "admin"),
+        ]
+        assert authors[0][2] == "2024-03-01"
+        post = conn.execute(
+            "SELECT p.title, p.meta, a.email FROM posts p JOIN authors a ON a.id = p.author_id"
+        ).fetchall()
+        assert post == [("It's live", {"tags": ["a", "b"], "draft": False}, "ada@example.com")]
+
+
+SHAPES_DOC = """# Shop
+
+## Products
+
+```sql
+CREATE TABLE products (
+  id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  dimensions jsonb NOT NULL DEFAULT '{"length": null, "width": null, "height": null}',
+  roles text[] NOT NULL DEFAULT ARRAY['user'],
+  design jsonb,
+  permissions jsonb,
+  attributes jsonb
+);
+COMMENT ON COLUMN products.design IS 'Design data (pages, elements, etc.)';
+```
+
+**Permissions format:**
+
+```json
+["products.view", "products.edit", "orders.view"]
+```
+
+```sql
+INSERT INTO products (dimensions, attributes) VALUES ('{}', '{"color": "red", "sizes": [{"label": "S", "stock": 3}]}');
+```
+"""
+
+
+def test_json_and_array_values_follow_the_docs_examples(fresh_db: str, tmp_path: Path) -> None:
+    doc = tmp_path / "shop.md"
+    doc.write_text(SHAPES_DOC)
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    with psycopg.connect(fresh_db) as conn:
+        seed(conn, load(doc), default_rows=40)
+    with psycopg.connect(fresh_db) as conn:
+        rows = conn.execute(
+            "SELECT dimensions, roles, design, permissions, attributes FROM products OFFSET 1"
+        ).fetchall()
+    assert len(rows) == 40
+    assert sum(r[2] is None for r in rows) < 20  # nullable columns: mostly filled
+    for dimensions, roles, design, permissions, attributes in rows:
+        design, permissions, attributes = design or {}, permissions or ["orders.view"], attributes or {}
+        assert set(dimensions) == {"length", "width", "height"}  # the default's keys…
+        assert all(isinstance(v, float) for v in dimensions.values())  # …with numbers for measures
+        assert roles and set(roles) <= {"user"}  # the default's vocabulary
+        assert set(design) <= {"pages", "elements"}  # the description's "(pages, elements, etc.)"
+        assert permissions and set(permissions) <= {"products.view", "products.edit", "orders.view"}  # the json block
+        assert set(attributes) <= {"color", "sizes"}  # the doc's own row
+        assert all(set(s) == {"label", "stock"} and isinstance(s["stock"], int) for s in attributes.get("sizes", []))
+    assert sum(bool(r[2]) for r in rows) > 20 and sum(bool(r[4]) for r in rows) > 20
+    assert len({tuple(p or ()) for *_, p, _ in rows}) > 2  # not one value repeated
+
+
+def test_shapes_read_from_defaults_descriptions_and_json_blocks() -> None:
+    from schemadoc.shapes import default_example, description_example, examples
+
+    assert default_example('\'{"a": null, "b": [1]}\'::jsonb') == {"a": None, "b": [1]}
+    assert default_example("ARRAY['user'::text, 'it''s'::text]") == ["user", "it's"]
+    assert default_example("CAST(ARRAY[] AS text[])") == []
+    assert default_example("'{a,b}'::text[]") == ["a", "b"]
+    assert default_example("now()") is None
+    assert description_example("Design data (pages, elements, etc.)") == {"pages": None, "elements": None}
+    assert description_example("Array of permission strings") == [""]
+    assert description_example("Array of source objects") == [{}]
+    assert description_example("Additional attributes as JSON") is None
+    # corpus 033: "**Permissions Format:**" and a ```json block under the Role table
+    found = examples(load(CORPUS / "033.md"))
+    assert found[("public.Role", "permissions")] == ["users.view", "users.create", "posts.view", "posts.edit"]

@@ -37,6 +37,7 @@ from schemadoc.introspect import introspect
 from schemadoc.lint.consistency import check_values
 from schemadoc.names import quote_ident
 from schemadoc.parse import LoadedDocument
+from schemadoc.shapes import Shaper, default_example, examples, is_shaped
 from schemadoc.sql.emit import _kahn
 
 ROUNDS = 4  # attempts to reach a table's row count when CHECKs or uniqueness filter rows out
@@ -104,7 +105,9 @@ class Values:
         unique: bool,
         bounds: tuple[float | None, float | None],
         enums: dict[str, m.Enum],
+        example: Any = None,
     ) -> Callable[[int], Any]:
+        """Values for `col`; `example`: a JSON/array value the doc shows for it, whose shape to follow."""
         f, rng = self.fake, self.rng
         name = col.name.lower()
         t = col.type
@@ -116,9 +119,11 @@ class Values:
             return lambda i: values[rng.randrange(len(values))]
         if t.endswith("[]"):
             inner = base.removesuffix("[]")
-            if "int" in inner:
+            if "int" in inner or inner in ("numeric", "real", "double precision"):
                 return lambda i: [rng.randint(1, 100) for _ in range(rng.randint(0, 3))]
-            return lambda i: [f.word() for _ in range(rng.randint(0, 3))]
+            shaper = self.shaper(table)
+            shape = example if isinstance(example, list) else []
+            return lambda i: shaper.make(shape, name)
         if base in ("smallint", "integer", "bigint", "numeric", "real", "double precision", "money"):
             return self._number(name, base, t, lo, hi, unique)
         if base == "boolean":
@@ -132,12 +137,25 @@ class Values:
         if base == "uuid":
             return lambda i: self.fake.uuid4()
         if base in ("json", "jsonb"):
-            return lambda i: Jsonb({"note": f.word(), "n": rng.randint(1, 9)})
+            shaper = self.shaper(table)
+            shape = example if example is not None else {}
+            return lambda i: Jsonb(shaper.make(shape, name))
         if base == "inet":
             return lambda i: f.ipv4()
         if base == "bytea":
             return lambda i: rng.randbytes(16)
         return self._text(table, name, t, unique)
+
+    def shaper(self, table: m.Table) -> Shaper:
+        """Values shaped like an example, with strings made by key name as for columns of `table`."""
+        makers: dict[str, Callable[[int], Any]] = {}
+
+        def text(key: str) -> str:
+            if key not in makers:
+                makers[key] = self._text(table, key.lower(), "text", False)
+            return str(makers[key](0))
+
+        return Shaper(self.rng, text)
 
     def _number(
         self, name: str, base: str, t: str, lo: float | None, hi: float | None, unique: bool
@@ -148,6 +166,11 @@ class Values:
         precision = None
         if mt:
             precision, scale = int(mt.group(1)), int(mt.group(2))
+        if lo is None and hi is None and base in ("numeric", "real", "double precision"):
+            if name in ("lat", "latitude") or name.endswith("_lat") or name.endswith("_latitude"):
+                lo, hi = -90, 90
+            elif name in ("lng", "lon", "long", "longitude") or name.endswith(("_lng", "_lon", "_longitude")):
+                lo, hi = -180, 180
         if lo is None:
             lo = 0 if re.search(r"price|amount|total|cost|qty|quantity|count|stock|points|rating|age|fee", name) else 1
         if hi is None:
@@ -254,6 +277,10 @@ class Values:
             return lambda i: str(f.latitude())
         if name in ("lng", "lon", "long", "longitude"):
             return lambda i: str(f.longitude())
+        if "permission" in name or name in ("scope", "scopes"):
+            return tagged(lambda: f"{f.word()}:{rng.choice(['read', 'write', 'create', 'update', 'delete'])}")
+        if name in ("pro", "pros", "con", "cons", "feature", "features", "highlight", "highlights"):
+            return tagged(lambda: f.sentence(nb_words=3).rstrip("."))
         if "status" in name or "type" in name or "role" in name or "kind" in name:
             return tagged(lambda: rng.choice(["active", "pending", "archived"]))
         return tagged(lambda: f.word())
@@ -342,6 +369,7 @@ def seed(
     enums = {e.key: e for e in schema.enums} | {e.name: e for e in schema.enums}
     order, deferred = _order(schema)
     tables = {t.key: t for t in schema.tables}
+    shapes = examples(doc)
     with conn.transaction():
         _doc_rows(conn, doc, report)
         _advance_sequences(conn, schema)
@@ -353,12 +381,29 @@ def seed(
                 target = int(ratio * report.rows.get(other, 0))
             if target <= 0:
                 continue
-            done = _fill(conn, t, target, values, enums, deferred)
+            done = _fill(conn, t, target, values, enums, deferred, _examples(conn, t, shapes))
             report.rows[key] = done
             if progress:
                 print(f"  {t.name}: {done:,} rows", file=sys.stderr, flush=True)
         _fill_deferred(conn, schema, deferred, values)
     return report
+
+
+def _examples(conn: psycopg.Connection[Any], t: m.Table, shapes: dict[tuple[str, str], Any]) -> dict[str, Any]:
+    """Per JSON/array column, the value whose shape generated ones follow: a row already there (the
+    doc's own INSERTs), else what the doc shows for it, else its default."""
+    out: dict[str, Any] = {}
+    for c in t.columns:
+        if not is_shaped(c):
+            continue
+        row = conn.execute(
+            sql.SQL("SELECT {c} FROM {t} WHERE {c} IS NOT NULL AND {c}::text NOT IN ('{{}}', '[]') LIMIT 1").format(
+                c=sql.Identifier(c.name), t=sql.Identifier(t.schema, t.name)
+            )
+        ).fetchone()
+        found = row[0] if row else shapes.get((t.key, c.name))
+        out[c.name] = found if found is not None else default_example(c.default)
+    return out
 
 
 def _doc_rows(conn: psycopg.Connection[Any], doc: LoadedDocument, report: SeedReport) -> None:
@@ -373,6 +418,64 @@ def _doc_rows(conn: psycopg.Connection[Any], doc: LoadedDocument, report: SeedRe
         except psycopg.Error as e:
             where = Span(doc.path, st.line, st.col)
             report.skipped.append(f"{where}: {(e.diag.message_primary or str(e)).strip()}")
+    _script_rows(conn, doc, report)
+
+
+def _script_rows(conn: psycopg.Connection[Any], doc: LoadedDocument, report: SeedReport) -> None:
+    """The rows of the doc's Prisma seed script (`prisma.user.create({ data })`), in the script's order."""
+    from schemadoc.seedscript import Resolver, Unsupported, calls
+
+    resolver = Resolver(doc.prisma)
+    for call in calls(doc):
+        if isinstance(call, tuple):
+            report.skipped.append(f"{Span(doc.path, call[0], 1)}: {call[1]}")
+            continue
+        where = Span(doc.path, call.line, 1)
+        try:
+            rows = resolver.rows(call)
+            model = resolver.model(call.model)
+            with conn.transaction():
+                for row in rows:
+                    record = _insert_returning(conn, row.schema, row.table, row.values, row.json_columns)
+                    if model is not None and record is not None:
+                        resolver.returned(call, model, record)
+            report.doc_rows += 1
+        except Unsupported as e:
+            report.skipped.append(f"{where}: prisma.{call.model}.{call.method}: {e}; skipped")
+        except psycopg.Error as e:
+            report.skipped.append(f"{where}: {(e.diag.message_primary or str(e)).strip()}")
+
+
+def _insert_returning(
+    conn: psycopg.Connection[Any], schema: str, table: str, values: dict[str, Any], json_columns: frozenset[str]
+) -> dict[str, Any] | None:
+    """INSERT … ON CONFLICT DO NOTHING; the new row, or the one already there with these values."""
+    params = [Jsonb(v) if c in json_columns else v for c, v in values.items()]
+    target = sql.Identifier(schema, table)
+    if values:
+        q = sql.SQL("INSERT INTO {t} ({cols}) VALUES ({vals}) ON CONFLICT DO NOTHING RETURNING *").format(
+            t=target,
+            cols=sql.SQL(", ").join(sql.Identifier(c) for c in values),
+            vals=sql.SQL(", ").join(sql.Placeholder() * len(values)),
+        )
+    else:
+        q = sql.SQL("INSERT INTO {t} DEFAULT VALUES RETURNING *").format(t=target)
+    cur = conn.execute(q, params)
+    row = cur.fetchone()
+    if row is None and values:
+        cur = conn.execute(
+            sql.SQL("SELECT * FROM {t} WHERE {cond} LIMIT 1").format(
+                t=target,
+                cond=sql.SQL(" AND ").join(
+                    sql.SQL("{} IS NOT DISTINCT FROM {}").format(sql.Identifier(c), sql.Placeholder()) for c in values
+                ),
+            ),
+            params,
+        )
+        row = cur.fetchone()
+    if row is None or cur.description is None:
+        return None
+    return {d.name: v for d, v in zip(cur.description, row, strict=True)}
 
 
 def _advance_sequences(conn: psycopg.Connection[Any], schema: m.Schema) -> None:
@@ -409,6 +512,7 @@ def _fill(
     values: Values,
     enums: dict[str, m.Enum],
     deferred: set[tuple[str, str]],
+    shapes: dict[str, Any] | None = None,
 ) -> int:
     unique_cols = {u.columns[0] for u in t.uniques if len(u.columns) == 1}
     if t.primary_key and len(t.primary_key.columns) == 1:
@@ -434,13 +538,20 @@ def _fill(
         if fk.name in pools and not pools[fk.name] and not nullable[fk.name]:
             return 0  # a required parent has no rows: nothing can reference it
     makers = {
-        c.name: values.maker(t, c, c.name in unique_cols, bounds.get(c.name, (None, None)), enums) for c in columns
+        c.name: values.maker(
+            t, c, c.name in unique_cols, bounds.get(c.name, (None, None)), enums, (shapes or {}).get(c.name)
+        )
+        for c in columns
     }
     for check in t.checks:  # a CHECK that lists a column's values is that column's enum
         listed = check_values(check.expression)
         if listed is not None and listed[0] in makers:
             makers[listed[0]] = _one_of(listed[1], values.rng)
     rng = values.rng
+    if t.partition_by:  # rows of a range-partitioned table fall into the partitions there are
+        ranged = _in_partitions(conn, t, rng)
+        if ranged is not None and ranged[0] in makers:
+            makers[ranged[0]] = ranged[1]
     names = [c.name for c in columns]
     stage = f"schemadoc_seed_{t.name}"[:63]
     if names:
@@ -529,6 +640,55 @@ def _fill(
 
 def _one_of(choices: list[str], rng: random.Random) -> Callable[[int], Any]:
     return lambda i: choices[rng.randrange(len(choices))]
+
+
+def _in_partitions(
+    conn: psycopg.Connection[Any], t: m.Table, rng: random.Random
+) -> tuple[str, Callable[[int], Any]] | None:
+    """(column, maker) for a table partitioned by RANGE on one time or number column: values drawn
+    uniformly from a random partition's FROM … TO bounds."""
+    mt = re.fullmatch(r'RANGE \("?(\w+)"?\)', t.partition_by or "", re.I)
+    col = t.column(mt.group(1)) if mt else None
+    if col is None:
+        return None
+    rows = conn.execute(
+        "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = %s::regclass",
+        (f"{quote_ident(t.schema)}.{quote_ident(t.name)}",),
+    ).fetchall()
+    spans: list[tuple[Any, Any]] = []
+    for (bound,) in rows:
+        b = re.fullmatch(r"FOR VALUES FROM \('?([^')]+)'?\) TO \('?([^')]+)'?\)", bound or "")
+        if not b or "MINVALUE" in bound or "MAXVALUE" in bound:
+            continue
+        lo, hi = b.group(1), b.group(2)
+        try:
+            if col.type.startswith(("timestamp", "date")):
+                spans.append((_instant(lo), _instant(hi)))
+            else:
+                spans.append((float(lo), float(hi)))
+        except ValueError:
+            continue
+    if not spans:
+        return None
+    is_date = col.type == "date"
+    is_int = col.type in ("smallint", "integer", "bigint")
+
+    def make(i: int) -> Any:
+        lo, hi = spans[rng.randrange(len(spans))]
+        if isinstance(lo, dt.datetime):
+            value = lo + (hi - lo) * rng.random()
+            return value.date() if is_date else value
+        if is_int:
+            return rng.randrange(int(lo), int(hi))
+        return lo + (hi - lo) * rng.random()
+
+    return col.name, make
+
+
+def _instant(text: str) -> dt.datetime:
+    value = dt.datetime.fromisoformat(re.sub(r"([+-]\d\d)$", r"\1:00", text.strip()))
+    return value
 
 
 def _partition_bounds(conn: psycopg.Connection[Any], t: m.Table) -> list[str]:

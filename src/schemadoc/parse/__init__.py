@@ -73,6 +73,7 @@ class LoadedDocument:
     database_name: str | None = None
     prisma_conventions: bool = False
     blocks: list[Block] = field(default_factory=list)
+    prisma: PrismaSchema = field(default_factory=PrismaSchema)  # the doc's Prisma models, for its seed scripts
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -161,6 +162,10 @@ class _Loader:
             blocks=self.doc.blocks,
             database_name=names[0] if names else None,
             prisma_conventions=self.prisma_conventions,
+            prisma=PrismaSchema(
+                models={**self.prisma.models, **self.table_models.models},
+                enums={**self.prisma.enums, **self.table_models.enums},
+            ),
         )
 
     # -- blocks -------------------------------------------------------------------------------------
