@@ -4,6 +4,7 @@ accept (PostgreSQL enforces them on every row), the doc's own rows first, determ
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import psycopg
@@ -280,3 +281,33 @@ def test_shapes_read_from_defaults_descriptions_and_json_blocks() -> None:
     # corpus 033: "**Permissions Format:**" and a ```json block under the Role table
     found = examples(load(CORPUS / "033.md"))
     assert found[("public.Role", "permissions")] == ["users.view", "users.create", "posts.view", "posts.edit"]
+
+
+def test_progress_is_shown_on_a_terminal_only(fresh_db: str) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    doc = SEEDS["bakery"]
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    args = ["seed", "--database-url", fresh_db, "--rows", "orders=25000", "--default-rows", "20", str(doc)]
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "schemadoc.cli", *args], stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.wait(timeout=300) == 0
+    text = b"".join(chunks).decode()
+    assert "\r\x1b[K  orders: generating 10,000 / 25,000" in text
+    assert "rows/s" in text and re.search(r"orders: 25,000 rows in [\d.]+ s", text)
+    piped = run(*args)  # not a terminal: only the summary
+    assert piped.returncode == 0 and "generating" not in piped.stderr and "seeded" in piped.stderr

@@ -22,10 +22,11 @@ import datetime as dt
 import random
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 import psycopg
 from psycopg import sql
@@ -82,6 +83,33 @@ def parse_rows(spec: str | None, default: int, tables: Iterable[str]) -> dict[st
         else:
             raise SchemadocError(f"--rows {part!r}: give TABLE=N or TABLE=K/OTHER")
     return out
+
+
+class Progress:
+    """One line per table on a terminal, redrawn as rows are generated: count, target, rows/second."""
+
+    def __init__(self, out: TextIO | None) -> None:
+        self.out = out
+        self.name = ""
+        self.target = 0
+        self.t0 = 0.0
+
+    def start(self, name: str, target: int) -> None:
+        self.name, self.target, self.t0 = name, target, time.perf_counter()
+        self._line(f"generating 0 / {target:,}")
+
+    def update(self, generated: int) -> None:
+        rate = generated / max(time.perf_counter() - self.t0, 1e-9)
+        self._line(f"generating {min(generated, self.target):,} / {self.target:,}  {rate:,.0f} rows/s")
+
+    def finish(self, kept: int) -> None:
+        seconds = time.perf_counter() - self.t0
+        self._line(f"{kept:,} rows in {seconds:.1f} s ({kept / max(seconds, 1e-9):,.0f} rows/s)", end="\n")
+
+    def _line(self, text: str, end: str = "") -> None:
+        if self.out is not None:
+            self.out.write(f"\r\x1b[K  {self.name}: {text}{end}")
+            self.out.flush()
 
 
 # ---- values -----------------------------------------------------------------------------------
@@ -370,6 +398,7 @@ def seed(
     order, deferred = _order(schema)
     tables = {t.key: t for t in schema.tables}
     shapes = examples(doc)
+    meter = Progress(sys.stderr if progress else None)
     with conn.transaction():
         _doc_rows(conn, doc, report)
         _advance_sequences(conn, schema)
@@ -381,10 +410,10 @@ def seed(
                 target = int(ratio * report.rows.get(other, 0))
             if target <= 0:
                 continue
-            done = _fill(conn, t, target, values, enums, deferred, _examples(conn, t, shapes))
+            meter.start(t.name, target)
+            done = _fill(conn, t, target, values, enums, deferred, _examples(conn, t, shapes), meter)
             report.rows[key] = done
-            if progress:
-                print(f"  {t.name}: {done:,} rows", file=sys.stderr, flush=True)
+            meter.finish(done)
         _fill_deferred(conn, schema, deferred, values)
     return report
 
@@ -513,6 +542,7 @@ def _fill(
     enums: dict[str, m.Enum],
     deferred: set[tuple[str, str]],
     shapes: dict[str, Any] | None = None,
+    meter: Progress | None = None,
 ) -> int:
     unique_cols = {u.columns[0] for u in t.uniques if len(u.columns) == 1}
     if t.primary_key and len(t.primary_key.columns) == 1:
@@ -590,6 +620,8 @@ def _fill(
             ) as copy:
                 for _ in range(batch):
                     counter += 1
+                    if meter is not None and not counter % 10_000:
+                        meter.update(counter)
                     row = []
                     chosen: dict[str, tuple[Any, ...] | None] = {}
                     for c in columns:
