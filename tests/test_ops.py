@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -89,3 +93,79 @@ def test_maintain_runs_the_docs_maintenance_safely(fresh_db: str) -> None:
     with psycopg.connect(fresh_db) as conn:
         analyzed = conn.execute("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'users'")
         assert analyzed.fetchone() == (True,)
+
+
+def _wait(predicate: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def test_health_sees_a_streaming_replica_its_lag_and_a_paused_standby(tmp_path: Path) -> None:
+    """A real primary and a real standby (pg_basebackup -R, streaming replication) on this machine."""
+    from schemadoc import server
+    from schemadoc.ops import health
+
+    tmp = Path(tempfile.mkdtemp(prefix="schemadoc-repl-"))  # outside pytest's basetemp, see conftest
+    primary = server.start(tmp / "primary")
+    user = server._run_as()
+    standby_home = tmp / "standby"
+    server._prepare_home(standby_home, user)
+    datadir = standby_home / "pgdata"
+    bindir = primary.bindir
+    port = server._free_port()
+    try:
+        server._run(
+            [str(bindir / "pg_basebackup"), "-D", str(datadir), "-R", "-X", "stream", "-h", "127.0.0.1",
+             "-p", str(primary.port), "-U", server.SUPERUSER, "--no-sync"],
+            user,
+            "pg_basebackup",
+        )  # fmt: skip
+        (standby_home / "run").mkdir()
+        if user:
+            shutil.chown(standby_home / "run", user, user)
+        server._run(
+            [str(bindir / "pg_ctl"), "start", "-w", "-D", str(datadir), "-l", str(standby_home / "server.log"), "-o",
+             f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={standby_home / 'run'} "
+             "-c max_locks_per_transaction=512"],
+            user,
+            "starting the standby",
+        )  # fmt: skip
+        standby_url = f"postgresql://{server.SUPERUSER}@127.0.0.1:{port}/postgres"
+        with psycopg.connect(primary.url(), autocommit=True) as p, psycopg.connect(standby_url, autocommit=True) as s:
+            _wait(lambda: [r["state"] for r in health(p).replicas] == ["streaming"], "the replica to stream")
+            h = health(p)
+            assert h.ok and h.role == "primary" and h.replicas[0]["address"] == "127.0.0.1"
+            on_standby = health(s)
+            assert on_standby.role == "standby" and on_standby.replicas == []
+            assert on_standby.standby is not None and on_standby.standby["receiver"] == "streaming"
+            assert on_standby.ok, on_standby.problems
+            # replay paused on the standby while the primary writes: lag in bytes on both sides
+            p.execute("CREATE TABLE warm (x int)")  # a replayed transaction: the standby's lag has a start
+            _wait(lambda: s.execute("SELECT to_regclass('warm')").fetchone() != (None,), "the standby to replay")
+            s.execute("SELECT pg_wal_replay_pause()")
+            p.execute("CREATE TABLE lagging AS SELECT g FROM generate_series(1, 50000) g")
+            _wait(lambda: (health(p).replicas[0]["lag_bytes"] or 0) > 0, "the replica to fall behind")
+            _wait(lambda: (health(s).standby or {}).get("lag_bytes", 0) > 0, "the standby to receive unreplayed WAL")
+            paused = health(s)
+            assert not paused.ok and any("replay is paused" in x for x in paused.problems)
+            time.sleep(1.2)
+            behind = health(s, max_lag=1)
+            assert any("s behind" in x for x in behind.problems), behind.problems
+            s.execute("SELECT pg_wal_replay_resume()")
+            _wait(lambda: health(s).ok and health(p).replicas[0]["lag_bytes"] == 0, "the standby to catch up")
+            assert s.execute("SELECT count(*) FROM lagging").fetchone() == (50000,)
+        (tmp_path / "x.md").write_text("# x\n")
+        r = run("health", "--no-drift", "--database-url", standby_url, "--format", "json", str(tmp_path / "x.md"))
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["role"] == "standby"
+        text = run("health", "--no-drift", "--database-url", primary.url(), str(tmp_path / "x.md")).stdout
+        assert "replica walreceiver (127.0.0.1): streaming, 0 bytes behind" in text
+    finally:
+        subprocess.run(
+            [str(bindir / "pg_ctl"), "stop", "-m", "immediate", "-D", str(datadir)], user=user, capture_output=True
+        )
+        server.stop(tmp / "primary")
+        shutil.rmtree(tmp, ignore_errors=True)

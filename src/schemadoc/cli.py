@@ -409,7 +409,7 @@ def cmd_health(args: argparse.Namespace) -> int:
 
     conn, name = _connect_doc_database(args)
     with conn:
-        found = health(conn, long_after=args.long_after, idle_after=args.idle_after)
+        found = health(conn, long_after=args.long_after, idle_after=args.idle_after, max_lag=args.max_lag)
     if not args.no_drift:
         _, differences_found = drift(args.doc, args.database_url, dbname=args.dbname)
         if differences_found:
@@ -420,8 +420,18 @@ def cmd_health(args: argparse.Namespace) -> int:
     else:
         print(
             f"{name}: {'healthy' if found.ok else 'UNHEALTHY'} (PostgreSQL {found.server_version}, "
-            f"{found.connections}/{found.max_connections} connections, {len(found.replicas)} replica(s))"
+            f"{found.connections}/{found.max_connections} connections, "
+            + (
+                f"a standby of {found.standby.get('upstream') or '?'})"
+                if found.standby is not None
+                else f"{len(found.replicas)} replica(s))"
+            )
         )
+        for r in found.replicas:
+            lag = f", {float(r['lag_seconds']):.1f} s" if r["lag_seconds"] is not None else ""
+            print(
+                f"  replica {r['application_name']} ({r['address']}): {r['state']}, {r['lag_bytes']} bytes behind{lag}"
+            )
         for p in found.problems:
             print(f"  problem: {p}")
     return 0 if found.ok else 1
@@ -633,6 +643,7 @@ def build_parser() -> argparse.ArgumentParser:
     he = sub.add_parser("health", help="connectivity, saturation, long and idle-in-transaction sessions, drift")
     _doc_database_args(he)
     he.add_argument("--long-after", type=float, default=300, help="seconds after which a statement is long")
+    he.add_argument("--max-lag", type=float, default=60, help="seconds of replication lag that are a problem")
     he.add_argument("--idle-after", type=float, default=60, help="seconds idle in a transaction that is too long")
     he.add_argument("--no-drift", action="store_true", help="skip the comparison with the document")
     he.add_argument("--format", choices=("text", "json"), default="text")

@@ -128,15 +128,26 @@ class Health:
     idle_in_transaction: list[dict[str, Any]]
     replicas: list[dict[str, Any]]
     problems: list[str]
+    role: str = "primary"  # or "standby" (a replica in recovery)
+    standby: dict[str, Any] | None = None  # on a standby: its WAL receiver and replay lag
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def health(
-    conn: psycopg.Connection[Any], *, long_after: float = 300, idle_after: float = 60, saturation: float = 0.9
+    conn: psycopg.Connection[Any],
+    *,
+    long_after: float = 300,
+    idle_after: float = 60,
+    saturation: float = 0.9,
+    max_lag: float = 60,
 ) -> Health:
-    """What an on-call engineer looks at first; `ok` is False when something needs a person."""
+    """What an on-call engineer looks at first; `ok` is False when something needs a person.
+
+    On a primary, each replica's state and replay lag (pg_stat_replication); on a standby, its WAL
+    receiver, whether replay is paused, and how far replay is behind what it has received.
+    """
     version = conn.execute("SHOW server_version").fetchone()
     used = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'").fetchone()
     limit = conn.execute("SHOW max_connections").fetchone()
@@ -163,15 +174,33 @@ def health(
         ORDER BY state_change
         """,
     )
-    replicas = _rows(
-        conn,
-        """
-        SELECT application_name, client_addr::text AS address, state,
-               pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes,
-               extract(epoch FROM replay_lag) AS lag_seconds
-        FROM pg_stat_replication
-        """,
-    )
+    in_recovery = conn.execute("SELECT pg_is_in_recovery()").fetchone()
+    standby: dict[str, Any] | None = None
+    if in_recovery and in_recovery[0]:
+        # pg_current_wal_lsn() cannot run during recovery: a standby reports its own side
+        found = _rows(
+            conn,
+            """
+            SELECT (SELECT status FROM pg_stat_wal_receiver) AS receiver,
+                   (SELECT sender_host || ':' || sender_port FROM pg_stat_wal_receiver) AS upstream,
+                   pg_is_wal_replay_paused() AS replay_paused,
+                   pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) AS lag_bytes,
+                   CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                        ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END AS lag_seconds
+            """,
+        )
+        standby = found[0] if found else None
+        replicas: list[dict[str, Any]] = []
+    else:
+        replicas = _rows(
+            conn,
+            """
+            SELECT application_name, host(client_addr) AS address, state, sync_state,
+                   pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes,
+                   extract(epoch FROM replay_lag) AS lag_seconds
+            FROM pg_stat_replication
+            """,
+        )
     conn.rollback()
     problems = []
     if max_connections and connections >= saturation * max_connections:
@@ -181,6 +210,18 @@ def health(
     if idle:
         problems.append(f"{len(idle)} session(s) idle in a transaction for over {idle_after:g} s")
     problems += [f"replica {r['application_name']} is {r['state']}" for r in replicas if r["state"] != "streaming"]
+    problems += [
+        f"replica {r['application_name']} is {float(r['lag_seconds']):.0f} s behind"
+        for r in replicas
+        if r["lag_seconds"] is not None and float(r["lag_seconds"]) > max_lag
+    ]
+    if standby is not None:
+        if standby["receiver"] != "streaming":
+            problems.append(f"this standby is not receiving WAL (receiver: {standby['receiver'] or 'none'})")
+        if standby["replay_paused"]:
+            problems.append("WAL replay is paused on this standby (SELECT pg_wal_replay_resume() resumes it)")
+        if standby["lag_seconds"] is not None and float(standby["lag_seconds"]) > max_lag:
+            problems.append(f"this standby's replay is {float(standby['lag_seconds']):.0f} s behind")
     return Health(
         not problems,
         str(version[0]) if version else "?",
@@ -190,6 +231,8 @@ def health(
         idle,
         replicas,
         problems,
+        "standby" if standby is not None else "primary",
+        standby,
     )
 
 
