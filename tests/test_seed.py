@@ -311,3 +311,23 @@ def test_progress_is_shown_on_a_terminal_only(fresh_db: str) -> None:
     assert "rows/s" in text and re.search(r"orders: 25,000 rows in [\d.]+ s", text)
     piped = run(*args)  # not a terminal: only the summary
     assert piped.returncode == 0 and "generating" not in piped.stderr and "seeded" in piped.stderr
+
+
+def test_domains_and_pattern_checks(fresh_db: str) -> None:
+    """Domain columns get values of their base type inside the domain's CHECKs (two unnamed CHECKs on one
+    domain come up as PostgreSQL names them); `~` CHECKs get strings that match, unique where asked."""
+    doc = Path(__file__).parent / "fixtures" / "domains_and_patterns.md"
+    up = run("up", "--database-url", fresh_db, str(doc))
+    assert up.returncode == 0, up.stderr
+    with psycopg.connect(fresh_db) as conn:
+        report = seed(conn, load(doc), default_rows=300)
+    assert report.rows == {"public.items": 300}
+    with psycopg.connect(fresh_db) as conn:
+        names = [r[0] for r in conn.execute("SELECT conname FROM pg_constraint WHERE contypid <> 0 AND connamespace = 'public'::regnamespace ORDER BY 1")]
+        assert names == ["email_address_check", "positive_qty_check", "positive_qty_check1", "sku_code_check"]
+        rows = conn.execute("SELECT contact, qty, sku, postcode FROM items").fetchall()
+    assert len({r[2] for r in rows}) == 300
+    for contact, qty, sku, postcode in rows:
+        assert re.fullmatch(r"[\w.+-]+@[\w.-]+\.[a-z]{2,}", contact), contact  # the column's emails, not noise
+        assert 1 <= qty <= 500
+        assert re.fullmatch(r"[A-Z]{3}-[0-9]{4}", sku) and re.fullmatch(r"[0-9]{5}", postcode)

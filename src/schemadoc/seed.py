@@ -24,7 +24,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -342,6 +342,75 @@ def check_bounds(table: m.Table) -> dict[str, tuple[float | None, float | None]]
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
+_REGEX = re.compile(r"^\(*\s*\(?\"?(\w+)\"?\)?(?:::[\w ]+)?\s*(~\*?)\s*'((?:[^']|'')*)'(?:::[\w ]+)?\s*\)*$")
+
+
+def check_patterns(table: m.Table) -> dict[str, tuple[str, bool]]:
+    """Column → (regular expression, case-insensitive) from CHECKs such as `sku ~ '^[A-Z]{3}-[0-9]{4}$'`."""
+    out: dict[str, tuple[str, bool]] = {}
+    for c in table.checks:
+        for part in re.split(r"\s+AND\s+", c.expression, flags=re.I):
+            mt = _REGEX.match(part.strip())
+            if mt:
+                out[mt.group(1)] = (mt.group(3).replace("''", "'"), mt.group(2) == "~*")
+    return out
+
+
+def _matching(
+    maker: Callable[[int], Any], pattern: str, insensitive: bool, unique: bool, rng: random.Random, fake: Any
+) -> Callable[[int], Any]:
+    """A maker whose strings match `pattern`: the column's own when they already do (emails for an
+    email pattern), else strings generated from the expression itself."""
+    try:
+        rx = re.compile(pattern, re.I if insensitive else 0)
+    except re.error:
+        return maker  # a POSIX-only expression: PostgreSQL filters the rows
+    candidates = [maker]
+    if "@" in pattern:
+        candidates.append(lambda i: f"{fake.user_name()}{i}@{fake.free_email_domain()}")
+    for candidate in candidates:
+        if all(isinstance(v, str) and rx.search(v) for v in (candidate(i) for i in range(20))):
+            return candidate
+    import rstr
+
+    gen = rstr.Rstr(rng)
+    if not unique:
+        return lambda i: gen.xeger(pattern)
+    seen: set[str] = set()
+
+    def fresh(i: int) -> str:
+        for _ in range(20):
+            value = gen.xeger(pattern)
+            if value not in seen:
+                break
+        seen.add(value)
+        return value
+
+    return fresh
+
+
+def _domains_resolved(t: m.Table, schema: m.Schema) -> m.Table:
+    """The table as its values are made: domain columns typed by their base type, the domains' CHECKs
+    (VALUE read as the column) added to the table's, so bounds and patterns apply and rows are filtered."""
+    domains = {d.key: d for d in schema.domains} | {d.name: d for d in schema.domains}
+    columns, checks = [], list(t.checks)
+    for c in t.columns:
+        d = domains.get(c.type) or domains.get(c.type.strip('"'))
+        if d is None:
+            columns.append(c)
+            continue
+        columns.append(replace(c, type=d.type, not_null=c.not_null or d.not_null))
+        for k in d.checks:
+            expression = re.sub(r"\bVALUE\b", quote_ident(c.name), _strip_check(k.expression))
+            checks.append(m.Check(f"{k.name} on {c.name}", expression))
+    return replace(t, columns=tuple(columns), checks=tuple(checks))
+
+
+def _strip_check(expression: str) -> str:
+    mt = re.fullmatch(r"\s*CHECK\s*\((.*)\)\s*", expression, re.S | re.I)
+    return mt.group(1) if mt else expression
+
+
 # ---- the run ----------------------------------------------------------------------------------
 
 
@@ -411,7 +480,9 @@ def seed(
             if target <= 0:
                 continue
             meter.start(t.name, target)
-            done = _fill(conn, t, target, values, enums, deferred, _examples(conn, t, shapes), meter)
+            done = _fill(
+                conn, _domains_resolved(t, schema), target, values, enums, deferred, _examples(conn, t, shapes), meter
+            )
             report.rows[key] = done
             meter.finish(done)
         _fill_deferred(conn, schema, deferred, values)
@@ -577,6 +648,9 @@ def _fill(
         listed = check_values(check.expression)
         if listed is not None and listed[0] in makers:
             makers[listed[0]] = _one_of(listed[1], values.rng)
+    for name, (pattern, insensitive) in check_patterns(t).items():
+        if name in makers:
+            makers[name] = _matching(makers[name], pattern, insensitive, name in unique_cols, values.rng, values.fake)
     rng = values.rng
     if t.partition_by:  # rows of a range-partitioned table fall into the partitions there are
         ranged = _in_partitions(conn, t, rng)
@@ -589,7 +663,10 @@ def _fill(
             sql.SQL("CREATE TEMP TABLE {s} ON COMMIT DROP AS SELECT {cols} FROM {t} WITH NO DATA").format(
                 s=sql.Identifier(stage),
                 cols=sql.SQL(", ").join(
-                    [sql.Identifier(n) for n in names]
+                    [  # by base type: a value a domain refuses is filtered out below, not an error in COPY
+                        sql.SQL("{}::{} AS {}").format(sql.Identifier(c.name), sql.SQL(c.type), sql.Identifier(c.name))
+                        for c in columns
+                    ]
                     + [  # the others stay NULL, so CHECKs that name them can be evaluated here
                         sql.SQL("NULL::{} AS {}").format(sql.SQL(c.type), sql.Identifier(c.name))
                         for c in t.columns

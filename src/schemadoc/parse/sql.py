@@ -486,14 +486,19 @@ class SqlReader:
     def on_CreateDomainStmt(self, node: ast.CreateDomainStmt, st: Statement) -> None:
         names = _names(node.domainname)
         schema = names[0] if len(names) > 1 else self.default_schema
-        not_null, default, checks = False, None, []
+        not_null, default = False, None
+        checks: list[m.Check] = []
         for c in node.constraints or ():
             if c.contype == ConstrType.CONSTR_NOTNULL:
                 not_null = True
             elif c.contype == ConstrType.CONSTR_DEFAULT:
                 default = deparse(c.raw_expr)
             elif c.contype == ConstrType.CONSTR_CHECK:
-                checks.append(m.Check(c.conname or f"{names[-1]}_check", deparse(c.raw_expr)))
+                name = c.conname
+                if not name:  # as PostgreSQL chooses: domain_check, domain_check1, domain_check2, …
+                    taken = {k.name for k in checks}
+                    name = next(n for i in range(len(checks) + 2) if (n := f"{names[-1]}_check{i or ''}") not in taken)
+                checks.append(m.Check(name, deparse(c.raw_expr)))
         dom = m.Domain(
             schema,
             names[-1],
