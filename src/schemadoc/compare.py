@@ -155,7 +155,7 @@ def compare(doc: m.Schema, db: m.Schema) -> list[Difference]:
     """Every object that differs between two schemas, by kind and key, with the doc's position."""
     out: list[Difference] = []
     for f in fields(m.Schema):
-        if f.name == "schemas":
+        if f.name in ("schemas", "keyspaces"):  # key layouts live in Redis, not in the catalog
             continue
         mine, theirs = _by_key(getattr(doc, f.name)), _by_key(getattr(db, f.name))
         kind = {"indexes": "index", "policies": "policy"}.get(f.name, f.name[:-1])

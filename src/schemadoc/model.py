@@ -338,6 +338,50 @@ class Comment:
         return f"{self.object_kind} {self.object_name}"
 
 
+# ---- Redis key layouts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPart:
+    """A placeholder of a key pattern (`{user_id}` in `cart:{user_id}`), linked to a column where its name says so."""
+
+    name: str
+    references: str | None = None  # "public.users.id"
+
+
+@dataclass(frozen=True, slots=True)
+class ValueField:
+    """One field of a documented value, by path (`items[].product_id`; "" is the value itself)."""
+
+    path: str
+    type: str  # JSON type: string, integer, number, boolean, object, array, null, any
+    format: str | None = None  # uuid, date-time, date, email, uri
+    required: bool = True
+    references: str | None = None  # "public.products.id"
+
+
+@dataclass(frozen=True, slots=True)
+class Keyspace:
+    """A documented Redis key layout: the key pattern, the Redis type, the TTL and the value's shape."""
+
+    name: str  # the pattern's literal head: "cart", "rate_limit"
+    pattern: str  # "cart:{user_id}"
+    redis_type: str  # string | json | counter | hash | set | zset | list | stream
+    ttl: int | None = None  # seconds; None: the doc gives no expiry
+    placeholders: tuple[KeyPart, ...] = ()
+    fields: tuple[ValueField, ...] = ()
+    value_schema: str | None = None  # JSON Schema (2020-12) of the value, as JSON text
+    example: str | None = None  # the value example as the doc writes it
+    description: str = ""  # the doc's heading and words for it
+    ttl_text: str | None = None  # the TTL as written
+    type_text: str | None = None  # the type as written
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return self.pattern
+
+
 T = TypeVar("T")
 
 
@@ -364,6 +408,8 @@ class Schema:
     roles: tuple[Role, ...] = ()
     grants: tuple[Grant, ...] = ()
     comments: tuple[Comment, ...] = ()
+    # Redis key layouts: documented beside the database, not in it (so not part of equality)
+    keyspaces: tuple[Keyspace, ...] = field(default=(), compare=False)
 
     @classmethod
     def build(cls, **kinds: Iterable[Any]) -> Schema:
@@ -401,6 +447,8 @@ __all__ = [
     "Function",
     "Grant",
     "Index",
+    "KeyPart",
+    "Keyspace",
     "Policy",
     "PrimaryKey",
     "Role",
@@ -409,6 +457,7 @@ __all__ = [
     "Table",
     "Trigger",
     "Unique",
+    "ValueField",
     "View",
     "qualify",
     "replace",

@@ -14,6 +14,7 @@ from schemadoc.parse.builder import SchemaBuilder
 from schemadoc.parse.deferred import apply_deferred
 from schemadoc.parse.mermaid import Diagram, is_er_diagram, parse_mermaid
 from schemadoc.parse.prisma import PrismaMapper, PrismaSchema, parse_prisma
+from schemadoc.parse.redis import read as read_keyspaces
 from schemadoc.parse.sql import Extra, SqlReader, split_statements
 from schemadoc.parse.table import TableReader, is_column_table, names_other_section, table_name_from_heading
 
@@ -151,6 +152,10 @@ class _Loader:
         conventions.add_needed_extensions(self.b)
         schema = self.b.build()
         conventions.check_structure(self.b, schema)
+        keyspaces, found = read_keyspaces(self.doc.blocks, self.doc.path, schema)
+        if keyspaces:
+            schema = schema.with_(keyspaces=keyspaces)
+        self.b.diagnostics.extend(found)
         names = self.db_names + self.sql.database_names
         return LoadedDocument(
             path=self.doc.path,
