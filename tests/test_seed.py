@@ -323,7 +323,12 @@ def test_domains_and_pattern_checks(fresh_db: str) -> None:
         report = seed(conn, load(doc), default_rows=300)
     assert report.rows == {"public.items": 300}
     with psycopg.connect(fresh_db) as conn:
-        names = [r[0] for r in conn.execute("SELECT conname FROM pg_constraint WHERE contypid <> 0 AND connamespace = 'public'::regnamespace ORDER BY 1")]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT conname FROM pg_constraint WHERE contypid <> 0 AND connamespace = 'public'::regnamespace ORDER BY 1"
+            )
+        ]
         assert names == ["email_address_check", "positive_qty_check", "positive_qty_check1", "sku_code_check"]
         rows = conn.execute("SELECT contact, qty, sku, postcode FROM items").fetchall()
     assert len({r[2] for r in rows}) == 300

@@ -91,5 +91,9 @@ def _graft(db_items: tuple[Any, ...], doc_items: tuple[Any, ...]) -> list[Any]:
 
 def graft_spans(db: m.Schema, doc: m.Schema) -> m.Schema:
     """`db` with each object's position in the document, where the document has the object."""
-    kinds = {f.name: _graft(getattr(db, f.name), getattr(doc, f.name)) for f in fields(m.Schema) if f.name not in ("schemas", "keyspaces")}
+    kinds = {
+        f.name: _graft(getattr(db, f.name), getattr(doc, f.name))
+        for f in fields(m.Schema)
+        if f.name not in ("schemas", "keyspaces")
+    }
     return db.with_(**kinds)

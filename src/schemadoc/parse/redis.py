@@ -193,7 +193,9 @@ def _key_block(block: Block) -> list[_Draft]:
     while i < len(lines):
         text = lines[i]
         no = block.line + i
-        mt = re.match(r"\s*(Key(?:\s*pattern)?|Type|TTL|Expir\w*|Value(?:\s+\w+)*|Description|Purpose)\s*:\s*(.*)$", text, re.I)
+        mt = re.match(
+            r"\s*(Key(?:\s*pattern)?|Type|TTL|Expir\w*|Value(?:\s+\w+)*|Description|Purpose)\s*:\s*(.*)$", text, re.I
+        )
         if mt:
             label, rest = mt.group(1).lower(), mt.group(2).strip()
             if label.startswith("key"):
