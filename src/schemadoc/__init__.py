@@ -6,6 +6,8 @@ the same model, and bring a document `up` on a server (the embedded one when no 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
 
 from schemadoc.apply import UpResult, up
@@ -14,6 +16,19 @@ from schemadoc.introspect import introspect
 from schemadoc.model import Schema
 from schemadoc.parse import LoadedDocument, load, loads
 from schemadoc.sql.emit import emit, emit_script
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from schemadoc.kv import Keyspaces
+
+
+def keyspaces(doc: str | Path | LoadedDocument, redis_url: str | None = None) -> Keyspaces:
+    """The doc's Redis key layouts on a Redis (see schemadoc.kv); imported on first use."""
+    from schemadoc.kv import keyspaces as bind
+
+    return bind(doc, redis_url)
+
 
 __all__ = [
     "Diagnostic",
@@ -27,6 +42,7 @@ __all__ = [
     "emit",
     "emit_script",
     "introspect",
+    "keyspaces",
     "load",
     "loads",
     "up",

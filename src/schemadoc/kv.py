@@ -1,0 +1,308 @@
+"""The doc's Redis key layouts as typed keyspaces.
+
+    kv = schemadoc.keyspaces("docs/DATABASE.md", "redis://localhost:6379/0")
+    kv["cart"].set(user_id=uid, value={...})   # validated against the documented shape, TTL applied
+    kv["cart"].get(user_id=uid)
+    kv["rate_limit"].incr(ip_address="10.0.0.1", endpoint="/api/orders")
+
+A value that breaks the documented shape raises `ShapeError` naming the field, and nothing is written.
+Writes of a whole value replace the key and set its TTL in one MULTI/EXEC, so no reader sees a key
+without its expiry. `scan` walks the keyspace with SCAN (never KEYS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import redis
+from jsonschema import Draft202012Validator, FormatChecker
+
+from schemadoc import model as m
+from schemadoc.errors import SchemadocError
+from schemadoc.parse import LoadedDocument, load
+
+
+class ShapeError(SchemadocError):
+    """A value that does not have the documented shape; `problems` name each field."""
+
+    def __init__(self, pattern: str, problems: list[str]) -> None:
+        super().__init__(f"{pattern}: " + "; ".join(problems))
+        self.problems = problems
+
+
+_formats = FormatChecker()
+
+
+@_formats.checks("date-time", raises=ValueError)
+def _is_datetime(value: object) -> bool:
+    if isinstance(value, str):
+        if not re.match(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d", value):
+            raise ValueError("not a date and time")
+        dt.datetime.fromisoformat(value.replace("z", "Z"))
+    return True
+
+
+@_formats.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    if isinstance(value, str):
+        dt.date.fromisoformat(value)
+    return True
+
+
+def _where(path: Any) -> str:
+    out = ""
+    for part in path:
+        out += "[]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the value"
+
+
+def problems(schema: dict[str, Any], value: Any) -> list[str]:
+    """Every way `value` breaks `schema`, each naming the field (`items[].quantity: 'two' is not of type 'integer'`)."""
+    out = []
+    for e in sorted(
+        Draft202012Validator(schema, format_checker=_formats).iter_errors(value), key=lambda e: list(e.path)
+    ):
+        if e.validator == "additionalProperties":
+            extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
+            for name in extra:
+                prefix = _where(e.path)
+                out.append(f"{prefix + '.' if prefix != 'the value' else ''}{name}: not a documented field")
+        elif e.validator == "required":
+            missing = re.search(r"'([^']+)' is a required property", e.message)
+            prefix = _where(e.path)
+            name = missing.group(1) if missing else "?"
+            out.append(f"{prefix + '.' if prefix != 'the value' else ''}{name}: missing")
+        else:
+            out.append(f"{_where(e.path)}: {e.message}")
+    return out
+
+
+_IP = re.compile(r"(^|[{_])ip(_?addr(ess)?)?($|[}_])", re.I)
+
+
+class Keyspace:
+    """One documented key layout, bound to a Redis connection."""
+
+    def __init__(self, layout: m.Keyspace, client: redis.Redis) -> None:
+        self.layout = layout
+        self.r = client
+        names = [p.name for p in layout.placeholders]
+        self.names = names
+        regex = ""
+        pieces = re.split(r"(\{[\w.-]+\})", layout.pattern)
+        last = max((i for i, p in enumerate(pieces) if p.startswith("{")), default=-1)
+        for i, piece in enumerate(pieces):
+            if not piece.startswith("{"):
+                regex += re.escape(piece)
+            elif i == last:  # the last placeholder may hold colons
+                regex += "(.+)"
+            elif _IP.search(piece):  # an IP address: IPv6 holds colons, but only hex digits, dots and colons
+                regex += "([0-9A-Fa-f:.]+)"
+            else:
+                regex += "([^:]+)"
+        self._regex = re.compile(regex + r"\Z")
+        self.glob = re.sub(r"\{[\w.-]+\}", "*", re.sub(r"([?\[\]\\])", r"\\\1", layout.pattern))
+
+    @cached_property
+    def schema(self) -> dict[str, Any] | None:
+        return json.loads(self.layout.value_schema) if self.layout.value_schema else None
+
+    def __repr__(self) -> str:
+        return f"<Keyspace {self.layout.pattern} {self.layout.redis_type} ttl={self.layout.ttl}>"
+
+    # -- keys --
+
+    def key(self, **parts: Any) -> str:
+        """The key for these placeholder values; every placeholder, and only those."""
+        missing = [n for n in self.names if n not in parts]
+        extra = [n for n in parts if n not in self.names]
+        if missing or extra:
+            said = ", ".join([f"missing {n}" for n in missing] + [f"unknown {n}" for n in extra])
+            raise SchemadocError(f"{self.layout.pattern}: {said} (placeholders: {', '.join(self.names)})")
+        key = self.layout.pattern
+        for i, n in enumerate(self.names):
+            value = str(parts[n])
+            colons_ok = i == len(self.names) - 1 or (_IP.search(n) and re.fullmatch(r"[0-9A-Fa-f:.]+", value))
+            if not value or (":" in value and not colons_ok):
+                raise SchemadocError(f"{self.layout.pattern}: {n}={value!r} would make the key ambiguous")
+            key = key.replace("{" + n + "}", value, 1)
+        return key
+
+    def parse(self, key: str | bytes) -> dict[str, str] | None:
+        """The placeholder values of a key of this layout, or None when it is not one."""
+        text = key.decode() if isinstance(key, bytes) else key
+        mt = self._regex.match(text)
+        if mt is None:
+            return None
+        values = list(mt.groups())
+        return dict(zip(self.names, values, strict=True))
+
+    # -- values --
+
+    def check(self, value: Any) -> list[str]:
+        """How `value` breaks the documented shape (empty when it does not)."""
+        t = self.layout.redis_type
+        if t == "counter":
+            return (
+                []
+                if isinstance(value, int) and not isinstance(value, bool)
+                else [f"the value: {value!r} is not an integer"]
+            )
+        if t in ("set", "list"):
+            if not isinstance(value, (list, tuple, set, frozenset)):
+                return [f"the value: a {t} takes a list of members, not {type(value).__name__}"]
+            return []
+        if t == "zset":
+            if not isinstance(value, Mapping) or not all(isinstance(s, (int, float)) for s in value.values()):
+                return ["the value: a sorted set takes {member: score}"]
+            return []
+        if t == "hash" and not isinstance(value, Mapping):
+            return [f"the value: a hash takes {{field: value}}, not {type(value).__name__}"]
+        if self.schema is not None:
+            return problems(self.schema, value)
+        return []
+
+    def set(self, value: Any, **parts: Any) -> str:
+        """Validate and write the whole value, with its TTL, atomically; the key."""
+        found = self.check(value)
+        if found:
+            raise ShapeError(self.layout.pattern, found)
+        key = self.key(**parts)
+        ttl = self.layout.ttl
+        t = self.layout.redis_type
+        pipe = self.r.pipeline(transaction=True)
+        if t in ("json", "string", "counter"):
+            data = json.dumps(value, separators=(",", ":"), default=str) if t == "json" else str(value)
+            pipe.set(key, data, ex=ttl)
+        else:
+            pipe.delete(key)
+            if t == "hash":
+                pipe.hset(key, mapping={k: _scalar(v) for k, v in value.items()})
+            elif t == "set" and value:
+                pipe.sadd(key, *[_scalar(v) for v in value])
+            elif t == "list" and value:
+                pipe.rpush(key, *[_scalar(v) for v in value])
+            elif t == "zset" and value:
+                pipe.zadd(key, {_scalar(k): float(v) for k, v in value.items()})
+            elif t == "stream":
+                pipe.xadd(key, {k: _scalar(v) for k, v in value.items()})
+            if ttl:
+                pipe.expire(key, ttl)
+        pipe.execute()
+        return key
+
+    def get(self, **parts: Any) -> Any:
+        """The value, decoded by its type (JSON, int, dict, set, list, [(member, score)]); None when absent."""
+        key = self.key(**parts)
+        return self.decode(key)
+
+    def decode(self, key: str) -> Any:
+        t = self.layout.redis_type
+        if t in ("json", "string", "counter"):
+            raw = self.r.get(key)
+            if raw is None:
+                return None
+            text = raw.decode() if isinstance(raw, bytes) else str(raw)
+            if t == "json":
+                return json.loads(text)
+            return int(text) if t == "counter" else text
+        if t == "hash":
+            return {_text(k): _text(v) for k, v in self.r.hgetall(key).items()} or None
+        if t == "set":
+            return {_text(v) for v in self.r.smembers(key)} or None
+        if t == "list":
+            return [_text(v) for v in self.r.lrange(key, 0, -1)] or None
+        if t == "zset":
+            pairs: list[tuple[Any, float]] = list(self.r.zrange(key, 0, -1, withscores=True))  # type: ignore[arg-type]
+            return [(_text(member), score) for member, score in pairs] or None
+        return self.r.xrange(key) or None
+
+    def incr(self, by: int = 1, **parts: Any) -> int:
+        """Add to a counter; a new counter gets the documented TTL (a window that does not slide)."""
+        key = self.key(**parts)
+        pipe = self.r.pipeline(transaction=True)
+        pipe.incrby(key, by)
+        if self.layout.ttl:
+            pipe.expire(key, self.layout.ttl, nx=True)
+        result = pipe.execute()
+        return int(result[0])
+
+    def delete(self, **parts: Any) -> bool:
+        return bool(self.r.delete(self.key(**parts)))
+
+    def touch(self, **parts: Any) -> bool:
+        """Restart the key's TTL (a session kept alive); False when the key does not exist."""
+        key = self.key(**parts)
+        if self.layout.ttl:
+            return bool(self.r.expire(key, self.layout.ttl))
+        return bool(self.r.exists(key))
+
+    def scan(self, count: int = 1000) -> Iterator[tuple[str, dict[str, str]]]:
+        """(key, placeholder values) of every key of this layout, by SCAN."""
+        for raw in self.r.scan_iter(match=self.glob, count=count):
+            key = _text(raw)
+            parts = self.parse(key)
+            if parts is not None:
+                yield key, parts
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"), default=str)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class Keyspaces(Mapping[str, Keyspace]):
+    """The document's keyspaces by name (`cart`, `room:members`) or by pattern (`cart:{user_id}`)."""
+
+    def __init__(self, doc: LoadedDocument, client: redis.Redis) -> None:
+        self.doc = doc
+        self.redis = client
+        self._by_name = {ks.name: Keyspace(ks, client) for ks in doc.schema.keyspaces}
+        self._by_pattern = {k.layout.pattern: k for k in self._by_name.values()}
+
+    def __getitem__(self, name: str) -> Keyspace:
+        found = self._by_name.get(name) or self._by_pattern.get(name)
+        if found is None:
+            known = ", ".join(sorted(self._by_name)) or "none"
+            raise KeyError(f"the document has no key layout {name!r} (it has: {known})")
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def match(self, key: str) -> tuple[Keyspace, dict[str, str]] | None:
+        """The layout a key belongs to (the most specific pattern first), with its placeholder values."""
+        for ks in sorted(self._by_name.values(), key=lambda k: -len(re.sub(r"\{[^}]*\}", "", k.layout.pattern))):
+            parts = ks.parse(key)
+            if parts is not None:
+                return ks, parts
+        return None
+
+
+def keyspaces(doc: str | Path | LoadedDocument, redis_url: str | None = None) -> Keyspaces:
+    """The doc's Redis key layouts on the Redis at `redis_url` (default: $REDIS_URL)."""
+    import os
+
+    loaded = doc if isinstance(doc, LoadedDocument) else load(doc)
+    target = redis_url or os.environ.get("REDIS_URL")
+    if not target:
+        raise SchemadocError("no Redis: give a URL or set REDIS_URL")
+    return Keyspaces(loaded, redis.Redis.from_url(target))

@@ -1,0 +1,134 @@
+"""The kv API against a real Redis: documented shapes enforced, TTLs applied, keys built and parsed."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+
+import schemadoc
+from schemadoc.errors import SchemadocError
+from schemadoc.kv import ShapeError
+
+from .conftest import SEEDS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _cart(user: str) -> dict[str, object]:
+    product = str(uuid.uuid4())
+    return {
+        "user_id": user,
+        "items": [{"product_id": product, "quantity": 2, "unit_price": 25.99, "subtotal": 51.98}],
+        "total_amount": 51.98,
+        "updated_at": "2024-01-15T10:30:00Z",
+    }
+
+
+def test_set_get_with_the_documented_ttl(redis_url: str) -> None:
+    kv = schemadoc.keyspaces(SEEDS["bakery"], redis_url)
+    user = str(uuid.uuid4())
+    cart = _cart(user)
+    key = kv["cart"].set(user_id=user, value=cart)
+    assert key == f"cart:{user}"
+    assert kv["cart"].get(user_id=user) == cart
+    r = redis.Redis.from_url(redis_url)
+    assert 86390 < r.ttl(key) <= 86400
+    assert kv["cart"].delete(user_id=user) and kv["cart"].get(user_id=user) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda v: v["items"][0].update(quantity="two"), "items[].quantity: 'two' is not of type 'integer'"),
+        (lambda v: v.pop("total_amount"), "total_amount: missing"),
+        (lambda v: v.update(coupon="X"), "coupon: not a documented field"),
+        (lambda v: v.update(user_id="not-a-uuid"), "user_id: 'not-a-uuid' is not a 'uuid'"),
+        (lambda v: v.update(updated_at="yesterday"), "updated_at: 'yesterday' is not a 'date-time'"),
+        (lambda v: v["items"][0].pop("product_id"), "items[].product_id: missing"),
+    ],
+)
+def test_wrong_shapes_name_the_field_and_write_nothing(redis_url: str, change: object, message: str) -> None:
+    kv = schemadoc.keyspaces(SEEDS["bakery"], redis_url)
+    user = str(uuid.uuid4())
+    value = _cart(user)
+    change(value)  # type: ignore[operator]
+    with pytest.raises(ShapeError) as e:
+        kv["cart"].set(user_id=user, value=value)
+    assert message in str(e.value), str(e.value)
+    assert redis.Redis.from_url(redis_url).exists(f"cart:{user}") == 0
+
+
+def test_keys_are_built_and_parsed_from_the_pattern(redis_url: str) -> None:
+    kv = schemadoc.keyspaces(SEEDS["bakery"], redis_url)
+    limit = kv["rate_limit"]
+    key = limit.key(ip_address="2001:db8::1", endpoint="/api/orders")  # an IPv6 address holds colons
+    assert key == "rate_limit:2001:db8::1:/api/orders"
+    assert limit.parse(key) == {"ip_address": "2001:db8::1", "endpoint": "/api/orders"}
+    assert limit.parse(limit.key(ip_address="10.0.0.1", endpoint="/v2:beta")) == {
+        "ip_address": "10.0.0.1",
+        "endpoint": "/v2:beta",  # and so may the last placeholder
+    }
+    with pytest.raises(SchemadocError, match="missing endpoint"):
+        limit.key(ip_address="10.0.0.1")
+    with pytest.raises(SchemadocError, match="unknown user"):
+        kv["cart"].key(user_id="a", user="b")
+    with pytest.raises(SchemadocError, match="ambiguous"):
+        limit.key(ip_address="host:x", endpoint="/x")
+    members = schemadoc.keyspaces(FIXTURES / "redis_table.md", redis_url)["room:members"]
+    assert members.parse(members.key(room_id="1:2")) == {"room_id": "1:2"}  # a literal tail keeps it unambiguous
+    assert kv["cart:{user_id}"] is kv["cart"]
+    with pytest.raises(KeyError, match="no key layout 'carts'"):
+        kv["carts"]  # noqa: B018
+
+
+def test_counter_window_does_not_slide_and_touch_restarts_a_session(redis_url: str) -> None:
+    kv = schemadoc.keyspaces(SEEDS["bakery"], redis_url)
+    r = redis.Redis.from_url(redis_url)
+    parts = {"ip_address": "10.0.0.1", "endpoint": "/api/orders"}
+    assert kv["rate_limit"].incr(**parts) == 1
+    key = kv["rate_limit"].key(**parts)
+    r.expire(key, 100)  # as if the window were nearly over
+    assert kv["rate_limit"].incr(**parts) == 2
+    assert r.ttl(key) <= 100  # a new request did not restart the window
+    assert kv["rate_limit"].get(**parts) == 2
+    with pytest.raises(ShapeError, match="is not an integer"):
+        kv["rate_limit"].set(value="many", **parts)
+    session = {
+        "user_id": str(uuid.uuid4()),
+        "email": "a@example.com",
+        "role": "customer",
+        "created_at": "2024-01-15T10:30:00Z",
+        "last_activity": "2024-01-15T12:45:00Z",
+    }
+    key = kv["session"].set(session_id="s1", value=session)
+    r.expire(key, 5)
+    assert kv["session"].touch(session_id="s1") and r.ttl(key) > 30 * 86400 - 10
+    assert not kv["session"].touch(session_id="nope")
+
+
+def test_hash_set_list_and_sorted_set_layouts(redis_url: str) -> None:
+    kv = schemadoc.keyspaces(FIXTURES / "redis_table.md", redis_url)
+    r = redis.Redis.from_url(redis_url)
+    kv["account:profile"].set(account_id=7, value={"handle": "ada", "rooms": 3})
+    assert kv["account:profile"].get(account_id=7) == {"handle": "ada", "rooms": "3"}
+    assert 3590 < r.ttl("account:7:profile") <= 3600
+    kv["room:members"].set(room_id=1, value=[7, 8])
+    assert kv["room:members"].get(room_id=1) == {"7", "8"} and r.ttl("room:1:members") == -1  # no expiry documented
+    kv["room:recent"].set(room_id=1, value=[3, 2, 1])
+    assert kv["room:recent"].get(room_id=1) == ["3", "2", "1"]
+    kv["leaderboard"].set(week="2024-W05", value={"7": 12, "8": 3})
+    assert kv["leaderboard"].get(week="2024-W05") == [("8", 3.0), ("7", 12.0)]
+    with pytest.raises(ShapeError, match="a set takes a list"):
+        kv["room:members"].set(room_id=2, value="7")
+    with pytest.raises(ShapeError, match="a hash takes"):
+        kv["account:profile"].set(account_id=8, value=[1])
+    kv["room:members"].set(room_id=2, value=[1])
+    r.set("room:2:unrelated", "x")
+    assert sorted(k for k, _ in kv["room:members"].scan()) == ["room:1:members", "room:2:members"]
+    assert dict(kv["room:members"].scan())["room:2:members"] == {"room_id": "2"}
+    found = kv.match("room:2:recent")
+    assert found is not None and found[0].layout.pattern == "room:{room_id}:recent"
+    assert kv.match("room:2:unrelated") is None
