@@ -132,3 +132,65 @@ def test_hash_set_list_and_sorted_set_layouts(redis_url: str) -> None:
     found = kv.match("room:2:recent")
     assert found is not None and found[0].layout.pattern == "room:{room_id}:recent"
     assert kv.match("room:2:unrelated") is None
+
+
+def test_audit_finds_undocumented_keys_missing_ttls_bad_shapes_and_dangling_rows(redis_url: str, fresh_db: str) -> None:
+    import json as _json
+
+    import psycopg
+
+    from schemadoc.kv import audit
+    from schemadoc.seed import seed
+
+    from .test_cli import run
+
+    doc = SEEDS["bakery"]
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    with psycopg.connect(fresh_db) as conn:
+        seed(conn, schemadoc.load(doc), "users=5,products=5", default_rows=0)
+        users = [str(r[0]) for r in conn.execute("SELECT id FROM users ORDER BY email")]
+        products = [str(r[0]) for r in conn.execute("SELECT id FROM products ORDER BY name")]
+    kv = schemadoc.keyspaces(doc, redis_url)
+    r = redis.Redis.from_url(redis_url)
+
+    def cart(user: str, product: str) -> dict[str, object]:
+        line = {"product_id": product, "quantity": 1, "unit_price": 2.5, "subtotal": 2.5}
+        return {"user_id": user, "items": [line], "total_amount": 2.5, "updated_at": "2024-01-15T10:30:00Z"}
+
+    kv["cart"].set(user_id=users[0], value=cart(users[0], products[0]))  # fine
+    ghost = str(uuid.uuid4())
+    kv["cart"].set(user_id=users[1], value=cart(users[1], ghost))  # a product that does not exist
+    r.set(f"cart:{users[2]}", _json.dumps(cart(users[2], products[1])))  # no TTL
+    r.set(f"cart:{users[3]}", _json.dumps({"user_id": users[3]}))  # missing fields
+    r.hset(f"cart:{users[4]}", mapping={"a": "b"})  # a hash where a JSON string is documented
+    r.set("product:oops", "{not json")
+    r.set("tmp:debug", "1")  # matches no layout
+    kv["rate_limit"].incr(ip_address="10.0.0.1", endpoint="/api/orders")
+    with psycopg.connect(fresh_db) as conn:
+        report = audit(kv, conn, sample=3)
+    assert report.keys == 8 and not report.ok
+    # no TTL: the cart set by hand, the short cart and product:oops; dangling: the ghost product and "oops"
+    assert report.counts == {"dangling": 2, "missing_ttl": 3, "bad_shape": 2, "wrong_type": 1, "unmatched": 1}
+    assert sorted(report.examples["dangling"]) == sorted(
+        [f"cart:{users[1]} → products.id = {ghost} (no such row)", "product:oops → products.id = oops (no such row)"]
+    )
+    assert report.examples["unmatched"] == ["tmp:debug"]
+    assert any("total_amount: missing" in e for e in report.examples["bad_shape"])
+    assert any(e.startswith("product:oops: not JSON") for e in report.examples["bad_shape"])
+    assert report.by_layout["cart:{user_id}"] == 5
+    # the CLI: JSON for probes, exit 1 on findings, 0 once clean
+    out = run("kv", "audit", "--database-url", fresh_db, "--redis-url", redis_url, "--format", "json", str(doc))
+    assert out.returncode == 1, out.stderr
+    assert _json.loads(out.stdout)["counts"]["dangling"] == 2
+    for key in (
+        f"cart:{users[1]}",
+        f"cart:{users[2]}",
+        f"cart:{users[3]}",
+        f"cart:{users[4]}",
+        "product:oops",
+        "tmp:debug",
+    ):
+        r.delete(key)
+    clean = run("kv", "audit", "--database-url", fresh_db, "--redis-url", redis_url, str(doc))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "2 key(s) scanned: no findings" in clean.stdout

@@ -10,8 +10,10 @@ import argparse
 import datetime as dt
 import difflib
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -453,6 +455,56 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return 0
 
 
+def redis_url_for(given: str | None) -> str | None:
+    """--redis-url, $REDIS_URL, or the private Redis that `schemadoc up` started (when running)."""
+    from schemadoc import redis_server
+    from schemadoc.server import DEFAULT_HOME
+
+    if given or os.environ.get("REDIS_URL"):
+        return given or os.environ.get("REDIS_URL")
+    return redis_server.url(Path(os.environ.get("SCHEMADOC_HOME") or DEFAULT_HOME) / "redis")
+
+
+def cmd_kv_audit(args: argparse.Namespace) -> int:
+    from schemadoc.kv import audit, keyspaces
+
+    doc = load(args.doc)
+    if not doc.schema.keyspaces:
+        raise SchemadocError(f"{args.doc}: the document has no Redis key layouts")
+    url = redis_url_for(args.redis_url)
+    if url is None:
+        raise SchemadocError("no Redis: give --redis-url, set REDIS_URL, or run `schemadoc up` to start one")
+    kv = keyspaces(doc, url)
+    conn = None
+    if not args.no_database:
+        conn, _ = _connect_doc_database(args)
+    try:
+        report = audit(kv, conn, sample=args.sample)
+    finally:
+        if conn is not None:
+            conn.close()
+    if args.format == "json":
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print(f"{report.keys:,} key(s) scanned: {'no findings' if report.ok else 'FINDINGS'}")
+        for pattern, n in sorted(report.by_layout.items()):
+            print(f"  {pattern}: {n:,}")
+        titles = {
+            "unmatched": "keys no layout documents",
+            "missing_ttl": "keys without their documented TTL",
+            "wrong_type": "keys of another Redis type",
+            "bad_shape": "values that break their documented shape",
+            "dangling": "references to rows that do not exist",
+        }
+        for kind, n in report.counts.items():
+            print(f"{titles.get(kind, kind)}: {n:,}")
+            for example in report.examples.get(kind, []):
+                print(f"    {example}")
+        for note in report.notes:
+            print(f"note: {note}")
+    return 0 if report.ok else 1
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from schemadoc.site import build
 
@@ -655,6 +707,16 @@ def build_parser() -> argparse.ArgumentParser:
     dg.add_argument("--out", default=None, help="write to this file instead of standard output")
     dg.add_argument("--fix", action="store_true", help="draw the document after its safe fixes")
     dg.set_defaults(func=cmd_diagram)
+
+    kv = sub.add_parser("kv", help="the doc's Redis key layouts on a live Redis")
+    kv_sub = kv.add_subparsers(dest="kv_command", required=True)
+    au = kv_sub.add_parser("audit", help="scan Redis for undocumented keys, missing TTLs, bad shapes, dangling refs")
+    _doc_database_args(au)
+    au.add_argument("--redis-url", default=None, help="default: $REDIS_URL, or the Redis `schemadoc up` started")
+    au.add_argument("--no-database", action="store_true", help="do not check references against PostgreSQL")
+    au.add_argument("--sample", type=int, default=5, help="example keys shown per finding")
+    au.add_argument("--format", choices=("text", "json"), default="text")
+    au.set_defaults(func=cmd_kv_audit)
 
     dc = sub.add_parser("docs", help="write a static, browsable site of the doc's schema")
     dc.add_argument("doc")

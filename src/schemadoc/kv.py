@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -306,3 +307,156 @@ def keyspaces(doc: str | Path | LoadedDocument, redis_url: str | None = None) ->
     if not target:
         raise SchemadocError("no Redis: give a URL or set REDIS_URL")
     return Keyspaces(loaded, redis.Redis.from_url(target))
+
+
+# ---- audit ------------------------------------------------------------------------------------------
+
+_REDIS_TYPE = {"json": "string", "string": "string", "counter": "string", "hash": "hash", "set": "set",
+               "list": "list", "zset": "zset", "stream": "stream"}  # fmt: skip
+
+
+@dataclass
+class AuditReport:
+    """What `kv audit` found: counts and a few example keys per kind of finding."""
+
+    keys: int = 0
+    by_layout: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # unmatched, missing_ttl, wrong_type, bad_shape, dangling
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.counts.values())
+
+    def add(self, kind: str, example: str, sample: int) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        shown = self.examples.setdefault(kind, [])
+        if len(shown) < sample:
+            shown.append(example)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "keys": self.keys,
+            "by_layout": self.by_layout,
+            "counts": self.counts,
+            "examples": self.examples,
+            "notes": self.notes,
+        }
+
+
+def audit(kv: Keyspaces, conn: Any = None, *, sample: int = 5, batch: int = 1000) -> AuditReport:
+    """Walk the whole Redis with SCAN: keys no layout documents, keys without their TTL, values of the
+    wrong type or shape, and (given a PostgreSQL connection) references to rows that do not exist."""
+    report = AuditReport()
+    refs: dict[str, dict[str, str]] = {}  # "public.products.id" → {value: an example key holding it}
+    validators = {
+        name: Draft202012Validator(ks.schema, format_checker=_formats) for name, ks in kv.items() if ks.schema
+    }
+    cursor = 0
+    while True:
+        cursor, raw_keys = kv.redis.scan(cursor=cursor, count=batch)
+        keys = [_text(k) for k in raw_keys]
+        matched = [(key, kv.match(key)) for key in keys]
+        pipe = kv.redis.pipeline(transaction=False)
+        for key, found in matched:
+            pipe.type(key)
+            pipe.pttl(key)
+            if found is not None and found[0].layout.redis_type in ("json", "string", "counter"):
+                pipe.get(key)
+            elif found is not None and found[0].layout.redis_type == "hash":
+                pipe.hgetall(key)
+            else:
+                pipe.exists(key)
+        results = pipe.execute(raise_on_error=False)
+        for i, (key, found) in enumerate(matched):
+            kind, pttl, value = results[3 * i : 3 * i + 3]
+            report.keys += 1
+            if found is None:
+                report.add("unmatched", key, sample)
+                continue
+            ks, parts = found
+            layout = ks.layout
+            report.by_layout[layout.pattern] = report.by_layout.get(layout.pattern, 0) + 1
+            if _text(kind) != _REDIS_TYPE.get(layout.redis_type, layout.redis_type):
+                report.add("wrong_type", f"{key} ({_text(kind)}, documented {layout.redis_type})", sample)
+                continue
+            if layout.ttl and pttl == -1:
+                report.add("missing_ttl", f"{key} (documented {layout.ttl} s)", sample)
+            for part in layout.placeholders:
+                if part.references:
+                    refs.setdefault(part.references, {}).setdefault(parts[part.name], key)
+            decoded = _audit_value(layout, value)
+            if isinstance(decoded, str) and decoded.startswith("!"):
+                report.add("bad_shape", f"{key}: {decoded[1:]}", sample)
+                continue
+            validator = validators.get(ks.layout.name)
+            if validator is not None and layout.redis_type != "hash" and not validator.is_valid(decoded):
+                found_problems = problems(ks.schema or {}, decoded)
+                report.add("bad_shape", f"{key}: {'; '.join(found_problems[:3])}", sample)
+                continue
+            for f in layout.fields:
+                if f.references:
+                    for v in _at_path(decoded, f.path):
+                        if isinstance(v, (str, int)):
+                            refs.setdefault(f.references, {}).setdefault(str(v), key)
+        if cursor == 0:
+            break
+    if conn is not None:
+        _dangling(conn, refs, report, sample)
+    elif refs:
+        report.notes.append("references to PostgreSQL rows were not checked (no database)")
+    return report
+
+
+def _audit_value(layout: m.Keyspace, value: Any) -> Any:
+    """The value decoded for validation, or "!problem" when it cannot be."""
+    if isinstance(value, Exception):
+        return f"!{value}"
+    t = layout.redis_type
+    if t == "json":
+        try:
+            return json.loads(_text(value))
+        except ValueError:
+            return "!not JSON"
+    if t == "counter":
+        text = _text(value)
+        return int(text) if re.fullmatch(r"-?\d+", text) else f"!{text[:30]!r} is not an integer"
+    if t == "string":
+        return _text(value)
+    if t == "hash":
+        return {_text(k): _text(v) for k, v in value.items()}
+    return value
+
+
+def _at_path(value: Any, path: str) -> Iterator[Any]:
+    """The values at `items[].product_id` in a decoded value."""
+    current = [value]
+    for part in re.findall(r"[^.\[\]]+|\[\]", path):
+        nxt: list[Any] = []
+        for v in current:
+            if part == "[]":
+                nxt.extend(v if isinstance(v, list) else [])
+            elif isinstance(v, dict) and part in v:
+                nxt.append(v[part])
+        current = nxt
+    yield from current
+
+
+def _dangling(conn: Any, refs: dict[str, dict[str, str]], report: AuditReport, sample: int) -> None:
+    """Referenced values that name no row, per column, in chunks (one query per 50,000 values)."""
+    from psycopg import sql
+
+    for target, values in refs.items():
+        schema, table, column = target.rsplit(".", 2)
+        ids = list(values)
+        for start in range(0, len(ids), 50_000):
+            chunk = ids[start : start + 50_000]
+            q = sql.SQL("SELECT v FROM unnest(%s::text[]) v EXCEPT SELECT {c}::text FROM {t} WHERE {c}::text = ANY(%s)")
+            rows = conn.execute(
+                q.format(c=sql.Identifier(column), t=sql.Identifier(schema, table)), (chunk, chunk)
+            ).fetchall()
+            for (v,) in rows:
+                report.add("dangling", f"{values[v]} → {table}.{column} = {v} (no such row)", sample)
+    conn.rollback()
