@@ -194,3 +194,17 @@ def test_audit_finds_undocumented_keys_missing_ttls_bad_shapes_and_dangling_rows
     clean = run("kv", "audit", "--database-url", fresh_db, "--redis-url", redis_url, str(doc))
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "2 key(s) scanned: no findings" in clean.stdout
+
+
+def test_the_fast_check_and_the_explaining_one_agree(redis_url: str) -> None:
+    """Every value goes through the compiled check; jsonschema explains refusals. They must agree."""
+    from schemadoc.kv import problems
+
+    cart = schemadoc.keyspaces(SEEDS["bakery"], redis_url)["cart"]
+    assert cart.schema is not None
+    user = str(uuid.uuid4())
+    good = _cart(user)
+    variants: list[object] = [good, {}, [], None, 3, "x", {**good, "items": []}, {**good, "items": [{}]}]
+    variants += [{**good, k: v} for k in good for v in (None, 1, 1.5, "s", True, [], {}, "2024-01-15T10:30:00Z", user)]
+    for value in variants:
+        assert (cart.check(value) == []) == (problems(cart.schema, value) == []), value
