@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,7 @@ def run(
     base = dict(os.environ)
     if embedded_in is not None:
         base.pop("DATABASE_URL", None)
+        base.pop("REDIS_URL", None)
         base["SCHEMADOC_HOME"] = str(embedded_in / "home")
     return subprocess.run(
         [sys.executable, "-m", "schemadoc.cli", *args],
@@ -154,10 +156,22 @@ def test_up_on_the_embedded_server_from_the_command_line(server_home: Path) -> N
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
                 "AND table_type = 'BASE TABLE'"
             ).fetchone() == (9,)
+        # the doc has Redis key layouts: a private Redis runs next to the embedded PostgreSQL
+        redis_url = re.search(r"Redis for the doc: (redis://\S+)", r.stderr)
+        assert redis_url is not None, r.stderr
+        import redis
+
+        assert redis.Redis.from_url(redis_url.group(1)).ping()
         again = run("up", str(EXAMPLES / "bakery.md"), embedded_in=tmp_path)
         assert again.returncode == 0 and "up to date" in again.stderr
+        assert redis_url.group(1) in again.stderr  # the same one, still running
+        audit = run("kv", "audit", str(EXAMPLES / "bakery.md"), embedded_in=tmp_path)
+        assert audit.returncode == 0 and "0 key(s) scanned: no findings" in audit.stdout, audit.stderr
     finally:
-        run("down", embedded_in=tmp_path)
+        down = run("down", embedded_in=tmp_path)
+    assert "private Redis stopped" in down.stderr
+    with pytest.raises(redis.ConnectionError):
+        redis.Redis.from_url(redis_url.group(1)).ping()
 
 
 def test_up_on_the_pgserver_wheel_when_the_machine_has_no_postgresql(server_home: Path) -> None:

@@ -208,3 +208,53 @@ def test_the_fast_check_and_the_explaining_one_agree(redis_url: str) -> None:
     variants += [{**good, k: v} for k in good for v in (None, 1, 1.5, "s", True, [], {}, "2024-01-15T10:30:00Z", user)]
     for value in variants:
         assert (cart.check(value) == []) == (problems(cart.schema, value) == []), value
+
+
+def test_seed_fills_the_keyspaces_from_the_seeded_rows(redis_url: str, fresh_db: str) -> None:
+    import json as _json
+
+    import psycopg
+
+    from schemadoc.kv import audit
+
+    from .test_cli import run
+
+    doc = SEEDS["bakery"]
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    r = run(
+        "seed", "--database-url", fresh_db, "--default-rows", "15", "--redis-url", redis_url,
+        "--keys", "8", "--format", "json", str(doc),
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert _json.loads(r.stdout)["redis_keys"] == {
+        "cart:{user_id}": 8,
+        "product:{product_id}": 8,
+        "rate_limit:{ip_address}:{endpoint}": 8,
+        "session:{session_id}": 8,
+    }
+    kv = schemadoc.keyspaces(doc, redis_url)
+    with psycopg.connect(fresh_db) as conn:
+        assert audit(kv, conn).ok  # every key documented, with its TTL and shape, every reference a real row
+        prices = {str(i): float(p) for i, p in conn.execute("SELECT id, price FROM products")}
+        products = {str(r[0]): r for r in conn.execute("SELECT id, name, price, stock FROM products")}
+        emails = {str(i): e for i, e in conn.execute("SELECT id, email FROM users")}
+    carts = [kv["cart"].get(**parts) for _, parts in kv["cart"].scan()]
+    assert len(carts) == 8
+    for cart in carts:
+        assert cart["user_id"] in emails
+        for line in cart["items"]:
+            assert line["unit_price"] == prices[line["product_id"]]  # the product's own price
+            assert line["subtotal"] == round(line["quantity"] * line["unit_price"], 2)
+        assert cart["total_amount"] == round(sum(line["subtotal"] for line in cart["items"]), 2)
+    for _key, parts in kv["product"].scan():
+        cached = kv["product"].get(**parts)
+        _, name, price, stock = products[parts["product_id"]]
+        assert (cached["id"], cached["name"], cached["price"], cached["stock"]) == (
+            parts["product_id"],
+            name,
+            float(price),
+            stock,
+        )
+    for _, parts in kv["session"].scan():
+        session = kv["session"].get(**parts)
+        assert emails[session["user_id"]] == session["email"]  # the user's own email

@@ -114,6 +114,11 @@ def cmd_up(args: argparse.Namespace) -> int:
     else:
         print(f"{result.database} is up to date", file=sys.stderr)
     print(result.url)
+    if result.embedded and not os.environ.get("REDIS_URL") and load(args.doc).uses_redis:
+        from schemadoc import redis_server
+
+        redis_url = redis_server.start(_home() / "redis")
+        print(f"Redis for the doc: {redis_url} (schemadoc down stops it)", file=sys.stderr)
     return 0
 
 
@@ -293,16 +298,31 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_seed(args: argparse.Namespace) -> int:
     from schemadoc.seed import seed
 
+    doc = load(args.doc)
     conn, name = _connect_doc_database(args)
+    keys: dict[str, int] = {}
     with conn:
         report = seed(
             conn,
-            load(args.doc),
+            doc,
             args.rows,
             default_rows=args.default_rows,
             seed_value=args.seed,
             progress=sys.stderr.isatty(),
         )
+        if doc.schema.keyspaces and args.keys > 0:
+            redis_url = redis_url_for(args.redis_url)
+            if redis_url is None:
+                print(
+                    "note: the doc's Redis keyspaces were not seeded: no Redis (--redis-url or REDIS_URL)",
+                    file=sys.stderr,
+                )
+            else:
+                from schemadoc.kv import keyspaces
+                from schemadoc.kvseed import seed_keyspaces
+
+                keys = seed_keyspaces(conn, keyspaces(doc, redis_url), args.keys, args.seed)
+                print(f"seeded Redis: {sum(keys.values()):,} key(s) in {len(keys)} layout(s)", file=sys.stderr)
     for line in report.skipped:
         print(f"warning: the document's seed row did not apply: {line}", file=sys.stderr)
     total = sum(report.rows.values())
@@ -314,7 +334,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(
             json.dumps(
-                {"database": name, "rows": report.rows, "doc_statements": report.doc_rows, "skipped": report.skipped},
+                {
+                    "database": name,
+                    "rows": report.rows,
+                    "doc_statements": report.doc_rows,
+                    "skipped": report.skipped,
+                    "redis_keys": keys,
+                },
                 indent=2,
             )
         )
@@ -455,14 +481,18 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return 0
 
 
+def _home() -> Path:
+    """Where the embedded servers live: $SCHEMADOC_HOME or .schemadoc."""
+    return Path(os.environ.get("SCHEMADOC_HOME") or server.DEFAULT_HOME)
+
+
 def redis_url_for(given: str | None) -> str | None:
     """--redis-url, $REDIS_URL, or the private Redis that `schemadoc up` started (when running)."""
     from schemadoc import redis_server
-    from schemadoc.server import DEFAULT_HOME
 
     if given or os.environ.get("REDIS_URL"):
         return given or os.environ.get("REDIS_URL")
-    return redis_server.url(Path(os.environ.get("SCHEMADOC_HOME") or DEFAULT_HOME) / "redis")
+    return redis_server.url(_home() / "redis")
 
 
 def cmd_kv_audit(args: argparse.Namespace) -> int:
@@ -543,8 +573,12 @@ def cmd_maintain(args: argparse.Namespace) -> int:
 
 
 def cmd_down(args: argparse.Namespace) -> int:
+    from schemadoc import redis_server
+
     stopped = server.stop()
     print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running", file=sys.stderr)
+    if redis_server.stop(_home() / "redis"):
+        print("private Redis stopped", file=sys.stderr)
     return 0
 
 
@@ -674,6 +708,8 @@ def build_parser() -> argparse.ArgumentParser:
     sd.add_argument("--default-rows", type=int, default=100, help="rows for tables --rows does not name")
     sd.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same data")
     sd.add_argument("--format", choices=("text", "json"), default="text")
+    sd.add_argument("--redis-url", default=None, help="default: $REDIS_URL, or the Redis `schemadoc up` started")
+    sd.add_argument("--keys", type=int, default=100, help="keys per documented Redis layout (0: none)")
     sd.set_defaults(func=cmd_seed)
 
     bk = sub.add_parser("backup", help="pg_dump the doc's database, with a manifest to verify restores")

@@ -77,6 +77,13 @@ class LoadedDocument:
     prisma: PrismaSchema = field(default_factory=PrismaSchema)  # the doc's Prisma models, for its seed scripts
 
     @property
+    def uses_redis(self) -> bool:
+        """Key layouts, or a Redis the doc runs beside PostgreSQL (a compose service, a REDIS_URL)."""
+        return bool(self.schema.keyspaces) or bool(
+            re.search(r"REDIS_URL\s*[=:]|image:\s*['\"]?redis\b|redis://", self.text, re.I)
+        )
+
+    @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == Severity.ERROR]
 
