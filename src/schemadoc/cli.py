@@ -535,6 +535,22 @@ def cmd_kv_audit(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from schemadoc.rest.app import create_app
+
+    url, name = _doc_database(args)
+    print(f"serving {name} on http://{args.host}:{args.port}/ (PostgREST's API)", file=sys.stderr)
+    uvicorn.run(
+        create_app(url, tuple(args.schema or ["public"]), args.pool),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+    )
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from schemadoc.site import build
 
@@ -753,6 +769,14 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--sample", type=int, default=5, help="example keys shown per finding")
     au.add_argument("--format", choices=("text", "json"), default="text")
     au.set_defaults(func=cmd_kv_audit)
+
+    sv = sub.add_parser("serve", help="a PostgREST-compatible REST API over the doc's database")
+    _doc_database_args(sv)
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=3000)
+    sv.add_argument("--schema", action="append", help="schemas to expose (default: public); repeatable")
+    sv.add_argument("--pool", type=int, default=10, help="connections in the pool")
+    sv.set_defaults(func=cmd_serve)
 
     dc = sub.add_parser("docs", help="write a static, browsable site of the doc's schema")
     dc.add_argument("doc")

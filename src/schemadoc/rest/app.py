@@ -1,0 +1,217 @@
+"""`schemadoc serve`: PostgREST's HTTP interface over the doc's database (Starlette, psycopg pool).
+
+Each request is one transaction (READ ONLY for reads) running one statement the builder made; the
+response body is the JSON text PostgreSQL returned. Errors answer with PostgREST's status codes and
+its `{code, message, details, hint}` body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from schemadoc.rest.build import ApiError, Builder, Statement
+from schemadoc.rest.cache import SchemaCache
+from schemadoc.rest.query import QueryError, parse
+
+_STATUS_BY_CLASS = {"08": 503, "09": 500, "0L": 403, "0P": 403, "23": 409, "25": 500, "28": 403, "2D": 500,
+                    "38": 500, "39": 500, "3B": 500, "40": 500, "53": 503, "54": 413, "55": 500, "57": 500,
+                    "58": 500, "F0": 500, "HV": 500, "P0": 500, "XX": 500, "42": 400, "22": 400}  # fmt: skip
+_STATUS_BY_CODE = {"23502": 400, "23514": 400, "25006": 405, "42883": 404, "42P01": 404, "42501": 403, "P0001": 400}
+
+
+def status_for(sqlstate: str) -> int:
+    """PostgREST's HTTP status for a PostgreSQL error."""
+    return _STATUS_BY_CODE.get(sqlstate) or _STATUS_BY_CLASS.get(sqlstate[:2], 400)
+
+
+def _error(e: ApiError) -> JSONResponse:
+    return JSONResponse(e.body(), status_code=e.status)
+
+
+def _prefer(request: Request) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in request.headers.get("prefer", "").split(","):
+        key, _, value = part.strip().partition("=")
+        if key:
+            out[key.strip()] = value.strip()
+    return out
+
+
+class Api:
+    def __init__(self, dsn: str, schemas: tuple[str, ...] = ("public",), pool_size: int = 10) -> None:
+        self.dsn, self.schemas, self.pool_size = dsn, schemas, pool_size
+        self.pool: AsyncConnectionPool | None = None
+        self.cache = SchemaCache(schemas)
+
+    def reload(self) -> None:
+        with psycopg.connect(self.dsn) as conn:
+            self.cache = SchemaCache.load(conn, self.schemas)
+
+    @asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        self.reload()
+        self.pool = AsyncConnectionPool(self.dsn, min_size=1, max_size=self.pool_size, timeout=10, open=False)
+        await self.pool.open()
+        try:
+            yield
+        finally:
+            await self.pool.close()
+
+    def schema_for(self, request: Request, write: bool) -> str:
+        header = request.headers.get("content-profile" if write else "accept-profile")
+        if header is None:
+            return self.schemas[0]
+        if header not in self.schemas:
+            raise ApiError(406, "PGRST106", "The schema must be one of the following: " + ", ".join(self.schemas))
+        return header
+
+    async def run(self, stmt: Statement, read_only: bool, rollback: bool = False) -> tuple[int | None, int, str | None]:
+        assert self.pool is not None
+        try:
+            async with self.pool.connection() as conn:
+                async with conn.transaction(force_rollback=rollback):
+                    if read_only:
+                        await conn.execute("SET TRANSACTION READ ONLY")
+                    cur = await conn.execute(stmt.query, stmt.params)
+                    row = await cur.fetchone()
+        except PoolTimeout:
+            raise ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.") from None
+        except psycopg.Error as e:
+            code = e.sqlstate or "XX000"
+            raise ApiError(
+                status_for(code),
+                code,
+                (e.diag.message_primary or str(e)).strip(),
+                e.diag.message_detail,
+                e.diag.message_hint,
+            ) from None
+        assert row is not None
+        return row[0], row[1], row[2]
+
+    async def handle(self, request: Request) -> Response:
+        try:
+            return await self._handle(request)
+        except ApiError as e:
+            return _error(e)
+        except QueryError as e:
+            return JSONResponse({"code": e.code, "message": e.message, "details": e.details, "hint": None}, 400)
+
+    async def _handle(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        method = request.method
+        write = method in ("POST", "PATCH", "DELETE", "PUT")
+        schema = self.schema_for(request, write)
+        q = parse(request.url.query)
+        prefer = _prefer(request)
+        b = Builder(self.cache, schema)
+        single = "application/vnd.pgrst.object+json" in request.headers.get("accept", "")
+        if method in ("GET", "HEAD"):
+            q = _with_range(request, q)
+            count = prefer.get("count") in ("exact", "planned", "estimated")
+            stmt = b.read(name, q, count)
+            total, page, body = await self.run(stmt, read_only=True)
+            offset = q.offsets.get((), 0)
+            headers = {"Content-Range": _content_range(offset, page, total)}
+            if single:
+                return self._single(body, page, headers)
+            status = 206 if total is not None and page < total and (offset > 0 or page > 0) else 200
+            return Response(
+                None if method == "HEAD" else body, status, headers, media_type="application/json; charset=utf-8"
+            )
+        returning = prefer.get("return") == "representation"
+        rollback = prefer.get("tx") == "rollback"
+        if method == "POST":
+            payload = await _json_body(request)
+            rows = payload if isinstance(payload, list) else [payload]
+            if not all(isinstance(r, dict) for r in rows):
+                raise ApiError(400, "PGRST102", "All object keys must match")
+            resolution = prefer.get("resolution")
+            on_conflict = resolution if resolution in ("merge-duplicates", "ignore-duplicates") else None
+            stmt = b.insert(name, rows, q, on_conflict, returning)
+            _, page, body = await self.run(stmt, read_only=False, rollback=rollback)
+            headers = {"Content-Range": f"*/{page}"}
+            if returning:
+                return Response(body, 201, headers, media_type="application/json; charset=utf-8")
+            return Response(None, 201, headers)
+        if not q.filters and not q.logic:
+            raise ApiError(400, "21000", f"{method} requires a filter: refusing to change every row of {name}")
+        if method == "PATCH":
+            payload = await _json_body(request)
+            if not isinstance(payload, dict):
+                raise ApiError(400, "PGRST102", "a PATCH body is one JSON object")
+            stmt = b.update(name, payload, q, returning)
+        elif method == "DELETE":
+            stmt = b.delete(name, q, returning)
+        else:
+            raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
+        _, page, body = await self.run(stmt, read_only=False, rollback=rollback)
+        max_affected = prefer.get("max-affected")
+        if max_affected and max_affected.isdigit() and page > int(max_affected):
+            raise ApiError(400, "PGRST124", f"Query result exceeds max-affected preference constraint ({page} rows)")
+        headers = {"Content-Range": f"0-{page - 1}/*" if page else "*/*"}
+        if returning:
+            return Response(body, 200, headers, media_type="application/json; charset=utf-8")
+        return Response(None, 204, headers)
+
+    def _single(self, body: str | None, page: int, headers: dict[str, str]) -> Response:
+        if page != 1:
+            raise ApiError(
+                406,
+                "PGRST116",
+                "JSON object requested, multiple (or no) rows returned",
+                f"The result contains {page} rows",
+            )
+        rows = json.loads(body or "[]")
+        return Response(
+            json.dumps(rows[0]), 200, headers, media_type="application/vnd.pgrst.object+json; charset=utf-8"
+        )
+
+    def app(self) -> Starlette:
+        methods = ["GET", "HEAD", "POST", "PATCH", "DELETE"]
+        return Starlette(routes=[Route("/{name}", self.handle, methods=methods)], lifespan=self.lifespan)
+
+
+def _content_range(offset: int, page: int, total: int | None) -> str:
+    size = "*" if total is None else str(total)
+    if page == 0:
+        return f"*/{size}"
+    return f"{offset}-{offset + page - 1}/{size}"
+
+
+def _with_range(request: Request, q: Any) -> Any:
+    """`Range: 0-9` (Range-Unit: items) as the root's limit and offset, unless the query sets them."""
+    header = request.headers.get("range")
+    mt = re.fullmatch(r"\s*(?:items=)?(\d+)-(\d*)\s*", header or "")
+    if not mt:
+        return q
+    start = int(mt.group(1))
+    limits, offsets = dict(q.limits), dict(q.offsets)
+    offsets.setdefault((), start)
+    if mt.group(2):
+        limits.setdefault((), int(mt.group(2)) - start + 1)
+    from dataclasses import replace
+
+    return replace(q, limits=limits, offsets=offsets)
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    try:
+        return json.loads(raw or b"{}")
+    except ValueError as e:
+        raise ApiError(400, "PGRST102", "Empty or invalid json", str(e)) from None
+
+
+def create_app(dsn: str, schemas: tuple[str, ...] = ("public",), pool_size: int = 10) -> Starlette:
+    return Api(dsn, schemas, pool_size).app()

@@ -1,0 +1,423 @@
+"""One SQL statement per request, the JSON built by PostgreSQL.
+
+Reads: the relation's rows with the requested columns, filters, order and range, embeds as correlated
+subqueries (`row_to_json` for to-one, `json_agg` for to-many, through a join table for many-to-many),
+aggregated with `json_agg` into the response body text, with the total when a count is asked for.
+Writes: INSERT/UPDATE/DELETE in a CTE whose RETURNING rows are aggregated the same way. Identifiers
+come from the schema cache and are quoted; every value is a bind parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg import sql
+
+from schemadoc.rest.cache import Relation, Relationship, SchemaCache
+from schemadoc.rest.query import (
+    Field,
+    Filter,
+    Logic,
+    Operation,
+    OrderTerm,
+    Query,
+    SelectField,
+    SelectItem,
+    SelectRelation,
+)
+
+
+class ApiError(Exception):
+    """An error PostgREST would answer with: HTTP status and the {code, message, details, hint} body."""
+
+    def __init__(self, status: int, code: str, message: str, details: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.details, self.hint = status, code, message, details, hint
+
+    def body(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "details": self.details, "hint": self.hint}
+
+
+_SIMPLE = {
+    "eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=", "like": "LIKE", "ilike": "ILIKE",
+    "match": "~", "imatch": "~*", "cs": "@>", "cd": "<@", "ov": "&&", "sl": "<<", "sr": ">>", "nxr": "&<",
+    "nxl": "&>", "adj": "-|-", "isdistinct": "IS DISTINCT FROM",
+}  # fmt: skip
+_FTS = {"fts": "to_tsquery", "plfts": "plainto_tsquery", "phfts": "phraseto_tsquery", "wfts": "websearch_to_tsquery"}
+_CAST = re.compile(r"[A-Za-z_][A-Za-z0-9_ ]{0,62}(\[\])?")
+
+
+@dataclass
+class Statement:
+    query: sql.Composed
+    params: dict[str, Any]  # named: the text order of placeholders does not matter
+
+
+class Builder:
+    def __init__(self, cache: SchemaCache, schema: str) -> None:
+        self.cache, self.schema = cache, schema
+        self.params: dict[str, Any] = {}
+        self.n = 0
+
+    def bind(self, value: Any) -> sql.Composable:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return sql.Placeholder(name)
+
+    def alias(self) -> str:
+        self.n += 1
+        return f"pgrst_{self.n}"
+
+    def relation(self, name: str) -> Relation:
+        rel = self.cache.relation(self.schema, name)
+        if rel is None:
+            raise ApiError(
+                404, "PGRST205", f"Could not find the table '{self.schema}.{name}' in the schema cache", hint=None
+            )
+        return rel
+
+    # -- expressions --
+
+    def column(self, rel: Relation, alias: str, f: Field, as_text_json: bool = False) -> sql.Composable:
+        if f.name not in rel.columns:
+            raise ApiError(400, "42703", f"column {rel.name}.{f.name} does not exist")
+        expr: sql.Composable = sql.SQL("{}.{}").format(sql.Identifier(alias), sql.Identifier(f.name))
+        for step in f.json:
+            key = self.bind(int(step.key) if step.index else step.key)
+            cast = sql.SQL("::int") if step.index else sql.SQL("::text")
+            expr = sql.SQL("({} {} {}{})").format(expr, sql.SQL(step.arrow), key, cast)
+        return expr
+
+    def condition(self, rel: Relation, alias: str, node: Filter | Logic) -> sql.Composable:
+        if isinstance(node, Logic):
+            joiner = sql.SQL(" AND " if node.op == "and" else " OR ")
+            inner = sql.SQL("({})").format(joiner.join(self.condition(rel, alias, c) for c in node.children))
+            return sql.SQL("NOT {}").format(inner) if node.negated else inner
+        col = self.column(rel, alias, node.field)
+        ctype = rel.columns[node.field.name].type if not node.field.json else "text"
+        cond = self.operation(col, ctype, node.operation, bool(node.field.json))
+        return sql.SQL("NOT ({})").format(cond) if node.negated else cond
+
+    def operation(self, col: sql.Composable, ctype: str, op: Operation, is_json: bool) -> sql.Composable:
+        typed = sql.SQL(ctype)
+        if op.op == "in":
+            values = list(op.value) if isinstance(op.value, tuple) else []
+            return sql.SQL("{} = ANY({}::{}[])").format(col, self.bind(values), typed)
+        if op.op == "is":
+            word = {"null": "NULL", "not_null": "NOT NULL", "true": "TRUE", "false": "FALSE", "unknown": "UNKNOWN"}
+            return sql.SQL("{} IS {}").format(col, sql.SQL(word[str(op.value)]))
+        value = str(op.value)
+        if op.op in _FTS:
+            fn = sql.SQL(_FTS[op.op])
+            if op.language:
+                return sql.SQL("{} @@ {}({}::regconfig, {})").format(col, fn, self.bind(op.language), self.bind(value))
+            return sql.SQL("{} @@ {}({})").format(col, fn, self.bind(value))
+        operator = sql.SQL(_SIMPLE[op.op])
+        if op.op in ("like", "ilike"):
+            value = value.replace("*", "%")
+        if op.quantifier:
+            inner = value.strip("{}")
+            items = [v.strip().strip('"') for v in inner.split(",")] if inner else []
+            if op.op in ("like", "ilike"):
+                items = [v.replace("*", "%") for v in items]
+            cast = sql.SQL("text[]") if op.op in ("like", "ilike", "match", "imatch") else sql.SQL(f"{ctype}[]")
+            return sql.SQL("{} {} {}({}::{})").format(
+                col, operator, sql.SQL(op.quantifier.upper()), self.bind(items), cast
+            )
+        if op.op in ("like", "ilike", "match", "imatch") or is_json:
+            return sql.SQL("{}::text {} {}").format(col, operator, self.bind(value))
+        return sql.SQL("{} {} {}::{}").format(col, operator, self.bind(value), typed)
+
+    # -- reads --
+
+    def read(self, name: str, q: Query, count: bool) -> Statement:
+        rel = self.relation(name)
+        alias = self.alias()
+        body = self.select_from(rel, alias, q, (), correlation=None, limit_offset=True)
+        total: sql.Composable = sql.SQL("NULL::bigint")
+        if count:
+            talias = self.alias()
+            twhere = self.where(rel, talias, q, ())
+            total = sql.SQL("(SELECT count(*) FROM {} AS {}{})").format(
+                sql.Identifier(rel.schema, rel.name), sql.Identifier(talias), twhere
+            )
+        query = sql.SQL(
+            "SELECT {total} AS total, count(*) AS page, coalesce(json_agg(pgrst_t), '[]')::text AS body FROM ({body}) pgrst_t"
+        ).format(total=total, body=body)
+        return Statement(query, self.params)
+
+    def where(
+        self, rel: Relation, alias: str, q: Query, path: tuple[str, ...], extra: list[sql.Composable] | None = None
+    ) -> sql.Composable:
+        conds = list(extra or [])
+        conds += [self.condition(rel, alias, f) for p, f in q.filters if p == path]
+        conds += [self.condition(rel, alias, lg) for p, lg in q.logic if p == path]
+        if not conds:
+            return sql.SQL("")
+        return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conds)
+
+    def select_from(
+        self,
+        rel: Relation,
+        alias: str,
+        q: Query,
+        path: tuple[str, ...],
+        correlation: sql.Composable | None,
+        limit_offset: bool,
+        items: tuple[SelectItem, ...] | None = None,
+        inner_conds: list[sql.Composable] | None = None,
+    ) -> sql.Composable:
+        items = q.select if items is None else items
+        cols: list[sql.Composable] = []
+        extra: list[sql.Composable] = list(inner_conds or [])
+        if correlation is not None:
+            extra.append(correlation)
+        for item in items:
+            if isinstance(item, SelectField):
+                if item.field.name == "*":
+                    cols.append(sql.SQL("{}.*").format(sql.Identifier(alias)))
+                    continue
+                expr = self.column(rel, alias, item.field)
+                if item.cast:
+                    if not _CAST.fullmatch(item.cast):
+                        raise ApiError(400, "PGRST100", f"invalid cast {item.cast!r}")
+                    expr = sql.SQL("{}::{}").format(expr, sql.SQL(item.cast))
+                label = item.alias or (item.field.json[-1].key if item.field.json else item.field.name)
+                cols.append(sql.SQL("{} AS {}").format(expr, sql.Identifier(label)))
+            else:
+                if item.spread:
+                    cols.extend(self.spread(rel, alias, item, q, path))
+                    continue
+                sub, cond = self.embed(rel, alias, item, q, path)
+                cols.append(sql.SQL("{} AS {}").format(sub, sql.Identifier(item.alias or item.name)))
+                if cond is not None:
+                    extra.append(cond)
+        if not cols:
+            cols.append(sql.SQL("{}.*").format(sql.Identifier(alias)))
+        where = self.where(rel, alias, q, path, extra)
+        order = self.order(rel, alias, q, path)
+        text = sql.SQL("SELECT {} FROM {} AS {}{}{}").format(
+            sql.SQL(", ").join(cols), _ident(rel), sql.Identifier(alias), where, order
+        )
+        limit = q.limits.get(path)
+        offset = q.offsets.get(path)
+        if limit is not None:
+            text = sql.SQL("{} LIMIT {}").format(text, self.bind(limit))
+        if offset is not None:
+            text = sql.SQL("{} OFFSET {}").format(text, self.bind(offset))
+        return text
+
+    def order(self, rel: Relation, alias: str, q: Query, path: tuple[str, ...]) -> sql.Composable:
+        terms: list[OrderTerm] = [t for p, ts in q.order if p == path for t in ts]
+        if not terms:
+            return sql.SQL("")
+        parts = []
+        for t in terms:
+            expr: sql.Composable
+            if t.relation:
+                target = self.one_relationship(rel, t.relation)
+                other = self.relation(target.target[1])
+                oalias = self.alias()
+                expr = sql.SQL("(SELECT {} FROM {} AS {} WHERE {})").format(
+                    self.column(other, oalias, t.field),
+                    sql.Identifier(other.schema, other.name),
+                    sql.Identifier(oalias),
+                    self.join_condition(target, alias, oalias),
+                )
+            else:
+                expr = self.column(rel, alias, t.field)
+            text = sql.SQL("{} {}").format(expr, sql.SQL((t.direction or "asc").upper()))
+            if t.nulls:
+                text = sql.SQL("{} {}").format(
+                    text, sql.SQL("NULLS FIRST" if t.nulls == "nullsfirst" else "NULLS LAST")
+                )
+            parts.append(text)
+        return sql.SQL(" ORDER BY ") + sql.SQL(", ").join(parts)
+
+    def one_relationship(self, rel: Relation, name: str, hint: str | None = None) -> Relationship:
+        found = self.cache.relationships(rel.key, name, hint)
+        if not found:
+            raise ApiError(
+                400,
+                "PGRST200",
+                f"Could not find a relationship between '{rel.name}' and '{name}' in the schema cache",
+                hint=f"Perhaps you meant '{name}s'?" if self.cache.relation(rel.schema, name + "s") else None,
+            )
+        if len(found) > 1:
+            raise ApiError(
+                300,
+                "PGRST201",
+                f"Could not embed because more than one relationship was found for '{rel.name}' and '{name}'",
+                details=", ".join(r.constraint for r in found),
+                hint=f"Try changing '{name}' to one of: " + ", ".join(f"'{name}!{r.constraint}'" for r in found),
+            )
+        return found[0]
+
+    def join_condition(self, r: Relationship, outer: str, inner: str) -> sql.Composable:
+        return sql.SQL(" AND ").join(
+            sql.SQL("{}.{} = {}.{}").format(
+                sql.Identifier(inner), sql.Identifier(o), sql.Identifier(outer), sql.Identifier(s)
+            )
+            for s, o in zip(r.own, r.other, strict=True)
+        )
+
+    def embed(
+        self, rel: Relation, alias: str, item: SelectRelation, q: Query, path: tuple[str, ...]
+    ) -> tuple[sql.Composable, sql.Composable | None]:
+        r = self.one_relationship(rel, item.name, item.hint)
+        other = self.relation(r.target[1]) if r.target[0] == self.schema else self.cache.relations[r.target]
+        inner = self.alias()
+        sub_path = (*path, item.alias or item.name)
+        correlation: sql.Composable
+        if r.junction is not None:
+            j = self.cache.relations[r.junction]
+            jalias = self.alias()
+            correlation = sql.SQL("EXISTS (SELECT 1 FROM {} AS {} WHERE {} AND {})").format(
+                sql.Identifier(j.schema, j.name),
+                sql.Identifier(jalias),
+                sql.SQL(" AND ").join(
+                    sql.SQL("{}.{} = {}.{}").format(
+                        sql.Identifier(jalias), sql.Identifier(jc), sql.Identifier(alias), sql.Identifier(oc)
+                    )
+                    for jc, oc in zip(r.junction_own, r.own, strict=True)
+                ),
+                sql.SQL(" AND ").join(
+                    sql.SQL("{}.{} = {}.{}").format(
+                        sql.Identifier(jalias), sql.Identifier(jc), sql.Identifier(inner), sql.Identifier(oc)
+                    )
+                    for jc, oc in zip(r.junction_other, r.other, strict=True)
+                ),
+            )
+        else:
+            correlation = self.join_condition(r, alias, inner)
+        body = self.select_from(other, inner, q, sub_path, correlation, True, item.children)
+        e = self.alias()
+        if r.cardinality == "one":
+            sub = sql.SQL("(SELECT row_to_json({e}) FROM ({body}) {e})").format(e=sql.Identifier(e), body=body)
+            cond = sql.SQL("{} IS NOT NULL").format(sub) if item.join == "inner" else None
+        else:
+            sub = sql.SQL("(SELECT coalesce(json_agg({e}), '[]') FROM ({body}) {e})").format(
+                e=sql.Identifier(e), body=body
+            )
+            cond = sql.SQL("{}::jsonb <> '[]'::jsonb").format(sub) if item.join == "inner" else None
+        return sub, cond
+
+    def spread(
+        self, rel: Relation, alias: str, item: SelectRelation, q: Query, path: tuple[str, ...]
+    ) -> list[sql.Composable]:
+        """`...client(name)`: a to-one embed's columns as the row's own."""
+        r = self.one_relationship(rel, item.name, item.hint)
+        if r.cardinality != "one" or r.junction is not None:
+            raise ApiError(
+                400, "PGRST119", f"A spread operation on '{item.name}' is only possible on a to-one relationship"
+            )
+        other = self.relation(r.target[1])
+        out: list[sql.Composable] = []
+        for child in item.children:
+            if not isinstance(child, SelectField):
+                raise ApiError(400, "PGRST100", "nested embeds inside a spread are not supported")
+            fields = [SelectField(Field(c)) for c in other.columns] if child.field.name == "*" else [child]
+            for f in fields:
+                inner = self.alias()
+                expr = self.column(other, inner, f.field)
+                label = f.alias or (f.field.json[-1].key if f.field.json else f.field.name)
+                out.append(
+                    sql.SQL("(SELECT {} FROM {} AS {} WHERE {}) AS {}").format(
+                        expr, _ident(other), sql.Identifier(inner), self.join_condition(r, alias, inner),
+                        sql.Identifier(label),
+                    )
+                )  # fmt: skip
+        return out
+
+    # -- writes --
+
+    def insert(
+        self, name: str, rows: list[dict[str, Any]], q: Query, on_conflict: str | None, returning: bool
+    ) -> Statement:
+        rel = self.relation(name)
+        columns = list(q.columns) if q.columns else list(dict.fromkeys(k for row in rows for k in row))
+        for c in columns:
+            if c not in rel.columns:
+                raise ApiError(400, "PGRST204", f"Could not find the '{c}' column of '{rel.name}' in the schema cache")
+        target = sql.Identifier(rel.schema, rel.name)
+        cols = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+        import json as _json
+
+        source = sql.SQL("SELECT {cols} FROM json_populate_recordset(NULL::{t}, {p}::json)").format(
+            cols=cols, t=target, p=self.bind(_json.dumps(rows))
+        )
+        conflict: sql.Composable = sql.SQL("")
+        if on_conflict is not None:
+            keys = list(q.on_conflict or rel.primary_key)
+            if not keys:
+                raise ApiError(400, "PGRST100", "on_conflict needs a key")
+            if on_conflict == "ignore-duplicates":
+                conflict = sql.SQL(" ON CONFLICT ({}) DO NOTHING").format(
+                    sql.SQL(", ").join(sql.Identifier(k) for k in keys)
+                )
+            else:
+                sets = [c for c in columns if c not in keys] or keys
+                conflict = sql.SQL(" ON CONFLICT ({}) DO UPDATE SET {}").format(
+                    sql.SQL(", ").join(sql.Identifier(k) for k in keys),
+                    sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in sets),
+                )
+        stmt = sql.SQL("INSERT INTO {t} ({cols}) {source}{conflict} RETURNING {t}.*").format(
+            t=target, cols=cols, source=source, conflict=conflict
+        )
+        return self.wrap(stmt, rel, q, returning)
+
+    def update(self, name: str, row: dict[str, Any], q: Query, returning: bool) -> Statement:
+        rel = self.relation(name)
+        for c in row:
+            if c not in rel.columns:
+                raise ApiError(400, "PGRST204", f"Could not find the '{c}' column of '{rel.name}' in the schema cache")
+        if not row:
+            raise ApiError(400, "PGRST100", "an empty PATCH changes nothing")
+        alias = self.alias()
+        import json as _json
+
+        cols = sql.SQL(", ").join(sql.Identifier(c) for c in row)
+        sets = sql.SQL("({cols}) = (SELECT {cols} FROM json_populate_record(NULL::{t}, {p}::json))").format(
+            cols=cols, t=sql.Identifier(rel.schema, rel.name), p=self.bind(_json.dumps(row))
+        )
+        where = self.where(rel, alias, q, ())
+        stmt = sql.SQL("UPDATE {t} AS {a} SET {sets}{where} RETURNING {a}.*").format(
+            t=sql.Identifier(rel.schema, rel.name), a=sql.Identifier(alias), sets=sets, where=where
+        )
+        return self.wrap(stmt, rel, q, returning)
+
+    def delete(self, name: str, q: Query, returning: bool) -> Statement:
+        rel = self.relation(name)
+        alias = self.alias()
+        where = self.where(rel, alias, q, ())
+        stmt = sql.SQL("DELETE FROM {t} AS {a}{where} RETURNING {a}.*").format(
+            t=sql.Identifier(rel.schema, rel.name), a=sql.Identifier(alias), where=where
+        )
+        return self.wrap(stmt, rel, q, returning)
+
+    def wrap(self, stmt: sql.Composable, rel: Relation, q: Query, returning: bool) -> Statement:
+        """The changed rows, shaped by `select` when the representation is returned."""
+        if returning:
+            alias = self.alias()
+            shaped = self.select_from(_as_cte(rel), alias, Query(select=q.select), (), None, False)
+            query = sql.SQL(
+                "WITH pgrst_changed AS ({stmt}) SELECT NULL::bigint AS total, count(*) AS page, "
+                "coalesce(json_agg(pgrst_t), '[]')::text AS body FROM ({shaped}) pgrst_t"
+            ).format(stmt=stmt, shaped=shaped)
+        else:
+            query = sql.SQL(
+                "WITH pgrst_changed AS ({stmt}) SELECT NULL::bigint AS total, count(*) AS page, NULL::text AS body "
+                "FROM pgrst_changed"
+            ).format(stmt=stmt)
+        return Statement(query, self.params)
+
+
+def _ident(rel: Relation) -> sql.Identifier:
+    return sql.Identifier(rel.schema, rel.name) if rel.schema else sql.Identifier(rel.name)
+
+
+def _as_cte(rel: Relation) -> Relation:
+    """The CTE of changed rows, read like the relation (same columns), for the returned representation."""
+    return Relation("", "pgrst_changed", rel.kind, rel.columns, rel.primary_key)

@@ -1,0 +1,142 @@
+"""The schema cache of the REST API: relations, columns, keys and relationships, read from the catalog.
+
+Identifiers in SQL only ever come from here (quoted); a name a request uses that is not here is an
+error before any SQL is built. Reloaded on `NOTIFY pgrst, 'reload schema'`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+_RELATIONS = """
+SELECT n.nspname, c.relname, c.relkind::text,
+       coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+                                            'nullable', NOT a.attnotnull, 'has_default', a.atthasdef
+                                            OR a.attidentity <> '' OR a.attgenerated <> '')
+                         ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '[]'),
+       (SELECT array_agg(att.attname ORDER BY k.ord) FROM pg_constraint pk
+          CROSS JOIN LATERAL unnest(pk.conkey) WITH ORDINALITY AS k(num, ord)
+          JOIN pg_attribute att ON att.attrelid = pk.conrelid AND att.attnum = k.num
+        WHERE pk.conrelid = c.oid AND pk.contype = 'p')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND NOT a.attisdropped
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = ANY(%s) AND NOT c.relispartition
+GROUP BY n.nspname, c.relname, c.relkind, c.oid
+"""
+
+_FKS = """
+SELECT con.conname, sn.nspname, s.relname, tn.nspname, t.relname,
+       (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
+          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num),
+       (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
+          JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num),
+       EXISTS (SELECT 1 FROM pg_constraint u WHERE u.conrelid = con.conrelid AND u.contype IN ('p', 'u')
+               AND (SELECT array_agg(x ORDER BY x) FROM unnest(u.conkey) x)
+                 = (SELECT array_agg(x ORDER BY x) FROM unnest(con.conkey) x))
+FROM pg_constraint con
+JOIN pg_class s ON s.oid = con.conrelid JOIN pg_namespace sn ON sn.oid = s.relnamespace
+JOIN pg_class t ON t.oid = con.confrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace
+WHERE con.contype = 'f' AND sn.nspname = ANY(%s) AND tn.nspname = ANY(%s) AND NOT s.relispartition
+"""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool
+    has_default: bool
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str
+    source: tuple[str, str]  # (schema, relation) holding the key
+    target: tuple[str, str]
+    columns: tuple[str, ...]
+    ref_columns: tuple[str, ...]
+    unique: bool  # the key's columns are unique: one-to-one
+
+
+@dataclass
+class Relation:
+    schema: str
+    name: str
+    kind: str  # r p v m f
+    columns: dict[str, Column]
+    primary_key: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """How `embed` is reached from a relation: to-one (parent), to-many (children) or many-to-many."""
+
+    name: str  # the embedded relation
+    target: tuple[str, str]
+    cardinality: str  # "one" | "many"
+    own: tuple[str, ...]  # columns of the embedding relation
+    other: tuple[str, ...]  # columns of the embedded relation
+    constraint: str
+    junction: tuple[str, str] | None = None  # many-to-many: the join table
+    junction_own: tuple[str, ...] = ()  # join-table columns pointing at the embedding relation
+    junction_other: tuple[str, ...] = ()
+
+
+@dataclass
+class SchemaCache:
+    schemas: tuple[str, ...]
+    relations: dict[tuple[str, str], Relation] = field(default_factory=dict)
+    fks: list[ForeignKey] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ("public",)) -> SchemaCache:
+        cache = cls(schemas)
+        for schema, name, kind, columns, pk in conn.execute(_RELATIONS, (list(schemas),)).fetchall():
+            cols = {c["name"]: Column(c["name"], c["type"], c["nullable"], c["has_default"]) for c in columns}
+            cache.relations[(schema, name)] = Relation(schema, name, kind, cols, tuple(pk or ()))
+        rows = conn.execute(_FKS, (list(schemas), list(schemas))).fetchall()
+        for name, ss, s, ts, t, cols, refs, unique in rows:
+            cache.fks.append(ForeignKey(name, (ss, s), (ts, t), tuple(cols), tuple(refs), bool(unique)))
+        conn.rollback()
+        return cache
+
+    def relation(self, schema: str, name: str) -> Relation | None:
+        return self.relations.get((schema, name))
+
+    def relationships(self, source: tuple[str, str], embed: str, hint: str | None = None) -> list[Relationship]:
+        """Every way `embed` (a relation name, or a foreign-key column/constraint used as an alias) is reached."""
+        out: list[Relationship] = []
+        for fk in self.fks:
+            if fk.source == source and (fk.target[1] == embed or embed in (fk.name, *fk.columns[:1])):
+                out.append(Relationship(fk.target[1], fk.target, "one", fk.columns, fk.ref_columns, fk.name))
+            if fk.target == source and fk.source[1] == embed:
+                card = "one" if fk.unique else "many"
+                out.append(Relationship(fk.source[1], fk.source, card, fk.ref_columns, fk.columns, fk.name))
+        # many-to-many through a join table holding keys to both sides
+        for a in self.fks:
+            if a.target != source:
+                continue
+            for b in self.fks:
+                if b is a or b.source != a.source or b.target[1] != embed:
+                    continue
+                out.append(
+                    Relationship(
+                        b.target[1], b.target, "many", a.ref_columns, b.ref_columns, f"{a.name},{b.name}",
+                        a.source, a.columns, b.columns,
+                    )
+                )  # fmt: skip
+        if hint is not None:
+            out = [
+                r
+                for r in out
+                if hint in r.constraint.split(",") or hint in r.own or hint in r.other
+                or (r.junction is not None and hint == r.junction[1])
+            ]  # fmt: skip
+        return out

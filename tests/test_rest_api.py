@@ -1,0 +1,192 @@
+"""`schemadoc serve` driven by a PostgREST client we did not write (Supabase's `postgrest` for Python),
+over seed 003's schema with seeded rows, on a real uvicorn server and a real PostgreSQL."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import psycopg
+import pytest
+import uvicorn
+from postgrest import APIError, SyncPostgrestClient
+
+import schemadoc
+from schemadoc.rest.app import create_app
+from schemadoc.seed import seed
+
+from .conftest import SEEDS
+from .test_cli import run
+
+
+@pytest.fixture(scope="module")
+def bakery_api(server_url: str) -> Iterator[tuple[str, str]]:
+    """(API base URL, database URL): the bakery doc up and seeded, served on a free port."""
+    from schemadoc.apply import with_database
+
+    name = "sdt_rest_bakery"
+    admin = with_database(server_url, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    db = with_database(server_url, name)
+    assert run("up", "--database-url", server_url, "--dbname", name, str(SEEDS["bakery"])).returncode == 0
+    with psycopg.connect(db) as conn:
+        seed(conn, schemadoc.load(SEEDS["bakery"]), "users=20,products=15,orders=40,order_items=120,reviews=30")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the API did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", db
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def client(bakery_api: tuple[str, str]) -> Iterator[SyncPostgrestClient]:
+    with SyncPostgrestClient(bakery_api[0]) as c:
+        yield c
+
+
+def _sql(db: str, query: str, *params: object) -> list[tuple[object, ...]]:
+    with psycopg.connect(db) as conn:
+        return conn.execute(query, params or None).fetchall()  # type: ignore[arg-type]
+
+
+def test_select_filter_order_paginate(client: SyncPostgrestClient, bakery_api: tuple[str, str]) -> None:
+    db = bakery_api[1]
+    expected = _sql(db, "SELECT name, price FROM products WHERE price > 10 ORDER BY price DESC, name LIMIT 5")
+    r = (
+        client.from_("products")
+        .select("name,price")
+        .gt("price", 10)
+        .order("price", desc=True)
+        .order("name")
+        .limit(5)
+        .execute()
+    )
+    assert [(p["name"], float(p["price"])) for p in r.data] == [(n, float(p)) for n, p in expected]  # type: ignore[arg-type]
+    page = client.from_("products").select("id", count="exact").order("id").range(3, 6).execute()
+    assert len(page.data) == 4 and page.count == _sql(db, "SELECT count(*) FROM products")[0][0]
+    ids = [str(i) for (i,) in _sql(db, "SELECT id FROM products ORDER BY id OFFSET 3 LIMIT 4")]
+    assert [p["id"] for p in page.data] == ids
+    some = [str(i) for (i,) in _sql(db, "SELECT id FROM users ORDER BY email LIMIT 3")]
+    r = client.from_("users").select("id,email").in_("id", some).order("email").execute()
+    assert [u["id"] for u in r.data] == some
+    r = client.from_("users").select("email").ilike("email", "%@%").is_("phone", "null").execute()
+    assert len(r.data) == _sql(db, "SELECT count(*) FROM users WHERE email ILIKE '%@%' AND phone IS NULL")[0][0]
+    r = client.from_("orders").select("id").or_("status.eq.pending,status.eq.delivered").execute()
+    assert len(r.data) == _sql(db, "SELECT count(*) FROM orders WHERE status IN ('pending', 'delivered')")[0][0]
+    r = client.from_("orders").select("id").not_.eq("status", "pending").execute()
+    assert len(r.data) == _sql(db, "SELECT count(*) FROM orders WHERE status <> 'pending'")[0][0]
+
+
+def test_embeds_to_one_to_many_and_inner(client: SyncPostgrestClient, bakery_api: tuple[str, str]) -> None:
+    db = bakery_api[1]
+    r = client.from_("orders").select("id,user:users(email),order_items(quantity,products(name))").limit(5).execute()
+    for order in r.data:
+        (email,) = _sql(
+            db, "SELECT u.email FROM orders o JOIN users u ON u.id = o.user_id WHERE o.id = %s", order["id"]
+        )[0]
+        assert order["user"] == {"email": email}
+        n = _sql(db, "SELECT count(*) FROM order_items WHERE order_id = %s", order["id"])[0][0]
+        assert len(order["order_items"]) == n
+        assert all(set(i) == {"quantity", "products"} and "name" in i["products"] for i in order["order_items"])
+    with_items = client.from_("orders").select("id,order_items!inner(id)").execute()
+    assert len(with_items.data) == _sql(db, "SELECT count(DISTINCT order_id) FROM order_items")[0][0]
+    # many-to-many: an order's products through order_items
+    m2m = client.from_("orders").select("id,products(id)").limit(5).execute()
+    for order in m2m.data:
+        through = _sql(db, "SELECT DISTINCT product_id FROM order_items WHERE order_id = %s", order["id"])
+        assert sorted(p["id"] for p in order["products"]) == sorted(str(p) for (p,) in through)
+    spread = client.from_("reviews").select("rating,...users(email)").limit(3).execute()
+    assert all(set(x) == {"rating", "email"} for x in spread.data)
+
+
+def test_single_insert_upsert_update_delete(client: SyncPostgrestClient, bakery_api: tuple[str, str]) -> None:
+    db = bakery_api[1]
+    row = {"code": "REST10", "discount_type": "percent", "amount": 10, "valid_from": "2024-01-01T00:00:00Z",
+           "valid_to": "2030-01-01T00:00:00Z", "usage_limit": 5, "used_count": 0}  # fmt: skip
+    made = client.from_("promo_codes").insert(row).execute()
+    assert made.data[0]["code"] == "REST10" and made.data[0]["id"]
+    one = client.from_("promo_codes").select("code,amount").eq("code", "REST10").single().execute()
+    assert one.data == {"code": "REST10", "amount": 10.00} or one.data["code"] == "REST10"
+    with pytest.raises(APIError) as e:
+        client.from_("promo_codes").insert(row).execute()  # the unique code
+    assert e.value.code == "23505"
+    up = client.from_("promo_codes").upsert({**row, "usage_limit": 9}, on_conflict="code").execute()
+    assert up.data[0]["usage_limit"] == 9
+    changed = client.from_("promo_codes").update({"used_count": 2}).eq("code", "REST10").execute()
+    assert changed.data[0]["used_count"] == 2
+    assert _sql(db, "SELECT used_count, usage_limit FROM promo_codes WHERE code = 'REST10'") == [(2, 9)]
+    gone = client.from_("promo_codes").delete().eq("code", "REST10").execute()
+    assert len(gone.data) == 1 and _sql(db, "SELECT count(*) FROM promo_codes WHERE code = 'REST10'") == [(0,)]
+    bulk = client.from_("promo_codes").insert([{**row, "code": f"BULK{i}"} for i in range(5)]).execute()
+    assert len(bulk.data) == 5
+    client.from_("promo_codes").delete().like("code", "BULK*").execute()
+    assert _sql(db, "SELECT count(*) FROM promo_codes WHERE code LIKE 'BULK%'") == [(0,)]
+
+
+def test_errors_have_postgrest_codes(bakery_api: tuple[str, str]) -> None:
+    base = bakery_api[0]
+    with httpx.Client(base_url=base) as h:
+        r = h.get("/nosuch")
+        assert r.status_code == 404 and r.json()["code"] == "PGRST205"
+        r = h.get("/products?reviews.rating=noop.1")  # an embed path is a filter: its operator must exist
+        assert r.status_code == 400 and r.json()["code"] == "PGRST100"
+        r = h.get("/products?select=name&or=(price.gt.1,,)")
+        assert r.status_code == 400 and r.json()["code"] == "PGRST100"
+        r = h.get("/products?select=nosuch")
+        assert r.status_code == 400 and r.json()["code"] == "42703"
+        r = h.get("/products?price=eq.notanumber")
+        assert r.status_code == 400 and r.json()["code"] == "22P02"
+        r = h.delete("/products")  # no filter: refused, nothing deleted
+        assert r.status_code == 400 and r.json()["code"] == "21000"
+        r = h.get("/promo_codes?select=id,users(id)")
+        assert r.status_code == 400 and r.json()["code"] == "PGRST200"
+        r = h.get("/products?limit=1", headers={"Accept": "application/vnd.pgrst.object+json"})
+        assert r.status_code == 200 and isinstance(r.json(), dict)
+        r = h.get("/products", headers={"Accept": "application/vnd.pgrst.object+json"})
+        assert r.status_code == 406 and r.json()["code"] == "PGRST116"
+        r = h.get("/products?select=id", headers={"Range": "0-1", "Prefer": "count=exact"})
+        assert r.status_code == 206 and r.headers["content-range"].startswith("0-1/")
+        r = h.post("/promo_codes", json={"code": "TX"}, headers={"Prefer": "tx=rollback,return=representation"})
+        assert r.status_code in (201, 400)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "'; DROP TABLE products; --",
+        '"); DROP TABLE products; --',
+        "1) OR (1=1",
+        "x\\",
+    ],
+)
+def test_injection_payloads_never_reach_sql_as_code(bakery_api: tuple[str, str], payload: str) -> None:
+    base, db = bakery_api
+    with httpx.Client(base_url=base) as h:
+        for params in (
+            {"name": f"eq.{payload}"},
+            {"name": f"in.({payload})"},
+            {"select": payload},
+            {"order": payload},
+            {"or": f"(name.eq.{payload})"},
+            {"select": f"name->{payload}"},
+            {"select": f"name::{payload}"},
+        ):
+            r = h.get("/products", params=params)
+            assert r.status_code in (200, 400), (params, r.text)
+    assert _sql(db, "SELECT to_regclass('public.products') IS NOT NULL") == [(True,)]
