@@ -35,6 +35,15 @@ def bakery_api(server_url: str) -> Iterator[tuple[str, str]]:
     assert run("up", "--database-url", server_url, "--dbname", name, str(SEEDS["bakery"])).returncode == 0
     with psycopg.connect(db) as conn:
         seed(conn, schemadoc.load(SEEDS["bakery"]), "users=20,products=15,orders=40,order_items=120,reviews=30")
+    with psycopg.connect(db) as conn:  # functions for /rpc (the bakery doc has only trigger functions)
+        conn.execute(
+            "CREATE FUNCTION add_them(a int, b int DEFAULT 1) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT a + b';"
+            "CREATE FUNCTION cheap_products(max_price numeric) RETURNS SETOF products LANGUAGE sql STABLE "
+            "AS 'SELECT * FROM products WHERE price <= max_price';"
+            "CREATE FUNCTION restock(amount int) RETURNS void LANGUAGE sql AS 'UPDATE products SET stock = stock + amount';"
+            "CREATE FUNCTION order_summary(oid uuid) RETURNS TABLE (items bigint, total numeric) LANGUAGE sql STABLE "
+            "AS 'SELECT count(*), sum(subtotal) FROM order_items WHERE order_id = oid';"
+        )
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -190,3 +199,34 @@ def test_injection_payloads_never_reach_sql_as_code(bakery_api: tuple[str, str],
             r = h.get("/products", params=params)
             assert r.status_code in (200, 400), (params, r.text)
     assert _sql(db, "SELECT to_regclass('public.products') IS NOT NULL") == [(True,)]
+
+
+def test_rpc(client: SyncPostgrestClient, bakery_api: tuple[str, str]) -> None:
+    base, db = bakery_api
+    assert client.rpc("add_them", {"a": 2, "b": 3}).execute().data == 5
+    assert client.rpc("add_them", {"a": 2}).execute().data == 3  # the default
+    cheap = client.rpc("cheap_products", {"max_price": 50}).select("name,price").order("price").execute()
+    expected = _sql(db, "SELECT name FROM products WHERE price <= 50 ORDER BY price")
+    assert [p["name"] for p in cheap.data] == [n for (n,) in expected]
+    with httpx.Client(base_url=base) as h:
+        r = h.get("/rpc/add_them?a=40&b=2")  # GET for an immutable function, arguments in the query string
+        assert r.status_code == 200 and r.json() == 42
+        r = h.get("/rpc/cheap_products?max_price=50&select=name&price=gt.10")
+        assert r.status_code == 200 and len(r.json()) == len(
+            _sql(db, "SELECT 1 FROM products WHERE price <= 50 AND price > 10")
+        )
+        before = _sql(db, "SELECT sum(stock) FROM products")[0][0]
+        r = h.post("/rpc/restock", json={"amount": 1})
+        assert r.status_code == 204 and _sql(db, "SELECT sum(stock) FROM products")[0][0] == before + len(
+            _sql(db, "SELECT 1 FROM products")
+        )
+        r = h.get("/rpc/restock?amount=1")  # a volatile function that writes cannot run in a read-only GET
+        assert r.status_code == 405 and r.json()["code"] == "25006"
+        (oid,) = _sql(db, "SELECT order_id FROM order_items LIMIT 1")[0]
+        r = h.post("/rpc/order_summary", json={"oid": str(oid)})
+        items = _sql(db, "SELECT count(*) FROM order_items WHERE order_id = %s", oid)[0][0]
+        assert r.status_code == 200 and r.json()[0]["items"] == items
+        r = h.post("/rpc/nosuch", json={})
+        assert r.status_code == 404 and r.json()["code"] == "PGRST202"
+        r = h.post("/rpc/add_them", json={"x": 1})
+        assert r.status_code == 404 and r.json()["code"] == "PGRST202"

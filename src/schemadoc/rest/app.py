@@ -164,6 +164,37 @@ class Api:
             return Response(body, 200, headers, media_type="application/json; charset=utf-8")
         return Response(None, 204, headers)
 
+    async def handle_rpc(self, request: Request) -> Response:
+        try:
+            name = request.path_params["name"]
+            write = request.method == "POST"
+            b = Builder(self.cache, self.schema_for(request, write))
+            q = parse(request.url.query)
+            if write:
+                payload = await _json_body(request)
+                if not isinstance(payload, dict):
+                    raise ApiError(400, "PGRST102", "the arguments of a function call are one JSON object")
+                args = payload
+            else:
+                args = dict(q.params)
+            stmt, single_value = b.rpc(name, args, q)
+            total, page, body = await self.run(
+                stmt, read_only=not write, rollback=_prefer(request).get("tx") == "rollback"
+            )
+            if body is None:
+                return Response(None, 204)  # a void function
+            del single_value
+            return Response(
+                body,
+                200,
+                {"Content-Range": _content_range(0, page, total)},
+                media_type="application/json; charset=utf-8",
+            )
+        except ApiError as e:
+            return _error(e)
+        except QueryError as e:
+            return JSONResponse({"code": e.code, "message": e.message, "details": e.details, "hint": None}, 400)
+
     def _single(self, body: str | None, page: int, headers: dict[str, str]) -> Response:
         if page != 1:
             raise ApiError(
@@ -179,7 +210,13 @@ class Api:
 
     def app(self) -> Starlette:
         methods = ["GET", "HEAD", "POST", "PATCH", "DELETE"]
-        return Starlette(routes=[Route("/{name}", self.handle, methods=methods)], lifespan=self.lifespan)
+        return Starlette(
+            routes=[
+                Route("/rpc/{name}", self.handle_rpc, methods=["GET", "POST"]),
+                Route("/{name}", self.handle, methods=methods),
+            ],
+            lifespan=self.lifespan,
+        )
 
 
 def _content_range(offset: int, page: int, total: int | None) -> str:

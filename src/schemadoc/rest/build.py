@@ -168,6 +168,7 @@ class Builder:
         limit_offset: bool,
         items: tuple[SelectItem, ...] | None = None,
         inner_conds: list[sql.Composable] | None = None,
+        source: sql.Composable | None = None,
     ) -> sql.Composable:
         items = q.select if items is None else items
         cols: list[sql.Composable] = []
@@ -199,7 +200,7 @@ class Builder:
         where = self.where(rel, alias, q, path, extra)
         order = self.order(rel, alias, q, path)
         text = sql.SQL("SELECT {} FROM {} AS {}{}{}").format(
-            sql.SQL(", ").join(cols), _ident(rel), sql.Identifier(alias), where, order
+            sql.SQL(", ").join(cols), source if source is not None else _ident(rel), sql.Identifier(alias), where, order
         )
         limit = q.limits.get(path)
         offset = q.offsets.get(path)
@@ -330,6 +331,61 @@ class Builder:
                     )
                 )  # fmt: skip
         return out
+
+    # -- functions --
+
+    def rpc(self, name: str, args: dict[str, Any], q: Query) -> tuple[Statement, bool]:
+        """The call of `name` with named arguments; (statement, returns a single value rather than rows)."""
+        import json as _json
+
+        from schemadoc.rest.cache import Column as _Column
+        from schemadoc.rest.cache import Relation as _Relation
+
+        candidates = [f for f in self.cache.functions.get((self.schema, name), []) if f.matches(set(args))]
+        if not candidates:
+            listed = ", ".join(sorted(args))
+            raise ApiError(
+                404,
+                "PGRST202",
+                f"Could not find the function {self.schema}.{name}({listed}) in the schema cache",
+                hint="Perhaps the function's arguments are named differently",
+            )
+        fn = candidates[0]
+        types = {a.name: a.type for a in fn.arguments}
+        call = sql.SQL("{}({})").format(
+            sql.Identifier(fn.schema, fn.name),
+            sql.SQL(", ").join(
+                sql.SQL("{} => {}::{}").format(
+                    sql.Identifier(k),
+                    self.bind(_json.dumps(v) if isinstance(v, (dict, list)) and "json" in types[k] else v),
+                    sql.SQL(types[k]),
+                )
+                for k, v in args.items()
+            ),
+        )
+        if fn.return_type == "void":
+            query = sql.SQL("SELECT NULL::bigint AS total, 1 AS page, NULL::text AS body FROM (SELECT {}) pgrst_v").format(call)
+            return Statement(query, self.params), True
+        if fn.scalar and not fn.returns_set:
+            query = sql.SQL("SELECT NULL::bigint AS total, 1 AS page, to_json({})::text AS body").format(call)
+            return Statement(query, self.params), True
+        if fn.scalar:
+            query = sql.SQL(
+                "SELECT NULL::bigint, count(*), coalesce(json_agg(pgrst_r), '[]')::text FROM {} pgrst_r"
+            ).format(call)
+            return Statement(query, self.params), False
+        if fn.row_of:
+            schema, table = fn.row_of.split(".", 1)
+            rel = self.cache.relations.get((schema, table)) or _Relation(schema, table, "r", {})
+        else:
+            rel = _Relation("", name, "f", {c: _Column(c, t, True, False) for c, t in fn.columns})
+        alias = self.alias()
+        body = self.select_from(rel, alias, q, (), None, True, source=call)
+        agg = "coalesce(json_agg(pgrst_t), '[]')::text" if fn.returns_set else "(json_agg(pgrst_t)->0)::text"
+        query = sql.SQL("SELECT NULL::bigint AS total, count(*) AS page, {} AS body FROM ({}) pgrst_t").format(
+            sql.SQL(agg), body
+        )
+        return Statement(query, self.params), not fn.returns_set
 
     # -- writes --
 

@@ -43,6 +43,43 @@ WHERE con.contype = 'f' AND sn.nspname = ANY(%s) AND tn.nspname = ANY(%s) AND NO
 """
 
 
+_FUNCTIONS = """
+SELECT n.nspname, p.proname, p.provolatile::text, p.proretset, format_type(p.prorettype, NULL),
+       t.typtype::text, (SELECT rn.nspname || '.' || rc.relname FROM pg_class rc
+                          JOIN pg_namespace rn ON rn.oid = rc.relnamespace WHERE rc.oid = t.typrelid),
+       coalesce(p.proargnames, '{}'), coalesce(p.proargmodes::text[], '{}'),
+       (SELECT array_agg(format_type(x, NULL) ORDER BY o)
+          FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY u(x, o)),
+       p.pronargdefaults
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_type t ON t.oid = p.prorettype
+WHERE n.nspname = ANY(%s) AND p.prokind = 'f' AND p.prorettype <> 'trigger'::regtype
+"""
+
+
+@dataclass(frozen=True)
+class Argument:
+    name: str
+    type: str
+    has_default: bool
+
+
+@dataclass(frozen=True)
+class Function:
+    schema: str
+    name: str
+    volatility: str  # i s v
+    returns_set: bool
+    return_type: str
+    arguments: tuple[Argument, ...]
+    columns: tuple[tuple[str, str], ...]  # RETURNS TABLE (…) / OUT columns
+    row_of: str | None  # "schema.table" when it returns a table's row type
+    scalar: bool
+
+    def matches(self, names: set[str]) -> bool:
+        required = {a.name for a in self.arguments if not a.has_default}
+        return required <= names <= {a.name for a in self.arguments}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -94,6 +131,7 @@ class SchemaCache:
     schemas: tuple[str, ...]
     relations: dict[tuple[str, str], Relation] = field(default_factory=dict)
     fks: list[ForeignKey] = field(default_factory=list)
+    functions: dict[tuple[str, str], list[Function]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ("public",)) -> SchemaCache:
@@ -104,6 +142,21 @@ class SchemaCache:
         rows = conn.execute(_FKS, (list(schemas), list(schemas))).fetchall()
         for name, ss, s, ts, t, cols, refs, unique in rows:
             cache.fks.append(ForeignKey(name, (ss, s), (ts, t), tuple(cols), tuple(refs), bool(unique)))
+        for row in conn.execute(_FUNCTIONS, (list(schemas),)).fetchall():
+            schema, name, vol, retset, rettype, typtype, row_of, names, modes, types, ndefaults = row
+            modes = list(modes) or ["i"] * len(types or [])
+            ins = [
+                (n, t)
+                for n, t, md in zip(names or [""] * len(modes), types or [], modes, strict=False)
+                if md in ("i", "b", "v")
+            ]
+            outs = tuple(
+                (n, t) for n, t, md in zip(names or [], types or [], modes, strict=False) if md in ("o", "b", "t")
+            )
+            args = tuple(Argument(n, t, i >= len(ins) - ndefaults) for i, (n, t) in enumerate(ins))
+            scalar = typtype != "c" and not outs and rettype != "record"
+            fn = Function(schema, name, vol, retset, rettype, args, outs, row_of, scalar)
+            cache.functions.setdefault((schema, name), []).append(fn)
         conn.rollback()
         return cache
 
