@@ -230,3 +230,17 @@ def test_rpc(client: SyncPostgrestClient, bakery_api: tuple[str, str]) -> None:
         assert r.status_code == 404 and r.json()["code"] == "PGRST202"
         r = h.post("/rpc/add_them", json={"x": 1})
         assert r.status_code == 404 and r.json()["code"] == "PGRST202"
+
+
+def test_schema_cache_reloads_on_notify(bakery_api: tuple[str, str]) -> None:
+    base, db = bakery_api
+    with httpx.Client(base_url=base) as h:
+        assert h.get("/widgets").status_code == 404
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute("CREATE TABLE widgets (id int PRIMARY KEY); INSERT INTO widgets VALUES (7)")
+            conn.execute("NOTIFY pgrst, 'reload schema'")
+        deadline = time.monotonic() + 10
+        while (r := h.get("/widgets")).status_code == 404:
+            assert time.monotonic() < deadline, "the cache was not reloaded"
+            time.sleep(0.1)
+        assert r.json() == [{"id": 7}]

@@ -7,6 +7,8 @@ its `{code, message, details, hint}` body.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import re
 from collections.abc import AsyncIterator
@@ -63,10 +65,27 @@ class Api:
         self.reload()
         self.pool = AsyncConnectionPool(self.dsn, min_size=1, max_size=self.pool_size, timeout=10, open=False)
         await self.pool.open()
+        listener = asyncio.create_task(self._listen())
         try:
             yield
         finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
             await self.pool.close()
+
+    async def _listen(self) -> None:
+        """Reload the schema cache on `NOTIFY pgrst, 'reload schema'` (as PostgREST does)."""
+        while True:
+            try:
+                conn = await psycopg.AsyncConnection.connect(self.dsn, autocommit=True)
+                async with conn:
+                    await conn.execute("LISTEN pgrst")
+                    async for note in conn.notifies():
+                        if note.payload in ("reload schema", ""):
+                            await asyncio.to_thread(self.reload)
+            except psycopg.Error:
+                await asyncio.sleep(1)
 
     def schema_for(self, request: Request, write: bool) -> str:
         header = request.headers.get("content-profile" if write else "accept-profile")

@@ -364,7 +364,9 @@ class Builder:
             ),
         )
         if fn.return_type == "void":
-            query = sql.SQL("SELECT NULL::bigint AS total, 1 AS page, NULL::text AS body FROM (SELECT {}) pgrst_v").format(call)
+            query = sql.SQL(
+                "SELECT NULL::bigint AS total, 1 AS page, NULL::text AS body FROM (SELECT {}) pgrst_v"
+            ).format(call)
             return Statement(query, self.params), True
         if fn.scalar and not fn.returns_set:
             query = sql.SQL("SELECT NULL::bigint AS total, 1 AS page, to_json({})::text AS body").format(call)
