@@ -244,3 +244,20 @@ def test_schema_cache_reloads_on_notify(bakery_api: tuple[str, str]) -> None:
             assert time.monotonic() < deadline, "the cache was not reloaded"
             time.sleep(0.1)
         assert r.json() == [{"id": 7}]
+
+
+def test_openapi_describes_every_relation_and_function(bakery_api: tuple[str, str]) -> None:
+    from openapi_spec_validator import validate
+
+    with httpx.Client(base_url=bakery_api[0]) as h:
+        doc = h.get("/openapi.json").json()
+        assert h.get("/").json() == doc
+    validate(doc)  # a valid OpenAPI 3.1 document (an independent validator)
+    assert doc["openapi"] == "3.1.0"
+    assert {"/products", "/orders", "/order_items", "/rpc/add_them"} <= set(doc["paths"])
+    products = doc["components"]["schemas"]["products"]
+    assert products["properties"]["price"]["type"] == "number" and "name" in products["required"]
+    assert "id" not in products["required"]  # it has a default
+    assert doc["paths"]["/rpc/add_them"]["post"]["requestBody"]["content"]["application/json"]["schema"][
+        "required"
+    ] == ["a"]

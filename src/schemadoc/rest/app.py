@@ -227,10 +227,17 @@ class Api:
             json.dumps(rows[0]), 200, headers, media_type="application/vnd.pgrst.object+json; charset=utf-8"
         )
 
+    async def handle_openapi(self, request: Request) -> Response:
+        from schemadoc.rest.openapi import document
+
+        return JSONResponse(document(self.cache), media_type="application/openapi+json")
+
     def app(self) -> Starlette:
         methods = ["GET", "HEAD", "POST", "PATCH", "DELETE"]
         return Starlette(
             routes=[
+                Route("/", self.handle_openapi, methods=["GET"]),
+                Route("/openapi.json", self.handle_openapi, methods=["GET"]),
                 Route("/rpc/{name}", self.handle_rpc, methods=["GET", "POST"]),
                 Route("/{name}", self.handle, methods=methods),
             ],
