@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from schemadoc.rest.auth import AuthConfig, authenticate, settings
 from schemadoc.rest.build import ApiError, Builder, Statement
 from schemadoc.rest.cache import SchemaCache
 from schemadoc.rest.query import QueryError, parse
@@ -38,7 +39,7 @@ def status_for(sqlstate: str) -> int:
 
 
 def _error(e: ApiError) -> JSONResponse:
-    return JSONResponse(e.body(), status_code=e.status)
+    return JSONResponse(e.body(), status_code=e.status, headers=e.headers or None)
 
 
 def _prefer(request: Request) -> dict[str, str]:
@@ -51,8 +52,11 @@ def _prefer(request: Request) -> dict[str, str]:
 
 
 class Api:
-    def __init__(self, dsn: str, schemas: tuple[str, ...] = ("public",), pool_size: int = 10) -> None:
+    def __init__(
+        self, dsn: str, schemas: tuple[str, ...] = ("public",), pool_size: int = 10, auth: AuthConfig | None = None
+    ) -> None:
         self.dsn, self.schemas, self.pool_size = dsn, schemas, pool_size
+        self.auth = auth or AuthConfig()
         self.pool: AsyncConnectionPool | None = None
         self.cache = SchemaCache(schemas)
 
@@ -95,21 +99,33 @@ class Api:
             raise ApiError(406, "PGRST106", "The schema must be one of the following: " + ", ".join(self.schemas))
         return header
 
-    async def run(self, stmt: Statement, read_only: bool, rollback: bool = False) -> tuple[int | None, int, str | None]:
+    async def run(
+        self, request: Request, stmt: Statement, read_only: bool, rollback: bool = False
+    ) -> tuple[int | None, int, str | None]:
         assert self.pool is not None
+        role, claims = authenticate(self.auth, request.headers.get("authorization"))
+        local = settings(self.auth, role, claims)
         try:
             async with self.pool.connection() as conn:
                 async with conn.transaction(force_rollback=rollback):
                     if read_only:
                         await conn.execute("SET TRANSACTION READ ONLY")
+                    if local:
+                        await conn.execute(
+                            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in local),
+                            [x for pair in local for x in pair],
+                        )
                     cur = await conn.execute(stmt.query, stmt.params)
                     row = await cur.fetchone()
         except PoolTimeout:
             raise ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.") from None
         except psycopg.Error as e:
             code = e.sqlstate or "XX000"
+            status = status_for(code)
+            if code == "42501" and role is not None and role == self.auth.anon_role and claims == {"role": role}:
+                status = 401  # as PostgREST: an anonymous request lacking a privilege should authenticate
             raise ApiError(
-                status_for(code),
+                status,
                 code,
                 (e.diag.message_primary or str(e)).strip(),
                 e.diag.message_detail,
@@ -139,7 +155,7 @@ class Api:
             q = _with_range(request, q)
             count = prefer.get("count") in ("exact", "planned", "estimated")
             stmt = b.read(name, q, count)
-            total, page, body = await self.run(stmt, read_only=True)
+            total, page, body = await self.run(request, stmt, read_only=True)
             offset = q.offsets.get((), 0)
             headers = {"Content-Range": _content_range(offset, page, total)}
             if single:
@@ -158,7 +174,7 @@ class Api:
             resolution = prefer.get("resolution")
             on_conflict = resolution if resolution in ("merge-duplicates", "ignore-duplicates") else None
             stmt = b.insert(name, rows, q, on_conflict, returning)
-            _, page, body = await self.run(stmt, read_only=False, rollback=rollback)
+            _, page, body = await self.run(request, stmt, read_only=False, rollback=rollback)
             headers = {"Content-Range": f"*/{page}"}
             if returning:
                 return Response(body, 201, headers, media_type="application/json; charset=utf-8")
@@ -174,7 +190,7 @@ class Api:
             stmt = b.delete(name, q, returning)
         else:
             raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
-        _, page, body = await self.run(stmt, read_only=False, rollback=rollback)
+        _, page, body = await self.run(request, stmt, read_only=False, rollback=rollback)
         max_affected = prefer.get("max-affected")
         if max_affected and max_affected.isdigit() and page > int(max_affected):
             raise ApiError(400, "PGRST124", f"Query result exceeds max-affected preference constraint ({page} rows)")
@@ -198,7 +214,7 @@ class Api:
                 args = dict(q.params)
             stmt, single_value = b.rpc(name, args, q)
             total, page, body = await self.run(
-                stmt, read_only=not write, rollback=_prefer(request).get("tx") == "rollback"
+                request, stmt, read_only=not write, rollback=_prefer(request).get("tx") == "rollback"
             )
             if body is None:
                 return Response(None, 204)  # a void function
@@ -276,5 +292,7 @@ async def _json_body(request: Request) -> Any:
         raise ApiError(400, "PGRST102", "Empty or invalid json", str(e)) from None
 
 
-def create_app(dsn: str, schemas: tuple[str, ...] = ("public",), pool_size: int = 10) -> Starlette:
-    return Api(dsn, schemas, pool_size).app()
+def create_app(
+    dsn: str, schemas: tuple[str, ...] = ("public",), pool_size: int = 10, auth: AuthConfig | None = None
+) -> Starlette:
+    return Api(dsn, schemas, pool_size, auth).app()

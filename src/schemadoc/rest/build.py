@@ -35,6 +35,7 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, details: str | None = None, hint: str | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.details, self.hint = status, code, message, details, hint
+        self.headers: dict[str, str] = {}
 
     def body(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "details": self.details, "hint": self.hint}
