@@ -7,6 +7,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import psycopg
@@ -44,10 +46,21 @@ def bakery_api(server_url: str) -> Iterator[tuple[str, str]]:
             "CREATE FUNCTION order_summary(oid uuid) RETURNS TABLE (items bigint, total numeric) LANGUAGE sql STABLE "
             "AS 'SELECT count(*), sum(subtotal) FROM order_items WHERE order_id = oid';"
         )
+    try:
+        with _serve(create_app(db)) as base:
+            yield base, db
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def _serve(app: Any) -> Iterator[str]:
+    """A real uvicorn server for `app` on a free loopback port; its base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -55,12 +68,10 @@ def bakery_api(server_url: str) -> Iterator[tuple[str, str]]:
         assert time.monotonic() < deadline, "the API did not start"
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", db
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(10)
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -261,3 +272,71 @@ def test_openapi_describes_every_relation_and_function(bakery_api: tuple[str, st
     assert doc["paths"]["/rpc/add_them"]["post"]["requestBody"]["content"]["application/json"]["schema"][
         "required"
     ] == ["a"]
+
+
+SECRET = "a-test-secret-of-at-least-thirty-two-bytes!"
+
+
+def _token(claims: dict[str, Any], key: str = SECRET, alg: str = "HS256") -> str:
+    import jwt
+
+    return jwt.encode(claims, key, algorithm=alg)
+
+
+def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
+    """PostgREST's model: the token's role runs the statement, its claims reach RLS policies."""
+    from schemadoc.rest.auth import AuthConfig
+
+    _, db = bakery_api
+    with psycopg.connect(db, autocommit=True) as conn:
+        for role in ("sdt_web_anon", "sdt_app_user"):
+            conn.execute(
+                f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
+                f"THEN CREATE ROLE {role} NOLOGIN; END IF; END $$"
+            )
+        conn.execute(
+            "GRANT USAGE ON SCHEMA public TO sdt_web_anon, sdt_app_user;"
+            "GRANT SELECT ON products TO sdt_web_anon, sdt_app_user;"
+            "GRANT SELECT, INSERT ON orders TO sdt_app_user;"
+            "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;"
+            "DROP POLICY IF EXISTS user_orders ON orders;"
+            "CREATE POLICY user_orders ON orders FOR ALL TO sdt_app_user "
+            "USING (user_id = current_setting('app.current_user_id', true)::uuid);"
+            "CREATE OR REPLACE FUNCTION whoami() RETURNS text LANGUAGE sql STABLE "
+            "AS $$ SELECT current_user || ' ' || (current_setting('request.jwt.claims', true)::json->>'sub') $$"
+        )
+    users = [str(u) for (u,) in _sql(db, "SELECT user_id FROM orders GROUP BY user_id ORDER BY count(*) DESC LIMIT 2")]
+    auth = AuthConfig(SECRET, anon_role="sdt_web_anon", claim_settings={"app.current_user_id": "sub"})
+    try:
+        with _serve(create_app(db, auth=auth)) as base, httpx.Client(base_url=base) as h:
+            assert h.get("/products?select=id&limit=1").status_code == 200  # anonymous may read products
+            r = h.get("/orders")
+            assert r.status_code == 401 and r.json()["code"] == "42501"  # …not orders
+            assert h.post("/products", json={"name": "x", "price": 1}).status_code == 401
+            for user in users:
+                bearer = {"Authorization": f"Bearer {_token({'role': 'sdt_app_user', 'sub': user})}"}
+                mine = h.get("/orders?select=user_id", headers=bearer).json()
+                assert mine and {o["user_id"] for o in mine} == {user}  # one user's rows, under RLS
+                assert len(mine) == _sql(db, "SELECT count(*) FROM orders WHERE user_id = %s", user)[0][0]
+                assert h.get("/rpc/whoami", headers=bearer).json() == f"sdt_app_user {user}"
+                r = h.delete("/products?id=not.is.null", headers=bearer)
+                assert r.status_code == 403 and r.json()["code"] == "42501"  # authenticated, not allowed
+            forged = _token({"role": "postgres"}, key="another-secret-of-at-least-thirty-two-bytes")
+            expired = _token({"role": "sdt_app_user", "exp": int(time.time()) - 60})
+            unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJyb2xlIjoicG9zdGdyZXMifQ."  # alg "none", role postgres
+            for bad, message in (
+                (forged, "JWSError"),
+                (expired, "JWT expired"),
+                (unsigned, "algorithm"),
+                ("x.y.z", "JWSError"),
+            ):
+                r = h.get("/orders", headers={"Authorization": f"Bearer {bad}"})
+                assert r.status_code == 401 and r.json()["code"] == "PGRST301", r.text
+                assert message in r.json()["message"] and "invalid_token" in r.headers["www-authenticate"]
+        closed = AuthConfig(SECRET)  # no anonymous role: a request without a token is refused
+        with _serve(create_app(db, auth=closed)) as base, httpx.Client(base_url=base) as h:
+            r = h.get("/products")
+            assert r.status_code == 401 and r.json()["code"] == "PGRST302"
+    finally:
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute("ALTER TABLE orders DISABLE ROW LEVEL SECURITY")
