@@ -540,14 +540,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from schemadoc.rest.app import create_app
 
+    from schemadoc.rest.auth import AuthConfig
+
     url, name = _doc_database(args)
+    secret = args.jwt_secret or os.environ.get("SCHEMADOC_JWT_SECRET") or os.environ.get("PGRST_JWT_SECRET")
+    auth = AuthConfig.from_options(secret, args.jwks, args.anon_role, args.role_claim, args.claim_setting)
     print(f"serving {name} on http://{args.host}:{args.port}/ (PostgREST's API)", file=sys.stderr)
-    uvicorn.run(
-        create_app(url, tuple(args.schema or ["public"]), args.pool),
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-    )
+    if not auth.enabled:
+        print("note: no JWT secret: every request runs as the connection's own role", file=sys.stderr)
+    app = create_app(url, tuple(args.schema or ["public"]), args.pool, auth)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 
@@ -776,6 +778,15 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=3000)
     sv.add_argument("--schema", action="append", help="schemas to expose (default: public); repeatable")
     sv.add_argument("--pool", type=int, default=10, help="connections in the pool")
+    sv.add_argument("--jwt-secret", default=None, help="HS256 secret (or $SCHEMADOC_JWT_SECRET / $PGRST_JWT_SECRET)")
+    sv.add_argument("--jwks", default=None, help="a JWKS file with the public keys of RS256/ES256 tokens")
+    sv.add_argument("--anon-role", default=None, help="the role of requests without a token")
+    sv.add_argument("--role-claim", default="role")
+    sv.add_argument(
+        "--claim-setting",
+        action="append",
+        help="SETTING=CLAIM: a claim as a transaction setting, e.g. app.current_user_id=sub (repeatable)",
+    )
     sv.set_defaults(func=cmd_serve)
 
     dc = sub.add_parser("docs", help="write a static, browsable site of the doc's schema")
