@@ -340,3 +340,46 @@ def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
     finally:
         with psycopg.connect(db, autocommit=True) as conn:
             conn.execute("ALTER TABLE orders DISABLE ROW LEVEL SECURITY")
+
+
+def test_serve_from_the_command_line(bakery_api: tuple[str, str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    _, db = bakery_api
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "schemadoc.cli",
+            "serve",
+            "--database-url",
+            db,
+            "--port",
+            str(port),
+            str(SEEDS["bakery"]),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/products?select=name&limit=2")
+                break
+            except httpx.ConnectError:
+                assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.2)
+        assert r.status_code == 200 and len(r.json()) == 2
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert "serving" in err and "Traceback" not in err

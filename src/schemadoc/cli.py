@@ -539,7 +539,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from schemadoc.rest.app import create_app
-
     from schemadoc.rest.auth import AuthConfig
 
     url, name = _doc_database(args)
