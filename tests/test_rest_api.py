@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -383,3 +384,62 @@ def test_serve_from_the_command_line(bakery_api: tuple[str, str]) -> None:
         proc.terminate()
         _, err = proc.communicate(timeout=20)
     assert "serving" in err and "Traceback" not in err
+
+
+@pytest.fixture(scope="session")
+def postgrest_js() -> Path:
+    """@supabase/postgrest-js from npm, installed once under build/node (the JS client we test against)."""
+    import shutil
+    import subprocess
+
+    from .conftest import ROOT
+
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("node/npm are not installed: the JavaScript client cannot run")
+    prefix = ROOT / "build" / "node"
+    if not (prefix / "node_modules" / "@supabase" / "postgrest-js").exists():
+        prefix.mkdir(parents=True, exist_ok=True)
+        r = subprocess.run(
+            ["npm", "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "@supabase/postgrest-js@2"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert r.returncode == 0, r.stderr[-2000:]
+    script = prefix / "postgrest_client.mjs"
+    script.write_text((Path(__file__).parent / "js" / "postgrest_client.mjs").read_text())
+    return script
+
+
+def test_the_javascript_client(bakery_api: tuple[str, str], postgrest_js: Path) -> None:
+    import json
+    import subprocess
+
+    base, db = bakery_api
+    r = subprocess.run(["node", str(postgrest_js), base], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-3000:]
+    out = json.loads(r.stdout)
+    errors = {k: v["error"] for k, v in out.items() if v.get("error") and k not in ("duplicate", "missing")}
+    assert errors == {}
+    expected = _sql(db, "SELECT name FROM products WHERE price > 10 ORDER BY price DESC, name LIMIT 5")
+    assert [p["name"] for p in out["select"]["data"]] == [n for (n,) in expected]
+    assert len(out["page"]["data"]) == 4 and out["page"]["count"] == _sql(db, "SELECT count(*) FROM products")[0][0]
+    n = _sql(db, "SELECT count(*) FROM orders WHERE status IN ('pending','delivered') AND payment_status <> 'failed'")
+    assert len(out["filters"]["data"]) == n[0][0]
+    for order in out["embed"]["data"]:
+        assert set(order) == {"id", "user", "order_items"} and "email" in order["user"]
+    pending = _sql(db, "SELECT count(DISTINCT user_id) FROM orders WHERE status = 'pending'")[0][0]
+    assert len(out["embedFilter"]["data"]) == pending
+    assert all(all(o for o in u["orders"]) for u in out["embedFilter"]["data"])
+    assert out["single"]["data"] == {"name": _sql(db, "SELECT name FROM products ORDER BY name LIMIT 1")[0][0]}
+    assert out["maybeSingle"]["data"] is None and out["maybeSingle"]["error"] is None
+    assert out["insert"]["status"] == 201 and out["insert"]["data"][0]["code"] == "JS1"
+    assert out["duplicate"]["status"] == 409 and out["duplicate"]["error"]["code"] == "23505"
+    assert out["upsert"]["data"][0]["usage_limit"] == 7
+    assert out["update"]["data"] == [{"code": "JS1", "used_count": 3}]
+    assert out["remove"]["data"] == [{"code": "JS1"}]
+    assert out["rpc"]["data"] == 42
+    cheap = _sql(db, "SELECT name FROM products WHERE price <= 50 ORDER BY name")
+    assert [p["name"] for p in out["rpcGet"]["data"]] == [c for (c,) in cheap]
+    assert out["head"]["count"] == _sql(db, "SELECT count(*) FROM orders")[0][0] and out["head"]["data"] is None
+    assert out["missing"]["status"] == 404 and out["missing"]["error"]["code"] == "PGRST205"
