@@ -443,3 +443,38 @@ def test_the_javascript_client(bakery_api: tuple[str, str], postgrest_js: Path) 
     assert [p["name"] for p in out["rpcGet"]["data"]] == [c for (c,) in cheap]
     assert out["head"]["count"] == _sql(db, "SELECT count(*) FROM orders")[0][0] and out["head"]["data"] is None
     assert out["missing"]["status"] == 404 and out["missing"]["error"]["code"] == "PGRST205"
+
+
+def test_csv_counts_profiles_and_embedded_order(bakery_api: tuple[str, str]) -> None:
+    import csv
+    import io
+
+    base, db = bakery_api
+    with httpx.Client(base_url=base) as h:
+        r = h.get("/products?select=name,price,description&order=name&limit=4", headers={"Accept": "text/csv"})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(r.text)))  # an independent CSV reader
+        expected = _sql(db, "SELECT name, price::text, coalesce(description, '') FROM products ORDER BY name LIMIT 4")
+        assert rows[0] == ["name", "price", "description"]
+        assert [tuple(x) for x in rows[1:]] == expected  # quoting, commas and newlines survive
+        tricky = 'Comma, "quoted"\nand a newline'
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute("INSERT INTO products (name, price, stock) VALUES (%s, 1, 1)", (tricky,))
+        r = h.get("/products", params={"select": "name", "name": f"eq.{tricky}"}, headers={"Accept": "text/csv"})
+        assert list(csv.reader(io.StringIO(r.text))) == [["name"], [tricky]]
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute("DELETE FROM products WHERE name = %s", (tricky,))
+        total = _sql(db, "SELECT count(*) FROM order_items")[0][0]
+        for mode in ("exact", "planned", "estimated"):
+            r = h.get("/order_items?select=id&limit=1", headers={"Prefer": f"count={mode}"})
+            got = int(r.headers["content-range"].split("/")[1])
+            assert got == total if mode != "planned" else got > 0, (mode, got, total)
+        assert h.get("/products", headers={"Accept-Profile": "public"}).status_code == 200
+        r = h.get("/products", headers={"Accept-Profile": "private"})
+        assert r.status_code == 406 and r.json()["code"] == "PGRST106"
+        # order by an embedded to-one column; filter an embed by its path
+        r = h.get("/orders?select=id,users(email)&order=users(email).desc&limit=10")
+        emails = [o["users"]["email"] for o in r.json()]
+        assert emails == sorted(emails, reverse=True)
+        r = h.get("/users?select=email,orders(status)&orders.status=eq.pending&limit=10")
+        assert r.status_code == 200 and all(o["status"] == "pending" for u in r.json() for o in u["orders"])

@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -26,6 +27,8 @@ from schemadoc.rest.auth import AuthConfig, authenticate, settings
 from schemadoc.rest.build import ApiError, Builder, Statement
 from schemadoc.rest.cache import SchemaCache
 from schemadoc.rest.query import QueryError, parse
+
+ESTIMATE_THRESHOLD = 10_000  # count=estimated: exact below this many rows (the plan's estimate), planned above
 
 _STATUS_BY_CLASS = {"08": 503, "09": 500, "0L": 403, "0P": 403, "23": 409, "25": 500, "28": 403, "2D": 500,
                     "38": 500, "39": 500, "3B": 500, "40": 500, "53": 503, "54": 413, "55": 500, "57": 500,
@@ -117,6 +120,8 @@ class Api:
                         )
                     cur = await conn.execute(stmt.query, stmt.params)
                     row = await cur.fetchone()
+                    if row is not None and stmt.count_query is not None:
+                        row = (await self._planned_count(conn, stmt), *row[1:])
         except PoolTimeout:
             raise ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.") from None
         except psycopg.Error as e:
@@ -133,6 +138,19 @@ class Api:
             ) from None
         assert row is not None
         return row[0], row[1], row[2]
+
+    async def _planned_count(self, conn: psycopg.AsyncConnection[Any], stmt: Statement) -> int:
+        """The planner's row estimate (count=planned); an exact count when that is small (count=estimated)."""
+        assert stmt.count_query is not None
+        cur = await conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) {}").format(stmt.count_query), stmt.params)
+        found = await cur.fetchone()
+        plan = found[0][0]["Plan"] if found else {}
+        rows = int((plan.get("Plans") or [plan])[0].get("Plan Rows", 0))
+        if stmt.count_mode == "estimated" and rows <= ESTIMATE_THRESHOLD:
+            cur = await conn.execute(stmt.count_query, stmt.params)
+            exact = await cur.fetchone()
+            return int(exact[0]) if exact else rows
+        return rows
 
     async def handle(self, request: Request) -> Response:
         try:
@@ -153,17 +171,17 @@ class Api:
         single = "application/vnd.pgrst.object+json" in request.headers.get("accept", "")
         if method in ("GET", "HEAD"):
             q = _with_range(request, q)
-            count = prefer.get("count") in ("exact", "planned", "estimated")
-            stmt = b.read(name, q, count)
+            count = prefer.get("count") if prefer.get("count") in ("exact", "planned", "estimated") else None
+            csv = "text/csv" in request.headers.get("accept", "")
+            stmt = b.read(name, q, count, csv)
             total, page, body = await self.run(request, stmt, read_only=True)
             offset = q.offsets.get((), 0)
             headers = {"Content-Range": _content_range(offset, page, total)}
             if single:
                 return self._single(body, page, headers)
             status = 206 if total is not None and page < total and (offset > 0 or page > 0) else 200
-            return Response(
-                None if method == "HEAD" else body, status, headers, media_type="application/json; charset=utf-8"
-            )
+            media = "text/csv; charset=utf-8" if csv else "application/json; charset=utf-8"
+            return Response(None if method == "HEAD" else body, status, headers, media_type=media)
         returning = prefer.get("return") == "representation"
         rollback = prefer.get("tx") == "rollback"
         if method == "POST":

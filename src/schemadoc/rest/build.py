@@ -54,6 +54,17 @@ _CAST = re.compile(r"[A-Za-z_][A-Za-z0-9_ ]{0,62}(\[\])?")
 class Statement:
     query: sql.Composed
     params: dict[str, Any]  # named: the text order of placeholders does not matter
+    count_query: sql.Composed | None = None  # to EXPLAIN for Prefer: count=planned|estimated
+    count_mode: str | None = None
+
+
+# CSV built by PostgreSQL: a header of the first row's keys, each value quoted only when it must be
+_CSV = sql.SQL(
+    "coalesce((SELECT string_agg(k, ',' ORDER BY o) FROM json_object_keys((array_agg(row_to_json(pgrst_t)))[1]) "
+    "WITH ORDINALITY AS h(k, o)) || E'\\n', '') || coalesce(string_agg((SELECT string_agg(CASE WHEN v IS NULL "
+    "THEN '' WHEN v ~ '[\",\\n\\r]' THEN '\"' || replace(v, '\"', '\"\"') || '\"' ELSE v END, ',' ORDER BY o) "
+    "FROM json_each_text(row_to_json(pgrst_t)) WITH ORDINALITY AS c(k, v, o)), E'\\n'), '')"
+)
 
 
 class Builder:
@@ -133,21 +144,25 @@ class Builder:
 
     # -- reads --
 
-    def read(self, name: str, q: Query, count: bool) -> Statement:
+    def read(self, name: str, q: Query, count: str | None = None, csv: bool = False) -> Statement:
+        """Rows as JSON (or CSV) text; `count`: exact (in the statement), planned or estimated (the
+        statement's `count_query` is EXPLAINed, and counted exactly when the plan says it is small)."""
         rel = self.relation(name)
         alias = self.alias()
         body = self.select_from(rel, alias, q, (), correlation=None, limit_offset=True)
         total: sql.Composable = sql.SQL("NULL::bigint")
+        count_query = None
         if count:
             talias = self.alias()
             twhere = self.where(rel, talias, q, ())
-            total = sql.SQL("(SELECT count(*) FROM {} AS {}{})").format(
-                sql.Identifier(rel.schema, rel.name), sql.Identifier(talias), twhere
-            )
-        query = sql.SQL(
-            "SELECT {total} AS total, count(*) AS page, coalesce(json_agg(pgrst_t), '[]')::text AS body FROM ({body}) pgrst_t"
-        ).format(total=total, body=body)
-        return Statement(query, self.params)
+            count_query = sql.SQL("SELECT count(*) FROM {} AS {}{}").format(_ident(rel), sql.Identifier(talias), twhere)
+            if count == "exact":
+                total = sql.SQL("({})").format(count_query)
+        rows = sql.SQL("coalesce(json_agg(pgrst_t), '[]')::text") if not csv else _CSV
+        query = sql.SQL("SELECT {total} AS total, count(*) AS page, {rows} AS body FROM ({body}) pgrst_t").format(
+            total=total, rows=rows, body=body
+        )
+        return Statement(query, self.params, count_query if count in ("planned", "estimated") else None, count)
 
     def where(
         self, rel: Relation, alias: str, q: Query, path: tuple[str, ...], extra: list[sql.Composable] | None = None
