@@ -373,7 +373,9 @@ class Builder:
             sql.SQL(", ").join(
                 sql.SQL("{} => {}::{}").format(
                     sql.Identifier(k),
-                    self.bind(_json.dumps(v) if isinstance(v, (dict, list)) and "json" in types[k] else v),
+                    self.bind(
+                        _json.dumps(v) if isinstance(v, dict) or (isinstance(v, list) and "json" in types[k]) else v
+                    ),
                     sql.SQL(types[k]),
                 )
                 for k, v in args.items()
@@ -407,10 +409,22 @@ class Builder:
 
     # -- writes --
 
+    def writable(self, name: str, command: str) -> Relation:
+        """The relation, when `command` can change it (a view with GROUP BY cannot): else 405."""
+        rel = self.relation(name)
+        if not rel.allows(command):
+            raise ApiError(
+                405,
+                "55000",
+                f'cannot {command.lower()} {"into " if command == "INSERT" else ""}view "{name}"',
+                hint="The view is not automatically updatable",
+            )
+        return rel
+
     def insert(
         self, name: str, rows: list[dict[str, Any]], q: Query, on_conflict: str | None, returning: bool
     ) -> Statement:
-        rel = self.relation(name)
+        rel = self.writable(name, "INSERT")
         columns = list(q.columns) if q.columns else list(dict.fromkeys(k for row in rows for k in row))
         for c in columns:
             if c not in rel.columns:
@@ -443,7 +457,7 @@ class Builder:
         return self.wrap(stmt, rel, q, returning)
 
     def update(self, name: str, row: dict[str, Any], q: Query, returning: bool) -> Statement:
-        rel = self.relation(name)
+        rel = self.writable(name, "UPDATE")
         for c in row:
             if c not in rel.columns:
                 raise ApiError(400, "PGRST204", f"Could not find the '{c}' column of '{rel.name}' in the schema cache")
@@ -463,7 +477,7 @@ class Builder:
         return self.wrap(stmt, rel, q, returning)
 
     def delete(self, name: str, q: Query, returning: bool) -> Statement:
-        rel = self.relation(name)
+        rel = self.writable(name, "DELETE")
         alias = self.alias()
         where = self.where(rel, alias, q, ())
         stmt = sql.SQL("DELETE FROM {t} AS {a}{where} RETURNING {a}.*").format(

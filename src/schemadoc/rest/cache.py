@@ -20,7 +20,8 @@ SELECT n.nspname, c.relname, c.relkind::text,
        (SELECT array_agg(att.attname ORDER BY k.ord) FROM pg_constraint pk
           CROSS JOIN LATERAL unnest(pk.conkey) WITH ORDINALITY AS k(num, ord)
           JOIN pg_attribute att ON att.attrelid = pk.conrelid AND att.attnum = k.num
-        WHERE pk.conrelid = c.oid AND pk.contype = 'p')
+        WHERE pk.conrelid = c.oid AND pk.contype = 'p'),
+       pg_relation_is_updatable(c.oid, true)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND NOT a.attisdropped
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = ANY(%s) AND NOT c.relispartition
@@ -105,6 +106,10 @@ class Relation:
     kind: str  # r p v m f
     columns: dict[str, Column]
     primary_key: tuple[str, ...] = ()
+    writable: int = 28  # pg_relation_is_updatable: 4 UPDATE, 8 INSERT, 16 DELETE
+
+    def allows(self, command: str) -> bool:
+        return bool(self.writable & {"UPDATE": 4, "INSERT": 8, "DELETE": 16}[command])
 
     @property
     def key(self) -> tuple[str, str]:
@@ -136,9 +141,9 @@ class SchemaCache:
     @classmethod
     def load(cls, conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ("public",)) -> SchemaCache:
         cache = cls(schemas)
-        for schema, name, kind, columns, pk in conn.execute(_RELATIONS, (list(schemas),)).fetchall():
+        for schema, name, kind, columns, pk, writable in conn.execute(_RELATIONS, (list(schemas),)).fetchall():
             cols = {c["name"]: Column(c["name"], c["type"], c["nullable"], c["has_default"]) for c in columns}
-            cache.relations[(schema, name)] = Relation(schema, name, kind, cols, tuple(pk or ()))
+            cache.relations[(schema, name)] = Relation(schema, name, kind, cols, tuple(pk or ()), int(writable or 0))
         rows = conn.execute(_FKS, (list(schemas), list(schemas))).fetchall()
         for name, ss, s, ts, t, cols, refs, unique in rows:
             cache.fks.append(ForeignKey(name, (ss, s), (ts, t), tuple(cols), tuple(refs), bool(unique)))
@@ -153,6 +158,8 @@ class SchemaCache:
             outs = tuple(
                 (n, t) for n, t, md in zip(names or [], types or [], modes, strict=False) if md in ("o", "b", "t")
             )
+            if any(not n for n, _ in ins):
+                continue  # unnamed arguments cannot be passed by name: not callable through the API
             args = tuple(Argument(n, t, i >= len(ins) - ndefaults) for i, (n, t) in enumerate(ins))
             scalar = typtype != "c" and not outs and rettype != "record"
             fn = Function(schema, name, vol, retset, rettype, args, outs, row_of, scalar)

@@ -78,19 +78,21 @@ def document(cache: SchemaCache, title: str = "schemadoc API") -> dict[str, Any]
         item: dict[str, Any] = {
             "get": {"operationId": f"get_{name}", "parameters": read, "responses": _responses(ref)},
         }
-        if rel.kind in ("r", "p", "v", "f"):
+        if rel.allows("INSERT"):
             item["post"] = {
                 "operationId": f"post_{name}",
                 "parameters": [_COMMON["select"], _COMMON["prefer"]],
                 "requestBody": body,
                 "responses": {**_responses(ref), "201": {"description": "Created"}},
             }
+        if rel.allows("UPDATE"):
             item["patch"] = {
                 "operationId": f"patch_{name}",
                 "parameters": [_COMMON["prefer"], *filters],
                 "requestBody": body,
                 "responses": {**_responses(ref), "204": {"description": "No content"}},
             }
+        if rel.allows("DELETE"):
             item["delete"] = {
                 "operationId": f"delete_{name}",
                 "parameters": [_COMMON["prefer"], *filters],
