@@ -511,3 +511,35 @@ def test_schemathesis_finds_no_server_error(bakery_api: tuple[str, str]) -> None
     )  # fmt: skip
     assert r.returncode == 0, r.stdout[-4000:]
     assert "passed" in r.stdout
+
+
+def test_put_headers_only_and_missing_default(bakery_api: tuple[str, str]) -> None:
+    import uuid
+
+    base, db = bakery_api
+    pid = str(uuid.uuid4())
+    with httpx.Client(base_url=base) as h:
+        row = {"id": pid, "name": "Put cake", "price": 12.5, "stock": 3}
+        r = h.put(f"/products?id=eq.{pid}", json=row, headers={"Prefer": "return=representation"})
+        assert r.status_code == 200 and r.json()[0]["name"] == "Put cake"
+        r = h.put(f"/products?id=eq.{pid}", json={**row, "name": "Put cake v2"})
+        assert r.status_code == 204
+        assert _sql(db, "SELECT name, stock FROM products WHERE id = %s", pid) == [("Put cake v2", 3)]
+        r = h.put(f"/products?id=eq.{uuid.uuid4()}", json=row)
+        assert r.status_code == 400 and r.json()["code"] == "PGRST115"
+        r = h.put("/products?name=eq.x", json=row)
+        assert r.status_code == 405 and r.json()["code"] == "PGRST105"
+        # headers-only: where the new row is
+        r = h.post("/products", json={"name": "Located", "price": 2}, headers={"Prefer": "return=headers-only"})
+        assert r.status_code == 201 and r.headers["location"].startswith("/products?id=eq.")
+        located = h.get(r.headers["location"]).json()
+        assert [p["name"] for p in located] == ["Located"]
+        # missing=default: a key one row lacks takes the column's default, not NULL
+        rows = [{"name": "Bulk A", "price": 1, "stock": 9}, {"name": "Bulk B", "price": 1}]
+        r = h.post("/products", json=rows, headers={"Prefer": "missing=default,return=representation"})
+        assert r.status_code == 201, r.text
+        assert {p["name"]: p["stock"] for p in r.json()} == {"Bulk A": 9, "Bulk B": 0}
+        assert all(p["id"] and p["created_at"] for p in r.json())
+        r = h.post("/products", json=[{"name": "Bulk C", "price": 1, "stock": 1}, {"name": "Bulk D", "price": 1}])
+        assert r.status_code == 400 and r.json()["code"] == "23502"  # without it: NULL, which stock refuses
+        h.delete("/products?name=in.(Bulk A,Bulk B,Located,Put cake v2)")

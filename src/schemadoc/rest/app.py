@@ -139,6 +139,36 @@ class Api:
         assert row is not None
         return row[0], row[1], row[2]
 
+    def _location(self, schema: str, name: str, row: dict[str, Any]) -> str:
+        """`/table?id=eq.1`: where the created row is, by its primary key."""
+        from urllib.parse import quote
+
+        rel = self.cache.relation(schema, name)
+        keys = rel.primary_key if rel is not None and rel.primary_key else tuple(row)
+        return f"/{name}?" + "&".join(f"{quote(k)}=eq.{quote(str(row.get(k)))}" for k in keys)
+
+    async def _put(
+        self, request: Request, b: Builder, schema: str, name: str, q: Any, returning: bool, rollback: bool
+    ) -> Response:
+        """PUT /table?pk=eq.v: create or replace the one row with that key (every key column, only eq)."""
+        rel = b.relation(name)
+        pk = rel.primary_key
+        eqs = {f.field.name: f.operation.value for path, f in q.filters if not path and f.operation.op == "eq"}
+        if not pk or set(eqs) != set(pk) or len(q.filters) != len(pk) or q.logic:
+            raise ApiError(405, "PGRST105", "Filters must include all and only primary key columns with 'eq' operators")
+        payload = await _json_body(request)
+        if not isinstance(payload, dict):
+            raise ApiError(400, "PGRST102", "a PUT body is one JSON object")
+        if any(str(payload.get(k)) != str(eqs[k]) for k in pk):
+            raise ApiError(400, "PGRST115", "Payload values do not match URL in primary key column(s)")
+        from dataclasses import replace as _replace
+
+        stmt = b.insert(name, [payload], _replace(q, filters=()), "merge-duplicates", returning, conflict_keys=pk)
+        _, _, body = await self.run(request, stmt, read_only=False, rollback=rollback)
+        if returning:
+            return Response(body, 200, media_type="application/json; charset=utf-8")
+        return Response(None, 204)
+
     async def _planned_count(self, conn: psycopg.AsyncConnection[Any], stmt: Statement) -> int:
         """The planner's row estimate (count=planned); an exact count when that is small (count=estimated)."""
         assert stmt.count_query is not None
@@ -191,12 +221,18 @@ class Api:
                 raise ApiError(400, "PGRST102", "All object keys must match")
             resolution = prefer.get("resolution")
             on_conflict = resolution if resolution in ("merge-duplicates", "ignore-duplicates") else None
-            stmt = b.insert(name, rows, q, on_conflict, returning)
+            headers_only = prefer.get("return") == "headers-only"
+            missing_default = prefer.get("missing") == "default"
+            stmt = b.insert(name, rows, q, on_conflict, returning or headers_only, missing_default)
             _, page, body = await self.run(request, stmt, read_only=False, rollback=rollback)
             headers = {"Content-Range": f"*/{page}"}
             if returning:
                 return Response(body, 201, headers, media_type="application/json; charset=utf-8")
+            if headers_only and page == 1:
+                headers["Location"] = self._location(schema, name, json.loads(body or "[]")[0])
             return Response(None, 201, headers)
+        if method == "PUT":
+            return await self._put(request, b, schema, name, q, returning, rollback)
         if not q.filters and not q.logic:
             raise ApiError(400, "21000", f"{method} requires a filter: refusing to change every row of {name}")
         if method == "PATCH":
@@ -267,7 +303,7 @@ class Api:
         return JSONResponse(document(self.cache), media_type="application/openapi+json")
 
     def app(self) -> Starlette:
-        methods = ["GET", "HEAD", "POST", "PATCH", "DELETE"]
+        methods = ["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"]
         return Starlette(
             routes=[
                 Route("/", self.handle_openapi, methods=["GET"]),

@@ -422,8 +422,19 @@ class Builder:
         return rel
 
     def insert(
-        self, name: str, rows: list[dict[str, Any]], q: Query, on_conflict: str | None, returning: bool
+        self,
+        name: str,
+        rows: list[dict[str, Any]],
+        q: Query,
+        on_conflict: str | None,
+        returning: bool,
+        missing_default: bool = False,
+        conflict_keys: tuple[str, ...] | None = None,
     ) -> Statement:
+        """INSERT of the payload's rows; a key some rows lack is NULL for them, or (Prefer:
+        missing=default) the column's default."""
+        import json as _json
+
         rel = self.writable(name, "INSERT")
         columns = list(q.columns) if q.columns else list(dict.fromkeys(k for row in rows for k in row))
         for c in columns:
@@ -431,14 +442,29 @@ class Builder:
                 raise ApiError(400, "PGRST204", f"Could not find the '{c}' column of '{rel.name}' in the schema cache")
         target = sql.Identifier(rel.schema, rel.name)
         cols = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-        import json as _json
-
-        source = sql.SQL("SELECT {cols} FROM json_populate_recordset(NULL::{t}, {p}::json)").format(
-            cols=cols, t=target, p=self.bind(_json.dumps(rows))
-        )
+        source: sql.Composable
+        if missing_default:
+            values = []
+            for c in columns:
+                default = rel.columns[c].default
+                typed = sql.SQL("(jsonb_populate_record(NULL::{t}, pgrst_r)).{c}").format(t=target, c=sql.Identifier(c))
+                values.append(
+                    sql.SQL("CASE WHEN pgrst_r ? {k} THEN {typed} ELSE {d} END").format(
+                        k=sql.Literal(c),
+                        typed=typed,
+                        d=sql.SQL(default.replace("%", "%%")) if default else sql.SQL("NULL"),
+                    )
+                )
+            source = sql.SQL("SELECT {vals} FROM jsonb_array_elements({p}::jsonb) pgrst_r").format(
+                vals=sql.SQL(", ").join(values), p=self.bind(_json.dumps(rows))
+            )
+        else:
+            source = sql.SQL("SELECT {cols} FROM json_populate_recordset(NULL::{t}, {p}::json)").format(
+                cols=cols, t=target, p=self.bind(_json.dumps(rows))
+            )
         conflict: sql.Composable = sql.SQL("")
         if on_conflict is not None:
-            keys = list(q.on_conflict or rel.primary_key)
+            keys = list(conflict_keys or q.on_conflict or rel.primary_key)
             if not keys:
                 raise ApiError(400, "PGRST100", "on_conflict needs a key")
             if on_conflict == "ignore-duplicates":

@@ -15,7 +15,11 @@ _RELATIONS = """
 SELECT n.nspname, c.relname, c.relkind::text,
        coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
                                             'nullable', NOT a.attnotnull, 'has_default', a.atthasdef
-                                            OR a.attidentity <> '' OR a.attgenerated <> '')
+                                            OR a.attidentity <> '' OR a.attgenerated <> '',
+                                            'default', CASE WHEN a.attidentity <> '' THEN format('nextval(%%L)',
+                                              pg_get_serial_sequence(format('%%I.%%I', n.nspname, c.relname), a.attname))
+                                              WHEN a.attgenerated = '' THEN (SELECT pg_get_expr(d.adbin, d.adrelid)
+                                              FROM pg_attrdef d WHERE d.adrelid = c.oid AND d.adnum = a.attnum) END)
                          ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '[]'),
        (SELECT array_agg(att.attname ORDER BY k.ord) FROM pg_constraint pk
           CROSS JOIN LATERAL unnest(pk.conkey) WITH ORDINALITY AS k(num, ord)
@@ -87,6 +91,7 @@ class Column:
     type: str
     nullable: bool
     has_default: bool
+    default: str | None = None  # the default's SQL, from the catalog (for Prefer: missing=default)
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,10 @@ class SchemaCache:
     def load(cls, conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ("public",)) -> SchemaCache:
         cache = cls(schemas)
         for schema, name, kind, columns, pk, writable in conn.execute(_RELATIONS, (list(schemas),)).fetchall():
-            cols = {c["name"]: Column(c["name"], c["type"], c["nullable"], c["has_default"]) for c in columns}
+            cols = {
+                c["name"]: Column(c["name"], c["type"], c["nullable"], c["has_default"], c.get("default"))
+                for c in columns
+            }
             cache.relations[(schema, name)] = Relation(schema, name, kind, cols, tuple(pk or ()), int(writable or 0))
         rows = conn.execute(_FKS, (list(schemas), list(schemas))).fetchall()
         for name, ss, s, ts, t, cols, refs, unique in rows:
