@@ -543,3 +543,34 @@ def test_put_headers_only_and_missing_default(bakery_api: tuple[str, str]) -> No
         r = h.post("/products", json=[{"name": "Bulk C", "price": 1, "stock": 1}, {"name": "Bulk D", "price": 1}])
         assert r.status_code == 400 and r.json()["code"] == "23502"  # without it: NULL, which stock refuses
         h.delete("/products?name=in.(Bulk A,Bulk B,Located,Put cake v2)")
+
+
+def test_the_docs_redis_layout_rate_limits_and_caches(bakery_api: tuple[str, str], redis_url: str) -> None:
+    """Seed 003's rate_limit:{ip_address}:{endpoint} (15 min) and product:{product_id} (1 h) in front of the API."""
+    import redis
+
+    _, db = bakery_api
+    kv = schemadoc.keyspaces(SEEDS["bakery"], redis_url)
+    r = redis.Redis.from_url(redis_url)
+    (pid,) = _sql(db, "SELECT id::text FROM products WHERE category IS NOT NULL ORDER BY name LIMIT 1")[0]
+    with _serve(create_app(db, keyspaces=kv, rate_limit=20)) as base, httpx.Client(base_url=base) as h:
+        url = f"/products?id=eq.{pid}&select=id,name,price"
+        first = h.get(url)
+        assert first.status_code == 200 and first.headers["x-cache"] == "miss"
+        assert 3590 < r.ttl(f"product:{pid}") <= 3600
+        second = h.get(url)
+        assert second.headers["x-cache"] == "hit" and second.json() == first.json()
+        assert "x-cache" not in h.get(f"/products?id=eq.{pid}&select=id,description").headers  # not documented
+        assert h.patch(f"/products?id=eq.{pid}", json={"price": 99.5}).status_code == 204
+        assert r.exists(f"product:{pid}") == 0  # the write dropped the cached copy
+        again = h.get(url)
+        assert again.headers["x-cache"] == "miss" and again.json()[0]["price"] == 99.5
+        assert kv["product"].get(product_id=pid)["price"] == 99.5  # the cache holds the documented shape
+        # rate limiting: 20 requests per endpoint and address in the window, then 429 until it ends
+        for _ in range(20):
+            assert h.get("/users?select=id&limit=1").status_code == 200
+        limited = h.get("/users?select=id&limit=1")
+        assert limited.status_code == 429 and limited.json()["code"] == "PGRST429"
+        assert 0 < int(limited.headers["retry-after"]) <= 900
+        assert h.get("/orders?select=id&limit=1").status_code == 200  # another endpoint has its own count
+        assert 0 < r.ttl("rate_limit:127.0.0.1:/users") <= 900

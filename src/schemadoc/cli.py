@@ -547,7 +547,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"serving {name} on http://{args.host}:{args.port}/ (PostgREST's API)", file=sys.stderr)
     if not auth.enabled:
         print("note: no JWT secret: every request runs as the connection's own role", file=sys.stderr)
-    app = create_app(url, tuple(args.schema or ["public"]), args.pool, auth)
+    keyspaces = None
+    doc = load(args.doc)
+    if doc.schema.keyspaces:
+        redis_url = redis_url_for(args.redis_url)
+        if redis_url is not None:
+            from schemadoc.kv import keyspaces as bind
+
+            keyspaces = bind(doc, redis_url)
+            print(f"Redis layout from the doc on {redis_url}", file=sys.stderr)
+    app = create_app(url, tuple(args.schema or ["public"]), args.pool, auth, keyspaces, args.rate_limit)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
@@ -778,6 +787,8 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--schema", action="append", help="schemas to expose (default: public); repeatable")
     sv.add_argument("--pool", type=int, default=10, help="connections in the pool")
     sv.add_argument("--jwt-secret", default=None, help="HS256 secret (or $SCHEMADOC_JWT_SECRET / $PGRST_JWT_SECRET)")
+    sv.add_argument("--redis-url", default=None, help="default: $REDIS_URL, or the Redis `schemadoc up` started")
+    sv.add_argument("--rate-limit", type=int, default=None, help="requests per window of the doc's rate-limit key")
     sv.add_argument("--jwks", default=None, help="a JWKS file with the public keys of RS256/ES256 tokens")
     sv.add_argument("--anon-role", default=None, help="the role of requests without a token")
     sv.add_argument("--role-claim", default="role")

@@ -23,10 +23,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from schemadoc.kv import Keyspaces
 from schemadoc.rest.auth import AuthConfig, authenticate, settings
 from schemadoc.rest.build import ApiError, Builder, Statement
 from schemadoc.rest.cache import SchemaCache
 from schemadoc.rest.query import QueryError, parse
+from schemadoc.rest.redislayer import RedisLayer
 
 ESTIMATE_THRESHOLD = 10_000  # count=estimated: exact below this many rows (the plan's estimate), planned above
 
@@ -60,12 +62,22 @@ class Api:
     ) -> None:
         self.dsn, self.schemas, self.pool_size = dsn, schemas, pool_size
         self.auth = auth or AuthConfig()
+        self.keyspaces: Keyspaces | None = None  # the doc's Redis layout, when a Redis is configured
+        self.rate_limit: int | None = None
+        self.redis: RedisLayer | None = None
         self.pool: AsyncConnectionPool | None = None
         self.cache = SchemaCache(schemas)
 
     def reload(self) -> None:
         with psycopg.connect(self.dsn) as conn:
             self.cache = SchemaCache.load(conn, self.schemas)
+        if self.keyspaces is not None:
+            tables = {key: set(rel.columns) for key, rel in self.cache.relations.items()}
+            self.redis = RedisLayer(self.keyspaces, self.rate_limit, tables)
+
+    async def _invalidate(self, schema: str, name: str, changed: list[Any], rollback: bool) -> None:
+        if self.redis is not None and not rollback:
+            await self.redis.invalidate(schema, name, changed)
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -104,7 +116,7 @@ class Api:
 
     async def run(
         self, request: Request, stmt: Statement, read_only: bool, rollback: bool = False
-    ) -> tuple[int | None, int, str | None]:
+    ) -> tuple[int | None, int, str | None, list[Any]]:
         assert self.pool is not None
         role, claims = authenticate(self.auth, request.headers.get("authorization"))
         local = settings(self.auth, role, claims)
@@ -137,7 +149,8 @@ class Api:
                 e.diag.message_hint,
             ) from None
         assert row is not None
-        return row[0], row[1], row[2]
+        changed = json.loads(row[3]) if len(row) > 3 and row[3] else []
+        return row[0], row[1], row[2], changed
 
     def _location(self, schema: str, name: str, row: dict[str, Any]) -> str:
         """`/table?id=eq.1`: where the created row is, by its primary key."""
@@ -164,7 +177,8 @@ class Api:
         from dataclasses import replace as _replace
 
         stmt = b.insert(name, [payload], _replace(q, filters=()), "merge-duplicates", returning, conflict_keys=pk)
-        _, _, body = await self.run(request, stmt, read_only=False, rollback=rollback)
+        _, _, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
+        await self._invalidate(schema, name, changed, rollback)
         if returning:
             return Response(body, 200, media_type="application/json; charset=utf-8")
         return Response(None, 204)
@@ -184,6 +198,8 @@ class Api:
 
     async def handle(self, request: Request) -> Response:
         try:
+            if self.redis is not None:
+                await self.redis.count(request.client.host if request.client else "unknown", request.url.path)
             return await self._handle(request)
         except ApiError as e:
             return _error(e)
@@ -203,10 +219,22 @@ class Api:
             q = _with_range(request, q)
             count = prefer.get("count") if prefer.get("count") in ("exact", "planned", "estimated") else None
             csv = "text/csv" in request.headers.get("accept", "")
+            cached = None
+            if self.redis is not None and not (csv or count or single) and method == "GET":
+                cached = self.redis.cacheable(schema, name, q)
+            if cached is not None and self.redis is not None and not self.auth.enabled:
+                hit = await self.redis.read(*cached)
+                if hit is not None:
+                    return Response(hit, 200, {"X-Cache": "hit"}, media_type="application/json; charset=utf-8")
             stmt = b.read(name, q, count, csv)
-            total, page, body = await self.run(request, stmt, read_only=True)
+            total, page, body, changed = await self.run(request, stmt, read_only=True)
             offset = q.offsets.get((), 0)
             headers = {"Content-Range": _content_range(offset, page, total)}
+            if cached is not None and self.redis is not None and not self.auth.enabled and page == 1:
+                assert self.pool is not None
+                async with self.pool.connection() as conn:
+                    await self.redis.fill(conn, cached[0], cached[1])
+                headers["X-Cache"] = "miss"
             if single:
                 return self._single(body, page, headers)
             status = 206 if total is not None and page < total and (offset > 0 or page > 0) else 200
@@ -224,7 +252,8 @@ class Api:
             headers_only = prefer.get("return") == "headers-only"
             missing_default = prefer.get("missing") == "default"
             stmt = b.insert(name, rows, q, on_conflict, returning or headers_only, missing_default)
-            _, page, body = await self.run(request, stmt, read_only=False, rollback=rollback)
+            _, page, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
+            await self._invalidate(schema, name, changed, rollback)
             headers = {"Content-Range": f"*/{page}"}
             if returning:
                 return Response(body, 201, headers, media_type="application/json; charset=utf-8")
@@ -244,7 +273,8 @@ class Api:
             stmt = b.delete(name, q, returning)
         else:
             raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
-        _, page, body = await self.run(request, stmt, read_only=False, rollback=rollback)
+        _, page, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
+        await self._invalidate(schema, name, changed, rollback)
         max_affected = prefer.get("max-affected")
         if max_affected and max_affected.isdigit() and page > int(max_affected):
             raise ApiError(400, "PGRST124", f"Query result exceeds max-affected preference constraint ({page} rows)")
@@ -267,7 +297,7 @@ class Api:
             else:
                 args = dict(q.params)
             stmt, single_value = b.rpc(name, args, q)
-            total, page, body = await self.run(
+            total, page, body, changed = await self.run(
                 request, stmt, read_only=not write, rollback=_prefer(request).get("tx") == "rollback"
             )
             if body is None:
@@ -347,6 +377,15 @@ async def _json_body(request: Request) -> Any:
 
 
 def create_app(
-    dsn: str, schemas: tuple[str, ...] = ("public",), pool_size: int = 10, auth: AuthConfig | None = None
+    dsn: str,
+    schemas: tuple[str, ...] = ("public",),
+    pool_size: int = 10,
+    auth: AuthConfig | None = None,
+    keyspaces: Keyspaces | None = None,
+    rate_limit: int | None = None,
 ) -> Starlette:
-    return Api(dsn, schemas, pool_size, auth).app()
+    """The API; with the doc's `keyspaces` on a Redis, its rate-limit counter (past `rate_limit` requests
+    per window: 429) and its row caches are used."""
+    api = Api(dsn, schemas, pool_size, auth)
+    api.keyspaces, api.rate_limit = keyspaces, rate_limit
+    return api.app()

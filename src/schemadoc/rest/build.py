@@ -513,18 +513,24 @@ class Builder:
 
     def wrap(self, stmt: sql.Composable, rel: Relation, q: Query, returning: bool) -> Statement:
         """The changed rows, shaped by `select` when the representation is returned."""
+        # the changed rows' keys (one-column primary keys), for caches to drop
+        keys: sql.Composable = sql.SQL("NULL::text")
+        if len(rel.primary_key) == 1:
+            keys = sql.SQL("(SELECT json_agg({}::text)::text FROM pgrst_changed)").format(
+                sql.Identifier(rel.primary_key[0])
+            )
         if returning:
             alias = self.alias()
             shaped = self.select_from(_as_cte(rel), alias, Query(select=q.select), (), None, False)
             query = sql.SQL(
                 "WITH pgrst_changed AS ({stmt}) SELECT NULL::bigint AS total, count(*) AS page, "
-                "coalesce(json_agg(pgrst_t), '[]')::text AS body FROM ({shaped}) pgrst_t"
-            ).format(stmt=stmt, shaped=shaped)
+                "coalesce(json_agg(pgrst_t), '[]')::text AS body, {keys} AS changed FROM ({shaped}) pgrst_t"
+            ).format(stmt=stmt, shaped=shaped, keys=keys)
         else:
             query = sql.SQL(
-                "WITH pgrst_changed AS ({stmt}) SELECT NULL::bigint AS total, count(*) AS page, NULL::text AS body "
-                "FROM pgrst_changed"
-            ).format(stmt=stmt)
+                "WITH pgrst_changed AS ({stmt}) SELECT NULL::bigint AS total, count(*) AS page, NULL::text AS body, "
+                "{keys} AS changed FROM pgrst_changed"
+            ).format(stmt=stmt, keys=keys)
         return Statement(query, self.params)
 
 
