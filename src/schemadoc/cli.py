@@ -556,6 +556,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
             keyspaces = bind(doc, redis_url)
             print(f"Redis layout from the doc on {redis_url}", file=sys.stderr)
+    if args.workers > 1:  # processes of their own: configured through the environment
+        if keyspaces is not None or args.jwks or args.claim_setting or args.role_claim != "role":
+            raise SchemadocError("--workers > 1 supports a JWT secret and an anonymous role only (for now)")
+        os.environ.update(
+            SCHEMADOC_SERVE_DSN=url,
+            SCHEMADOC_SERVE_SCHEMAS=",".join(args.schema or ["public"]),
+            SCHEMADOC_SERVE_POOL=str(args.pool),
+            SCHEMADOC_JWT_SECRET=secret or "",
+            SCHEMADOC_ANON_ROLE=args.anon_role or "",
+        )
+        uvicorn.run(
+            "schemadoc.rest.app:app_from_env", factory=True, workers=args.workers, host=args.host, port=args.port,
+            log_level="warning",
+        )  # fmt: skip
+        return 0
     app = create_app(url, tuple(args.schema or ["public"]), args.pool, auth, keyspaces, args.rate_limit)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
@@ -785,7 +800,8 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=3000)
     sv.add_argument("--schema", action="append", help="schemas to expose (default: public); repeatable")
-    sv.add_argument("--pool", type=int, default=10, help="connections in the pool")
+    sv.add_argument("--pool", type=int, default=10, help="connections in the pool (per worker)")
+    sv.add_argument("--workers", type=int, default=1, help="server processes")
     sv.add_argument("--jwt-secret", default=None, help="HS256 secret (or $SCHEMADOC_JWT_SECRET / $PGRST_JWT_SECRET)")
     sv.add_argument("--redis-url", default=None, help="default: $REDIS_URL, or the Redis `schemadoc up` started")
     sv.add_argument("--rate-limit", type=int, default=None, help="requests per window of the doc's rate-limit key")

@@ -389,3 +389,18 @@ def create_app(
     api = Api(dsn, schemas, pool_size, auth)
     api.keyspaces, api.rate_limit = keyspaces, rate_limit
     return api.app()
+
+
+def app_from_env() -> Starlette:
+    """The app for multi-process servers (uvicorn --workers N --factory): configured by environment
+    (SCHEMADOC_SERVE_DSN, SCHEMADOC_SERVE_SCHEMAS, SCHEMADOC_SERVE_POOL, SCHEMADOC_JWT_SECRET,
+    SCHEMADOC_ANON_ROLE)."""
+    import os
+
+    auth = AuthConfig.from_options(
+        os.environ.get("SCHEMADOC_JWT_SECRET"), None, os.environ.get("SCHEMADOC_ANON_ROLE") or None
+    )
+    schemas = tuple(os.environ.get("SCHEMADOC_SERVE_SCHEMAS", "public").split(","))
+    return create_app(
+        os.environ["SCHEMADOC_SERVE_DSN"], schemas, int(os.environ.get("SCHEMADOC_SERVE_POOL", "10")), auth
+    )

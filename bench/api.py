@@ -1,0 +1,265 @@
+"""Benchmark: `schemadoc serve` next to PostGraphile 5 and to pgbench running the same SQL, with wrk.
+
+PostgREST's benchmark set on the bakery doc (seed 003) with seeded rows: a single row by key, a single
+row with an embed, a list with a three-level embed, POST of one row, POST of 1,000 rows, an RPC. Each at
+10 and 50 connections, requests/second and p50/p95 latency, in one run on one machine (loopback).
+PostGraphile 5 runs on Node 22 from npm (installed under build/bench-node on first use); pgbench runs
+an equivalent SQL statement directly: the database's own limit.
+
+Run: .venv/bin/python bench/api.py [--duration 10] [--workers 2] [--load]
+Targets (issue 7): at least PostGraphile's throughput on every case; at least half of pgbench's on the
+single-row reads. --load: 60 s at 100 connections, which must finish with zero errors and bounded memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from up import bench_server, drop, fresh  # noqa: E402
+
+import schemadoc  # noqa: E402
+from schemadoc.seed import seed  # noqa: E402
+from schemadoc.server import find_bindir  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "examples" / "bakery.md"
+NODE = ROOT / "build" / "bench-node"
+
+_DONE = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK {"requests": %d, "duration_us": %d, "p50": %d, "p95": %d, "errors": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+def _lua(method: str, body: str | None, headers: dict[str, str]) -> str:
+    lines = [f'wrk.method = "{method}"']
+    if body is not None:
+        lines.append("wrk.body = " + json.dumps(body))
+    for k, v in headers.items():
+        lines.append(f'wrk.headers["{k}"] = "{v}"')
+    return "\n".join(lines) + "\n" + _DONE
+
+
+def wrk(url: str, conns: int, seconds: int, method: str = "GET", body: str | None = None,
+        headers: dict[str, str] | None = None) -> dict[str, float]:  # fmt: skip
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(_lua(method, body, headers or {}))
+    try:
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "-s", fh.name, url], capture_output=True, text=True
+        ).stdout
+    finally:
+        os.unlink(fh.name)
+    mt = re.search(r"WRK (\{.*\})", out)
+    if not mt:
+        raise RuntimeError(f"wrk printed no summary:\n{out}")
+    data = json.loads(mt.group(1))
+    return {
+        "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "p50": data["p50"] / 1000,
+        "p95": data["p95"] / 1000,
+        "errors": data["errors"],
+    }
+
+
+def pgbench(db: str, statement: str, conns: int, seconds: int) -> dict[str, float]:
+    params = psycopg.conninfo.conninfo_to_dict(db)
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as fh:
+        fh.write(statement + "\n")
+    try:
+        out = subprocess.run(
+            [str(find_bindir() / "pgbench"), "-n", "-M", "prepared", "-f", fh.name, "-c", str(conns), "-j", "2",
+             "-T", str(seconds), "-h", str(params.get("host", "127.0.0.1")), "-p", str(params.get("port", 5432)),
+             "-U", str(params.get("user", "postgres")), str(params["dbname"])],
+            capture_output=True, text=True,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(fh.name)
+    tps = re.search(r"tps = ([\d.]+)", out)
+    lat = re.search(r"latency average = ([\d.]+) ms", out)
+    if not tps:
+        raise RuntimeError(f"pgbench failed:\n{out}")
+    return {"rps": float(tps.group(1)), "p50": float(lat.group(1)) if lat else float("nan"), "p95": float("nan"), "errors": 0}
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.HTTPError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not come up") from None
+            time.sleep(0.2)
+
+
+@contextmanager
+def running(cmd: list[str], probe: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(probe, proc)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def ensure_postgraphile() -> tuple[str, str]:
+    node, cli = NODE / "node_modules" / ".bin" / "node", NODE / "node_modules" / ".bin" / "postgraphile"
+    if not cli.exists():
+        NODE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--prefix", str(NODE), "--no-audit", "--no-fund", "--loglevel=error", "node@22",
+             "postgraphile@5"],
+            check=True,
+        )  # fmt: skip
+    return str(node), str(cli)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB."""
+    total = 0
+    for p in [pid, *[int(x) for x in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]]:
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        mt = re.search(r"VmRSS:\s+(\d+) kB", status)
+        total += int(mt.group(1)) if mt else 0
+    return total / 1024
+
+
+def prepare(url: str) -> tuple[str, str, str]:
+    db = fresh(url)
+    schemadoc.up(DOC, db)
+    with psycopg.connect(db) as conn:
+        seed(conn, schemadoc.load(DOC), "users=1000,products=500,orders=5000,order_items=20000,reviews=2000", seed_value=1)
+        conn.execute("CREATE FUNCTION add_them(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT a + b'")
+        conn.execute("ALTER TABLE order_items DISABLE TRIGGER USER")  # reads only; the doc's trigger is not measured
+        pid = conn.execute("SELECT id::text FROM products ORDER BY id LIMIT 1").fetchone()[0]  # type: ignore[index]
+        oid = conn.execute("SELECT id::text FROM orders ORDER BY id LIMIT 1").fetchone()[0]  # type: ignore[index]
+        conn.commit()
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return db, pid, oid
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--load", action="store_true", help="also the 60 s, 100-connection load test")
+    args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian: apt install wrk)")
+    node, pgl = ensure_postgraphile()
+    with bench_server() as url:
+        db, pid, oid = prepare(url)
+        try:
+            run(db, pid, oid, args, node, pgl)
+        finally:
+            drop(db)
+
+
+def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: str) -> None:
+    bulk = json.dumps([{"delivery_date": "2026-01-01", "delivery_time": "10:00"}] * 1000)
+    three = "id,email,orders(id,order_items(id,quantity,products(name)))"
+    rest = {
+        "single row": ("GET", f"/products?id=eq.{pid}", None),
+        "single + embed": ("GET", f"/orders?id=eq.{oid}&select=*,users(*)", None),
+        "list, 3-level embed": ("GET", f"/users?select={three}&limit=10&order=id", None),
+        "POST single": ("POST", "/delivery_schedules", json.dumps({"delivery_date": "2026-01-01", "delivery_time": "10:00"})),
+        "POST 1,000 rows": ("POST", "/delivery_schedules", bulk),
+        "RPC": ("GET", "/rpc/add_them?a=1&b=2", None),
+    }
+    gql = {
+        "single row": f'{{ productByRowId(rowId: "{pid}") {{ rowId name description price category stock imageUrl isCustomizable createdAt updatedAt }} }}',
+        "single + embed": f'{{ orderByRowId(rowId: "{oid}") {{ rowId userId totalAmount status paymentStatus paymentReference deliveryScheduleId createdAt updatedAt userByUserId {{ rowId email name phone role createdAt updatedAt }} }} }}',
+        "list, 3-level embed": "{ allUsers(first: 10, orderBy: ROW_ID_ASC) { nodes { rowId email ordersByUserId { nodes { rowId orderItemsByOrderId { nodes { rowId quantity productByProductId { name } } } } } } } }",
+        "POST single": 'mutation { createDeliverySchedule(input: {deliverySchedule: {deliveryDate: "2026-01-01", deliveryTime: "10:00"}}) { clientMutationId } }',
+        "RPC": "{ addThem(a: 1, b: 2) }",
+    }  # fmt: skip
+    users_sql = (
+        "SELECT json_agg(u) FROM (SELECT u.id, u.email, (SELECT coalesce(json_agg(o), '[]') FROM (SELECT o.id, "
+        "(SELECT coalesce(json_agg(i), '[]') FROM (SELECT i.id, i.quantity, (SELECT row_to_json(p) FROM (SELECT "
+        "p.name FROM products p WHERE p.id = i.product_id) p) AS products FROM order_items i WHERE i.order_id = o.id) i) "
+        "AS order_items FROM orders o WHERE o.user_id = u.id) o) AS orders FROM users u ORDER BY u.id LIMIT 10) u;"
+    )
+    sql_equivalents = {
+        "single row": f"SELECT json_agg(p) FROM products p WHERE id = '{pid}';",
+        "single + embed": f"SELECT json_agg(x) FROM (SELECT o.*, (SELECT row_to_json(u) FROM users u WHERE u.id = o.user_id) AS users FROM orders o WHERE o.id = '{oid}') x;",
+        "list, 3-level embed": users_sql,
+        "POST single": "INSERT INTO delivery_schedules (delivery_date, delivery_time) VALUES ('2026-01-01', '10:00');",
+        "POST 1,000 rows": "INSERT INTO delivery_schedules (delivery_date, delivery_time) SELECT '2026-01-01', '10:00' FROM generate_series(1, 1000);",
+        "RPC": "SELECT add_them(1, 2);",
+    }  # fmt: skip
+    results: dict[tuple[str, int], dict[str, dict[str, float]]] = {}
+    serve = [sys.executable, "-m", "schemadoc.cli", "serve", "--database-url", db, "--port", "3911",
+             "--workers", str(args.workers), "--pool", "10", str(DOC)]  # fmt: skip
+    with running(serve, "http://127.0.0.1:3911/products?limit=1") as proc:
+        for case, (method, path, body) in rest.items():
+            check = httpx.request(method, f"http://127.0.0.1:3911{path}", content=body, headers={"Content-Type": "application/json"})
+            assert check.is_success, (case, check.status_code, check.text[:300])  # measure answers, not errors
+            for conns in (10, 50):
+                headers = {"Content-Type": "application/json"} if body else {}
+                results.setdefault((case, conns), {})["schemadoc"] = wrk(
+                    f"http://127.0.0.1:3911{path}", conns, args.duration, method, body, headers
+                )
+        if args.load:
+            before = rss_mb(proc.pid)
+            load = wrk(f"http://127.0.0.1:3911/orders?id=eq.{oid}&select=*,users(*)", 100, 60)
+            after = rss_mb(proc.pid)
+            print(f"load test: 60 s at 100 connections: {load['rps']:,.0f} req/s, p95 {load['p95']:.1f} ms, "
+                  f"errors {int(load['errors'])}, memory {before:.0f} MB -> {after:.0f} MB")  # fmt: skip
+    info = psycopg.conninfo.conninfo_to_dict(db)
+    pg_url = f"postgresql://{info.get('user', 'postgres')}@{info.get('host', '127.0.0.1')}:{info.get('port', 5432)}/{info['dbname']}"
+    pgl_cmd = [node, pgl, "-c", pg_url, "-s", "public", "-P", "postgraphile/presets/amber", "--port", "3912"]
+    with running(pgl_cmd, "http://127.0.0.1:3912/graphql", {"GRAPHILE_ENV": "production"}):
+        for case, query in gql.items():
+            check = httpx.post("http://127.0.0.1:3912/graphql", json={"query": query})
+            assert check.is_success and "errors" not in check.json(), (case, check.text[:300])
+            for conns in (10, 50):
+                results.setdefault((case, conns), {})["PostGraphile 5"] = wrk(
+                    "http://127.0.0.1:3912/graphql", conns, args.duration, "POST", json.dumps({"query": query}),
+                    {"Content-Type": "application/json"},
+                )  # fmt: skip
+    for case, statement in sql_equivalents.items():
+        for conns in (10, 50):
+            results.setdefault((case, conns), {})["pgbench (SQL)"] = pgbench(db, statement, conns, args.duration)
+    print(f"\nbakery doc, seeded; {args.duration} s per figure; schemadoc serve with {args.workers} worker(s)")
+    print(f"{'case':<22}{'conns':>6}  {'server':<16}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'vs schemadoc':>14}")
+    for (case, conns), by in results.items():
+        ours = by.get("schemadoc", {}).get("rps", 0)
+        for name, f in by.items():
+            ratio = f"{ours / f['rps']:.2f}x" if name != "schemadoc" and f["rps"] else ""
+            print(f"{case:<22}{conns:>6}  {name:<16}{f['rps']:>10,.0f}{f['p50']:>9.2f}{f['p95']:>9.2f}{int(f['errors']):>8}{ratio:>14}")
+    print("targets: schemadoc >= PostGraphile on every case; >= 0.5x pgbench on the single-row reads")
+    print("(pgbench's latency column is its average; it reports no percentiles)")
+
+
+if __name__ == "__main__":
+    main()
