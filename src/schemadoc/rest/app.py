@@ -121,7 +121,8 @@ class Api:
         role, claims = authenticate(self.auth, request.headers.get("authorization"))
         local = settings(self.auth, role, claims)
         try:
-            async with self.pool.connection() as conn:
+            async with self.pool.connection() as conn, conn.pipeline():
+                # pipeline mode: BEGIN, the settings and the statement go out together (one round trip)
                 async with conn.transaction(force_rollback=rollback):
                     if read_only:
                         await conn.execute("SET TRANSACTION READ ONLY")
