@@ -650,6 +650,10 @@ def _doc_database_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dbname", default=None)
 
 
+def _redis_url_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--redis-url", default=None, help="default: $REDIS_URL, or the Redis `schemadoc up` started")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="schemadoc",
@@ -749,7 +753,7 @@ def build_parser() -> argparse.ArgumentParser:
     sd.add_argument("--default-rows", type=int, default=100, help="rows for tables --rows does not name")
     sd.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same data")
     sd.add_argument("--format", choices=("text", "json"), default="text")
-    sd.add_argument("--redis-url", default=None, help="default: $REDIS_URL, or the Redis `schemadoc up` started")
+    _redis_url_arg(sd)
     sd.add_argument("--keys", type=int, default=100, help="keys per documented Redis layout (0: none)")
     sd.set_defaults(func=cmd_seed)
 
@@ -789,7 +793,7 @@ def build_parser() -> argparse.ArgumentParser:
     kv_sub = kv.add_subparsers(dest="kv_command", required=True)
     au = kv_sub.add_parser("audit", help="scan Redis for undocumented keys, missing TTLs, bad shapes, dangling refs")
     _doc_database_args(au)
-    au.add_argument("--redis-url", default=None, help="default: $REDIS_URL, or the Redis `schemadoc up` started")
+    _redis_url_arg(au)
     au.add_argument("--no-database", action="store_true", help="do not check references against PostgreSQL")
     au.add_argument("--sample", type=int, default=5, help="example keys shown per finding")
     au.add_argument("--format", choices=("text", "json"), default="text")
@@ -803,7 +807,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--pool", type=int, default=10, help="connections in the pool (per worker)")
     sv.add_argument("--workers", type=int, default=1, help="server processes")
     sv.add_argument("--jwt-secret", default=None, help="HS256 secret (or $SCHEMADOC_JWT_SECRET / $PGRST_JWT_SECRET)")
-    sv.add_argument("--redis-url", default=None, help="default: $REDIS_URL, or the Redis `schemadoc up` started")
+    _redis_url_arg(sv)
     sv.add_argument("--rate-limit", type=int, default=None, help="requests per window of the doc's rate-limit key")
     sv.add_argument("--jwks", default=None, help="a JWKS file with the public keys of RS256/ES256 tokens")
     sv.add_argument("--anon-role", default=None, help="the role of requests without a token")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemadoc.parse import LoadedDocument
-from schemadoc.parse.prisma import PModel, PrismaSchema, _names_of, column_name, table_name
+from schemadoc.parse.prisma import PModel, PrismaSchema, _names_of, column_name, table_name, tokenize
 
 _CALL = re.compile(
     r"(?:(?:const|let|var)\s+(?P<var>\w+)\s*=\s*)?(?:await\s+)?\w+\.(?P<model>\w+)\."
@@ -50,15 +50,7 @@ class Call:
 
 class _Reader:
     def __init__(self, text: str) -> None:
-        self.tokens: list[tuple[str, str]] = []
-        pos = 0
-        while pos < len(text):
-            mt = _TOKEN.match(text, pos)
-            if not mt or mt.end() == pos:
-                break
-            pos = mt.end()
-            kind = mt.lastgroup or "other"
-            self.tokens.append((kind, mt.group(kind)))
+        self.tokens = [(kind or "other", value) for kind, value in tokenize(_TOKEN, text)[0]]
         self.i = 0
 
     def peek(self) -> tuple[str, str]:

@@ -150,19 +150,25 @@ _TOKEN = re.compile(
 )
 
 
+def tokenize(pattern: re.Pattern[str], text: str) -> tuple[list[tuple[str, str]], int]:
+    """(kind, text) tokens of `text` by a pattern of named groups, and where they stopped."""
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(text):
+        mt = pattern.match(text, pos)
+        if not mt or mt.end() == pos:
+            break
+        kind = mt.lastgroup or ""
+        tokens.append((kind, mt.group(kind)))
+        pos = mt.end()
+    return tokens, pos
+
+
 class _ArgParser:
     def __init__(self, text: str) -> None:
-        self.tokens: list[tuple[str, str]] = []
-        pos = 0
-        while pos < len(text):
-            mt = _TOKEN.match(text, pos)
-            if not mt or mt.end() == pos:
-                if text[pos:].strip() == "":
-                    break
-                raise ValueError(f"unexpected {text[pos : pos + 10]!r}")
-            kind = mt.lastgroup or ""
-            self.tokens.append((kind, mt.group(kind)))
-            pos = mt.end()
+        self.tokens, pos = tokenize(_TOKEN, text)
+        if text[pos:].strip():
+            raise ValueError(f"unexpected {text[pos : pos + 10]!r}")
         self.i = 0
 
     def peek(self) -> tuple[str, str] | None:

@@ -60,24 +60,21 @@ def ttl_amounts(text: str) -> list[int]:
     return out
 
 
+_TYPE_WORDS = (  # the first that matches names the type: "sorted set" before "set", "hash" before "count"
+    (r"sorted\s*set|\bzset\b", "zset"),
+    (r"\bhash\b|\bhset\b", "hash"),
+    (r"\bstream\b", "stream"),
+    (r"\blist\b", "list"),
+    (r"\bset\b", "set"),
+    (r"counter|incr|integer|\bint\b|number|count", "counter"),
+    (r"json", "json"),
+)
+
+
 def redis_type(text: str) -> str:
     """The Redis type a doc's words name: "String (JSON)" → json, "String (Counter)" → counter, "Sorted Set" → zset."""
     t = text.lower()
-    if re.search(r"sorted\s*set|\bzset\b", t):
-        return "zset"
-    if re.search(r"\bhash\b|\bhset\b", t):
-        return "hash"
-    if re.search(r"\bstream\b", t):
-        return "stream"
-    if re.search(r"\blist\b", t):
-        return "list"
-    if re.search(r"\bset\b", t):
-        return "set"
-    if re.search(r"counter|incr|integer|\bint\b|number|count", t):
-        return "counter"
-    if "json" in t:
-        return "json"
-    return "string"
+    return next((kind for pattern, kind in _TYPE_WORDS if re.search(pattern, t)), "string")
 
 
 _PATTERN = re.compile(r"[A-Za-z_][\w.-]*(?::(?:\{[\w.-]+\}|[\w.*-]+))+")
