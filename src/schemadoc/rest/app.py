@@ -66,6 +66,7 @@ class Api:
         self.rate_limit: int | None = None
         self.redis: RedisLayer | None = None
         self.pool: AsyncConnectionPool | None = None
+        self.read_pool: AsyncConnectionPool | None = None  # autocommit, read-only sessions: one round trip
         self.cache = SchemaCache(schemas)
 
     def reload(self) -> None:
@@ -83,7 +84,16 @@ class Api:
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         self.reload()
         self.pool = AsyncConnectionPool(self.dsn, min_size=1, max_size=self.pool_size, timeout=10, open=False)
+        self.read_pool = AsyncConnectionPool(
+            self.dsn,
+            min_size=1,
+            max_size=self.pool_size,
+            timeout=10,
+            open=False,
+            kwargs={"autocommit": True, "options": "-c default_transaction_read_only=on"},
+        )
         await self.pool.open()
+        await self.read_pool.open()
         listener = asyncio.create_task(self._listen())
         try:
             yield
@@ -92,6 +102,8 @@ class Api:
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
             await self.pool.close()
+            if self.read_pool is not None:
+                await self.read_pool.close()
 
     async def _listen(self) -> None:
         """Reload the schema cache on `NOTIFY pgrst, 'reload schema'` (as PostgREST does)."""
@@ -121,6 +133,13 @@ class Api:
         role, claims = authenticate(self.auth, request.headers.get("authorization"))
         local = settings(self.auth, role, claims)
         try:
+            if read_only and not local and stmt.count_query is None and self.read_pool is not None:
+                # a plain read: one statement on a read-only session is its own read-only transaction
+                async with self.read_pool.connection() as conn:
+                    cur = await conn.execute(stmt.query, stmt.params)
+                    row = await cur.fetchone()
+                assert row is not None
+                return row[0], row[1], row[2], []
             async with self.pool.connection() as conn, conn.pipeline():
                 # pipeline mode: BEGIN, the settings and the statement go out together (one round trip)
                 async with conn.transaction(force_rollback=rollback):
