@@ -303,11 +303,18 @@ def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
             "DROP POLICY IF EXISTS user_orders ON orders;"
             "CREATE POLICY user_orders ON orders FOR ALL TO sdt_app_user "
             "USING (user_id = current_setting('app.current_user_id', true)::uuid);"
+            "CREATE OR REPLACE FUNCTION slow() RETURNS text LANGUAGE sql STABLE "
+            "AS $$ SELECT pg_sleep(1)::text || current_setting('statement_timeout') $$;"
             "CREATE OR REPLACE FUNCTION whoami() RETURNS text LANGUAGE sql STABLE "
             "AS $$ SELECT current_user || ' ' || (current_setting('request.jwt.claims', true)::json->>'sub') $$"
         )
     users = [str(u) for (u,) in _sql(db, "SELECT user_id FROM orders GROUP BY user_id ORDER BY count(*) DESC LIMIT 2")]
-    auth = AuthConfig(SECRET, anon_role="sdt_web_anon", claim_settings={"app.current_user_id": "sub"})
+    auth = AuthConfig(
+        SECRET,
+        anon_role="sdt_web_anon",
+        claim_settings={"app.current_user_id": "sub"},
+        statement_timeouts={"sdt_app_user": "200ms"},
+    )
     try:
         with _serve(create_app(db, auth=auth)) as base, httpx.Client(base_url=base) as h:
             assert h.get("/products?select=id&limit=1").status_code == 200  # anonymous may read products
@@ -320,6 +327,8 @@ def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
                 assert mine and {o["user_id"] for o in mine} == {user}  # one user's rows, under RLS
                 assert len(mine) == _sql(db, "SELECT count(*) FROM orders WHERE user_id = %s", user)[0][0]
                 assert h.get("/rpc/whoami", headers=bearer).json() == f"sdt_app_user {user}"
+                slow = h.get("/rpc/slow", headers=bearer)  # the role's statement_timeout (200ms) stops it
+                assert slow.json()["code"] == "57014", slow.text
                 r = h.delete("/products?id=not.is.null", headers=bearer)
                 assert r.status_code == 403 and r.json()["code"] == "42501"  # authenticated, not allowed
             forged = _token({"role": "postgres"}, key="another-secret-of-at-least-thirty-two-bytes")
@@ -574,3 +583,20 @@ def test_the_docs_redis_layout_rate_limits_and_caches(bakery_api: tuple[str, str
         assert 0 < int(limited.headers["retry-after"]) <= 900
         assert h.get("/orders?select=id&limit=1").status_code == 200  # another endpoint has its own count
         assert 0 < r.ttl("rate_limit:127.0.0.1:/users") <= 900
+
+
+def test_csv_payload(bakery_api: tuple[str, str]) -> None:
+    base, db = bakery_api
+    body = 'delivery_date,delivery_time,rider_id\n2031-02-03,09:00,\n2031-02-04,"10:00, sharp",\n'
+    with httpx.Client(base_url=base) as h:
+        r = h.post(
+            "/delivery_schedules",
+            content=body,
+            headers={"Content-Type": "text/csv", "Prefer": "return=representation"},
+        )
+        assert r.status_code == 201, r.text
+        got = sorted((x["delivery_date"], x["delivery_time"], x["rider_id"]) for x in r.json())
+        assert got == [("2031-02-03", "09:00", None), ("2031-02-04", "10:00, sharp", None)]
+        bad = h.post("/delivery_schedules", content="a,b\n1\n", headers={"Content-Type": "text/csv"})
+        assert bad.status_code == 400 and bad.json()["code"] == "PGRST102"
+    assert _sql(db, "SELECT count(*) FROM delivery_schedules WHERE delivery_date >= '2031-01-01'") == [(2,)]

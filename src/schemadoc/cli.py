@@ -543,7 +543,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     url, name = _doc_database(args)
     secret = args.jwt_secret or os.environ.get("SCHEMADOC_JWT_SECRET") or os.environ.get("PGRST_JWT_SECRET")
-    auth = AuthConfig.from_options(secret, args.jwks, args.anon_role, args.role_claim, args.claim_setting)
+    auth = AuthConfig.from_options(
+        secret, args.jwks, args.anon_role, args.role_claim, args.claim_setting, None, args.statement_timeout
+    )
     print(f"serving {name} on http://{args.host}:{args.port}/ (PostgREST's API)", file=sys.stderr)
     if not auth.enabled:
         print("note: no JWT secret: every request runs as the connection's own role", file=sys.stderr)
@@ -557,7 +559,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             keyspaces = bind(doc, redis_url)
             print(f"Redis layout from the doc on {redis_url}", file=sys.stderr)
     if args.workers > 1:  # processes of their own: configured through the environment
-        if keyspaces is not None or args.jwks or args.claim_setting or args.role_claim != "role":
+        if (
+            keyspaces is not None
+            or args.jwks
+            or args.claim_setting
+            or args.statement_timeout
+            or args.role_claim != "role"
+        ):
             raise SchemadocError("--workers > 1 supports a JWT secret and an anonymous role only (for now)")
         os.environ.update(
             SCHEMADOC_SERVE_DSN=url,
@@ -812,6 +820,11 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--jwks", default=None, help="a JWKS file with the public keys of RS256/ES256 tokens")
     sv.add_argument("--anon-role", default=None, help="the role of requests without a token")
     sv.add_argument("--role-claim", default="role")
+    sv.add_argument(
+        "--statement-timeout",
+        action="append",
+        help="ROLE=DURATION: statement_timeout for a role's requests, e.g. web_anon=2s",
+    )
     sv.add_argument(
         "--claim-setting",
         action="append",

@@ -263,7 +263,10 @@ class Api:
         returning = prefer.get("return") == "representation"
         rollback = prefer.get("tx") == "rollback"
         if method == "POST":
-            payload = await _json_body(request)
+            if request.headers.get("content-type", "").startswith("text/csv"):
+                payload: Any = await _csv_body(request)
+            else:
+                payload = await _json_body(request)
             rows = payload if isinstance(payload, list) else [payload]
             if not all(isinstance(r, dict) for r in rows):
                 raise ApiError(400, "PGRST102", "All object keys must match")
@@ -386,6 +389,29 @@ def _with_range(request: Request, q: Any) -> Any:
     from dataclasses import replace
 
     return replace(q, limits=limits, offsets=offsets)
+
+
+async def _csv_body(request: Request) -> list[dict[str, Any]]:
+    """A CSV payload (a header line, then rows) as rows; an empty field is NULL, as in PostgREST."""
+    import csv
+    import io
+
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(raw))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ApiError(400, "PGRST102", "Empty CSV payload") from None
+    rows = []
+    for line in reader:
+        if not line:
+            continue
+        if len(line) != len(header):
+            raise ApiError(
+                400, "PGRST102", f"CSV row {reader.line_num}: {len(line)} fields, the header has {len(header)}"
+            )
+        rows.append({k: (v if v != "" else None) for k, v in zip(header, line, strict=True)})
+    return rows
 
 
 async def _json_body(request: Request) -> Any:

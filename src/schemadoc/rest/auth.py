@@ -22,6 +22,7 @@ class AuthConfig:
     role_claim: str = "role"
     claim_settings: dict[str, str] = field(default_factory=dict)  # setting → claim: app.current_user_id → sub
     audience: str | None = None
+    statement_timeouts: dict[str, str] = field(default_factory=dict)  # role → statement_timeout ("5s")
 
     @property
     def enabled(self) -> bool:
@@ -36,10 +37,12 @@ class AuthConfig:
         role_claim: str = "role",
         claim_settings: list[str] | None = None,
         audience: str | None = None,
+        statement_timeouts: list[str] | None = None,
     ) -> AuthConfig:
         jwks = json.loads(Path(jwks_file).read_text()) if jwks_file else None
         mapped = dict(item.split("=", 1) for item in claim_settings or [])
-        return cls(secret, jwks, anon_role, role_claim, mapped, audience)
+        timeouts = dict(item.split("=", 1) for item in statement_timeouts or [])
+        return cls(secret, jwks, anon_role, role_claim, mapped, audience, timeouts)
 
 
 def _invalid(message: str) -> ApiError:
@@ -94,6 +97,8 @@ def settings(config: AuthConfig, role: str | None, claims: dict[str, Any]) -> li
     if role is None:
         return []
     out = [("role", role), ("request.jwt.claims", json.dumps(claims))]
+    if role in config.statement_timeouts:  # the role's limit on every statement of its requests
+        out.append(("statement_timeout", config.statement_timeouts[role]))
     for setting, claim in config.claim_settings.items():
         value = claims.get(claim)
         if value is not None:
