@@ -582,6 +582,9 @@ def test_the_docs_redis_layout_rate_limits_and_caches(bakery_api: tuple[str, str
         assert limited.status_code == 429 and limited.json()["code"] == "PGRST429"
         assert 0 < int(limited.headers["retry-after"]) <= 900
         assert h.get("/orders?select=id&limit=1").status_code == 200  # another endpoint has its own count
+        for _ in range(20):  # function calls count as well
+            assert h.get("/rpc/add_them?a=1").status_code == 200
+        assert h.get("/rpc/add_them?a=1").status_code == 429
         assert 0 < r.ttl("rate_limit:127.0.0.1:/users") <= 900
 
 

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -138,22 +138,21 @@ class Api:
                 async with self.read_pool.connection() as conn:
                     cur = await conn.execute(stmt.query, stmt.params)
                     row = await cur.fetchone()
-                assert row is not None
-                return row[0], row[1], row[2], []
-            async with self.pool.connection() as conn, conn.pipeline():
-                # pipeline mode: BEGIN, the settings and the statement go out together (one round trip)
-                async with conn.transaction(force_rollback=rollback):
-                    if read_only:
-                        await conn.execute("SET TRANSACTION READ ONLY")
-                    if local:
-                        await conn.execute(
-                            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in local),
-                            [x for pair in local for x in pair],
-                        )
-                    cur = await conn.execute(stmt.query, stmt.params)
-                    row = await cur.fetchone()
-                    if row is not None and stmt.count_query is not None:
-                        row = (await self._planned_count(conn, stmt), *row[1:])
+            else:
+                async with self.pool.connection() as conn, conn.pipeline():
+                    # pipeline mode: BEGIN, the settings and the statement go out together (one round trip)
+                    async with conn.transaction(force_rollback=rollback):
+                        if read_only:
+                            await conn.execute("SET TRANSACTION READ ONLY")
+                        if local:
+                            await conn.execute(
+                                "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in local),
+                                [x for pair in local for x in pair],
+                            )
+                        cur = await conn.execute(stmt.query, stmt.params)
+                        row = await cur.fetchone()
+                        if row is not None and stmt.count_query is not None:
+                            row = (await self._planned_count(conn, stmt), *row[1:])
         except PoolTimeout:
             raise ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.") from None
         except psycopg.Error as e:
@@ -216,15 +215,20 @@ class Api:
             return int(exact[0]) if exact else rows
         return rows
 
-    async def handle(self, request: Request) -> Response:
-        try:
-            if self.redis is not None:
-                await self.redis.count(request.client.host if request.client else "unknown", request.url.path)
-            return await self._handle(request)
-        except ApiError as e:
-            return _error(e)
-        except QueryError as e:
-            return JSONResponse({"code": e.code, "message": e.message, "details": e.details, "hint": None}, 400)
+    def endpoint(self, inner: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+        """A route's handler with what every request goes through: the rate limit, and errors as PostgREST's."""
+
+        async def handle(request: Request) -> Response:
+            try:
+                if self.redis is not None:
+                    await self.redis.count(request.client.host if request.client else "unknown", request.url.path)
+                return await inner(request)
+            except ApiError as e:
+                return _error(e)
+            except QueryError as e:
+                return _error(ApiError(400, e.code, e.message, e.details))
+
+        return handle
 
     async def _handle(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -306,36 +310,30 @@ class Api:
             return Response(body, 200, headers, media_type="application/json; charset=utf-8")
         return Response(None, 204, headers)
 
-    async def handle_rpc(self, request: Request) -> Response:
-        try:
-            name = request.path_params["name"]
-            write = request.method == "POST"
-            b = Builder(self.cache, self.schema_for(request, write))
-            q = parse(request.url.query)
-            if write:
-                payload = await _json_body(request)
-                if not isinstance(payload, dict):
-                    raise ApiError(400, "PGRST102", "the arguments of a function call are one JSON object")
-                args = payload
-            else:
-                args = dict(q.params)
-            stmt, single_value = b.rpc(name, args, q)
-            total, page, body, changed = await self.run(
-                request, stmt, read_only=not write, rollback=_prefer(request).get("tx") == "rollback"
-            )
-            if body is None:
-                return Response(None, 204)  # a void function
-            del single_value
-            return Response(
-                body,
-                200,
-                {"Content-Range": _content_range(0, page, total)},
-                media_type="application/json; charset=utf-8",
-            )
-        except ApiError as e:
-            return _error(e)
-        except QueryError as e:
-            return JSONResponse({"code": e.code, "message": e.message, "details": e.details, "hint": None}, 400)
+    async def _rpc(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        write = request.method == "POST"
+        b = Builder(self.cache, self.schema_for(request, write))
+        q = parse(request.url.query)
+        if write:
+            payload = await _json_body(request)
+            if not isinstance(payload, dict):
+                raise ApiError(400, "PGRST102", "the arguments of a function call are one JSON object")
+            args = payload
+        else:
+            args = dict(q.params)
+        stmt = b.rpc(name, args, q)
+        total, page, body, changed = await self.run(
+            request, stmt, read_only=not write, rollback=_prefer(request).get("tx") == "rollback"
+        )
+        if body is None:
+            return Response(None, 204)  # a void function
+        return Response(
+            body,
+            200,
+            {"Content-Range": _content_range(0, page, total)},
+            media_type="application/json; charset=utf-8",
+        )
 
     def _single(self, body: str | None, page: int, headers: dict[str, str]) -> Response:
         if page != 1:
@@ -361,8 +359,8 @@ class Api:
             routes=[
                 Route("/", self.handle_openapi, methods=["GET"]),
                 Route("/openapi.json", self.handle_openapi, methods=["GET"]),
-                Route("/rpc/{name}", self.handle_rpc, methods=["GET", "POST"]),
-                Route("/{name}", self.handle, methods=methods),
+                Route("/rpc/{name}", self.endpoint(self._rpc), methods=["GET", "POST"]),
+                Route("/{name}", self.endpoint(self._handle), methods=methods),
             ],
             lifespan=self.lifespan,
         )

@@ -92,7 +92,7 @@ class Builder:
 
     # -- expressions --
 
-    def column(self, rel: Relation, alias: str, f: Field, as_text_json: bool = False) -> sql.Composable:
+    def column(self, rel: Relation, alias: str, f: Field) -> sql.Composable:
         if f.name not in rel.columns:
             raise ApiError(400, "42703", f"column {rel.name}.{f.name} does not exist")
         expr: sql.Composable = sql.SQL("{}.{}").format(sql.Identifier(alias), sql.Identifier(f.name))
@@ -149,7 +149,7 @@ class Builder:
         statement's `count_query` is EXPLAINed, and counted exactly when the plan says it is small)."""
         rel = self.relation(name)
         alias = self.alias()
-        body = self.select_from(rel, alias, q, (), correlation=None, limit_offset=True)
+        body = self.select_from(rel, alias, q, (), correlation=None)
         total: sql.Composable = sql.SQL("NULL::bigint")
         count_query = None
         if count:
@@ -181,14 +181,12 @@ class Builder:
         q: Query,
         path: tuple[str, ...],
         correlation: sql.Composable | None,
-        limit_offset: bool,
         items: tuple[SelectItem, ...] | None = None,
-        inner_conds: list[sql.Composable] | None = None,
         source: sql.Composable | None = None,
     ) -> sql.Composable:
         items = q.select if items is None else items
         cols: list[sql.Composable] = []
-        extra: list[sql.Composable] = list(inner_conds or [])
+        extra: list[sql.Composable] = []
         if correlation is not None:
             extra.append(correlation)
         for item in items:
@@ -235,11 +233,11 @@ class Builder:
             expr: sql.Composable
             if t.relation:
                 target = self.one_relationship(rel, t.relation)
-                other = self.relation(target.target[1])
+                other = self.cache.relations[target.target]
                 oalias = self.alias()
                 expr = sql.SQL("(SELECT {} FROM {} AS {} WHERE {})").format(
                     self.column(other, oalias, t.field),
-                    sql.Identifier(other.schema, other.name),
+                    _ident(other),
                     sql.Identifier(oalias),
                     self.join_condition(target, alias, oalias),
                 )
@@ -284,7 +282,7 @@ class Builder:
         self, rel: Relation, alias: str, item: SelectRelation, q: Query, path: tuple[str, ...]
     ) -> tuple[sql.Composable, sql.Composable | None]:
         r = self.one_relationship(rel, item.name, item.hint)
-        other = self.relation(r.target[1]) if r.target[0] == self.schema else self.cache.relations[r.target]
+        other = self.cache.relations[r.target]
         inner = self.alias()
         sub_path = (*path, item.alias or item.name)
         correlation: sql.Composable
@@ -309,7 +307,7 @@ class Builder:
             )
         else:
             correlation = self.join_condition(r, alias, inner)
-        body = self.select_from(other, inner, q, sub_path, correlation, True, item.children)
+        body = self.select_from(other, inner, q, sub_path, correlation, item.children)
         e = self.alias()
         if r.cardinality == "one":
             sub = sql.SQL("(SELECT row_to_json({e}) FROM ({body}) {e})").format(e=sql.Identifier(e), body=body)
@@ -330,7 +328,7 @@ class Builder:
             raise ApiError(
                 400, "PGRST119", f"A spread operation on '{item.name}' is only possible on a to-one relationship"
             )
-        other = self.relation(r.target[1])
+        other = self.cache.relations[r.target]
         out: list[sql.Composable] = []
         for child in item.children:
             if not isinstance(child, SelectField):
@@ -350,8 +348,8 @@ class Builder:
 
     # -- functions --
 
-    def rpc(self, name: str, args: dict[str, Any], q: Query) -> tuple[Statement, bool]:
-        """The call of `name` with named arguments; (statement, returns a single value rather than rows)."""
+    def rpc(self, name: str, args: dict[str, Any], q: Query) -> Statement:
+        """The call of `name` with named arguments: a scalar as its JSON, a row as an object, a set as an array."""
         import json as _json
 
         from schemadoc.rest.cache import Column as _Column
@@ -385,27 +383,27 @@ class Builder:
             query = sql.SQL(
                 "SELECT NULL::bigint AS total, 1 AS page, NULL::text AS body FROM (SELECT {}) pgrst_v"
             ).format(call)
-            return Statement(query, self.params), True
+            return Statement(query, self.params)
         if fn.scalar and not fn.returns_set:
             query = sql.SQL("SELECT NULL::bigint AS total, 1 AS page, to_json({})::text AS body").format(call)
-            return Statement(query, self.params), True
+            return Statement(query, self.params)
         if fn.scalar:
             query = sql.SQL(
                 "SELECT NULL::bigint, count(*), coalesce(json_agg(pgrst_r), '[]')::text FROM {} pgrst_r"
             ).format(call)
-            return Statement(query, self.params), False
+            return Statement(query, self.params)
         if fn.row_of:
             schema, table = fn.row_of.split(".", 1)
             rel = self.cache.relations.get((schema, table)) or _Relation(schema, table, "r", {})
         else:
             rel = _Relation("", name, "f", {c: _Column(c, t, True, False) for c, t in fn.columns})
         alias = self.alias()
-        body = self.select_from(rel, alias, q, (), None, True, source=call)
+        body = self.select_from(rel, alias, q, (), None, source=call)
         agg = "coalesce(json_agg(pgrst_t), '[]')::text" if fn.returns_set else "(json_agg(pgrst_t)->0)::text"
         query = sql.SQL("SELECT NULL::bigint AS total, count(*) AS page, {} AS body FROM ({}) pgrst_t").format(
             sql.SQL(agg), body
         )
-        return Statement(query, self.params), not fn.returns_set
+        return Statement(query, self.params)
 
     # -- writes --
 
@@ -521,7 +519,7 @@ class Builder:
             )
         if returning:
             alias = self.alias()
-            shaped = self.select_from(_as_cte(rel), alias, Query(select=q.select), (), None, False)
+            shaped = self.select_from(_as_cte(rel), alias, Query(select=q.select), (), None)
             query = sql.SQL(
                 "WITH pgrst_changed AS ({stmt}) SELECT NULL::bigint AS total, count(*) AS page, "
                 "coalesce(json_agg(pgrst_t), '[]')::text AS body, {keys} AS changed FROM ({shaped}) pgrst_t"
