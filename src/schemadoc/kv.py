@@ -389,6 +389,7 @@ def audit(kv: Keyspaces, conn: Any = None, *, sample: int = 5, batch: int = 1000
     wrong type or shape, and (given a PostgreSQL connection) references to rows that do not exist."""
     report = AuditReport()
     refs: dict[str, dict[str, str]] = {}  # "public.products.id" → {value: an example key holding it}
+    fetch = kv.redis.register_script(_FETCH_LUA)  # loaded once, EVALSHA per batch
     cursor = 0
     while True:
         cursor, raw_keys = kv.redis.scan(cursor=cursor, count=batch)
@@ -396,7 +397,7 @@ def audit(kv: Keyspaces, conn: Any = None, *, sample: int = 5, batch: int = 1000
         matched = [(key, kv.match(key)) for key in keys]
         # one round trip per batch: type, TTL and (for strings and documented hashes) the value of each key
         wants = ["h" if f is not None and f[0].layout.redis_type == "hash" else "" for _, f in matched]
-        results = _FETCH(keys=keys, args=wants, client=kv.redis) if keys else []
+        results = list(fetch(keys=keys, args=wants)) if keys else []
         for (key, found), (kind, pttl, *rest) in zip(matched, results, strict=True):
             value = rest[0] if rest else None
             report.keys += 1
@@ -414,15 +415,14 @@ def audit(kv: Keyspaces, conn: Any = None, *, sample: int = 5, batch: int = 1000
             for part in layout.placeholders:
                 if part.references:
                     refs.setdefault(part.references, {}).setdefault(parts[part.name], key)
-            decoded = _audit_value(layout, value)
-            if isinstance(decoded, str) and decoded.startswith("!"):
-                report.add("bad_shape", f"{key}: {decoded[1:]}", sample)
+            try:
+                decoded = _audit_value(layout, value)
+                found_problems = ks.check(decoded) if layout.redis_type not in ("hash", "string", "counter") else []
+            except ValueError as e:
+                found_problems = [str(e)]
+            if found_problems:
+                report.add("bad_shape", f"{key}: {'; '.join(found_problems[:3])}", sample)
                 continue
-            if layout.redis_type not in ("hash", "string", "counter"):
-                found_problems = ks.check(decoded)
-                if found_problems:
-                    report.add("bad_shape", f"{key}: {'; '.join(found_problems[:3])}", sample)
-                    continue
             for f in layout.fields:
                 if f.references:
                     for v in _at_path(decoded, f.path):
@@ -450,28 +450,19 @@ return out
 """
 
 
-class _Fetch:
-    """The batch fetch as a server-side script, loaded once per Redis (EVALSHA after the first call)."""
-
-    def __call__(self, keys: list[str], args: list[str], client: redis.Redis) -> list[list[Any]]:
-        script = client.register_script(_FETCH_LUA)
-        return list(script(keys=keys, args=args))
-
-
-_FETCH = _Fetch()
-
-
 def _audit_value(layout: m.Keyspace, value: Any) -> Any:
-    """The value decoded for validation, or "!problem" when it cannot be."""
+    """The value decoded for validation; ValueError naming the problem when it cannot be."""
     t = layout.redis_type
     if t == "json":
         try:
             return json.loads(_text(value))
         except ValueError:
-            return "!not JSON"
+            raise ValueError("not JSON") from None
     if t == "counter":
         text = _text(value)
-        return int(text) if re.fullmatch(r"-?\d+", text) else f"!{text[:30]!r} is not an integer"
+        if not re.fullmatch(r"-?\d+", text):
+            raise ValueError(f"{text[:30]!r} is not an integer")
+        return int(text)
     if t == "string":
         return _text(value)
     if t == "hash":
