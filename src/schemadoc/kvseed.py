@@ -29,8 +29,8 @@ _ENDPOINTS = ["/api/products", "/api/orders", "/api/cart", "/api/auth/login", "/
 class _Rows:
     """Rows of referenced tables, fetched once per table (a sample, in a fixed order)."""
 
-    def __init__(self, conn: psycopg.Connection[Any], rng: random.Random, limit: int = 5000) -> None:
-        self.conn, self.rng, self.limit = conn, rng, limit
+    def __init__(self, conn: psycopg.Connection[Any], limit: int = 5000) -> None:
+        self.conn, self.limit = conn, limit
         self.cache: dict[str, list[dict[str, Any]]] = {}
 
     def of(self, target: str) -> list[dict[str, Any]]:
@@ -68,16 +68,12 @@ def seed_keyspaces(
     rng = random.Random(seed_value)
     fake = Faker()
     fake.seed_instance(seed_value)
-    rows = _Rows(conn, rng)
+    rows = _Rows(conn)
     written: dict[str, int] = {}
     for ks in kv.values():
         linked = next((p for p in ks.layout.placeholders if p.references), None)
-        entities = rows.of(linked.references) if linked and linked.references else [{}] * keys
-        if linked is not None and not entities:
-            written[ks.layout.pattern] = 0
-            continue
-        chosen = entities[:keys] if linked else entities
-        n = 0
+        chosen = rows.of(linked.references)[:keys] if linked and linked.references else [{}] * keys
+        maker = _Maker(ks, rows, rng, fake)
         for i, row in enumerate(chosen):
             parts = {}
             for p in ks.layout.placeholders:
@@ -86,10 +82,8 @@ def seed_keyspaces(
                     parts[p.name] = row.get(column) if p is linked else rng.choice(rows.of(p.references))[column]
                 else:
                     parts[p.name] = _placeholder(p.name, i, rng, fake)
-            value = _Maker(ks, rows, rng, fake).value(row)
-            ks.set(value, **parts)
-            n += 1
-        written[ks.layout.pattern] = n
+            ks.set(maker.value(row), **parts)
+        written[ks.layout.pattern] = len(chosen)
     conn.rollback()
     return written
 
