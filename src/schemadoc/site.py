@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -259,22 +260,35 @@ class _Site:
     def link(self, key: str, root: str) -> str:
         """A link to the page of a table or view, or its plain name when it has no page."""
         label = key.removeprefix("public.")
-        if key in {v.key for v in self.schema.views}:
+        if key in self.view_keys:
             return f'<a href="{root}views/{page_name(key)}">{_e(label)}</a>'
         t = self.schema.table(key)
         if t is not None and not t.partition_of:
             return f'<a href="{root}tables/{page_name(key)}">{_e(label)}</a>'
         return _e(label)
 
-    def page(self, title: str, body: str, root: str, here: str = "") -> str:
+    @cached_property
+    def functions(self) -> dict[str, m.Function]:
+        return {f"{f.schema}.{f.name}": f for f in self.schema.functions}
+
+    @cached_property
+    def view_keys(self) -> set[str]:
+        return {v.key for v in self.schema.views}
+
+    @cached_property
+    def nav_groups(self) -> dict[str, list[str]]:
+        """The navigation's sections and their relations, the same on every page."""
         groups: dict[str, list[str]] = defaultdict(list)
         for t in self.schema.tables:
             if not t.partition_of:
                 groups[self.places[t.key].group or "Tables"].append(t.key)
         for v in self.schema.views:
             groups["Views"].append(v.key)
+        return groups
+
+    def page(self, title: str, body: str, root: str, here: str = "") -> str:
         nav = []
-        for group, keys in groups.items():
+        for group, keys in self.nav_groups.items():
             nav.append(f"<h4>{_e(group)}</h4><ul>")
             for k in keys:
                 link = self.link(k, root)
@@ -404,10 +418,9 @@ class _Site:
             parts.append(f'<h2>Indexes</h2><table class="grid">{"".join(items)}</table>')
         triggers = [tr for tr in self.schema.triggers if tr.table_key == t.key]
         if triggers:
-            functions = {f.schema + "." + f.name: f for f in self.schema.functions}
             items = []
             for tr in triggers:
-                fn = functions.get(tr.function) or functions.get(f"public.{tr.function}")
+                fn = self.functions.get(tr.function) or self.functions.get(f"public.{tr.function}")
                 body = (
                     f"<details><summary>{_e(tr.function)}()</summary><pre>{_e(fn.body)}</pre></details>" if fn else ""
                 )
@@ -554,7 +567,7 @@ class _Site:
             kind = "materialized view" if v.materialized else "view"
             items.append({"name": v.key.removeprefix("public."), "kind": kind, "url": f"views/{page_name(v.key)}"})
         for ix in self.schema.indexes:
-            folder = "views" if ix.table_key in {v.key for v in self.schema.views} else "tables"
+            folder = "views" if ix.table_key in self.view_keys else "tables"
             items.append(
                 {"name": ix.name, "kind": "index", "url": f"{folder}/{page_name(ix.table_key)}", "detail": ix.table}
             )
