@@ -680,6 +680,15 @@ def _fill(
     kept = 0
     counter = 0
     shuffled = {name: rng.sample(pool, len(pool)) for name, pool in pools.items() if name in one_to_one}
+    # CHECK passes unless false; columns the database fills (ids) are NULL in the scratch table
+    checks = [sql.SQL("(" + c.expression + ") IS NOT FALSE") for c in t.checks]
+    if t.partition_by:  # a row must fall into one of the partitions
+        bounds_sql = _partition_bounds(conn, t)
+        if not bounds_sql:
+            return 0
+        checks.append(sql.SQL("(" + " OR ".join(f"({b})" for b in bounds_sql) + ")"))
+    where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(checks) if checks else sql.SQL("")
+    cols = sql.SQL(", ").join(sql.Identifier(n) for n in names)
     for _ in range(ROUNDS):
         need = target - kept
         if need <= 0:
@@ -719,15 +728,6 @@ def _fill(
                         else:
                             row.append(makers[c.name](counter))
                     copy.write_row(row)
-        # CHECK passes unless false; columns the database fills (ids) are NULL in the scratch table
-        checks = [sql.SQL("(" + c.expression + ") IS NOT FALSE") for c in t.checks]
-        if t.partition_by:  # a row must fall into one of the partitions
-            bounds_sql = _partition_bounds(conn, t)
-            if not bounds_sql:
-                return 0
-            checks.append(sql.SQL("(" + " OR ".join(f"({b})" for b in bounds_sql) + ")"))
-        where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(checks) if checks else sql.SQL("")
-        cols = sql.SQL(", ").join(sql.Identifier(n) for n in names)
         try:
             with conn.transaction():
                 cur = conn.execute(
