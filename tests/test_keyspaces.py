@@ -115,3 +115,12 @@ def test_check_lints_the_layouts() -> None:
 def test_key_layouts_are_not_part_of_schema_equality() -> None:
     doc = schemadoc.load(SEEDS["bakery"]).schema
     assert doc.keyspaces and doc == doc.with_(keyspaces=())
+
+
+def test_json_examples_keep_urls_and_drop_comments() -> None:
+    from schemadoc.parse.redis import parse_json_example
+
+    text = '{\n  "avatar": "https://cdn.example.com/a.png", // optional\n  "tags": ["a",], // a list\n}'
+    assert parse_json_example(text) == ({"avatar": "https://cdn.example.com/a.png", "tags": ["a"]}, {"avatar"})
+    assert parse_json_example('{"a": "// not a comment"}') == ({"a": "// not a comment"}, set())
+    assert parse_json_example("{not json") is None

@@ -17,6 +17,7 @@ from typing import Any
 
 from schemadoc import model as m
 from schemadoc.parse import LoadedDocument
+from schemadoc.parse.redis import parse_json_example
 
 JSON_TYPES = ("json", "jsonb")
 
@@ -82,18 +83,6 @@ def _trailing_comment(doc: LoadedDocument, col: m.Column) -> str | None:
     return mt.group(1) if mt else None
 
 
-def _parse_json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    stripped = re.sub(r"(?m)^\s*//.*$|,(\s*[}\]])", lambda mt: mt.group(1) or "", text)
-    try:
-        return json.loads(stripped)
-    except ValueError:
-        return None
-
-
 def examples(doc: LoadedDocument) -> dict[tuple[str, str], Any]:
     """(table key, column) → an example value, from the doc's ```json blocks, defaults and descriptions."""
     schema = doc.schema
@@ -110,22 +99,25 @@ def examples(doc: LoadedDocument) -> dict[tuple[str, str], Any]:
     for i, block in enumerate(blocks):
         if block.kind != "fence" or block.language not in ("json", "jsonc", "json5"):
             continue
-        value = _parse_json(block.text)
-        if value is None:
+        parsed = parse_json_example(block.text)
+        if parsed is None:
             continue
+        value = parsed[0]
         before = " ".join(
             b.text or " ".join(text for _, text in b.items) for b in blocks[max(0, i - 2) : i] if b.kind != "fence"
         )
         before += " " + " ".join(h.text for h in block.headings[-1:])
-        said = set(re.findall(r"[a-z_][a-z0-9_ ]*", before.lower()))
         text = " " + re.sub(r"[^a-z0-9_ ]+", " ", before.lower()) + " "
-        above = [(t, c) for t, c in shaped if t.span and t.span.line < block.line]
         named = [(t, c) for t, c in shaped if any(f" {w} " in text for w in _words(c.name))]
-        if not named or not said:
+        if not named:
             continue
+
+        def nearest_above(tc: tuple[m.Table, m.Column], line: int = block.line) -> int:
+            span = tc[0].span
+            return span.line if span and span.line < line else -1
+
         # the nearest table defined above the block wins among columns of the same name
-        named.sort(key=lambda tc: -(tc[0].span.line if tc[0].span and (tc in above) else -1))
-        t, c = named[0]
+        t, c = max(named, key=nearest_above)
         out[(t.key, c.name)] = value
     return out
 

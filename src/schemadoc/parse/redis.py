@@ -86,14 +86,18 @@ def _name_of(pattern: str) -> str:
     return ":".join(literal) or pattern
 
 
-def _parse_json(text: str) -> tuple[Any, set[str]] | None:
-    """A JSON example, allowing // comments and trailing commas; also the keys a comment calls optional."""
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*')
+
+
+def parse_json_example(text: str) -> tuple[Any, set[str]] | None:
+    """A JSON example as docs write them, with // comments and trailing commas (a "//" inside a string,
+    as in a URL, is kept); also the keys a comment calls optional. None when it is not JSON."""
     optional = set()
     for line in text.splitlines():
         mt = re.search(r'"(\w+)"\s*:.*//.*\boptional\b', line, re.I)
         if mt:
             optional.add(mt.group(1))
-    cleaned = re.sub(r"(?m)//.*$", "", text)
+    cleaned = _STRING_OR_COMMENT.sub(lambda mt: mt.group(0) if mt.group(0).startswith('"') else "", text)
     cleaned = re.sub(r",(\s*[}\]])", r"\1", cleaned)
     try:
         return json.loads(cleaned), optional
@@ -307,7 +311,7 @@ def _keyspace(d: _Draft, block: Block, path: str, linker: _Linker) -> tuple[m.Ke
     fields: list[m.ValueField] = []
     example = d.value_text
     if example and example.lstrip().startswith(("{", "[")):
-        parsed = _parse_json(example)
+        parsed = parse_json_example(example)
         if parsed is None:
             diags.append(
                 Diagnostic(
