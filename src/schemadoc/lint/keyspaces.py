@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
 from schemadoc.errors import Severity, Span
 from schemadoc.lint import Finding, rule
 from schemadoc.parse import LoadedDocument
-from schemadoc.parse.redis import ttl_amounts
+from schemadoc.parse.redis import parse_json_example, ttl_amounts
 
 _SHOULD_EXPIRE = re.compile(r"cach|rate[ _-]?limit|throttl|\botp\b|one[- ]time|\block\b|nonce|verification", re.I)
 
@@ -54,11 +53,8 @@ def key_example_contradicts(doc: LoadedDocument) -> Iterator[Finding]:
         example = (ks.example or "").strip()
         if not example:
             continue
-        value: object = None
-        try:
-            value = json.loads(example)
-        except ValueError:
-            value = example
+        parsed = parse_json_example(example)
+        value: object = parsed[0] if parsed else example
         literal = re.fullmatch(r"-?\d+(\.\d+)?|[\[{\"].*", example, re.S)  # not prose such as "Request count"
         if ks.redis_type == "counter" and literal and not re.fullmatch(r"-?\d+", example):
             yield Finding(f"{ks.pattern} is a counter but its example {example[:40]!r} is not an integer", ks.span)

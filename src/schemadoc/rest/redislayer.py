@@ -60,9 +60,10 @@ class RedisLayer:
         if self.rate is None or self.limit is None:
             return
         rate = self.rate
-        n = await asyncio.to_thread(rate.incr, 1, **dict(zip(rate.names, (ip, endpoint), strict=True)))
+        parts = dict(zip(rate.names, (ip, endpoint), strict=True))
+        n = await asyncio.to_thread(rate.incr, 1, **parts)
         if n > self.limit:
-            key = rate.key(**dict(zip(rate.names, (ip, endpoint), strict=True)))
+            key = rate.key(**parts)
             ttl = await asyncio.to_thread(self.kv.redis.ttl, key)
             e = ApiError(
                 429,
