@@ -183,8 +183,13 @@ def test_errors_have_postgrest_codes(bakery_api: tuple[str, str]) -> None:
         assert r.status_code == 406 and r.json()["code"] == "PGRST116"
         r = h.get("/products?select=id", headers={"Range": "0-1", "Prefer": "count=exact"})
         assert r.status_code == 206 and r.headers["content-range"].startswith("0-1/")
-        r = h.post("/promo_codes", json={"code": "TX"}, headers={"Prefer": "tx=rollback,return=representation"})
-        assert r.status_code in (201, 400)
+        r = h.post("/promo_codes", json={"code": "TX"}, headers={"Prefer": "return=representation"})
+        assert r.status_code == 400 and r.json()["code"] == "23502"  # discount_type is NOT NULL
+        row = {"code": "TXROLLBACK", "discount_type": "fixed", "amount": 1, "valid_from": "2024-01-01T00:00:00Z",
+               "valid_to": "2030-01-01T00:00:00Z", "usage_limit": 1}  # fmt: skip
+        r = h.post("/promo_codes", json=row, headers={"Prefer": "tx=rollback,return=representation"})
+        assert r.status_code == 201 and r.json()[0]["code"] == "TXROLLBACK"  # answered as if written…
+        assert _sql(bakery_api[1], "SELECT count(*) FROM promo_codes WHERE code = 'TXROLLBACK'") == [(0,)]  # …not kept
 
 
 @pytest.mark.parametrize(
