@@ -61,14 +61,10 @@ def start(home: str | Path) -> str:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    out = subprocess.run(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--daemonize", "yes", "--dir", str(home.absolute()),
-         "--pidfile", str((home / "redis.pid").absolute()), "--logfile", str((home / "redis.log").absolute()),
-         "--save", "", "--appendonly", "no"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )  # fmt: skip
+    try:
+        out = _launch(binary, port, home)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise SchemadocError(f"redis-server ({binary}) could not run: {e}") from None
     if out.returncode != 0:
         raise SchemadocError(f"redis-server did not start: {(out.stderr or out.stdout).strip()[-400:]}")
     deadline = time.monotonic() + 10
@@ -102,3 +98,15 @@ def stop(home: str | Path) -> bool:
     pid_file.unlink(missing_ok=True)
     (home / "redis.port").unlink(missing_ok=True)
     return True
+
+
+def _launch(binary: str, port: int, home: Path) -> subprocess.CompletedProcess[str]:
+    """redis-server on loopback `port`, daemonized, keeping nothing on disk."""
+    return subprocess.run(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--daemonize", "yes", "--dir", str(home.absolute()),
+         "--pidfile", str((home / "redis.pid").absolute()), "--logfile", str((home / "redis.log").absolute()),
+         "--save", "", "--appendonly", "no"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )  # fmt: skip
