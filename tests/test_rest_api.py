@@ -261,6 +261,15 @@ def test_schema_cache_reloads_on_notify(bakery_api: tuple[str, str]) -> None:
             assert time.monotonic() < deadline, "the cache was not reloaded"
             time.sleep(0.1)
         assert r.json() == [{"id": 7}]
+        # the statement remembered for this URL was built against the old cache: a reload forgets it
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute("ALTER TABLE widgets ADD COLUMN label text DEFAULT 'new'")
+            conn.execute("NOTIFY pgrst, 'reload schema'")
+        deadline = time.monotonic() + 10
+        while (r := h.get("/widgets")).json() == [{"id": 7}]:
+            assert time.monotonic() < deadline, "a remembered statement outlived the reload"
+            time.sleep(0.1)
+        assert r.json() == [{"id": 7, "label": "new"}]
 
 
 def test_openapi_describes_every_relation_and_function(bakery_api: tuple[str, str]) -> None:
@@ -608,3 +617,44 @@ def test_csv_payload(bakery_api: tuple[str, str]) -> None:
         bad = h.post("/delivery_schedules", content="a,b\n1\n", headers={"Content-Type": "text/csv"})
         assert bad.status_code == 400 and bad.json()["code"] == "PGRST102"
     assert _sql(db, "SELECT count(*) FROM delivery_schedules WHERE delivery_date >= '2031-01-01'") == [(2,)]
+
+
+def test_prefer_handling_max_affected_and_routes(bakery_api: tuple[str, str]) -> None:
+    base, db = bakery_api
+    before = _sql(db, "SELECT count(*) FROM order_items")
+    with httpx.Client(base_url=base) as h:
+        # max-affected counts with handling=strict: past it, 400 and nothing is kept
+        strict = {"Prefer": "handling=strict, max-affected=1"}
+        r = h.delete("/order_items?quantity=gte.0", headers=strict)
+        assert r.status_code == 400 and r.json()["code"] == "PGRST124"
+        assert _sql(db, "SELECT count(*) FROM order_items") == before
+        one = _sql(db, "SELECT id::text, quantity FROM order_items ORDER BY id LIMIT 1")[0]
+        r = h.patch(f"/order_items?id=eq.{one[0]}", json={"quantity": 77}, headers=strict)
+        assert r.status_code == 204
+        assert _sql(db, "SELECT quantity FROM order_items WHERE id = %s", one[0]) == [(77,)]
+        h.patch(f"/order_items?id=eq.{one[0]}", json={"quantity": one[1]})
+        # lenient handling (the default) ignores it, as PostgREST does
+        slots = [{"delivery_date": "2031-02-03", "delivery_time": t} for t in ("09:00", "10:00")]
+        assert h.post("/delivery_schedules", json=slots).status_code == 201
+        r = h.patch(
+            "/delivery_schedules?delivery_date=eq.2031-02-03", json={"status": "assigned"},
+            headers={"Prefer": "max-affected=1"},
+        )  # fmt: skip
+        assert r.status_code == 204
+        assert _sql(
+            db, "SELECT count(*) FROM delivery_schedules WHERE delivery_date = '2031-02-03' AND status = 'assigned'"
+        ) == [(2,)]
+        # handling=strict refuses preferences it does not know
+        r = h.get("/products", headers={"Prefer": "handling=strict, foo, count=bogus"})
+        assert r.status_code == 400 and r.json()["code"] == "PGRST122"
+        assert r.json()["details"] == "Invalid preferences: foo, count=bogus"
+        assert h.get("/products?limit=1", headers={"Prefer": "handling=lenient, foo"}).status_code == 200
+        # paths and methods outside the API
+        r = h.get("/products/1")
+        assert r.status_code == 404 and r.json()["code"] == "PGRST125"
+        r = h.delete("/")
+        assert r.status_code == 405 and r.json()["code"] == "PGRST117"
+        r = h.put("/rpc/add_them", json={"a": 1})
+        assert r.status_code == 405
+        r = h.head("/products?limit=2")
+        assert r.status_code == 200 and r.content == b"" and r.headers["content-range"] == "0-1/*"

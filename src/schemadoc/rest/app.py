@@ -1,36 +1,59 @@
-"""`schemadoc serve`: PostgREST's HTTP interface over the doc's database (Starlette, psycopg pool).
+"""`schemadoc serve`: PostgREST's HTTP interface over the doc's database (an ASGI app, psycopg pools).
 
 Each request is one transaction (READ ONLY for reads) running one statement the builder made; the
 response body is the JSON text PostgreSQL returned. Errors answer with PostgREST's status codes and
 its `{code, message, details, hint}` body.
+
+The app speaks ASGI itself: four routes do not need a framework, and one in the path of every request
+cost a third of a single-row read. Reads and GET calls remember the statement built for a URL (per
+schema cache, bounded), as PostgreSQL's clients remember prepared statements: a repeated URL is not
+parsed and built again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import csv
+import io
 import json
+import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import quote
 
 import psycopg
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from schemadoc.kv import Keyspaces
 from schemadoc.rest.auth import AuthConfig, authenticate, settings
 from schemadoc.rest.build import ApiError, Builder, Statement
 from schemadoc.rest.cache import SchemaCache
-from schemadoc.rest.query import QueryError, parse
+from schemadoc.rest.query import Query, QueryError, parse
 from schemadoc.rest.redislayer import RedisLayer
 
+log = logging.getLogger("schemadoc.serve")
+
 ESTIMATE_THRESHOLD = 10_000  # count=estimated: exact below this many rows (the plan's estimate), planned above
+MEMO_SIZE = 4096  # statements remembered per process (URLs of reads and GET calls)
+JSON = "application/json; charset=utf-8"
+_WRITES = ("POST", "PATCH", "DELETE", "PUT")
+_TABLE_METHODS: tuple[str, ...] = ("GET", "HEAD", *_WRITES)
+_RPC_METHODS: tuple[str, ...] = ("GET", "HEAD", "POST")
+_PREFERENCES = {
+    "return": ("minimal", "headers-only", "representation"),
+    "count": ("exact", "planned", "estimated"),
+    "resolution": ("merge-duplicates", "ignore-duplicates"),
+    "missing": ("default", "null"),
+    "tx": ("commit", "rollback"),
+    "handling": ("strict", "lenient"),
+}
+
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 _STATUS_BY_CLASS = {"08": 503, "09": 500, "0L": 403, "0P": 403, "23": 409, "25": 500, "28": 403, "2D": 500,
                     "38": 500, "39": 500, "3B": 500, "40": 500, "53": 503, "54": 413, "55": 500, "57": 500,
@@ -43,20 +66,84 @@ def status_for(sqlstate: str) -> int:
     return _STATUS_BY_CODE.get(sqlstate) or _STATUS_BY_CLASS.get(sqlstate[:2], 400)
 
 
-def _error(e: ApiError) -> JSONResponse:
-    return JSONResponse(e.body(), status_code=e.status, headers=e.headers or None)
+class Request:
+    """What a handler reads of an ASGI request: method, path, the raw query string, headers (lower-case
+    names, the first of repeated ones), the client's address, the route's name and, on demand, the body."""
+
+    __slots__ = ("method", "path", "query", "headers", "client", "name", "_receive")
+
+    def __init__(self, scope: dict[str, Any], receive: Receive, name: str) -> None:
+        self.method: str = scope["method"]
+        self.path: str = scope["path"]
+        self.query: str = scope.get("query_string", b"").decode("latin-1")
+        headers: dict[str, str] = {}
+        for k, v in scope["headers"]:
+            headers.setdefault(k.decode("latin-1"), v.decode("latin-1"))
+        self.headers = headers
+        client = scope.get("client")
+        self.client: str = client[0] if client else "unknown"
+        self.name = name
+        self._receive = receive
+
+    async def body(self) -> bytes:
+        chunks = []
+        while True:
+            message = await self._receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        return b"".join(chunks)
+
+    def prefer(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for part in self.headers.get("prefer", "").split(","):
+            key, _, value = part.strip().partition("=")
+            if key:
+                out[key.strip()] = value.strip()
+        return out
 
 
-def _prefer(request: Request) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for part in request.headers.get("prefer", "").split(","):
-        key, _, value = part.strip().partition("=")
-        if key:
-            out[key.strip()] = value.strip()
-    return out
+@dataclass(slots=True)
+class Response:
+    body: str | bytes | None = None
+    status: int = 200
+    headers: dict[str, str] | None = None
+    media_type: str | None = None
+
+    async def send(self, send: Send, head: bool = False) -> None:
+        body = self.body.encode() if isinstance(self.body, str) else (self.body or b"")
+        raw = [(b"content-length", str(len(body)).encode())]
+        if self.media_type is not None:
+            raw.append((b"content-type", self.media_type.encode()))
+        for k, v in (self.headers or {}).items():
+            raw.append((k.lower().encode("latin-1"), v.encode("latin-1")))
+        await send({"type": "http.response.start", "status": self.status, "headers": raw})
+        await send({"type": "http.response.body", "body": b"" if head else body})
+
+
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None, media_type: str = JSON
+) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")), status, headers, media_type)
+
+
+def _error(e: ApiError) -> Response:
+    return json_response(e.body(), e.status, e.headers or None)
+
+
+@dataclass(slots=True)
+class _Read:
+    """A remembered read: the parsed query (its range applied) and the statement, rendered."""
+
+    q: Query
+    stmt: Statement
 
 
 class Api:
+    """The ASGI application."""
+
     def __init__(
         self, dsn: str, schemas: tuple[str, ...] = ("public",), pool_size: int = 10, auth: AuthConfig | None = None
     ) -> None:
@@ -65,45 +152,49 @@ class Api:
         self.keyspaces: Keyspaces | None = None  # the doc's Redis layout, when a Redis is configured
         self.rate_limit: int | None = None
         self.redis: RedisLayer | None = None
-        self.pool: AsyncConnectionPool | None = None
-        self.read_pool: AsyncConnectionPool | None = None  # autocommit, read-only sessions: one round trip
+        self.pool: AsyncConnectionPool | None = None  # autocommit: a lone statement is its own transaction
+        self.read_pool: AsyncConnectionPool | None = None  # autocommit and read-only: a read is one round trip
         self.cache = SchemaCache(schemas)
+        self.memo: dict[tuple[str | None, ...], _Read] = {}
+        self._listener: asyncio.Task[None] | None = None
+
+    # -- lifecycle --
 
     def reload(self) -> None:
         with psycopg.connect(self.dsn) as conn:
             self.cache = SchemaCache.load(conn, self.schemas)
+        self.memo = {}  # statements were built against the old cache
         if self.keyspaces is not None:
             tables = {key: set(rel.columns) for key, rel in self.cache.relations.items()}
             self.redis = RedisLayer(self.keyspaces, self.rate_limit, tables)
 
-    async def _invalidate(self, schema: str, name: str, changed: list[Any], rollback: bool) -> None:
-        if self.redis is not None and not rollback:
-            await self.redis.invalidate(schema, name, changed)
-
-    @asynccontextmanager
-    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+    async def startup(self) -> None:
         self.reload()
-        self.pool = AsyncConnectionPool(self.dsn, min_size=1, max_size=self.pool_size, timeout=10, open=False)
+        # UTF8 on every session: statements are rendered to bytes once, in that encoding
+        kwargs: dict[str, Any] = {"autocommit": True, "client_encoding": "UTF8"}
+        self.pool = AsyncConnectionPool(
+            self.dsn, min_size=1, max_size=self.pool_size, timeout=10, open=False, kwargs=kwargs
+        )
         self.read_pool = AsyncConnectionPool(
             self.dsn,
             min_size=1,
             max_size=self.pool_size,
             timeout=10,
             open=False,
-            kwargs={"autocommit": True, "options": "-c default_transaction_read_only=on"},
+            kwargs={**kwargs, "options": "-c default_transaction_read_only=on"},
         )
         await self.pool.open()
         await self.read_pool.open()
-        listener = asyncio.create_task(self._listen())
-        try:
-            yield
-        finally:
-            listener.cancel()
+        self._listener = asyncio.create_task(self._listen())
+
+    async def shutdown(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await listener
-            await self.pool.close()
-            if self.read_pool is not None:
-                await self.read_pool.close()
+                await self._listener
+        for pool in (self.pool, self.read_pool):
+            if pool is not None:
+                await pool.close()
 
     async def _listen(self) -> None:
         """Reload the schema cache on `NOTIFY pgrst, 'reload schema'` (as PostgREST does)."""
@@ -118,6 +209,62 @@ class Api:
             except psycopg.Error:
                 await asyncio.sleep(1)
 
+    # -- ASGI --
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.startup()
+                except Exception as e:  # the server reports it and exits
+                    await send({"type": "lifespan.startup.failed", "message": f"{type(e).__name__}: {e}"})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        path, method = scope["path"], scope["method"]
+        try:
+            response = await self._route(scope, receive, path, method)
+        except ApiError as e:
+            response = _error(e)
+        except QueryError as e:
+            response = _error(ApiError(400, e.code, e.message, e.details))
+        except Exception:
+            log.exception("%s %s", method, path)
+            response = _error(ApiError(500, "PGRST000", "Internal server error"))
+        await response.send(send, head=method == "HEAD")
+
+    async def _route(self, scope: dict[str, Any], receive: Receive, path: str, method: str) -> Response:
+        if path in ("/", "/openapi.json"):
+            if method not in ("GET", "HEAD"):
+                raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
+            return self.handle_openapi()
+        if path.startswith("/rpc/"):
+            name, handler, allowed = path[5:], self._rpc, _RPC_METHODS
+        else:
+            name, handler, allowed = path[1:], self._handle, _TABLE_METHODS
+        if not name or "/" in name:
+            raise ApiError(404, "PGRST125", "Invalid path specified in request URL")
+        if method not in allowed:
+            raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
+        request = Request(scope, receive, name)
+        if self.redis is not None:  # every route counts toward the documented rate limit
+            await self.redis.count(request.client, path)
+        return await handler(request)
+
+    # -- running statements --
+
     def schema_for(self, request: Request, write: bool) -> str:
         header = request.headers.get("content-profile" if write else "accept-profile")
         if header is None:
@@ -126,16 +273,30 @@ class Api:
             raise ApiError(406, "PGRST106", "The schema must be one of the following: " + ", ".join(self.schemas))
         return header
 
+    def _remember(self, key: tuple[str | None, ...], q: Query, stmt: Statement) -> _Read:
+        if len(self.memo) >= MEMO_SIZE:
+            del self.memo[next(iter(self.memo))]  # the oldest
+        query = stmt.query if isinstance(stmt.query, bytes) else stmt.query.as_bytes(None)
+        found = self.memo[key] = _Read(q, replace(stmt, query=query))
+        return found
+
     async def run(
-        self, request: Request, stmt: Statement, read_only: bool, rollback: bool = False
+        self,
+        request: Request,
+        stmt: Statement,
+        read_only: bool,
+        rollback: bool = False,
+        max_affected: int | None = None,
     ) -> tuple[int | None, int, str | None, list[Any]]:
-        assert self.pool is not None
+        """(total, rows, body, changed keys) of the statement, in one transaction with the request's role
+        and settings; more than `max_affected` rows: rolled back, PGRST124."""
+        assert self.pool is not None and self.read_pool is not None
         role, claims = authenticate(self.auth, request.headers.get("authorization"))
         local = settings(self.auth, role, claims)
         try:
-            if read_only and not local and stmt.count_query is None and self.read_pool is not None:
-                # a plain read: one statement on a read-only session is its own read-only transaction
-                async with self.read_pool.connection() as conn:
+            if not local and not rollback and max_affected is None and stmt.count_query is None:
+                # one statement on an autocommit session is its own transaction: one round trip
+                async with (self.read_pool if read_only else self.pool).connection() as conn:
                     cur = await conn.execute(stmt.query, stmt.params)
                     row = await cur.fetchone()
             else:
@@ -153,6 +314,13 @@ class Api:
                         row = await cur.fetchone()
                         if row is not None and stmt.count_query is not None:
                             row = (await self._planned_count(conn, stmt), *row[1:])
+                        if row is not None and max_affected is not None and row[1] > max_affected:
+                            raise ApiError(  # raised inside the transaction: nothing is kept
+                                400,
+                                "PGRST124",
+                                "Query result exceeds max-affected preference constraint",
+                                f"The query affects {row[1]} rows",
+                            )
         except PoolTimeout:
             raise ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.") from None
         except psycopg.Error as e:
@@ -171,37 +339,6 @@ class Api:
         changed = json.loads(row[3]) if len(row) > 3 and row[3] else []
         return row[0], row[1], row[2], changed
 
-    def _location(self, schema: str, name: str, row: dict[str, Any]) -> str:
-        """`/table?id=eq.1`: where the created row is, by its primary key."""
-        from urllib.parse import quote
-
-        rel = self.cache.relation(schema, name)
-        keys = rel.primary_key if rel is not None and rel.primary_key else tuple(row)
-        return f"/{name}?" + "&".join(f"{quote(k)}=eq.{quote(str(row.get(k)))}" for k in keys)
-
-    async def _put(
-        self, request: Request, b: Builder, schema: str, name: str, q: Any, returning: bool, rollback: bool
-    ) -> Response:
-        """PUT /table?pk=eq.v: create or replace the one row with that key (every key column, only eq)."""
-        rel = b.relation(name)
-        pk = rel.primary_key
-        eqs = {f.field.name: f.operation.value for path, f in q.filters if not path and f.operation.op == "eq"}
-        if not pk or set(eqs) != set(pk) or len(q.filters) != len(pk) or q.logic:
-            raise ApiError(405, "PGRST105", "Filters must include all and only primary key columns with 'eq' operators")
-        payload = await _json_body(request)
-        if not isinstance(payload, dict):
-            raise ApiError(400, "PGRST102", "a PUT body is one JSON object")
-        if any(str(payload.get(k)) != str(eqs[k]) for k in pk):
-            raise ApiError(400, "PGRST115", "Payload values do not match URL in primary key column(s)")
-        from dataclasses import replace as _replace
-
-        stmt = b.insert(name, [payload], _replace(q, filters=()), "merge-duplicates", returning, conflict_keys=pk)
-        _, _, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
-        await self._invalidate(schema, name, changed, rollback)
-        if returning:
-            return Response(body, 200, media_type="application/json; charset=utf-8")
-        return Response(None, 204)
-
     async def _planned_count(self, conn: psycopg.AsyncConnection[Any], stmt: Statement) -> int:
         """The planner's row estimate (count=planned); an exact count when that is small (count=estimated)."""
         assert stmt.count_query is not None
@@ -215,43 +352,41 @@ class Api:
             return int(exact[0]) if exact else rows
         return rows
 
-    def endpoint(self, inner: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
-        """A route's handler with what every request goes through: the rate limit, and errors as PostgREST's."""
+    async def _invalidate(self, schema: str, name: str, changed: list[Any], rollback: bool) -> None:
+        if self.redis is not None and not rollback:
+            await self.redis.invalidate(schema, name, changed)
 
-        async def handle(request: Request) -> Response:
-            try:
-                if self.redis is not None:
-                    await self.redis.count(request.client.host if request.client else "unknown", request.url.path)
-                return await inner(request)
-            except ApiError as e:
-                return _error(e)
-            except QueryError as e:
-                return _error(ApiError(400, e.code, e.message, e.details))
+    def _location(self, schema: str, name: str, row: dict[str, Any]) -> str:
+        """`/table?id=eq.1`: where the created row is, by its primary key."""
+        rel = self.cache.relation(schema, name)
+        keys = rel.primary_key if rel is not None and rel.primary_key else tuple(row)
+        return f"/{name}?" + "&".join(f"{quote(k)}=eq.{quote(str(row.get(k)))}" for k in keys)
 
-        return handle
+    # -- routes --
 
     async def _handle(self, request: Request) -> Response:
-        name = request.path_params["name"]
-        method = request.method
-        write = method in ("POST", "PATCH", "DELETE", "PUT")
-        schema = self.schema_for(request, write)
-        q = parse(request.url.query)
-        prefer = _prefer(request)
-        b = Builder(self.cache, schema)
-        single = "application/vnd.pgrst.object+json" in request.headers.get("accept", "")
+        name, method = request.name, request.method
+        schema = self.schema_for(request, method in _WRITES)
+        prefer = _preferences(request)
+        accept = request.headers.get("accept", "")
+        single = "application/vnd.pgrst.object+json" in accept
         if method in ("GET", "HEAD"):
-            q = _with_range(request, q)
-            count = prefer.get("count") if prefer.get("count") in ("exact", "planned", "estimated") else None
-            csv = "text/csv" in request.headers.get("accept", "")
+            count = prefer.get("count") if prefer.get("count") in _PREFERENCES["count"] else None
+            csv_out = "text/csv" in accept
+            key = ("r", schema, name, request.query, request.headers.get("range"), count, "csv" if csv_out else None)
+            read = self.memo.get(key)
+            if read is None:
+                q = _with_range(request, parse(request.query))
+                read = self._remember(key, q, Builder(self.cache, schema).read(name, q, count, csv_out))
+            q = read.q
             cached = None
-            if self.redis is not None and not (csv or count or single) and method == "GET":
+            if self.redis is not None and not (csv_out or count or single) and method == "GET":
                 cached = self.redis.cacheable(schema, name, q)
             if cached is not None and self.redis is not None and not self.auth.enabled:
                 hit = await self.redis.read(*cached)
                 if hit is not None:
-                    return Response(hit, 200, {"X-Cache": "hit"}, media_type="application/json; charset=utf-8")
-            stmt = b.read(name, q, count, csv)
-            total, page, body, changed = await self.run(request, stmt, read_only=True)
+                    return Response(hit, 200, {"X-Cache": "hit"}, JSON)
+            total, page, body, _ = await self.run(request, read.stmt, read_only=True)
             offset = q.offsets.get((), 0)
             headers = {"Content-Range": _content_range(offset, page, total)}
             if cached is not None and self.redis is not None and not self.auth.enabled and page == 1:
@@ -262,8 +397,9 @@ class Api:
             if single:
                 return self._single(body, page, headers)
             status = 206 if total is not None and page < total and (offset > 0 or page > 0) else 200
-            media = "text/csv; charset=utf-8" if csv else "application/json; charset=utf-8"
-            return Response(None if method == "HEAD" else body, status, headers, media_type=media)
+            return Response(body, status, headers, "text/csv; charset=utf-8" if csv_out else JSON)
+        q = parse(request.query)
+        b = Builder(self.cache, schema)
         returning = prefer.get("return") == "representation"
         rollback = prefer.get("tx") == "rollback"
         if method == "POST":
@@ -274,16 +410,16 @@ class Api:
             rows = payload if isinstance(payload, list) else [payload]
             if not all(isinstance(r, dict) for r in rows):
                 raise ApiError(400, "PGRST102", "All object keys must match")
-            resolution = prefer.get("resolution")
-            on_conflict = resolution if resolution in ("merge-duplicates", "ignore-duplicates") else None
             headers_only = prefer.get("return") == "headers-only"
             missing_default = prefer.get("missing") == "default"
+            resolution = prefer.get("resolution")
+            on_conflict = resolution if resolution in _PREFERENCES["resolution"] else None
             stmt = b.insert(name, rows, q, on_conflict, returning or headers_only, missing_default)
             _, page, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
             await self._invalidate(schema, name, changed, rollback)
             headers = {"Content-Range": f"*/{page}"}
             if returning:
-                return Response(body, 201, headers, media_type="application/json; charset=utf-8")
+                return Response(body, 201, headers, JSON)
             if headers_only and page == 1:
                 headers["Location"] = self._location(schema, name, json.loads(body or "[]")[0])
             return Response(None, 201, headers)
@@ -296,44 +432,62 @@ class Api:
             if not isinstance(payload, dict):
                 raise ApiError(400, "PGRST102", "a PATCH body is one JSON object")
             stmt = b.update(name, payload, q, returning)
-        elif method == "DELETE":
-            stmt = b.delete(name, q, returning)
         else:
-            raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
-        _, page, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
+            stmt = b.delete(name, q, returning)
+        _, page, body, changed = await self.run(
+            request, stmt, read_only=False, rollback=rollback, max_affected=_max_affected(prefer)
+        )
         await self._invalidate(schema, name, changed, rollback)
-        max_affected = prefer.get("max-affected")
-        if max_affected and max_affected.isdigit() and page > int(max_affected):
-            raise ApiError(400, "PGRST124", f"Query result exceeds max-affected preference constraint ({page} rows)")
         headers = {"Content-Range": f"0-{page - 1}/*" if page else "*/*"}
         if returning:
-            return Response(body, 200, headers, media_type="application/json; charset=utf-8")
+            return Response(body, 200, headers, JSON)
         return Response(None, 204, headers)
 
+    async def _put(
+        self, request: Request, b: Builder, schema: str, name: str, q: Query, returning: bool, rollback: bool
+    ) -> Response:
+        """PUT /table?pk=eq.v: create or replace the one row with that key (every key column, only eq)."""
+        rel = b.relation(name)
+        pk = rel.primary_key
+        eqs = {f.field.name: f.operation.value for path, f in q.filters if not path and f.operation.op == "eq"}
+        if not pk or set(eqs) != set(pk) or len(q.filters) != len(pk) or q.logic:
+            raise ApiError(405, "PGRST105", "Filters must include all and only primary key columns with 'eq' operators")
+        payload = await _json_body(request)
+        if not isinstance(payload, dict):
+            raise ApiError(400, "PGRST102", "a PUT body is one JSON object")
+        if any(str(payload.get(k)) != str(eqs[k]) for k in pk):
+            raise ApiError(400, "PGRST115", "Payload values do not match URL in primary key column(s)")
+        stmt = b.insert(name, [payload], replace(q, filters=()), "merge-duplicates", returning, conflict_keys=pk)
+        _, _, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
+        await self._invalidate(schema, name, changed, rollback)
+        if returning:
+            return Response(body, 200, None, JSON)
+        return Response(None, 204)
+
     async def _rpc(self, request: Request) -> Response:
-        name = request.path_params["name"]
+        name = request.name
         write = request.method == "POST"
-        b = Builder(self.cache, self.schema_for(request, write))
-        q = parse(request.url.query)
+        schema = self.schema_for(request, write)
+        prefer = _preferences(request)
         if write:
             payload = await _json_body(request)
             if not isinstance(payload, dict):
                 raise ApiError(400, "PGRST102", "the arguments of a function call are one JSON object")
-            args = payload
+            q = parse(request.query)
+            stmt = Builder(self.cache, schema).rpc(name, payload, q)
         else:
-            args = dict(q.params)
-        stmt = b.rpc(name, args, q)
-        total, page, body, changed = await self.run(
-            request, stmt, read_only=not write, rollback=_prefer(request).get("tx") == "rollback"
+            key = ("f", schema, name, request.query)
+            read = self.memo.get(key)
+            if read is None:
+                q = parse(request.query)
+                read = self._remember(key, q, Builder(self.cache, schema).rpc(name, dict(q.params), q))
+            stmt = read.stmt
+        total, page, body, _ = await self.run(
+            request, stmt, read_only=not write, rollback=prefer.get("tx") == "rollback"
         )
         if body is None:
             return Response(None, 204)  # a void function
-        return Response(
-            body,
-            200,
-            {"Content-Range": _content_range(0, page, total)},
-            media_type="application/json; charset=utf-8",
-        )
+        return Response(body, 200, {"Content-Range": _content_range(0, page, total)}, JSON)
 
     def _single(self, body: str | None, page: int, headers: dict[str, str]) -> Response:
         if page != 1:
@@ -344,26 +498,37 @@ class Api:
                 f"The result contains {page} rows",
             )
         rows = json.loads(body or "[]")
-        return Response(
-            json.dumps(rows[0]), 200, headers, media_type="application/vnd.pgrst.object+json; charset=utf-8"
-        )
+        return json_response(rows[0], 200, headers, "application/vnd.pgrst.object+json; charset=utf-8")
 
-    async def handle_openapi(self, request: Request) -> Response:
+    def handle_openapi(self) -> Response:
         from schemadoc.rest.openapi import document
 
-        return JSONResponse(document(self.cache), media_type="application/openapi+json")
+        return json_response(document(self.cache), media_type="application/openapi+json")
 
-    def app(self) -> Starlette:
-        methods = ["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"]
-        return Starlette(
-            routes=[
-                Route("/", self.handle_openapi, methods=["GET"]),
-                Route("/openapi.json", self.handle_openapi, methods=["GET"]),
-                Route("/rpc/{name}", self.endpoint(self._rpc), methods=["GET", "POST"]),
-                Route("/{name}", self.endpoint(self._handle), methods=methods),
-            ],
-            lifespan=self.lifespan,
-        )
+
+def _preferences(request: Request) -> dict[str, str]:
+    """The request's `Prefer` header; with `handling=strict`, one PostgREST does not know is an error."""
+    prefer = request.prefer()
+    if prefer.get("handling") == "strict":
+        bad = [
+            k if not v else f"{k}={v}"
+            for k, v in prefer.items()
+            if not (k == "max-affected" and v.isdigit()) and v not in _PREFERENCES.get(k, ())
+        ]
+        if bad:
+            raise ApiError(
+                400,
+                "PGRST122",
+                "Invalid preferences given with handling=strict",
+                "Invalid preferences: " + ", ".join(bad),
+            )
+    return prefer
+
+
+def _max_affected(prefer: dict[str, str]) -> int | None:
+    """`max-affected=N` counts with `handling=strict` only, as in PostgREST (lenient handling ignores it)."""
+    value = prefer.get("max-affected", "")
+    return int(value) if prefer.get("handling") == "strict" and value.isdigit() else None
 
 
 def _content_range(offset: int, page: int, total: int | None) -> str:
@@ -373,7 +538,7 @@ def _content_range(offset: int, page: int, total: int | None) -> str:
     return f"{offset}-{offset + page - 1}/{size}"
 
 
-def _with_range(request: Request, q: Any) -> Any:
+def _with_range(request: Request, q: Query) -> Query:
     """`Range: 0-9` (Range-Unit: items) as the root's limit and offset, unless the query sets them."""
     header = request.headers.get("range")
     mt = re.fullmatch(r"\s*(?:items=)?(\d+)-(\d*)\s*", header or "")
@@ -384,16 +549,11 @@ def _with_range(request: Request, q: Any) -> Any:
     offsets.setdefault((), start)
     if mt.group(2):
         limits.setdefault((), int(mt.group(2)) - start + 1)
-    from dataclasses import replace
-
     return replace(q, limits=limits, offsets=offsets)
 
 
 async def _csv_body(request: Request) -> list[dict[str, Any]]:
     """A CSV payload (a header line, then rows) as rows; an empty field is NULL, as in PostgREST."""
-    import csv
-    import io
-
     raw = (await request.body()).decode("utf-8", errors="replace")
     reader = csv.reader(io.StringIO(raw))
     try:
@@ -427,15 +587,15 @@ def create_app(
     auth: AuthConfig | None = None,
     keyspaces: Keyspaces | None = None,
     rate_limit: int | None = None,
-) -> Starlette:
-    """The API; with the doc's `keyspaces` on a Redis, its rate-limit counter (past `rate_limit` requests
-    per window: 429) and its row caches are used."""
+) -> Api:
+    """The API (an ASGI app); with the doc's `keyspaces` on a Redis, its rate-limit counter (past
+    `rate_limit` requests per window: 429) and its row caches are used."""
     api = Api(dsn, schemas, pool_size, auth)
     api.keyspaces, api.rate_limit = keyspaces, rate_limit
-    return api.app()
+    return api
 
 
-def app_from_env() -> Starlette:
+def app_from_env() -> Api:
     """The app for multi-process servers (uvicorn --workers N --factory): configured by environment
     (SCHEMADOC_SERVE_DSN, SCHEMADOC_SERVE_SCHEMAS, SCHEMADOC_SERVE_POOL, SCHEMADOC_JWT_SECRET,
     SCHEMADOC_ANON_ROLE)."""

@@ -52,7 +52,7 @@ _CAST = re.compile(r"[A-Za-z_][A-Za-z0-9_ ]{0,62}(\[\])?")
 
 @dataclass
 class Statement:
-    query: sql.Composed
+    query: sql.Composed | bytes  # bytes: rendered once (UTF8), for statements the server remembers
     params: dict[str, Any]  # named: the text order of placeholders does not matter
     count_query: sql.Composed | None = None  # to EXPLAIN for Prefer: count=planned|estimated
     count_mode: str | None = None
