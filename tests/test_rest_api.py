@@ -634,15 +634,15 @@ def test_prefer_handling_max_affected_and_routes(bakery_api: tuple[str, str]) ->
         assert _sql(db, "SELECT quantity FROM order_items WHERE id = %s", one[0]) == [(77,)]
         h.patch(f"/order_items?id=eq.{one[0]}", json={"quantity": one[1]})
         # lenient handling (the default) ignores it, as PostgREST does
-        slots = [{"delivery_date": "2031-02-03", "delivery_time": t} for t in ("09:00", "10:00")]
+        slots = [{"delivery_date": "2032-05-06", "delivery_time": t} for t in ("09:00", "10:00")]
         assert h.post("/delivery_schedules", json=slots).status_code == 201
         r = h.patch(
-            "/delivery_schedules?delivery_date=eq.2031-02-03", json={"status": "assigned"},
+            "/delivery_schedules?delivery_date=eq.2032-05-06", json={"status": "assigned"},
             headers={"Prefer": "max-affected=1"},
         )  # fmt: skip
         assert r.status_code == 204
         assert _sql(
-            db, "SELECT count(*) FROM delivery_schedules WHERE delivery_date = '2031-02-03' AND status = 'assigned'"
+            db, "SELECT count(*) FROM delivery_schedules WHERE delivery_date = '2032-05-06' AND status = 'assigned'"
         ) == [(2,)]
         # handling=strict refuses preferences it does not know
         r = h.get("/products", headers={"Prefer": "handling=strict, foo, count=bogus"})
@@ -658,3 +658,26 @@ def test_prefer_handling_max_affected_and_routes(bakery_api: tuple[str, str]) ->
         assert r.status_code == 405
         r = h.head("/products?limit=2")
         assert r.status_code == 200 and r.content == b"" and r.headers["content-range"] == "0-1/*"
+
+
+def test_remembered_statements_take_each_requests_values(bakery_api: tuple[str, str]) -> None:
+    """A statement is built once per URL and body keys; each request still gets its own values."""
+    base, db = bakery_api
+    rep = {"Prefer": "return=representation"}
+    with httpx.Client(base_url=base) as h:
+        got = [
+            h.post("/delivery_schedules?select=delivery_time", json={"delivery_date": "2033-01-01", "delivery_time": t}, headers=rep).json()
+            for t in ("07:00", "08:00", "09:00")
+        ]  # fmt: skip
+        assert got == [[{"delivery_time": "07:00"}], [{"delivery_time": "08:00"}], [{"delivery_time": "09:00"}]]
+        # the same URL with other body keys is another statement
+        r = h.post("/delivery_schedules?select=status", json={"delivery_date": "2033-01-01", "delivery_time": "x", "status": "completed"}, headers=rep)  # fmt: skip
+        assert r.json() == [{"status": "completed"}]
+        for status in ("assigned", "available"):
+            r = h.patch(
+                "/delivery_schedules?delivery_time=eq.07:00&select=status", json={"status": status}, headers=rep
+            )
+            assert r.json() == [{"status": status}]
+        assert h.delete("/delivery_schedules?delivery_date=eq.2033-01-01").status_code == 204
+        assert h.delete("/delivery_schedules?delivery_date=eq.2033-01-01").status_code == 204
+    assert _sql(db, "SELECT count(*) FROM delivery_schedules WHERE delivery_date = '2033-01-01'") == [(0,)]

@@ -573,7 +573,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ.update(
             SCHEMADOC_SERVE_DSN=url,
             SCHEMADOC_SERVE_SCHEMAS=",".join(args.schema or ["public"]),
-            SCHEMADOC_SERVE_POOL=str(args.pool),
+            SCHEMADOC_SERVE_POOL=str(max(1, -(-args.pool // args.workers))),  # each worker's share
             SCHEMADOC_JWT_SECRET=secret or "",
             SCHEMADOC_ANON_ROLE=args.anon_role or "",
         )
@@ -815,7 +815,9 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=3000)
     sv.add_argument("--schema", action="append", help="schemas to expose (default: public); repeatable")
-    sv.add_argument("--pool", type=int, default=10, help="connections in the pool (per worker)")
+    sv.add_argument(
+        "--pool", type=int, default=10, help="connections to the database, shared out among the workers (as db-pool)"
+    )
     sv.add_argument("--workers", type=int, default=1, help="server processes")
     sv.add_argument("--jwt-secret", default=None, help="HS256 secret (or $SCHEMADOC_JWT_SECRET / $PGRST_JWT_SECRET)")
     _redis_url_arg(sv)

@@ -30,7 +30,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from schemadoc.kv import Keyspaces
 from schemadoc.rest.auth import AuthConfig, authenticate, settings
-from schemadoc.rest.build import ApiError, Builder, Statement
+from schemadoc.rest.build import PAYLOAD, ApiError, Builder, Statement
 from schemadoc.rest.cache import SchemaCache
 from schemadoc.rest.query import Query, QueryError, parse
 from schemadoc.rest.redislayer import RedisLayer
@@ -155,7 +155,7 @@ class Api:
         self.pool: AsyncConnectionPool | None = None  # autocommit: a lone statement is its own transaction
         self.read_pool: AsyncConnectionPool | None = None  # autocommit and read-only: a read is one round trip
         self.cache = SchemaCache(schemas)
-        self.memo: dict[tuple[str | None, ...], _Read] = {}
+        self.memo: dict[tuple[Any, ...], _Read] = {}
         self._listener: asyncio.Task[None] | None = None
 
     # -- lifecycle --
@@ -273,12 +273,27 @@ class Api:
             raise ApiError(406, "PGRST106", "The schema must be one of the following: " + ", ".join(self.schemas))
         return header
 
-    def _remember(self, key: tuple[str | None, ...], q: Query, stmt: Statement) -> _Read:
+    def _remember(self, key: tuple[Any, ...], q: Query, stmt: Statement) -> _Read:
+        """Keep `stmt` for `key`, rendered, without the request body it was built with."""
         if len(self.memo) >= MEMO_SIZE:
             del self.memo[next(iter(self.memo))]  # the oldest
         query = stmt.query if isinstance(stmt.query, bytes) else stmt.query.as_bytes(None)
-        found = self.memo[key] = _Read(q, replace(stmt, query=query))
+        params = {k: v for k, v in stmt.params.items() if k != PAYLOAD}
+        found = self.memo[key] = _Read(q, replace(stmt, query=query, params=params))
         return found
+
+    def _write(
+        self, key: tuple[Any, ...], request: Request, build: Callable[[Query], Statement], payload: Any
+    ) -> tuple[Query, Statement]:
+        """The write statement for this URL and these body keys (remembered), with this body."""
+        found = self.memo.get(key)
+        if found is None:
+            q = parse(request.query)
+            found = self._remember(key, q, build(q))
+        params = found.stmt.params
+        if payload is not None:
+            params = {**params, PAYLOAD: json.dumps(payload)}
+        return found.q, replace(found.stmt, params=params)
 
     async def run(
         self,
@@ -373,7 +388,15 @@ class Api:
         if method in ("GET", "HEAD"):
             count = prefer.get("count") if prefer.get("count") in _PREFERENCES["count"] else None
             csv_out = "text/csv" in accept
-            key = ("r", schema, name, request.query, request.headers.get("range"), count, "csv" if csv_out else None)
+            key: tuple[Any, ...] = (
+                "r",
+                schema,
+                name,
+                request.query,
+                request.headers.get("range"),
+                count,
+                "csv" if csv_out else None,
+            )
             read = self.memo.get(key)
             if read is None:
                 q = _with_range(request, parse(request.query))
@@ -398,7 +421,6 @@ class Api:
                 return self._single(body, page, headers)
             status = 206 if total is not None and page < total and (offset > 0 or page > 0) else 200
             return Response(body, status, headers, "text/csv; charset=utf-8" if csv_out else JSON)
-        q = parse(request.query)
         b = Builder(self.cache, schema)
         returning = prefer.get("return") == "representation"
         rollback = prefer.get("tx") == "rollback"
@@ -414,7 +436,14 @@ class Api:
             missing_default = prefer.get("missing") == "default"
             resolution = prefer.get("resolution")
             on_conflict = resolution if resolution in _PREFERENCES["resolution"] else None
-            stmt = b.insert(name, rows, q, on_conflict, returning or headers_only, missing_default)
+            keys = tuple(dict.fromkeys(k for row in rows for k in row))
+            key = ("POST", schema, name, request.query, keys, on_conflict, returning, headers_only, missing_default)
+            q, stmt = self._write(
+                key,
+                request,
+                lambda q: b.insert(name, rows, q, on_conflict, returning or headers_only, missing_default),
+                rows,
+            )
             _, page, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
             await self._invalidate(schema, name, changed, rollback)
             headers = {"Content-Range": f"*/{page}"}
@@ -424,16 +453,18 @@ class Api:
                 headers["Location"] = self._location(schema, name, json.loads(body or "[]")[0])
             return Response(None, 201, headers)
         if method == "PUT":
-            return await self._put(request, b, schema, name, q, returning, rollback)
-        if not q.filters and not q.logic:
-            raise ApiError(400, "21000", f"{method} requires a filter: refusing to change every row of {name}")
+            return await self._put(request, b, schema, name, parse(request.query), returning, rollback)
         if method == "PATCH":
             payload = await _json_body(request)
             if not isinstance(payload, dict):
                 raise ApiError(400, "PGRST102", "a PATCH body is one JSON object")
-            stmt = b.update(name, payload, q, returning)
+            key = ("PATCH", schema, name, request.query, tuple(payload), returning)
+            q, stmt = self._write(key, request, lambda q: b.update(name, payload, q, returning), payload)
         else:
-            stmt = b.delete(name, q, returning)
+            key = ("DELETE", schema, name, request.query, returning)
+            q, stmt = self._write(key, request, lambda q: b.delete(name, q, returning), None)
+        if not q.filters and not q.logic:
+            raise ApiError(400, "21000", f"{method} requires a filter: refusing to change every row of {name}")
         _, page, body, changed = await self.run(
             request, stmt, read_only=False, rollback=rollback, max_affected=_max_affected(prefer)
         )

@@ -47,6 +47,7 @@ _SIMPLE = {
     "nxl": "&>", "adj": "-|-", "isdistinct": "IS DISTINCT FROM",
 }  # fmt: skip
 _FTS = {"fts": "to_tsquery", "plfts": "plainto_tsquery", "phfts": "phraseto_tsquery", "wfts": "websearch_to_tsquery"}
+PAYLOAD = "payload"  # the parameter that carries a write's JSON body
 _CAST = re.compile(r"[A-Za-z_][A-Za-z0-9_ ]{0,62}(\[\])?")
 
 
@@ -77,6 +78,12 @@ class Builder:
         name = f"p{len(self.params)}"
         self.params[name] = value
         return sql.Placeholder(name)
+
+    def payload(self, text: str) -> sql.Composable:
+        """The request body's JSON: always the parameter PAYLOAD, so a statement built for one body
+        serves another with the same keys."""
+        self.params[PAYLOAD] = text
+        return sql.Placeholder(PAYLOAD)
 
     def alias(self) -> str:
         self.n += 1
@@ -454,11 +461,11 @@ class Builder:
                     )
                 )
             source = sql.SQL("SELECT {vals} FROM jsonb_array_elements({p}::jsonb) pgrst_r").format(
-                vals=sql.SQL(", ").join(values), p=self.bind(_json.dumps(rows))
+                vals=sql.SQL(", ").join(values), p=self.payload(_json.dumps(rows))
             )
         else:
             source = sql.SQL("SELECT {cols} FROM json_populate_recordset(NULL::{t}, {p}::json)").format(
-                cols=cols, t=target, p=self.bind(_json.dumps(rows))
+                cols=cols, t=target, p=self.payload(_json.dumps(rows))
             )
         conflict: sql.Composable = sql.SQL("")
         if on_conflict is not None:
@@ -492,7 +499,7 @@ class Builder:
 
         cols = sql.SQL(", ").join(sql.Identifier(c) for c in row)
         sets = sql.SQL("({cols}) = (SELECT {cols} FROM json_populate_record(NULL::{t}, {p}::json))").format(
-            cols=cols, t=sql.Identifier(rel.schema, rel.name), p=self.bind(_json.dumps(row))
+            cols=cols, t=sql.Identifier(rel.schema, rel.name), p=self.payload(_json.dumps(row))
         )
         where = self.where(rel, alias, q, ())
         stmt = sql.SQL("UPDATE {t} AS {a} SET {sets}{where} RETURNING {a}.*").format(
