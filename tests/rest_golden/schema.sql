@@ -92,3 +92,6 @@ create table tasks (
   note text default 'none'
 );
 insert into tasks values (1, 'write', false, null), (2, 'review', false, null);
+
+create table check_me (n int check (n >= 0));
+create function bump() returns void language sql as $$ update tasks set done = done where false $$;

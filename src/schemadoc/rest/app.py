@@ -302,14 +302,15 @@ class Api:
         read_only: bool,
         rollback: bool = False,
         max_affected: int | None = None,
+        one: bool = False,
     ) -> tuple[int | None, int, str | None, list[Any]]:
         """(total, rows, body, changed keys) of the statement, in one transaction with the request's role
-        and settings; more than `max_affected` rows: rolled back, PGRST124."""
+        and settings; more than `max_affected` rows, or (`one`) other than one row: rolled back, an error."""
         assert self.pool is not None and self.read_pool is not None
         role, claims = authenticate(self.auth, request.headers.get("authorization"))
         local = settings(self.auth, role, claims)
         try:
-            if not local and not rollback and max_affected is None and stmt.count_query is None:
+            if not local and not rollback and max_affected is None and not one and stmt.count_query is None:
                 # one statement on an autocommit session is its own transaction: one round trip
                 async with (self.read_pool if read_only else self.pool).connection() as conn:
                     cur = await conn.execute(stmt.query, stmt.params)
@@ -329,6 +330,8 @@ class Api:
                         row = await cur.fetchone()
                         if row is not None and stmt.count_query is not None:
                             row = (await self._planned_count(conn, stmt), *row[1:])
+                        if row is not None and one and row[1] != 1:
+                            raise _not_one(row[1])  # inside the transaction: nothing is kept
                         if row is not None and max_affected is not None and row[1] > max_affected:
                             raise ApiError(  # raised inside the transaction: nothing is kept
                                 400,
@@ -417,9 +420,19 @@ class Api:
                 async with self.pool.connection() as conn:
                     await self.redis.fill(conn, cached[0], cached[1])
                 headers["X-Cache"] = "miss"
+            headers.update(_applied(prefer, ("count", "tx", "handling")))
             if single:
                 return self._single(body, page, headers)
-            status = 206 if total is not None and page < total and (offset > 0 or page > 0) else 200
+            if total is not None and offset > total:
+                e = ApiError(
+                    416,
+                    "PGRST103",
+                    "Requested range not satisfiable",
+                    f"An offset of {offset} was requested, but there are only {total} rows.",
+                )
+                e.headers = headers
+                raise e
+            status = 206 if total is not None and page < total else 200
             return Response(body, status, headers, "text/csv; charset=utf-8" if csv_out else JSON)
         b = Builder(self.cache, schema)
         returning = prefer.get("return") == "representation"
@@ -444,11 +457,16 @@ class Api:
                 lambda q: b.insert(name, rows, q, on_conflict, returning or headers_only, missing_default),
                 rows,
             )
-            _, page, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
+            _, page, body, changed = await self.run(
+                request, stmt, read_only=False, rollback=rollback, one=single and returning
+            )
             await self._invalidate(schema, name, changed, rollback)
-            headers = {"Content-Range": f"*/{page}"}
+            counted = prefer.get("count") in _PREFERENCES["count"]
+            headers = {"Content-Range": f"*/{page}" if counted else "*/*"}
+            has_key = bool(b.relation(name).primary_key) or "on_conflict=" in request.query
+            headers.update(_applied(prefer, ("resolution", "return", "count", "tx", "missing", "handling"), has_key))
             if returning:
-                return Response(body, 201, headers, JSON)
+                return self._written(body, 201, headers, single)
             if headers_only and page == 1:
                 headers["Location"] = self._location(schema, name, json.loads(body or "[]")[0])
             return Response(None, 201, headers)
@@ -466,12 +484,22 @@ class Api:
         if not q.filters and not q.logic:
             raise ApiError(400, "21000", f"{method} requires a filter: refusing to change every row of {name}")
         _, page, body, changed = await self.run(
-            request, stmt, read_only=False, rollback=rollback, max_affected=_max_affected(prefer)
+            request,
+            stmt,
+            read_only=False,
+            rollback=rollback,
+            max_affected=_max_affected(prefer),
+            one=single and returning,
         )
         await self._invalidate(schema, name, changed, rollback)
-        headers = {"Content-Range": f"0-{page - 1}/*" if page else "*/*"}
+        size = str(page) if prefer.get("count") in _PREFERENCES["count"] else "*"
+        if method == "PATCH" and page:
+            headers = {"Content-Range": f"0-{page - 1}/{size}"}
+        else:
+            headers = {"Content-Range": f"*/{size}"}
+        headers.update(_applied(prefer, ("return", "count", "tx", "missing", "handling", "max-affected")))
         if returning:
-            return Response(body, 200, headers, JSON)
+            return self._written(body, 200, headers, single)
         return Response(None, 204, headers)
 
     async def _put(
@@ -491,45 +519,56 @@ class Api:
         stmt = b.insert(name, [payload], replace(q, filters=()), "merge-duplicates", returning, conflict_keys=pk)
         _, _, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
         await self._invalidate(schema, name, changed, rollback)
+        headers = _applied(request.prefer(), ("return", "count", "tx", "handling"))
         if returning:
-            return Response(body, 200, None, JSON)
-        return Response(None, 204)
+            return Response(body, 200, headers, JSON)
+        return Response(None, 204, headers)
 
     async def _rpc(self, request: Request) -> Response:
         name = request.name
         write = request.method == "POST"
         schema = self.schema_for(request, write)
         prefer = _preferences(request)
+        count = prefer.get("count") if prefer.get("count") in _PREFERENCES["count"] else None
         if write:
             payload = await _json_body(request)
             if not isinstance(payload, dict):
                 raise ApiError(400, "PGRST102", "the arguments of a function call are one JSON object")
             q = parse(request.query)
-            stmt = Builder(self.cache, schema).rpc(name, payload, q)
+            stmt = Builder(self.cache, schema).rpc(name, payload, q, count)
         else:
-            key = ("f", schema, name, request.query)
+            key = ("f", schema, name, request.query, count)
             read = self.memo.get(key)
             if read is None:
                 q = parse(request.query)
-                read = self._remember(key, q, Builder(self.cache, schema).rpc(name, dict(q.params), q))
-            stmt = read.stmt
+                read = self._remember(key, q, Builder(self.cache, schema).rpc(name, dict(q.params), q, count))
+            q, stmt = read.q, read.stmt
         total, page, body, _ = await self.run(
             request, stmt, read_only=not write, rollback=prefer.get("tx") == "rollback"
         )
+        headers = _applied(prefer, ("count", "tx", "handling"))
         if body is None:
-            return Response(None, 204)  # a void function
-        return Response(body, 200, {"Content-Range": _content_range(0, page, total)}, JSON)
+            return Response(None, 204, headers)  # a void function
+        offset = q.offsets.get((), 0)
+        headers["Content-Range"] = _content_range(offset, page, total)
+        if "application/vnd.pgrst.object+json" in request.headers.get("accept", ""):
+            if not body.startswith("["):
+                return Response(body, 200, headers, "application/vnd.pgrst.object+json; charset=utf-8")
+            return self._single(body, page, headers)
+        return Response(body, 200, headers, JSON)
 
     def _single(self, body: str | None, page: int, headers: dict[str, str]) -> Response:
         if page != 1:
-            raise ApiError(
-                406,
-                "PGRST116",
-                "JSON object requested, multiple (or no) rows returned",
-                f"The result contains {page} rows",
-            )
+            raise _not_one(page)
         rows = json.loads(body or "[]")
         return json_response(rows[0], 200, headers, "application/vnd.pgrst.object+json; charset=utf-8")
+
+    def _written(self, body: str | None, status: int, headers: dict[str, str], single: bool) -> Response:
+        """The written rows' representation: an array, or the one row as an object."""
+        if single:
+            row = json.loads(body or "[]")[0]
+            return json_response(row, status, headers, "application/vnd.pgrst.object+json; charset=utf-8")
+        return Response(body, status, headers, JSON)
 
     def handle_openapi(self) -> Response:
         from schemadoc.rest.openapi import document
@@ -554,6 +593,27 @@ def _preferences(request: Request) -> dict[str, str]:
                 "Invalid preferences: " + ", ".join(bad),
             )
     return prefer
+
+
+_APPLIED_ORDER = ("resolution", "return", "count", "tx", "missing", "handling", "max-affected")
+
+
+def _applied(prefer: dict[str, str], honoured: tuple[str, ...], has_key: bool = True) -> dict[str, str]:
+    """`Preference-Applied`: the preferences of the request this route honoured, in PostgREST's order."""
+    parts = []
+    for k in _APPLIED_ORDER:
+        v = prefer.get(k)
+        if v is None or k not in honoured or (k == "resolution" and not has_key):
+            continue
+        if v in _PREFERENCES.get(k, ()) or (k == "max-affected" and v.isdigit()):
+            parts.append(f"{k}={v}")
+    return {"Preference-Applied": ", ".join(parts)} if parts else {}
+
+
+def _not_one(rows: int) -> ApiError:
+    return ApiError(
+        406, "PGRST116", "JSON object requested, multiple (or no) rows returned", f"The result contains {rows} rows"
+    )
 
 
 def _max_affected(prefer: dict[str, str]) -> int | None:

@@ -10,7 +10,7 @@ come from the schema cache and are quoted; every value is a bind parameter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from psycopg import sql
@@ -36,9 +36,11 @@ class ApiError(Exception):
         super().__init__(message)
         self.status, self.code, self.message, self.details, self.hint = status, code, message, details, hint
         self.headers: dict[str, str] = {}
+        self.detail_list: list[dict[str, str]] | None = None  # details as a list (PGRST201)
 
     def body(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "details": self.details, "hint": self.hint}
+        details = self.detail_list if self.detail_list is not None else self.details
+        return {"code": self.code, "message": self.message, "details": details, "hint": self.hint}
 
 
 _SIMPLE = {
@@ -109,11 +111,18 @@ class Builder:
             expr = sql.SQL("({} {} {}{})").format(expr, sql.SQL(step.arrow), key, cast)
         return expr
 
-    def condition(self, rel: Relation, alias: str, node: Filter | Logic) -> sql.Composable:
+    def condition(
+        self, rel: Relation, alias: str, node: Filter | Logic, embeds: dict[str, sql.Composable] | None = None
+    ) -> sql.Composable:
         if isinstance(node, Logic):
             joiner = sql.SQL(" AND " if node.op == "and" else " OR ")
-            inner = sql.SQL("({})").format(joiner.join(self.condition(rel, alias, c) for c in node.children))
+            inner = sql.SQL("({})").format(joiner.join(self.condition(rel, alias, c, embeds) for c in node.children))
             return sql.SQL("NOT {}").format(inner) if node.negated else inner
+        found = (embeds or {}).get(node.field.name) if not node.field.json else None
+        if found is not None and node.operation.op == "is" and node.operation.value in ("null", "not_null"):
+            # `actors=not.is.null`: rows with a (filtered) embedded row; `is.null`: rows without one
+            exists = found if node.operation.value == "not_null" else sql.SQL("NOT ({})").format(found)
+            return sql.SQL("NOT ({})").format(exists) if node.negated else exists
         col = self.column(rel, alias, node.field)
         ctype = rel.columns[node.field.name].type if not node.field.json else "text"
         cond = self.operation(col, ctype, node.operation, bool(node.field.json))
@@ -155,14 +164,13 @@ class Builder:
         """Rows as JSON (or CSV) text; `count`: exact (in the statement), planned or estimated (the
         statement's `count_query` is EXPLAINed, and counted exactly when the plan says it is small)."""
         rel = self.relation(name)
+        _no_stray_params(q)
         alias = self.alias()
         body = self.select_from(rel, alias, q, (), correlation=None)
         total: sql.Composable = sql.SQL("NULL::bigint")
         count_query = None
         if count:
-            talias = self.alias()
-            twhere = self.where(rel, talias, q, ())
-            count_query = sql.SQL("SELECT count(*) FROM {} AS {}{}").format(_ident(rel), sql.Identifier(talias), twhere)
+            count_query = self.count_of(rel, q)
             if count == "exact":
                 total = sql.SQL("({})").format(count_query)
         rows = sql.SQL("coalesce(json_agg(pgrst_t), '[]')::text") if not csv else _CSV
@@ -171,12 +179,29 @@ class Builder:
         )
         return Statement(query, self.params, count_query if count in ("planned", "estimated") else None, count)
 
+    def count_of(self, rel: Relation, q: Query, source: sql.Composable | None = None) -> sql.Composed:
+        """count(*) of the rows the request's filters (embedded ones too) select, before the page is cut."""
+        whole = replace(
+            q,
+            order=tuple((p, t) for p, t in q.order if p),
+            limits={p: n for p, n in q.limits.items() if p},
+            offsets={p: n for p, n in q.offsets.items() if p},
+        )
+        body = self.select_from(rel, self.alias(), whole, (), None, source=source)
+        return sql.SQL("SELECT count(*) FROM ({}) pgrst_c").format(body)
+
     def where(
-        self, rel: Relation, alias: str, q: Query, path: tuple[str, ...], extra: list[sql.Composable] | None = None
+        self,
+        rel: Relation,
+        alias: str,
+        q: Query,
+        path: tuple[str, ...],
+        extra: list[sql.Composable] | None = None,
+        embeds: dict[str, sql.Composable] | None = None,
     ) -> sql.Composable:
         conds = list(extra or [])
-        conds += [self.condition(rel, alias, f) for p, f in q.filters if p == path]
-        conds += [self.condition(rel, alias, lg) for p, lg in q.logic if p == path]
+        conds += [self.condition(rel, alias, f, embeds) for p, f in q.filters if p == path]
+        conds += [self.condition(rel, alias, lg, embeds) for p, lg in q.logic if p == path]
         if not conds:
             return sql.SQL("")
         return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conds)
@@ -194,6 +219,7 @@ class Builder:
         items = q.select if items is None else items
         cols: list[sql.Composable] = []
         extra: list[sql.Composable] = []
+        embeds: dict[str, sql.Composable] = {}  # label -> "has an embedded row"
         if correlation is not None:
             extra.append(correlation)
         for item in items:
@@ -212,13 +238,16 @@ class Builder:
                 if item.spread:
                     cols.extend(self.spread(rel, alias, item, q, path))
                     continue
-                sub, cond = self.embed(rel, alias, item, q, path)
-                cols.append(sql.SQL("{} AS {}").format(sub, sql.Identifier(item.alias or item.name)))
-                if cond is not None:
-                    extra.append(cond)
+                label = item.alias or item.name
+                sub, exists = self.embed(rel, alias, item, q, path)
+                embeds[label] = exists
+                if item.children:  # `rel()` filters and is not shown
+                    cols.append(sql.SQL("{} AS {}").format(sub, sql.Identifier(label)))
+                if item.join == "inner":
+                    extra.append(exists)
         if not cols:
-            cols.append(sql.SQL("{}.*").format(sql.Identifier(alias)))
-        where = self.where(rel, alias, q, path, extra)
+            cols.append(sql.SQL("{}.*").format(sql.Identifier(alias)) if not embeds else sql.SQL("1"))
+        where = self.where(rel, alias, q, path, extra, embeds)
         order = self.order(rel, alias, q, path)
         text = sql.SQL("SELECT {} FROM {} AS {}{}{}").format(
             sql.SQL(", ").join(cols), source if source is not None else _ident(rel), sql.Identifier(alias), where, order
@@ -265,16 +294,21 @@ class Builder:
                 400,
                 "PGRST200",
                 f"Could not find a relationship between '{rel.name}' and '{name}' in the schema cache",
+                f"Searched for a foreign key relationship between '{rel.name}' and '{name}' in the schema "
+                f"'{rel.schema or self.schema}', but no matches were found.",
                 hint=f"Perhaps you meant '{name}s'?" if self.cache.relation(rel.schema, name + "s") else None,
             )
         if len(found) > 1:
-            raise ApiError(
+            e = ApiError(
                 300,
                 "PGRST201",
                 f"Could not embed because more than one relationship was found for '{rel.name}' and '{name}'",
-                details=", ".join(r.constraint for r in found),
-                hint=f"Try changing '{name}' to one of: " + ", ".join(f"'{name}!{r.constraint}'" for r in found),
+                hint=f"Try changing '{name}' to one of the following: "
+                + ", ".join(f"'{name}!{r.junction[1] if r.junction else r.constraint}'" for r in found)
+                + ". Find the desired relationship in the 'details' key.",
             )
+            e.detail_list = [_describe(rel, r) for r in found]
+            raise e
         return found[0]
 
     def join_condition(self, r: Relationship, outer: str, inner: str) -> sql.Composable:
@@ -287,7 +321,8 @@ class Builder:
 
     def embed(
         self, rel: Relation, alias: str, item: SelectRelation, q: Query, path: tuple[str, ...]
-    ) -> tuple[sql.Composable, sql.Composable | None]:
+    ) -> tuple[sql.Composable, sql.Composable]:
+        """The embed's JSON, and the condition that it has a row (for !inner and `rel=not.is.null`)."""
         r = self.one_relationship(rel, item.name, item.hint)
         other = self.cache.relations[r.target]
         inner = self.alias()
@@ -316,15 +351,14 @@ class Builder:
             correlation = self.join_condition(r, alias, inner)
         body = self.select_from(other, inner, q, sub_path, correlation, item.children)
         e = self.alias()
+        exists = sql.SQL("EXISTS ({})").format(body)
         if r.cardinality == "one":
             sub = sql.SQL("(SELECT row_to_json({e}) FROM ({body}) {e})").format(e=sql.Identifier(e), body=body)
-            cond = sql.SQL("{} IS NOT NULL").format(sub) if item.join == "inner" else None
         else:
             sub = sql.SQL("(SELECT coalesce(json_agg({e}), '[]') FROM ({body}) {e})").format(
                 e=sql.Identifier(e), body=body
             )
-            cond = sql.SQL("{}::jsonb <> '[]'::jsonb").format(sub) if item.join == "inner" else None
-        return sub, cond
+        return sub, exists
 
     def spread(
         self, rel: Relation, alias: str, item: SelectRelation, q: Query, path: tuple[str, ...]
@@ -355,7 +389,7 @@ class Builder:
 
     # -- functions --
 
-    def rpc(self, name: str, args: dict[str, Any], q: Query) -> Statement:
+    def rpc(self, name: str, args: dict[str, Any], q: Query, count: str | None = None) -> Statement:
         """The call of `name` with named arguments: a scalar as its JSON, a row as an object, a set as an array."""
         import json as _json
 
@@ -392,12 +426,14 @@ class Builder:
             ).format(call)
             return Statement(query, self.params)
         if fn.scalar and not fn.returns_set:
-            query = sql.SQL("SELECT NULL::bigint AS total, 1 AS page, to_json({})::text AS body").format(call)
+            query = sql.SQL("SELECT {}::bigint AS total, 1 AS page, to_json({})::text AS body").format(
+                sql.SQL("1" if count else "NULL"), call
+            )
             return Statement(query, self.params)
         if fn.scalar:
-            query = sql.SQL(
-                "SELECT NULL::bigint, count(*), coalesce(json_agg(pgrst_r), '[]')::text FROM {} pgrst_r"
-            ).format(call)
+            query = sql.SQL("SELECT {}, count(*), coalesce(json_agg(pgrst_r), '[]')::text FROM {} pgrst_r").format(
+                sql.SQL("count(*)" if count else "NULL::bigint"), call
+            )
             return Statement(query, self.params)
         if fn.row_of:
             schema, table = fn.row_of.split(".", 1)
@@ -407,8 +443,9 @@ class Builder:
         alias = self.alias()
         body = self.select_from(rel, alias, q, (), None, source=call)
         agg = "coalesce(json_agg(pgrst_t), '[]')::text" if fn.returns_set else "(json_agg(pgrst_t)->0)::text"
-        query = sql.SQL("SELECT NULL::bigint AS total, count(*) AS page, {} AS body FROM ({}) pgrst_t").format(
-            sql.SQL(agg), body
+        total = sql.SQL("({})").format(self.count_of(rel, q, call)) if count else sql.SQL("NULL::bigint")
+        query = sql.SQL("SELECT {} AS total, count(*) AS page, {} AS body FROM ({}) pgrst_t").format(
+            total, sql.SQL(agg), body
         )
         return Statement(query, self.params)
 
@@ -489,6 +526,7 @@ class Builder:
 
     def update(self, name: str, row: dict[str, Any], q: Query, returning: bool) -> Statement:
         rel = self.writable(name, "UPDATE")
+        _no_stray_params(q)
         for c in row:
             if c not in rel.columns:
                 raise ApiError(400, "PGRST204", f"Could not find the '{c}' column of '{rel.name}' in the schema cache")
@@ -509,6 +547,7 @@ class Builder:
 
     def delete(self, name: str, q: Query, returning: bool) -> Statement:
         rel = self.writable(name, "DELETE")
+        _no_stray_params(q)
         alias = self.alias()
         where = self.where(rel, alias, q, ())
         stmt = sql.SQL("DELETE FROM {t} AS {a}{where} RETURNING {a}.*").format(
@@ -526,7 +565,15 @@ class Builder:
             )
         if returning:
             alias = self.alias()
-            shaped = self.select_from(_as_cte(rel), alias, Query(select=q.select), (), None)
+            # the changed rows read as the relation (its embeds), root filters having chosen them already
+            shown = replace(
+                q,
+                filters=tuple((p, f) for p, f in q.filters if p),
+                logic=tuple((p, lg) for p, lg in q.logic if p),
+                limits={p: n for p, n in q.limits.items() if p},
+                offsets={p: n for p, n in q.offsets.items() if p},
+            )
+            shaped = self.select_from(rel, alias, shown, (), None, source=sql.Identifier("pgrst_changed"))
             query = sql.SQL(
                 "WITH pgrst_changed AS ({stmt}) SELECT NULL::bigint AS total, count(*) AS page, "
                 "coalesce(json_agg(pgrst_t), '[]')::text AS body, {keys} AS changed FROM ({shaped}) pgrst_t"
@@ -543,6 +590,28 @@ def _ident(rel: Relation) -> sql.Identifier:
     return sql.Identifier(rel.schema, rel.name) if rel.schema else sql.Identifier(rel.name)
 
 
-def _as_cte(rel: Relation) -> Relation:
-    """The CTE of changed rows, read like the relation (same columns), for the returned representation."""
-    return Relation("", "pgrst_changed", rel.kind, rel.columns, rel.primary_key)
+def _describe(rel: Relation, r: Relationship) -> dict[str, str]:
+    """A relationship as PostgREST lists it when an embed is ambiguous (PGRST201's details)."""
+
+    def cols(names: tuple[str, ...]) -> str:
+        return "(" + ", ".join(names) + ")"
+
+    if r.junction is not None:
+        first, _, second = r.constraint.partition(",")
+        cardinality = "many-to-many"
+        how = f"{r.junction[1]} using {first}{cols(r.junction_own)} and {second}{cols(r.junction_other)}"
+    else:
+        cardinality = {"one": "many-to-one", "many": "one-to-many"}[r.cardinality]
+        how = f"{r.constraint} using {rel.name}{cols(r.own)} and {r.name}{cols(r.other)}"
+    return {"cardinality": cardinality, "embedding": f"{rel.name} with {r.name}", "relationship": how}
+
+
+def _no_stray_params(q: Query) -> None:
+    """A query parameter that is neither a filter nor one PostgREST knows is refused, as PostgREST does."""
+    for key, value in q.params:
+        raise ApiError(
+            400,
+            "PGRST100",
+            f'"failed to parse filter ({value})" (line 1, column 1)',
+            f'unexpected "{value[:1]}" expecting "not" or operator (eq, gt, ...)' if value else f"no filter on {key}",
+        )

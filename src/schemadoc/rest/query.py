@@ -249,7 +249,8 @@ def _select_item(sc: _Scanner) -> SelectItem:
         else:
             hint = param
     if sc.take("("):
-        children = _select_list(sc)
+        sc.spaces()
+        children = () if sc.peek(")") else _select_list(sc)  # `rel()`: embedded for filtering, not shown
         sc.spaces()
         sc.expect(")")
         sc.spaces()
