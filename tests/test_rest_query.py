@@ -233,3 +233,21 @@ def test_any_input_parses_or_is_a_query_error(key: str, value: str) -> None:
         parse(value)
     except QueryError:
         pass
+
+
+def test_view_lineage_maps_plain_columns_only() -> None:
+    from schemadoc.rest.cache import view_lineage
+
+    got = view_lineage(
+        "SELECT f.title AS film_title, f.id, n.rank, upper(f.title) AS loud, d.x "
+        "FROM (public.films f JOIN public.nominations n ON n.film_id = f.id) JOIN (SELECT 1 AS x) d ON true"
+    )
+    assert got == {
+        "film_title": (("public", "films"), "title"),
+        "id": (("public", "films"), "id"),
+        "rank": (("public", "nominations"), "rank"),
+    }  # a computed column and a subquery's column have no base column
+    assert view_lineage("SELECT id FROM public.films") == {"id": (("public", "films"), "id")}
+    assert view_lineage("SELECT id FROM public.a UNION SELECT id FROM public.b") == {}
+    assert view_lineage("VALUES (1)") == {}
+    assert view_lineage("not sql at all") == {}

@@ -44,7 +44,14 @@ SELECT con.conname, sn.nspname, s.relname, tn.nspname, t.relname,
 FROM pg_constraint con
 JOIN pg_class s ON s.oid = con.conrelid JOIN pg_namespace sn ON sn.oid = s.relnamespace
 JOIN pg_class t ON t.oid = con.confrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace
-WHERE con.contype = 'f' AND sn.nspname = ANY(%s) AND tn.nspname = ANY(%s) AND NOT s.relispartition
+WHERE con.contype = 'f' AND sn.nspname NOT IN ('pg_catalog', 'information_schema') AND NOT s.relispartition
+"""
+
+# run with an empty search_path, so that every relation in a definition is schema-qualified
+_VIEWS = """
+SELECT n.nspname, c.relname, pg_get_viewdef(c.oid)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY(%s)
 """
 
 
@@ -152,9 +159,16 @@ class SchemaCache:
                 for c in columns
             }
             cache.relations[(schema, name)] = Relation(schema, name, kind, cols, tuple(pk or ()), int(writable or 0))
-        rows = conn.execute(_FKS, (list(schemas), list(schemas))).fetchall()
-        for name, ss, s, ts, t, cols, refs, unique in rows:
-            cache.fks.append(ForeignKey(name, (ss, s), (ts, t), tuple(cols), tuple(refs), bool(unique)))
+        fks = [
+            ForeignKey(name, (ss, s), (ts, t), tuple(cols), tuple(refs), bool(unique))
+            for name, ss, s, ts, t, cols, refs, unique in conn.execute(_FKS).fetchall()
+        ]
+        with conn.transaction():
+            conn.execute("SELECT set_config('search_path', '', true)")
+            views = {(vs, vn): view_lineage(text) for vs, vn, text in conn.execute(_VIEWS, (list(schemas),))}
+        # a view has its base tables' relationships, through the columns it shows (PostgREST's view lineage)
+        fks += _through_views(fks, views)
+        cache.fks = [fk for fk in fks if fk.source in cache.relations and fk.target in cache.relations]
         for row in conn.execute(_FUNCTIONS, (list(schemas),)).fetchall():
             schema, name, vol, retset, rettype, typtype, row_of, names, modes, types, ndefaults = row
             modes = list(modes) or ["i"] * len(types or [])
@@ -187,12 +201,16 @@ class SchemaCache:
             if fk.target == source and fk.source[1] == embed:
                 card = "one" if fk.unique else "many"
                 out.append(Relationship(fk.source[1], fk.source, card, fk.ref_columns, fk.columns, fk.name))
-        # many-to-many through a join table holding keys to both sides
+        # many-to-many through a join table whose key holds foreign keys to both sides (as PostgREST)
         for a in self.fks:
             if a.target != source:
                 continue
+            junction = self.relations.get(a.source)
+            key = set(junction.primary_key) if junction is not None else set()
             for b in self.fks:
-                if b is a or b.source != a.source or b.target[1] != embed:
+                if b.source != a.source or b.target[1] != embed or b.columns == a.columns:
+                    continue
+                if not (set(a.columns) | set(b.columns)) <= key:
                     continue
                 out.append(
                     Relationship(
@@ -208,3 +226,70 @@ class SchemaCache:
                 or (r.junction is not None and hint == r.junction[1])
             ]  # fmt: skip
         return out
+
+
+def view_lineage(definition: str) -> dict[str, tuple[tuple[str, str], str]]:
+    """The columns of a view that are a base table's column as they are: name -> ((schema, table), column).
+    A view that is not one plain SELECT (UNION, VALUES) has none; nor has a computed column."""
+    from pglast import ast, parse_sql
+    from pglast.parser import ParseError
+
+    try:
+        stmt = parse_sql(definition)[0].stmt
+    except ParseError:
+        return {}
+    if not isinstance(stmt, ast.SelectStmt) or stmt.op != 0 or not stmt.targetList:
+        return {}
+    tables: dict[str, tuple[str, str]] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, ast.RangeVar) and node.schemaname and node.relname:
+            label = node.alias.aliasname if node.alias and node.alias.aliasname else node.relname
+            tables[label] = (node.schemaname, node.relname)
+        elif isinstance(node, ast.JoinExpr):
+            walk(node.larg)
+            walk(node.rarg)
+
+    for item in stmt.fromClause or ():
+        walk(item)
+    out: dict[str, tuple[tuple[str, str], str]] = {}
+    for target in stmt.targetList:
+        val = target.val
+        fields = val.fields if isinstance(val, ast.ColumnRef) and val.fields else ()
+        if not fields or not all(isinstance(f, ast.String) for f in fields):
+            continue
+        names = [str(f.sval) for f in fields]
+        if len(names) == 2 and names[0] in tables:
+            table, column = tables[names[0]], names[1]
+        elif len(names) == 1 and len(tables) == 1:
+            table, column = next(iter(tables.values())), names[0]
+        else:
+            continue
+        out.setdefault(target.name or column, (table, column))
+    return out
+
+
+def _through_views(
+    fks: list[ForeignKey], views: dict[tuple[str, str], dict[str, tuple[tuple[str, str], str]]]
+) -> list[ForeignKey]:
+    """The foreign keys of base tables restated for the views that show their columns (either end, or both)."""
+    shown: dict[tuple[str, str], dict[tuple[tuple[str, str], str], str]] = {}
+    for view, lineage in views.items():
+        for name, base in lineage.items():
+            shown.setdefault(view, {}).setdefault(base, name)
+
+    def sides(rel: tuple[str, str], cols: tuple[str, ...]) -> list[tuple[tuple[str, str], tuple[str, ...]]]:
+        out = [(rel, cols)]
+        for view, by_base in shown.items():
+            names = [by_base.get((rel, c)) for c in cols]
+            if all(names):
+                out.append((view, tuple(n for n in names if n)))
+        return out
+
+    extra = []
+    for fk in fks:
+        for source, cols in sides(fk.source, fk.columns):
+            for target, refs in sides(fk.target, fk.ref_columns):
+                if (source, target) != (fk.source, fk.target):
+                    extra.append(ForeignKey(fk.name, source, target, cols, refs, fk.unique))
+    return extra
