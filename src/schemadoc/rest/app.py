@@ -52,6 +52,17 @@ _PREFERENCES = {
     "handling": ("strict", "lenient"),
 }
 
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Content-Encoding, Content-Location, Content-Range, Content-Type, Date, "
+    "Location, Server, Transfer-Encoding, Range-Unit",
+}
+_PREFLIGHT = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, PATCH, PUT, DELETE, OPTIONS, HEAD",
+    "Access-Control-Max-Age": "86400",
+}
+
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -235,7 +246,10 @@ class Api:
     async def _http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         path, method = scope["path"], scope["method"]
         try:
-            response = await self._route(scope, receive, path, method)
+            if method == "OPTIONS":
+                response = self._options(scope, path)
+            else:
+                response = await self._route(scope, receive, path, method)
         except ApiError as e:
             response = _error(e)
         except QueryError as e:
@@ -243,7 +257,37 @@ class Api:
         except Exception:
             log.exception("%s %s", method, path)
             response = _error(ApiError(500, "PGRST000", "Internal server error"))
+        for k, _ in scope["headers"]:
+            if k == b"origin":  # a browser's cross-origin request: any origin may read, as PostgREST allows
+                response.headers = {**(response.headers or {}), **_CORS}
+                break
         await response.send(send, head=method == "HEAD")
+
+    def _options(self, scope: dict[str, Any], path: str) -> Response:
+        """OPTIONS: a CORS preflight, or which methods a route allows (PostgREST's Allow header)."""
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        if "origin" in headers and "access-control-request-method" in headers:
+            asked = headers.get("access-control-request-headers", "")
+            allowed = ", ".join(["Authorization", *(h.strip() for h in asked.split(",") if h.strip())])
+            return Response(None, 200, {**_PREFLIGHT, "Access-Control-Allow-Headers": allowed})
+        if path in ("/", "/openapi.json"):
+            allow = "OPTIONS,GET,HEAD"
+        elif path.startswith("/rpc/"):
+            schema = headers.get("accept-profile", self.schemas[0])
+            found = self.cache.functions.get((schema, path[5:]))
+            if not found:
+                raise ApiError(404, "PGRST202", f"Could not find the function {schema}.{path[5:]} in the schema cache")
+            allow = "OPTIONS,POST" if all(f.volatility == "v" for f in found) else "OPTIONS,GET,HEAD,POST"
+        else:
+            schema = headers.get("accept-profile", self.schemas[0])
+            rel = Builder(self.cache, schema).relation(path[1:])
+            methods = ["OPTIONS,GET,HEAD"]
+            methods += ["POST"] if rel.allows("INSERT") else []
+            methods += ["PUT"] if rel.allows("INSERT") and rel.allows("UPDATE") and rel.primary_key else []
+            methods += ["PATCH"] if rel.allows("UPDATE") else []
+            methods += ["DELETE"] if rel.allows("DELETE") else []
+            allow = ",".join(methods)
+        return Response(None, 200, {"Access-Control-Allow-Origin": "*", "Allow": allow})
 
     async def _route(self, scope: dict[str, Any], receive: Receive, path: str, method: str) -> Response:
         if path in ("/", "/openapi.json"):
