@@ -219,7 +219,35 @@ def test_injection_payloads_never_reach_sql_as_code(bakery_api: tuple[str, str],
         ):
             r = h.get("/products", params=params)
             assert r.status_code in (200, 400), (params, r.text)
+        # writes: columns=, on_conflict=, body keys (column names) and values
+        for params in ({"columns": payload}, {"on_conflict": payload}, {"columns": f"name,{payload}"}):
+            r = h.post(
+                "/promo_codes", params=params, json={"code": "INJ"}, headers={"Prefer": "resolution=merge-duplicates"}
+            )
+            assert r.status_code in (400, 404, 409), (params, r.text)
+        r = h.post("/promo_codes", json={payload: 1}, headers={"Prefer": "tx=rollback"})
+        assert r.status_code == 400 and r.json()["code"] == "PGRST204", r.text
+        r = h.patch("/delivery_schedules?id=eq.00000000-0000-0000-0000-000000000000", json={payload: 1})
+        assert r.status_code == 400, r.text
+        # headers: schema profiles, preferences, ranges, media types, the bearer token
+        for headers in (
+            {"Accept-Profile": payload},
+            {"Prefer": f"count={payload}"},
+            {"Prefer": f"handling=strict, {payload}"},
+            {"Range": payload},
+            {"Accept": payload},
+            {"Authorization": f"Bearer {payload}"},
+        ):
+            r = h.get("/products?limit=1", headers=headers)
+            assert r.status_code in (200, 400, 406), (headers, r.text)
+        r = h.post("/delivery_schedules", json={}, headers={"Content-Profile": payload})
+        assert r.status_code == 406, r.text
+        # functions: the name and the argument names and values
+        for path in (f"/rpc/{payload}", "/rpc/add_them"):
+            r = h.get(path, params={"a": payload, payload: "1"})
+            assert r.status_code in (400, 404), (path, r.text)
     assert _sql(db, "SELECT to_regclass('public.products') IS NOT NULL") == [(True,)]
+    assert _sql(db, "SELECT count(*) FROM promo_codes WHERE code = 'INJ'") == [(0,)]
 
 
 def test_rpc(client: SyncPostgrestClient, bakery_api: tuple[str, str]) -> None:
@@ -685,3 +713,26 @@ def test_remembered_statements_take_each_requests_values(bakery_api: tuple[str, 
         assert h.delete("/delivery_schedules?delivery_date=eq.2033-01-01").status_code == 204
         assert h.delete("/delivery_schedules?delivery_date=eq.2033-01-01").status_code == 204
     assert _sql(db, "SELECT count(*) FROM delivery_schedules WHERE delivery_date = '2033-01-01'") == [(0,)]
+
+
+def test_schemadocs_own_migrations_reload_the_api(bakery_api: tuple[str, str], tmp_path: Path) -> None:
+    """`schemadoc migrate apply` (and `up` when it changes a database) notifies the API: no restart."""
+    from schemadoc.migrate.history import apply, rollback
+
+    base, db = bakery_api
+    mg = tmp_path / "20260101T000000_gizmos"
+    mg.mkdir()
+    (mg / "up.sql").write_text("CREATE TABLE gizmos (id int PRIMARY KEY); INSERT INTO gizmos VALUES (3);\n")
+    (mg / "down.sql").write_text("DROP TABLE gizmos;\n")
+    with httpx.Client(base_url=base) as h:
+        assert h.get("/gizmos").status_code == 404
+        assert [a.id for a in apply(tmp_path, db)] == [mg.name]
+        deadline = time.monotonic() + 10
+        while (r := h.get("/gizmos")).status_code == 404:
+            assert time.monotonic() < deadline, "the API did not reload after the migration"
+            time.sleep(0.1)
+        assert r.json() == [{"id": 3}]
+        assert rollback(tmp_path, db) == [mg.name]
+        while h.get("/gizmos").status_code != 404:
+            assert time.monotonic() < deadline + 10, "the API did not reload after the rollback"
+            time.sleep(0.1)

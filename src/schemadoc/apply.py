@@ -192,6 +192,11 @@ def up(
                 applied = len(statements)
             else:
                 applied = _migrate_in_place(conn, doc, schema, current, url, allow_data_loss)
+            if applied:
+                from schemadoc.migrate.history import reload_api_schema
+
+                reload_api_schema(conn)
+                conn.commit()
     except psycopg.OperationalError as e:
         raise DatabaseError(f"cannot connect to {name}: {str(e).strip()}") from None
     return UpResult(_public_url(target), str(name), created, applied, remaining, fixed, embedded)

@@ -247,7 +247,14 @@ def apply(directory: str | Path, url: str, *, lock_wait: float = 60.0) -> list[A
             start = time.monotonic()
             _run(conn, mg, h)
             done.append(Applying(mg.id, time.monotonic() - start))
+        if done:
+            reload_api_schema(conn)
     return done
+
+
+def reload_api_schema(conn: psycopg.Connection[Any]) -> None:
+    """Tell REST servers on this database (`schemadoc serve`, PostgREST) that the schema changed."""
+    conn.execute("NOTIFY pgrst, 'reload schema'")
 
 
 def _run(conn: psycopg.Connection[Any], mg: Migration, h: Applied | None) -> None:
@@ -304,4 +311,6 @@ def rollback(directory: str | Path, url: str, count: int = 1, *, lock_wait: floa
                 run_steps(conn, steps, name=f"{mid}/down.sql")
                 conn.execute("DELETE FROM schemadoc.schemadoc_migrations WHERE id = %s", (mid,))
             undone.append(mid)
+        if undone:
+            reload_api_schema(conn)
     return undone

@@ -479,6 +479,7 @@ class Api:
             status = 206 if total is not None and page < total else 200
             return Response(body, status, headers, "text/csv; charset=utf-8" if csv_out else JSON)
         b = Builder(self.cache, schema)
+        b.track_changes = self.redis is not None
         returning = prefer.get("return") == "representation"
         rollback = prefer.get("tx") == "rollback"
         if method == "POST":

@@ -73,6 +73,7 @@ _CSV = sql.SQL(
 class Builder:
     def __init__(self, cache: SchemaCache, schema: str) -> None:
         self.cache, self.schema = cache, schema
+        self.track_changes = True  # writes return the changed rows' keys (for caches to drop)
         self.params: dict[str, Any] = {}
         self.n = 0
 
@@ -559,7 +560,7 @@ class Builder:
         """The changed rows, shaped by `select` when the representation is returned."""
         # the changed rows' keys (one-column primary keys), for caches to drop
         keys: sql.Composable = sql.SQL("NULL::text")
-        if len(rel.primary_key) == 1:
+        if self.track_changes and len(rel.primary_key) == 1:
             keys = sql.SQL("(SELECT json_agg({}::text)::text FROM pgrst_changed)").format(
                 sql.Identifier(rel.primary_key[0])
             )
