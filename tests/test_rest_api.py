@@ -399,32 +399,41 @@ def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
 
 
 def test_serve_from_the_command_line(bakery_api: tuple[str, str]) -> None:
+    """`schemadoc serve --workers 2` with JWT, a claim mapped to a setting and a role's statement timeout:
+    every worker gets the whole configuration."""
     import os
     import subprocess
     import sys
 
+    import jwt
+
     _, db = bakery_api
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sdt_cli_web') THEN "
+            "CREATE ROLE sdt_cli_web NOLOGIN; END IF; END $$"
+        )
+        conn.execute("GRANT sdt_cli_web TO current_user; GRANT USAGE ON SCHEMA public TO sdt_cli_web")
+        conn.execute("GRANT SELECT ON products TO sdt_cli_web")
+        conn.execute(
+            "CREATE OR REPLACE FUNCTION whoami() RETURNS text LANGUAGE sql STABLE AS "
+            "$$ SELECT current_setting('app.current_user_id', true) || ' ' || current_setting('statement_timeout') $$"
+        )
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    secret = "a-secret-of-at-least-thirty-two-bytes!"
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "schemadoc.cli",
-            "serve",
-            "--database-url",
-            db,
-            "--port",
-            str(port),
-            str(SEEDS["bakery"]),
-        ],
+        [sys.executable, "-m", "schemadoc.cli", "serve", "--database-url", db, "--port", str(port),
+         "--workers", "2", "--jwt-secret", secret, "--anon-role", "sdt_cli_web",
+         "--claim-setting", "app.current_user_id=sub", "--statement-timeout", "sdt_cli_web=1500ms",
+         str(SEEDS["bakery"])],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-    )
+    )  # fmt: skip
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -434,7 +443,12 @@ def test_serve_from_the_command_line(bakery_api: tuple[str, str]) -> None:
             except httpx.ConnectError:
                 assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
                 time.sleep(0.2)
-        assert r.status_code == 200 and len(r.json()) == 2
+        assert r.status_code == 200 and len(r.json()) == 2  # as the anonymous role
+        assert httpx.get(f"http://127.0.0.1:{port}/orders").status_code == 401  # the role may not read orders
+        token = jwt.encode({"role": "sdt_cli_web", "sub": "user-42"}, secret, algorithm="HS256")
+        for _ in range(8):  # requests land on both workers
+            r = httpx.get(f"http://127.0.0.1:{port}/rpc/whoami", headers={"Authorization": f"Bearer {token}"})
+            assert r.status_code == 200 and r.json() == "user-42 1500ms", r.text
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=20)

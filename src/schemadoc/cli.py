@@ -553,6 +553,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not auth.enabled:
         print("note: no JWT secret: every request runs as the connection's own role", file=sys.stderr)
     keyspaces = None
+    redis_url = None
     doc = load(args.doc)
     if doc.schema.keyspaces:
         redis_url = redis_url_for(args.redis_url)
@@ -561,21 +562,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
             keyspaces = bind(doc, redis_url)
             print(f"Redis layout from the doc on {redis_url}", file=sys.stderr)
-    if args.workers > 1:  # processes of their own: configured through the environment
-        if (
-            keyspaces is not None
-            or args.jwks
-            or args.claim_setting
-            or args.statement_timeout
-            or args.role_claim != "role"
-        ):
-            raise SchemadocError("--workers > 1 supports a JWT secret and an anonymous role only (for now)")
-        os.environ.update(
-            SCHEMADOC_SERVE_DSN=url,
-            SCHEMADOC_SERVE_SCHEMAS=",".join(args.schema or ["public"]),
-            SCHEMADOC_SERVE_POOL=str(max(1, -(-args.pool // args.workers))),  # each worker's share
-            SCHEMADOC_JWT_SECRET=secret or "",
-            SCHEMADOC_ANON_ROLE=args.anon_role or "",
+    if args.workers > 1:  # processes of their own: each builds the same app from this configuration
+        os.environ["SCHEMADOC_SERVE_CONFIG"] = json.dumps(
+            {
+                "dsn": url,
+                "schemas": args.schema or ["public"],
+                "pool": max(1, -(-args.pool // args.workers)),  # each worker's share of the connections
+                "jwt_secret": secret,
+                "jwks": args.jwks,
+                "anon_role": args.anon_role,
+                "role_claim": args.role_claim,
+                "claim_settings": args.claim_setting,
+                "statement_timeouts": args.statement_timeout,
+                "doc": str(args.doc) if keyspaces is not None else None,
+                "redis_url": redis_url if keyspaces is not None else None,
+                "rate_limit": args.rate_limit,
+            }
         )
         uvicorn.run(
             "schemadoc.rest.app:app_from_env", factory=True, workers=args.workers, host=args.host, port=args.port,

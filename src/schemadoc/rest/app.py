@@ -732,15 +732,26 @@ def create_app(
 
 
 def app_from_env() -> Api:
-    """The app for multi-process servers (uvicorn --workers N --factory): configured by environment
-    (SCHEMADOC_SERVE_DSN, SCHEMADOC_SERVE_SCHEMAS, SCHEMADOC_SERVE_POOL, SCHEMADOC_JWT_SECRET,
-    SCHEMADOC_ANON_ROLE)."""
+    """The app of one worker of a multi-process server (uvicorn --workers N --factory), configured by
+    SCHEMADOC_SERVE_CONFIG: the JSON `schemadoc serve` writes from its options."""
     import os
 
+    config = json.loads(os.environ["SCHEMADOC_SERVE_CONFIG"])
     auth = AuthConfig.from_options(
-        os.environ.get("SCHEMADOC_JWT_SECRET"), None, os.environ.get("SCHEMADOC_ANON_ROLE") or None
+        config.get("jwt_secret"),
+        config.get("jwks"),
+        config.get("anon_role"),
+        config.get("role_claim") or "role",
+        config.get("claim_settings"),
+        None,
+        config.get("statement_timeouts"),
     )
-    schemas = tuple(os.environ.get("SCHEMADOC_SERVE_SCHEMAS", "public").split(","))
+    keyspaces = None
+    if config.get("doc") and config.get("redis_url"):
+        from schemadoc.kv import keyspaces as bind
+        from schemadoc.parse import load
+
+        keyspaces = bind(load(config["doc"]), config["redis_url"])
     return create_app(
-        os.environ["SCHEMADOC_SERVE_DSN"], schemas, int(os.environ.get("SCHEMADOC_SERVE_POOL", "10")), auth
+        config["dsn"], tuple(config["schemas"]), int(config["pool"]), auth, keyspaces, config.get("rate_limit")
     )
