@@ -104,6 +104,21 @@ def pgbench(db: str, statement: str, conns: int, seconds: int) -> dict[str, floa
     return {"rps": float(tps.group(1)), "p50": float(lat.group(1)) if lat else float("nan"), "p95": float("nan"), "errors": 0}
 
 
+def settle(db: str, timeout: float = 60) -> None:
+    """Wait until the database runs nothing but us: requests a server still works on after wrk hung up (a
+    bulk POST queue) must not land in the next figure."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(db, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'"
+            ).fetchone()
+            if row is not None and row[0] == 0:
+                return
+            time.sleep(0.2)
+
+
 def _wait(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -237,11 +252,13 @@ def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: s
             check = httpx.request(method, f"http://127.0.0.1:3911{path}", content=body, headers={"Content-Type": "application/json"})
             assert check.is_success, (case, check.status_code, check.text[:300])  # measure answers, not errors
             for conns in (10, 50):
+                settle(db)
                 headers = {"Content-Type": "application/json"} if body else {}
                 results.setdefault((case, conns), {})["schemadoc"] = wrk(
                     f"http://127.0.0.1:3911{path}", conns, args.duration, method, body, headers
                 )
         if args.load:
+            settle(db)
             before = rss_mb(proc.pid)
             load = wrk(f"http://127.0.0.1:3911/orders?id=eq.{oid}&select=*,users(*)", 100, 60)
             after = rss_mb(proc.pid)
@@ -267,6 +284,7 @@ def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: s
             check = httpx.post("http://127.0.0.1:3912/graphql", json=payload, timeout=60)
             assert check.is_success and "errors" not in check.json(), (case, check.text[:300])
             for conns in (10, 50):
+                settle(db)
                 results.setdefault((case, conns), {})["PostGraphile 5"] = wrk(
                     "http://127.0.0.1:3912/graphql", conns, args.duration, "POST", json.dumps(payload),
                     {"Content-Type": "application/json"},

@@ -389,6 +389,14 @@ def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
                 r = h.get("/orders", headers={"Authorization": f"Bearer {bad}"})
                 assert r.status_code == 401 and r.json()["code"] == "PGRST301", r.text
                 assert message in r.json()["message"] and "invalid_token" in r.headers["www-authenticate"]
+            # a token is verified once and remembered, but only until it expires
+            exp = int(time.time()) + 2
+            brief = {"Authorization": f"Bearer {_token({'role': 'sdt_app_user', 'exp': exp})}"}
+            assert h.get("/products?limit=1", headers=brief).status_code == 200
+            assert h.get("/products?limit=1", headers=brief).status_code == 200
+            time.sleep(max(0.0, exp + 1.1 - time.time()))
+            r = h.get("/products?limit=1", headers=brief)
+            assert r.status_code == 401 and r.json()["message"] == "JWT expired", r.text
         closed = AuthConfig(SECRET)  # no anonymous role: a request without a token is refused
         with _serve(create_app(db, auth=closed)) as base, httpx.Client(base_url=base) as h:
             r = h.get("/products")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
+import gc
 import io
 import json
 import logging
@@ -184,18 +185,21 @@ class Api:
         # UTF8 on every session: statements are rendered to bytes once, in that encoding
         kwargs: dict[str, Any] = {"autocommit": True, "client_encoding": "UTF8"}
         self.pool = AsyncConnectionPool(
-            self.dsn, min_size=1, max_size=self.pool_size, timeout=10, open=False, kwargs=kwargs
+            self.dsn, min_size=self.pool_size, max_size=self.pool_size, timeout=10, open=False, kwargs=kwargs
         )
         self.read_pool = AsyncConnectionPool(
             self.dsn,
-            min_size=1,
+            min_size=self.pool_size,
             max_size=self.pool_size,
             timeout=10,
             open=False,
             kwargs={**kwargs, "options": "-c default_transaction_read_only=on"},
         )
-        await self.pool.open()
-        await self.read_pool.open()
+        # every connection opened before the first request: a pool growing under load makes requests wait
+        await self.pool.open(wait=True)
+        await self.read_pool.open(wait=True)
+        gc.collect()
+        gc.freeze()  # what start-up built lives as long as the server: full collections need not walk it
         self._listener = asyncio.create_task(self._listen())
 
     async def shutdown(self) -> None:

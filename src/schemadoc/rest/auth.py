@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 import jwt
 
 from schemadoc.rest.build import ApiError
+
+VERIFIED_TOKENS = 10_000  # verified tokens remembered per process
 
 
 @dataclass
@@ -23,6 +26,9 @@ class AuthConfig:
     claim_settings: dict[str, str] = field(default_factory=dict)  # setting → claim: app.current_user_id → sub
     audience: str | None = None
     statement_timeouts: dict[str, str] = field(default_factory=dict)  # role → statement_timeout ("5s")
+    # tokens already verified: token → (role, claims, exp); a token is checked once, until it expires
+    verified: dict[str, tuple[str, dict[str, Any], float | None]] = field(default_factory=dict, repr=False)
+    _keys: Any = field(default=None, repr=False)  # the JWKS's keys, read once
 
     @property
     def enabled(self) -> bool:
@@ -60,15 +66,32 @@ def authenticate(config: AuthConfig, authorization: str | None) -> tuple[str | N
             raise ApiError(401, "PGRST302", "Anonymous access is disabled")
         return config.anon_role, {"role": config.anon_role}
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
         raise _invalid("Expected a Bearer token")
+    known = config.verified.get(token)
+    if known is not None:
+        if known[2] is None or known[2] > time.time():
+            return known[0], known[1]
+        del config.verified[token]  # expired since: verified again below, and refused
+    role, claims = _verify(config, token)
+    if len(config.verified) >= VERIFIED_TOKENS:
+        del config.verified[next(iter(config.verified))]  # the oldest
+    exp = claims.get("exp")
+    config.verified[token] = (role, claims, float(exp) if isinstance(exp, int | float) else None)
+    return role, claims
+
+
+def _verify(config: AuthConfig, token: str) -> tuple[str, dict[str, Any]]:
     try:
-        header = jwt.get_unverified_header(token.strip())
+        header = jwt.get_unverified_header(token)
         alg = header.get("alg", "")
         if alg.startswith("HS") and config.jwt_secret:
             key: Any = config.jwt_secret
         elif config.jwks and alg[:2] in ("RS", "ES", "PS"):
-            keys = jwt.PyJWKSet.from_dict(config.jwks)
+            if config._keys is None:
+                config._keys = jwt.PyJWKSet.from_dict(config.jwks)
+            keys = config._keys
             kid = header.get("kid")
             key = next((k.key for k in keys.keys if kid is None or k.key_id == kid), None)
             if key is None:
@@ -76,7 +99,7 @@ def authenticate(config: AuthConfig, authorization: str | None) -> tuple[str | N
         else:
             raise _invalid("Wrong or unsupported encoding algorithm")  # alg "none" lands here
         claims = jwt.decode(
-            token.strip(),
+            token,
             key,
             algorithms=[alg],
             audience=config.audience,
