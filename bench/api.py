@@ -136,6 +136,7 @@ def running(cmd: list[str], probe: str, env: dict[str, str] | None = None) -> It
     proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait(probe, proc)
+        wrk(probe, 10, 2)  # warm-up, not measured: every worker up, pools open, JITs warm
         yield proc
     finally:
         proc.terminate()

@@ -758,3 +758,26 @@ def test_schemadocs_own_migrations_reload_the_api(bakery_api: tuple[str, str], t
         while h.get("/gizmos").status_code != 404:
             assert time.monotonic() < deadline + 10, "the API did not reload after the rollback"
             time.sleep(0.1)
+
+
+def test_a_request_that_cannot_get_a_connection_is_504(
+    bakery_api: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool is bounded and its wait too: PGRST003 when every connection stays busy."""
+    import concurrent.futures
+
+    from schemadoc.rest import app as app_module
+
+    _, db = bakery_api
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute(
+            "CREATE OR REPLACE FUNCTION nap() RETURNS int LANGUAGE sql STABLE AS 'SELECT 1 FROM pg_sleep(1.5)'"
+        )
+    monkeypatch.setattr(app_module, "ACQUIRE_TIMEOUT", 0.3)
+    with _serve(create_app(db, pool_size=1)) as base, concurrent.futures.ThreadPoolExecutor(2) as ex:
+        slow = ex.submit(httpx.get, f"{base}/rpc/nap", timeout=10)
+        time.sleep(0.3)
+        r = httpx.get(f"{base}/products?limit=1", timeout=10)
+        assert r.status_code == 504 and r.json()["code"] == "PGRST003", r.text
+        assert slow.result().json() == 1
+        assert httpx.get(f"{base}/products?limit=1", timeout=10).status_code == 200  # free again

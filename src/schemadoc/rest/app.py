@@ -168,6 +168,9 @@ class Api:
         self.read_pool: AsyncConnectionPool | None = None  # autocommit and read-only: a read is one round trip
         self.cache = SchemaCache(schemas)
         self.memo: dict[tuple[Any, ...], _Read] = {}
+        # a request waits for a connection here, cheaply, rather than in the pool's own queue
+        self.slots = asyncio.Semaphore(pool_size)
+        self.read_slots = asyncio.Semaphore(pool_size)
         self._listener: asyncio.Task[None] | None = None
 
     # -- lifecycle --
@@ -360,33 +363,23 @@ class Api:
         try:
             if not local and not rollback and max_affected is None and not one and stmt.count_query is None:
                 # one statement on an autocommit session is its own transaction: one round trip
-                async with (self.read_pool if read_only else self.pool).connection() as conn:
-                    cur = await conn.execute(stmt.query, stmt.params)
-                    row = await cur.fetchone()
-            else:
-                async with self.pool.connection() as conn, conn.pipeline():
-                    # pipeline mode: BEGIN, the settings and the statement go out together (one round trip)
-                    async with conn.transaction(force_rollback=rollback):
-                        if read_only:
-                            await conn.execute("SET TRANSACTION READ ONLY")
-                        if local:
-                            await conn.execute(
-                                "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in local),
-                                [x for pair in local for x in pair],
-                            )
+                pool, slots = (self.read_pool, self.read_slots) if read_only else (self.pool, self.slots)
+                await _take(slots)
+                try:
+                    conn = await pool.getconn()
+                    try:
                         cur = await conn.execute(stmt.query, stmt.params)
                         row = await cur.fetchone()
-                        if row is not None and stmt.count_query is not None:
-                            row = (await self._planned_count(conn, stmt), *row[1:])
-                        if row is not None and one and row[1] != 1:
-                            raise _not_one(row[1])  # inside the transaction: nothing is kept
-                        if row is not None and max_affected is not None and row[1] > max_affected:
-                            raise ApiError(  # raised inside the transaction: nothing is kept
-                                400,
-                                "PGRST124",
-                                "Query result exceeds max-affected preference constraint",
-                                f"The query affects {row[1]} rows",
-                            )
+                    finally:
+                        await pool.putconn(conn)
+                finally:
+                    slots.release()
+            else:
+                await _take(self.slots)
+                try:
+                    row = await self._in_transaction(stmt, read_only, rollback, local, max_affected, one)
+                finally:
+                    self.slots.release()
         except PoolTimeout:
             raise ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.") from None
         except psycopg.Error as e:
@@ -404,6 +397,41 @@ class Api:
         assert row is not None
         changed = json.loads(row[3]) if len(row) > 3 and row[3] else []
         return row[0], row[1], row[2], changed
+
+    async def _in_transaction(
+        self,
+        stmt: Statement,
+        read_only: bool,
+        rollback: bool,
+        local: list[tuple[str, str]],
+        max_affected: int | None,
+        one: bool,
+    ) -> Any:
+        assert self.pool is not None
+        async with self.pool.connection() as conn, conn.pipeline():
+            # pipeline mode: BEGIN, the settings and the statement go out together (one round trip)
+            async with conn.transaction(force_rollback=rollback):
+                if read_only:
+                    await conn.execute("SET TRANSACTION READ ONLY")
+                if local:
+                    await conn.execute(
+                        "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in local),
+                        [x for pair in local for x in pair],
+                    )
+                cur = await conn.execute(stmt.query, stmt.params)
+                row = await cur.fetchone()
+                if row is not None and stmt.count_query is not None:
+                    row = (await self._planned_count(conn, stmt), *row[1:])
+                if row is not None and one and row[1] != 1:
+                    raise _not_one(row[1])  # inside the transaction: nothing is kept
+                if row is not None and max_affected is not None and row[1] > max_affected:
+                    raise ApiError(  # raised inside the transaction: nothing is kept
+                        400,
+                        "PGRST124",
+                        "Query result exceeds max-affected preference constraint",
+                        f"The query affects {row[1]} rows",
+                    )
+        return row
 
     async def _planned_count(self, conn: psycopg.AsyncConnection[Any], stmt: Statement) -> int:
         """The planner's row estimate (count=planned); an exact count when that is small (count=estimated)."""
@@ -512,7 +540,8 @@ class Api:
             await self._invalidate(schema, name, changed, rollback)
             counted = prefer.get("count") in _PREFERENCES["count"]
             headers = {"Content-Range": f"*/{page}" if counted else "*/*"}
-            has_key = bool(b.relation(name).primary_key) or "on_conflict=" in request.query
+            rel = self.cache.relation(schema, name)
+            has_key = bool(rel is not None and rel.primary_key) or "on_conflict=" in request.query
             headers.update(_applied(prefer, ("resolution", "return", "count", "tx", "missing", "handling"), has_key))
             if returning:
                 return self._written(body, 201, headers, single)
@@ -657,6 +686,21 @@ def _applied(prefer: dict[str, str], honoured: tuple[str, ...], has_key: bool = 
         if v in _PREFERENCES.get(k, ()) or (k == "max-affected" and v.isdigit()):
             parts.append(f"{k}={v}")
     return {"Preference-Applied": ", ".join(parts)} if parts else {}
+
+
+ACQUIRE_TIMEOUT = 10.0  # seconds a request waits for a connection before PGRST003
+
+
+async def _take(slots: asyncio.Semaphore) -> None:
+    """A connection slot, waiting at most ACQUIRE_TIMEOUT when every connection is busy."""
+    if not slots.locked():
+        await slots.acquire()
+        return
+    try:
+        async with asyncio.timeout(ACQUIRE_TIMEOUT):
+            await slots.acquire()
+    except TimeoutError:
+        raise ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.") from None
 
 
 def _not_one(rows: int) -> ApiError:

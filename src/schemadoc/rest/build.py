@@ -520,8 +520,8 @@ class Builder:
                     sql.SQL(", ").join(sql.Identifier(k) for k in keys),
                     sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in sets),
                 )
-        stmt = sql.SQL("INSERT INTO {t} ({cols}) {source}{conflict} RETURNING {t}.*").format(
-            t=target, cols=cols, source=source, conflict=conflict
+        stmt = sql.SQL("INSERT INTO {t} ({cols}) {source}{conflict} RETURNING {r}").format(
+            t=target, cols=cols, source=source, conflict=conflict, r=self.returned(target, returning)
         )
         return self.wrap(stmt, rel, q, returning)
 
@@ -541,9 +541,10 @@ class Builder:
             cols=cols, t=sql.Identifier(rel.schema, rel.name), p=self.payload(_json.dumps(row))
         )
         where = self.where(rel, alias, q, ())
-        stmt = sql.SQL("UPDATE {t} AS {a} SET {sets}{where} RETURNING {a}.*").format(
-            t=sql.Identifier(rel.schema, rel.name), a=sql.Identifier(alias), sets=sets, where=where
-        )
+        stmt = sql.SQL("UPDATE {t} AS {a} SET {sets}{where} RETURNING {r}").format(
+            t=sql.Identifier(rel.schema, rel.name), a=sql.Identifier(alias), sets=sets, where=where,
+            r=self.returned(sql.Identifier(alias), returning),
+        )  # fmt: skip
         return self.wrap(stmt, rel, q, returning)
 
     def delete(self, name: str, q: Query, returning: bool) -> Statement:
@@ -551,10 +552,15 @@ class Builder:
         _no_stray_params(q)
         alias = self.alias()
         where = self.where(rel, alias, q, ())
-        stmt = sql.SQL("DELETE FROM {t} AS {a}{where} RETURNING {a}.*").format(
-            t=sql.Identifier(rel.schema, rel.name), a=sql.Identifier(alias), where=where
-        )
+        stmt = sql.SQL("DELETE FROM {t} AS {a}{where} RETURNING {r}").format(
+            t=sql.Identifier(rel.schema, rel.name), a=sql.Identifier(alias), where=where,
+            r=self.returned(sql.Identifier(alias), returning),
+        )  # fmt: skip
         return self.wrap(stmt, rel, q, returning)
+
+    def returned(self, row: sql.Composable, returning: bool) -> sql.Composable:
+        """What a write returns: its rows when they are shown or their keys are wanted, else only a count."""
+        return sql.SQL("{}.*").format(row) if returning or self.track_changes else sql.SQL("1")
 
     def wrap(self, stmt: sql.Composable, rel: Relation, q: Query, returning: bool) -> Statement:
         """The changed rows, shaped by `select` when the representation is returned."""
