@@ -781,3 +781,44 @@ def test_a_request_that_cannot_get_a_connection_is_504(
         assert r.status_code == 504 and r.json()["code"] == "PGRST003", r.text
         assert slow.result().json() == 1
         assert httpx.get(f"{base}/products?limit=1", timeout=10).status_code == 200  # free again
+
+
+def test_up_then_serve(server_url: str) -> None:
+    """`schemadoc up DOC --serve`: from a doc to a running API in one command."""
+    import os
+    import subprocess
+    import sys
+
+    from schemadoc.apply import with_database
+
+    name = "sdt_up_serve"
+    admin = with_database(server_url, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "schemadoc.cli", "up", "--database-url", server_url, "--dbname", name, "--serve",
+         "--port", str(port), str(SEEDS["bakery"])],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/products?select=name")
+                break
+            except httpx.ConnectError:
+                assert proc.poll() is None and time.monotonic() < deadline, "up --serve did not start serving"
+                time.sleep(0.2)
+        assert r.status_code == 200 and r.json() == []  # the doc's tables, empty
+        r = httpx.get(f"http://127.0.0.1:{port}/orders?select=id,users(email)")
+        assert r.status_code == 200
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=20)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert name in out and "serving" in err and "Traceback" not in err

@@ -122,6 +122,9 @@ def cmd_up(args: argparse.Namespace) -> int:
             print(f"Redis for the doc: {redis_url} (schemadoc down stops it)", file=sys.stderr)
         except SchemadocError as e:  # the database is up; Redis is beside it, not a reason to fail
             print(f"note: no Redis for the doc's key layouts: {e}", file=sys.stderr)
+    if args.serve:
+        args.dbname = result.database  # the same server as up's (its URL keeps any password; result.url does not)
+        return cmd_serve(args)
     return 0
 
 
@@ -667,6 +670,33 @@ def _redis_url_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--redis-url", default=None, help="default: $REDIS_URL, or the Redis `schemadoc up` started")
 
 
+def _serve_options(p: argparse.ArgumentParser) -> None:
+    """How `serve` (and `up --serve`) serves the API."""
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=3000)
+    p.add_argument("--schema", action="append", help="schemas to expose (default: public); repeatable")
+    p.add_argument(
+        "--pool", type=int, default=10, help="connections to the database, shared out among the workers (as db-pool)"
+    )
+    p.add_argument("--workers", type=int, default=1, help="server processes")
+    p.add_argument("--jwt-secret", default=None, help="HS256 secret (or $SCHEMADOC_JWT_SECRET / $PGRST_JWT_SECRET)")
+    _redis_url_arg(p)
+    p.add_argument("--rate-limit", type=int, default=None, help="requests per window of the doc's rate-limit key")
+    p.add_argument("--jwks", default=None, help="a JWKS file with the public keys of RS256/ES256 tokens")
+    p.add_argument("--anon-role", default=None, help="the role of requests without a token")
+    p.add_argument("--role-claim", default="role")
+    p.add_argument(
+        "--statement-timeout",
+        action="append",
+        help="ROLE=DURATION: statement_timeout for a role's requests, e.g. web_anon=2s",
+    )
+    p.add_argument(
+        "--claim-setting",
+        action="append",
+        help="SETTING=CLAIM: a claim as a transaction setting, e.g. app.current_user_id=sub (repeatable)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="schemadoc",
@@ -712,6 +742,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="when the database has a schema, let the plan drop what the doc no longer has",
     )
     u.add_argument("-v", "--verbose", action="store_true")
+    u.add_argument("--serve", action="store_true", help="then serve the REST API over it (the options of serve)")
+    _serve_options(u)
     u.set_defaults(func=cmd_up)
 
     r = sub.add_parser("rules", help="list the lint rules")
@@ -814,29 +846,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sv = sub.add_parser("serve", help="a PostgREST-compatible REST API over the doc's database")
     _doc_database_args(sv)
-    sv.add_argument("--host", default="127.0.0.1")
-    sv.add_argument("--port", type=int, default=3000)
-    sv.add_argument("--schema", action="append", help="schemas to expose (default: public); repeatable")
-    sv.add_argument(
-        "--pool", type=int, default=10, help="connections to the database, shared out among the workers (as db-pool)"
-    )
-    sv.add_argument("--workers", type=int, default=1, help="server processes")
-    sv.add_argument("--jwt-secret", default=None, help="HS256 secret (or $SCHEMADOC_JWT_SECRET / $PGRST_JWT_SECRET)")
-    _redis_url_arg(sv)
-    sv.add_argument("--rate-limit", type=int, default=None, help="requests per window of the doc's rate-limit key")
-    sv.add_argument("--jwks", default=None, help="a JWKS file with the public keys of RS256/ES256 tokens")
-    sv.add_argument("--anon-role", default=None, help="the role of requests without a token")
-    sv.add_argument("--role-claim", default="role")
-    sv.add_argument(
-        "--statement-timeout",
-        action="append",
-        help="ROLE=DURATION: statement_timeout for a role's requests, e.g. web_anon=2s",
-    )
-    sv.add_argument(
-        "--claim-setting",
-        action="append",
-        help="SETTING=CLAIM: a claim as a transaction setting, e.g. app.current_user_id=sub (repeatable)",
-    )
+    _serve_options(sv)
     sv.set_defaults(func=cmd_serve)
 
     dc = sub.add_parser("docs", help="write a static, browsable site of the doc's schema")
