@@ -75,6 +75,17 @@ def _serve(app: Any) -> Iterator[str]:
         thread.join(10)
 
 
+def _first_answer(proc: Any, url: str, seconds: float) -> httpx.Response:
+    """The first response of a server process starting up (it must not exit meanwhile)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return httpx.get(url)
+        except httpx.ConnectError:
+            assert proc.poll() is None and time.monotonic() < deadline, f"{url}: the server did not start"
+            time.sleep(0.2)
+
+
 @pytest.fixture
 def client(bakery_api: tuple[str, str]) -> Iterator[SyncPostgrestClient]:
     with SyncPostgrestClient(bakery_api[0]) as c:
@@ -443,14 +454,7 @@ def test_serve_from_the_command_line(bakery_api: tuple[str, str]) -> None:
         text=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/products?select=name&limit=2")
-                break
-            except httpx.ConnectError:
-                assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
-                time.sleep(0.2)
+        r = _first_answer(proc, f"http://127.0.0.1:{port}/products?select=name&limit=2", 30)
         assert r.status_code == 200 and len(r.json()) == 2  # as the anonymous role
         assert httpx.get(f"http://127.0.0.1:{port}/orders").status_code == 401  # the role may not read orders
         token = jwt.encode({"role": "sdt_cli_web", "sub": "user-42"}, secret, algorithm="HS256")
@@ -805,14 +809,7 @@ def test_up_then_serve(server_url: str) -> None:
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/products?select=name")
-                break
-            except httpx.ConnectError:
-                assert proc.poll() is None and time.monotonic() < deadline, "up --serve did not start serving"
-                time.sleep(0.2)
+        r = _first_answer(proc, f"http://127.0.0.1:{port}/products?select=name", 60)
         assert r.status_code == 200 and r.json() == []  # the doc's tables, empty
         r = httpx.get(f"http://127.0.0.1:{port}/orders?select=id,users(email)")
         assert r.status_code == 200
