@@ -264,10 +264,12 @@ class Api:
         except Exception:
             log.exception("%s %s", method, path)
             response = _error(ApiError(500, "PGRST000", "Internal server error"))
-        for k, _ in scope["headers"]:
+        for k, v in scope["headers"]:
             if k == b"origin":  # a browser's cross-origin request: any origin may read, as PostgREST allows
                 response.headers = {**(response.headers or {}), **_CORS}
-                break
+            elif k in (b"accept-profile", b"content-profile") and response.status < 400:
+                # the schema a profile header chose, named back as PostgREST does
+                response.headers = {**(response.headers or {}), "Content-Profile": v.decode("latin-1")}
         await response.send(send, head=method == "HEAD")
 
     def _options(self, scope: dict[str, Any], path: str) -> Response:
@@ -280,13 +282,13 @@ class Api:
         if path in ("/", "/openapi.json"):
             allow = "OPTIONS,GET,HEAD"
         elif path.startswith("/rpc/"):
-            schema = headers.get("accept-profile", self.schemas[0])
+            schema = self._profile(headers.get("accept-profile"))
             found = self.cache.functions.get((schema, path[5:]))
             if not found:
                 raise ApiError(404, "PGRST202", f"Could not find the function {schema}.{path[5:]} in the schema cache")
             allow = "OPTIONS,POST" if all(f.volatility == "v" for f in found) else "OPTIONS,GET,HEAD,POST"
         else:
-            schema = headers.get("accept-profile", self.schemas[0])
+            schema = self._profile(headers.get("accept-profile"))
             rel = Builder(self.cache, schema).relation(path[1:])
             methods = ["OPTIONS,GET,HEAD"]
             methods += ["POST"] if rel.allows("INSERT") else []
@@ -317,7 +319,10 @@ class Api:
     # -- running statements --
 
     def schema_for(self, request: Request, write: bool) -> str:
-        header = request.headers.get("content-profile" if write else "accept-profile")
+        return self._profile(request.headers.get("content-profile" if write else "accept-profile"))
+
+    def _profile(self, header: str | None) -> str:
+        """The schema a profile header asks for (the first exposed one without it); another is PGRST106."""
         if header is None:
             return self.schemas[0]
         if header not in self.schemas:
