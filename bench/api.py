@@ -106,13 +106,14 @@ def pgbench(db: str, statement: str, conns: int, seconds: int) -> dict[str, floa
 
 def settle(db: str, timeout: float = 60) -> None:
     """Wait until the database runs nothing but us: requests a server still works on after wrk hung up (a
-    bulk POST queue) must not land in the next figure."""
+    bulk POST queue), or autovacuum after one, must not land in the next figure."""
     deadline = time.monotonic() + timeout
     with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("CHECKPOINT")  # what the last figure wrote goes to disk now, not during the next one
         while time.monotonic() < deadline:
-            row = conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() "
-                "AND backend_type = 'client backend'"
+            row = conn.execute(  # clients still at work, or autovacuum after a bulk POST phase
+                "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND ((state = 'active' "
+                "AND backend_type = 'client backend') OR backend_type = 'autovacuum worker')"
             ).fetchone()
             if row is not None and row[0] == 0:
                 return
