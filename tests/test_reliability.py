@@ -106,6 +106,18 @@ def _child(migrations: Path, url: str) -> subprocess.Popen[str]:
     )
 
 
+def _backends_gone(admin: str, dbname: str, seconds: float = 30) -> None:
+    """Wait until the killed client's server session has ended (it may still finish what it was sent)."""
+    deadline = time.monotonic() + seconds
+    with psycopg.connect(admin, autocommit=True) as conn:
+        while True:
+            row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (dbname,)).fetchone()
+            if row is not None and row[0] == 0:
+                return
+            assert time.monotonic() < deadline, f"the killed client's session on {dbname} did not end"
+            time.sleep(0.05)
+
+
 def _history(url: str) -> list[tuple[str, bool]]:
     with psycopg.connect(url, autocommit=True) as conn:
         exists = conn.execute("SELECT to_regclass('schemadoc.schemadoc_migrations') IS NOT NULL").fetchone()
@@ -145,6 +157,7 @@ def test_sigkill_at_random_points_leaves_a_consistent_database(
                 time.sleep(rng.uniform(0, span * 1.1))
                 child.send_signal(signal.SIGKILL)
                 child.communicate(timeout=30)  # reaps it and closes its pipes
+                _backends_gone(admin, name)  # a COMMIT sent just before the kill may still be running
                 applied = _history(url)
                 ids = [mid for mid, _ in applied]
                 assert ids == sorted(MIGRATIONS)[: len(ids)], f"trial {trial}: history is not a prefix: {ids}"
