@@ -182,12 +182,7 @@ class Builder:
 
     def count_of(self, rel: Relation, q: Query, source: sql.Composable | None = None) -> sql.Composed:
         """count(*) of the rows the request's filters (embedded ones too) select, before the page is cut."""
-        whole = replace(
-            q,
-            order=tuple((p, t) for p, t in q.order if p),
-            limits={p: n for p, n in q.limits.items() if p},
-            offsets={p: n for p, n in q.offsets.items() if p},
-        )
+        whole = _embedded_only(q, "order", "limits", "offsets")
         body = self.select_from(rel, self.alias(), whole, (), None, source=source)
         return sql.SQL("SELECT count(*) FROM ({}) pgrst_c").format(body)
 
@@ -573,13 +568,7 @@ class Builder:
         if returning:
             alias = self.alias()
             # the changed rows read as the relation (its embeds), root filters having chosen them already
-            shown = replace(
-                q,
-                filters=tuple((p, f) for p, f in q.filters if p),
-                logic=tuple((p, lg) for p, lg in q.logic if p),
-                limits={p: n for p, n in q.limits.items() if p},
-                offsets={p: n for p, n in q.offsets.items() if p},
-            )
+            shown = _embedded_only(q, "filters", "logic", "limits", "offsets")
             shaped = self.select_from(rel, alias, shown, (), None, source=sql.Identifier("pgrst_changed"))
             query = sql.SQL(
                 "WITH pgrst_changed AS ({stmt}) SELECT NULL::bigint AS total, count(*) AS page, "
@@ -595,6 +584,18 @@ class Builder:
 
 def _ident(rel: Relation) -> sql.Identifier:
     return sql.Identifier(rel.schema, rel.name) if rel.schema else sql.Identifier(rel.name)
+
+
+def _embedded_only(q: Query, *parts: str) -> Query:
+    """`q` with these parts (filters, logic, order, limits, offsets) kept for embeds only, not the root."""
+    changes: dict[str, Any] = {}
+    for part in parts:
+        value = getattr(q, part)
+        if isinstance(value, dict):
+            changes[part] = {path: v for path, v in value.items() if path}
+        else:
+            changes[part] = tuple((path, v) for path, v in value if path)
+    return replace(q, **changes)
 
 
 def _describe(rel: Relation, r: Relationship) -> dict[str, str]:
