@@ -5,9 +5,9 @@ response body is the JSON text PostgreSQL returned. Errors answer with PostgREST
 its `{code, message, details, hint}` body.
 
 The app speaks ASGI itself: four routes do not need a framework, and one in the path of every request
-cost a third of a single-row read. Reads and GET calls remember the statement built for a URL (per
-schema cache, bounded), as PostgreSQL's clients remember prepared statements: a repeated URL is not
-parsed and built again.
+cost a third of a single-row read. The statement built for a URL (for writes, with the body's keys) is
+remembered per schema cache, bounded, as PostgreSQL's clients remember prepared statements: a repeated
+request is not parsed and built again.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ from schemadoc.rest.redislayer import RedisLayer
 log = logging.getLogger("schemadoc.serve")
 
 ESTIMATE_THRESHOLD = 10_000  # count=estimated: exact below this many rows (the plan's estimate), planned above
-MEMO_SIZE = 4096  # statements remembered per process (URLs of reads and GET calls)
+MEMO_SIZE = 4096  # statements remembered per process
 JSON = "application/json; charset=utf-8"
+OBJECT = "application/vnd.pgrst.object+json"  # Accept: one row, as an object
 _WRITES = ("POST", "PATCH", "DELETE", "PUT")
 _TABLE_METHODS: tuple[str, ...] = ("GET", "HEAD", *_WRITES)
 _RPC_METHODS: tuple[str, ...] = ("GET", "HEAD", "POST")
@@ -146,8 +147,9 @@ def _error(e: ApiError) -> Response:
 
 
 @dataclass(slots=True)
-class _Read:
-    """A remembered read: the parsed query (its range applied) and the statement, rendered."""
+class _Memo:
+    """A remembered statement: the parsed query (a read's range applied) and the statement, rendered,
+    without the request body it was built with."""
 
     q: Query
     stmt: Statement
@@ -167,7 +169,7 @@ class Api:
         self.pool: AsyncConnectionPool | None = None  # autocommit: a lone statement is its own transaction
         self.read_pool: AsyncConnectionPool | None = None  # autocommit and read-only: a read is one round trip
         self.cache = SchemaCache(schemas)
-        self.memo: dict[tuple[Any, ...], _Read] = {}
+        self.memo: dict[tuple[Any, ...], _Memo] = {}
         # a request waits for a connection here, cheaply, rather than in the pool's own queue
         self.slots = asyncio.Semaphore(pool_size)
         self.read_slots = asyncio.Semaphore(pool_size)
@@ -254,7 +256,7 @@ class Api:
         path, method = scope["path"], scope["method"]
         try:
             if method == "OPTIONS":
-                response = self._options(scope, path)
+                response = self._options(Request(scope, receive, ""), path)
             else:
                 response = await self._route(scope, receive, path, method)
         except ApiError as e:
@@ -272,9 +274,9 @@ class Api:
                 response.headers = {**(response.headers or {}), "Content-Profile": v.decode("latin-1")}
         await response.send(send, head=method == "HEAD")
 
-    def _options(self, scope: dict[str, Any], path: str) -> Response:
+    def _options(self, request: Request, path: str) -> Response:
         """OPTIONS: a CORS preflight, or which methods a route allows (PostgREST's Allow header)."""
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = request.headers
         if "origin" in headers and "access-control-request-method" in headers:
             asked = headers.get("access-control-request-headers", "")
             allowed = ", ".join(["Authorization", *(h.strip() for h in asked.split(",") if h.strip())])
@@ -329,13 +331,13 @@ class Api:
             raise ApiError(406, "PGRST106", "The schema must be one of the following: " + ", ".join(self.schemas))
         return header
 
-    def _remember(self, key: tuple[Any, ...], q: Query, stmt: Statement) -> _Read:
+    def _remember(self, key: tuple[Any, ...], q: Query, stmt: Statement) -> _Memo:
         """Keep `stmt` for `key`, rendered, without the request body it was built with."""
         if len(self.memo) >= MEMO_SIZE:
             del self.memo[next(iter(self.memo))]  # the oldest
         query = stmt.query if isinstance(stmt.query, bytes) else stmt.query.as_bytes(None)
         params = {k: v for k, v in stmt.params.items() if k != PAYLOAD}
-        found = self.memo[key] = _Read(q, replace(stmt, query=query, params=params))
+        found = self.memo[key] = _Memo(q, replace(stmt, query=query, params=params))
         return found
 
     def _write(
@@ -386,7 +388,7 @@ class Api:
                 finally:
                     self.slots.release()
         except PoolTimeout:
-            raise ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.") from None
+            raise _no_connection() from None
         except psycopg.Error as e:
             code = e.sqlstate or "XX000"
             status = status_for(code)
@@ -468,9 +470,9 @@ class Api:
         schema = self.schema_for(request, method in _WRITES)
         prefer = _preferences(request)
         accept = request.headers.get("accept", "")
-        single = "application/vnd.pgrst.object+json" in accept
+        single = OBJECT in accept
         if method in ("GET", "HEAD"):
-            count = prefer.get("count") if prefer.get("count") in _PREFERENCES["count"] else None
+            count = _chosen(prefer, "count")
             csv_out = "text/csv" in accept
             key: tuple[Any, ...] = (
                 "r",
@@ -529,8 +531,7 @@ class Api:
                 raise ApiError(400, "PGRST102", "All object keys must match")
             headers_only = prefer.get("return") == "headers-only"
             missing_default = prefer.get("missing") == "default"
-            resolution = prefer.get("resolution")
-            on_conflict = resolution if resolution in _PREFERENCES["resolution"] else None
+            on_conflict = _chosen(prefer, "resolution")
             keys = tuple(dict.fromkeys(k for row in rows for k in row))
             key = ("POST", schema, name, request.query, keys, on_conflict, returning, headers_only, missing_default)
             q, stmt = self._write(
@@ -543,8 +544,7 @@ class Api:
                 request, stmt, read_only=False, rollback=rollback, one=single and returning
             )
             await self._invalidate(schema, name, changed, rollback)
-            counted = prefer.get("count") in _PREFERENCES["count"]
-            headers = {"Content-Range": f"*/{page}" if counted else "*/*"}
+            headers = {"Content-Range": f"*/{page}" if _chosen(prefer, "count") else "*/*"}
             rel = self.cache.relation(schema, name)
             has_key = bool(rel is not None and rel.primary_key) or "on_conflict=" in request.query
             headers.update(_applied(prefer, ("resolution", "return", "count", "tx", "missing", "handling"), has_key))
@@ -554,7 +554,7 @@ class Api:
                 headers["Location"] = self._location(schema, name, json.loads(body or "[]")[0])
             return Response(None, 201, headers)
         if method == "PUT":
-            return await self._put(request, b, schema, name, parse(request.query), returning, rollback)
+            return await self._put(request, b, schema, name, parse(request.query), prefer)
         if method == "PATCH":
             payload = await _json_body(request)
             if not isinstance(payload, dict):
@@ -575,7 +575,7 @@ class Api:
             one=single and returning,
         )
         await self._invalidate(schema, name, changed, rollback)
-        size = str(page) if prefer.get("count") in _PREFERENCES["count"] else "*"
+        size = str(page) if _chosen(prefer, "count") else "*"
         if method == "PATCH" and page:
             headers = {"Content-Range": f"0-{page - 1}/{size}"}
         else:
@@ -586,7 +586,7 @@ class Api:
         return Response(None, 204, headers)
 
     async def _put(
-        self, request: Request, b: Builder, schema: str, name: str, q: Query, returning: bool, rollback: bool
+        self, request: Request, b: Builder, schema: str, name: str, q: Query, prefer: dict[str, str]
     ) -> Response:
         """PUT /table?pk=eq.v: create or replace the one row with that key (every key column, only eq)."""
         rel = b.relation(name)
@@ -599,10 +599,11 @@ class Api:
             raise ApiError(400, "PGRST102", "a PUT body is one JSON object")
         if any(str(payload.get(k)) != str(eqs[k]) for k in pk):
             raise ApiError(400, "PGRST115", "Payload values do not match URL in primary key column(s)")
+        returning, rollback = prefer.get("return") == "representation", prefer.get("tx") == "rollback"
         stmt = b.insert(name, [payload], replace(q, filters=()), "merge-duplicates", returning, conflict_keys=pk)
         _, _, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
         await self._invalidate(schema, name, changed, rollback)
-        headers = _applied(request.prefer(), ("return", "count", "tx", "handling"))
+        headers = _applied(prefer, ("return", "count", "tx", "handling"))
         if returning:
             return Response(body, 200, headers, JSON)
         return Response(None, 204, headers)
@@ -612,7 +613,7 @@ class Api:
         write = request.method == "POST"
         schema = self.schema_for(request, write)
         prefer = _preferences(request)
-        count = prefer.get("count") if prefer.get("count") in _PREFERENCES["count"] else None
+        count = _chosen(prefer, "count")
         if write:
             payload = await _json_body(request)
             if not isinstance(payload, dict):
@@ -634,24 +635,20 @@ class Api:
             return Response(None, 204, headers)  # a void function
         offset = q.offsets.get((), 0)
         headers["Content-Range"] = _content_range(offset, page, total)
-        if "application/vnd.pgrst.object+json" in request.headers.get("accept", ""):
+        if OBJECT in request.headers.get("accept", ""):
             if not body.startswith("["):
-                return Response(body, 200, headers, "application/vnd.pgrst.object+json; charset=utf-8")
+                return Response(body, 200, headers, _OBJECT_BODY)
             return self._single(body, page, headers)
         return Response(body, 200, headers, JSON)
 
     def _single(self, body: str | None, page: int, headers: dict[str, str]) -> Response:
         if page != 1:
             raise _not_one(page)
-        rows = json.loads(body or "[]")
-        return json_response(rows[0], 200, headers, "application/vnd.pgrst.object+json; charset=utf-8")
+        return _as_object(body, 200, headers)
 
     def _written(self, body: str | None, status: int, headers: dict[str, str], single: bool) -> Response:
-        """The written rows' representation: an array, or the one row as an object."""
-        if single:
-            row = json.loads(body or "[]")[0]
-            return json_response(row, status, headers, "application/vnd.pgrst.object+json; charset=utf-8")
-        return Response(body, status, headers, JSON)
+        """The written rows' representation: an array, or (already checked to be one) the row as an object."""
+        return _as_object(body, status, headers) if single else Response(body, status, headers, JSON)
 
     def handle_openapi(self) -> Response:
         from schemadoc.rest.openapi import document
@@ -705,13 +702,31 @@ async def _take(slots: asyncio.Semaphore) -> None:
         async with asyncio.timeout(ACQUIRE_TIMEOUT):
             await slots.acquire()
     except TimeoutError:
-        raise ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.") from None
+        raise _no_connection() from None
+
+
+def _no_connection() -> ApiError:
+    return ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.")
+
+
+_OBJECT_BODY = OBJECT + "; charset=utf-8"
+
+
+def _as_object(body: str | None, status: int, headers: dict[str, str]) -> Response:
+    """The one row of a JSON array body, as an object."""
+    return json_response(json.loads(body or "[]")[0], status, headers, _OBJECT_BODY)
 
 
 def _not_one(rows: int) -> ApiError:
     return ApiError(
         406, "PGRST116", "JSON object requested, multiple (or no) rows returned", f"The result contains {rows} rows"
     )
+
+
+def _chosen(prefer: dict[str, str], key: str) -> str | None:
+    """The request's preference for `key` when it is one PostgREST knows (else as if not given)."""
+    value = prefer.get(key)
+    return value if value in _PREFERENCES[key] else None
 
 
 def _max_affected(prefer: dict[str, str]) -> int | None:
