@@ -544,17 +544,9 @@ def cmd_kv_audit(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from schemadoc.rest.app import create_app
-    from schemadoc.rest.auth import AuthConfig
+    from schemadoc.rest.app import app_from_config
 
     url, name = _doc_database(args)
-    secret = args.jwt_secret or os.environ.get("SCHEMADOC_JWT_SECRET") or os.environ.get("PGRST_JWT_SECRET")
-    auth = AuthConfig.from_options(
-        secret, args.jwks, args.anon_role, args.role_claim, args.claim_setting, None, args.statement_timeout
-    )
-    print(f"serving {name} on http://{args.host}:{args.port}/ (PostgREST's API)", file=sys.stderr)
-    if not auth.enabled:
-        print("note: no JWT secret: every request runs as the connection's own role", file=sys.stderr)
     keyspaces = None
     redis_url = None
     doc = load(args.doc)
@@ -564,30 +556,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
             from schemadoc.kv import keyspaces as bind
 
             keyspaces = bind(doc, redis_url)
-            print(f"Redis layout from the doc on {redis_url}", file=sys.stderr)
-    if args.workers > 1:  # processes of their own: each builds the same app from this configuration
-        os.environ["SCHEMADOC_SERVE_CONFIG"] = json.dumps(
-            {
-                "dsn": url,
-                "schemas": args.schema or ["public"],
-                "pool": max(1, -(-args.pool // args.workers)),  # each worker's share of the connections
-                "jwt_secret": secret,
-                "jwks": args.jwks,
-                "anon_role": args.anon_role,
-                "role_claim": args.role_claim,
-                "claim_settings": args.claim_setting,
-                "statement_timeouts": args.statement_timeout,
-                "doc": str(args.doc) if keyspaces is not None else None,
-                "redis_url": redis_url if keyspaces is not None else None,
-                "rate_limit": args.rate_limit,
-            }
-        )
+    # one configuration, for this process's app or for each worker's (they build theirs from it)
+    config = {
+        "dsn": url,
+        "schemas": args.schema or ["public"],
+        "pool": max(1, -(-args.pool // args.workers)),  # each worker's share of the connections
+        "jwt_secret": args.jwt_secret or os.environ.get("SCHEMADOC_JWT_SECRET") or os.environ.get("PGRST_JWT_SECRET"),
+        "jwks": args.jwks,
+        "anon_role": args.anon_role,
+        "role_claim": args.role_claim,
+        "claim_settings": args.claim_setting,
+        "statement_timeouts": args.statement_timeout,
+        "doc": str(args.doc) if keyspaces is not None else None,
+        "redis_url": redis_url if keyspaces is not None else None,
+        "rate_limit": args.rate_limit,
+    }
+    app = app_from_config(config, keyspaces)
+    print(f"serving {name} on http://{args.host}:{args.port}/ (PostgREST's API)", file=sys.stderr)
+    if not app.auth.enabled:
+        print("note: no JWT secret: every request runs as the connection's own role", file=sys.stderr)
+    if keyspaces is not None:
+        print(f"Redis layout from the doc on {redis_url}", file=sys.stderr)
+    if args.workers > 1:  # processes of their own
+        os.environ["SCHEMADOC_SERVE_CONFIG"] = json.dumps(config)
         uvicorn.run(
             "schemadoc.rest.app:app_from_env", factory=True, workers=args.workers, host=args.host, port=args.port,
             log_level="warning",
         )  # fmt: skip
         return 0
-    app = create_app(url, tuple(args.schema or ["public"]), args.pool, auth, keyspaces, args.rate_limit)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

@@ -799,12 +799,9 @@ def create_app(
     return api
 
 
-def app_from_env() -> Api:
-    """The app of one worker of a multi-process server (uvicorn --workers N --factory), configured by
-    SCHEMADOC_SERVE_CONFIG: the JSON `schemadoc serve` writes from its options."""
-    import os
-
-    config = json.loads(os.environ["SCHEMADOC_SERVE_CONFIG"])
+def app_from_config(config: dict[str, Any], keyspaces: Keyspaces | None = None) -> Api:
+    """The app `schemadoc serve` configures: DSN, schemas, pool, JWT options, the doc's Redis layout
+    (bound here from the doc and Redis URL unless `keyspaces` is given) and its rate limit."""
     auth = AuthConfig.from_options(
         config.get("jwt_secret"),
         config.get("jwks"),
@@ -814,8 +811,7 @@ def app_from_env() -> Api:
         None,
         config.get("statement_timeouts"),
     )
-    keyspaces = None
-    if config.get("doc") and config.get("redis_url"):
+    if keyspaces is None and config.get("doc") and config.get("redis_url"):
         from schemadoc.kv import keyspaces as bind
         from schemadoc.parse import load
 
@@ -823,3 +819,11 @@ def app_from_env() -> Api:
     return create_app(
         config["dsn"], tuple(config["schemas"]), int(config["pool"]), auth, keyspaces, config.get("rate_limit")
     )
+
+
+def app_from_env() -> Api:
+    """The app of one worker of a multi-process server (uvicorn --workers N --factory), configured by
+    SCHEMADOC_SERVE_CONFIG: the JSON `schemadoc serve` writes from its options."""
+    import os
+
+    return app_from_config(json.loads(os.environ["SCHEMADOC_SERVE_CONFIG"]))
