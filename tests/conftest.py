@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -52,9 +53,9 @@ def server_url() -> Iterator[str]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-@pytest.fixture
-def fresh_db(server_url: str) -> Iterator[str]:
-    """The URL of a new, empty database, dropped after the test."""
+@contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    """The URL of a new, empty database on the server, dropped afterwards."""
     name = f"sdt_{uuid.uuid4().hex[:12]}"
     admin = with_database(server_url, "postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -64,6 +65,13 @@ def fresh_db(server_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fresh_db(server_url: str) -> Iterator[str]:
+    """The URL of a new, empty database, dropped after the test."""
+    with scratch_database(server_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,7 @@ rows), replayed against `schemadoc serve` on a real PostgreSQL.
 
 A case is `request: METHOD /path?query`, optional `headers`, a `json` or `text` body, and `expect`:
 `status`, `headers` (a value of null: the header must be absent), and the body as `json` (equal),
-`subset` (these keys of a JSON object) or `text`; `pending: why` marks behaviour not built yet (the
-case must fail until it is). The cases of a file run in order. The expectations
+`subset` (these keys of a JSON object) or `text`. The cases of a file run in order. The expectations
 are hand-written from PostgREST's documentation and source; they are never regenerated from our output.
 """
 
@@ -23,6 +22,7 @@ import yaml
 
 from schemadoc.rest.app import create_app
 
+from .conftest import scratch_database
 from .test_rest_api import _serve
 
 GOLDEN = Path(__file__).parent / "rest_golden"
@@ -32,33 +32,21 @@ FILES = ["read", "embed", "write", "rpc", "errors"]
 def _cases() -> Iterator[Any]:
     for stem in FILES:
         for i, case in enumerate(yaml.safe_load((GOLDEN / f"{stem}.yaml").read_text(encoding="utf-8"))):
-            marks = [pytest.mark.xfail(reason=case["pending"], strict=True)] if "pending" in case else []
-            yield pytest.param(case, id=f"{stem}-{i:02d}-{case['name'][:60]}", marks=marks)
+            yield pytest.param(case, id=f"{stem}-{i:02d}-{case['name'][:60]}")
 
 
 @pytest.fixture(scope="module")
-def golden_api(server_url: str) -> Iterator[str]:
-    from schemadoc.apply import with_database
-
-    name = "sdt_rest_golden"
-    admin = with_database(server_url, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    db = with_database(server_url, name)
-    with psycopg.connect(db, autocommit=True) as conn:
-        conn.execute((GOLDEN / "schema.sql").read_text(encoding="utf-8"))  # type: ignore[arg-type]
-    try:
+def golden_api(server_url: str) -> Iterator[httpx.Client]:
+    """A client of the API over schema.sql in a scratch database."""
+    with scratch_database(server_url) as db:
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute((GOLDEN / "schema.sql").read_text(encoding="utf-8"))  # type: ignore[arg-type]
         with _serve(create_app(db)) as base, httpx.Client(base_url=base, timeout=30) as client:
-            yield base
-            client.close()
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            yield client
 
 
 @pytest.mark.parametrize("case", list(_cases()))
-def test_golden(golden_api: str, case: dict[str, Any]) -> None:
+def test_golden(golden_api: httpx.Client, case: dict[str, Any]) -> None:
     method, _, target = case["request"].partition(" ")
     headers = {k: str(v) for k, v in (case.get("headers") or {}).items()}
     content: bytes | None = None
@@ -67,8 +55,7 @@ def test_golden(golden_api: str, case: dict[str, Any]) -> None:
         headers.setdefault("Content-Type", "application/json")
     elif "text" in case:
         content = case["text"].encode()
-    with httpx.Client(base_url=golden_api, timeout=30) as client:
-        r = client.request(method, target, headers=headers, content=content)
+    r = golden_api.request(method, target, headers=headers, content=content)
     expect = case["expect"]
     got = f"{r.status_code} {dict(r.headers)} {r.text[:2000]}"
     assert r.status_code == expect["status"], got
