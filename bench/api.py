@@ -46,8 +46,8 @@ NODE = ROOT / "build" / "bench-node"
 _DONE = """
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('WRK {"requests": %d, "duration_us": %d, "p50": %d, "p95": %d, "errors": %d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+  io.write(string.format('WRK {"requests": %d, "duration_us": %d, "p50": %d, "p95": %d, "max": %d, "errors": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency.max,
     e.connect + e.read + e.write + e.status + e.timeout))
 end
 """
@@ -80,6 +80,7 @@ def wrk(url: str, conns: int, seconds: int, method: str = "GET", body: str | Non
         "rps": data["requests"] / (data["duration_us"] / 1e6),
         "p50": data["p50"] / 1000,
         "p95": data["p95"] / 1000,
+        "max": data["max"] / 1000,
         "errors": data["errors"],
     }
 
@@ -157,6 +158,16 @@ def ensure_postgraphile() -> tuple[str, str]:
             check=True,
         )  # fmt: skip
     return str(node), str(cli)
+
+
+def autogroup() -> str:
+    """Linux's per-session CPU groups: on, PostgreSQL (a session of its own) competes as one group with the
+    API's and wrk's; on the 2-core VM of the README's figures, runnable backends then went without CPU for
+    1-6 s at a time under the load test (/proc: state R, CPU time still), which wrk counts as timeouts."""
+    try:
+        return Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip()
+    except OSError:
+        return "n/a"
 
 
 def rss_mb(pid: int) -> float:
@@ -265,7 +276,8 @@ def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: s
             load = wrk(f"http://127.0.0.1:3911/orders?id=eq.{oid}&select=*,users(*)", 100, 60)
             after = rss_mb(proc.pid)
             print(f"load test: 60 s at 100 connections: {load['rps']:,.0f} req/s, p95 {load['p95']:.1f} ms, "
-                  f"errors {int(load['errors'])}, memory {before:.0f} MB -> {after:.0f} MB")  # fmt: skip
+                  f"max {load['max']:,.0f} ms, errors {int(load['errors'])} (autogroup={autogroup()}), "
+                  f"memory {before:.0f} MB -> {after:.0f} MB")  # fmt: skip
     # the floor: the least a Python ASGI app can do per request (one query, nothing else), same server and driver
     floor_env = {"FLOOR_DSN": db, "FLOOR_SQL": "SELECT json_agg(p)::text FROM products p WHERE id = %s::uuid",
                  "FLOOR_POOL": str(max(1, -(-10 // args.workers))), "PYTHONPATH": str(ROOT)}  # fmt: skip
@@ -294,7 +306,8 @@ def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: s
     for case, statement in sql_equivalents.items():
         for conns in (10, 50):
             results.setdefault((case, conns), {})["pgbench (SQL)"] = pgbench(db, statement, conns, args.duration)
-    print(f"\nbakery doc, seeded; {args.duration} s per figure; schemadoc serve with {args.workers} worker(s)")
+    print(f"\nbakery doc, seeded; {args.duration} s per figure; schemadoc serve with {args.workers} worker(s); "
+          f"kernel.sched_autogroup_enabled={autogroup()}")  # fmt: skip
     print(f"{'case':<22}{'conns':>6}  {'server':<16}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'vs schemadoc':>14}")
     for (case, conns), by in results.items():
         ours = by.get("schemadoc", {}).get("rps", 0)

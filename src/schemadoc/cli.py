@@ -581,10 +581,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["SCHEMADOC_SERVE_CONFIG"] = json.dumps(config)
         uvicorn.run(
             "schemadoc.rest.app:app_from_env", factory=True, workers=args.workers, host=args.host, port=args.port,
-            log_level="warning",
+            log_level="warning", access_log=False,
         )  # fmt: skip
         return 0
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 
 
