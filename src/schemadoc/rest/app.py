@@ -376,7 +376,7 @@ class Api:
                     conn = await pool.getconn()
                     try:
                         cur = await conn.execute(stmt.query, stmt.params)
-                        row = await cur.fetchone()
+                        row = stmt.result(cur.rowcount) if stmt.bare else await cur.fetchone()
                     finally:
                         await pool.putconn(conn)
                 finally:
@@ -415,7 +415,7 @@ class Api:
         one: bool,
     ) -> Any:
         assert self.pool is not None
-        async with self.pool.connection() as conn, conn.pipeline():
+        async with self.pool.connection() as conn, conn.pipeline() as pipeline:
             # pipeline mode: BEGIN, the settings and the statement go out together (one round trip)
             async with conn.transaction(force_rollback=rollback):
                 if read_only:
@@ -426,7 +426,11 @@ class Api:
                         [x for pair in local for x in pair],
                     )
                 cur = await conn.execute(stmt.query, stmt.params)
-                row = await cur.fetchone()
+                if stmt.bare:
+                    await pipeline.sync()  # the command's row count is known once its result has come back
+                    row = stmt.result(cur.rowcount)
+                else:
+                    row = await cur.fetchone()
                 if row is not None and stmt.count_query is not None:
                     row = (await self._planned_count(conn, stmt), *row[1:])
                 if row is not None and one and row[1] != 1:

@@ -3,8 +3,9 @@
 Reads: the relation's rows with the requested columns, filters, order and range, embeds as correlated
 subqueries (`row_to_json` for to-one, `json_agg` for to-many, through a join table for many-to-many),
 aggregated with `json_agg` into the response body text, with the total when a count is asked for.
-Writes: INSERT/UPDATE/DELETE in a CTE whose RETURNING rows are aggregated the same way. Identifiers
-come from the schema cache and are quoted; every value is a bind parameter.
+Writes: INSERT/UPDATE/DELETE in a CTE whose RETURNING rows are aggregated the same way, or the bare
+command when no rows are wanted back. Identifiers come from the schema cache and are quoted; every
+value is a bind parameter.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ class Statement:
     params: dict[str, Any]  # named: the text order of placeholders does not matter
     count_query: sql.Composed | None = None  # to EXPLAIN for Prefer: count=planned|estimated
     count_mode: str | None = None
+    bare: bool = False  # a write returning no rows: its row count is the command's own
+
+    def result(self, rowcount: int) -> tuple[None, int, None, None]:
+        """The (total, rows, body, changed keys) of a bare statement."""
+        return None, rowcount, None, None
 
 
 # CSV built by PostgreSQL: a header of the first row's keys, each value quoted only when it must be
@@ -515,8 +521,8 @@ class Builder:
                     sql.SQL(", ").join(sql.Identifier(k) for k in keys),
                     sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in sets),
                 )
-        stmt = sql.SQL("INSERT INTO {t} ({cols}) {source}{conflict} RETURNING {r}").format(
-            t=target, cols=cols, source=source, conflict=conflict, r=self.returned(target, returning)
+        stmt = sql.SQL("INSERT INTO {t} ({cols}) {source}{conflict}{r}").format(
+            t=target, cols=cols, source=source, conflict=conflict, r=self.returned(target, rel, returning)
         )
         return self.wrap(stmt, rel, q, returning)
 
@@ -536,9 +542,9 @@ class Builder:
             cols=cols, t=sql.Identifier(rel.schema, rel.name), p=self.payload(_json.dumps(row))
         )
         where = self.where(rel, alias, q, ())
-        stmt = sql.SQL("UPDATE {t} AS {a} SET {sets}{where} RETURNING {r}").format(
+        stmt = sql.SQL("UPDATE {t} AS {a} SET {sets}{where}{r}").format(
             t=sql.Identifier(rel.schema, rel.name), a=sql.Identifier(alias), sets=sets, where=where,
-            r=self.returned(sql.Identifier(alias), returning),
+            r=self.returned(sql.Identifier(alias), rel, returning),
         )  # fmt: skip
         return self.wrap(stmt, rel, q, returning)
 
@@ -547,18 +553,25 @@ class Builder:
         _no_stray_params(q)
         alias = self.alias()
         where = self.where(rel, alias, q, ())
-        stmt = sql.SQL("DELETE FROM {t} AS {a}{where} RETURNING {r}").format(
+        stmt = sql.SQL("DELETE FROM {t} AS {a}{where}{r}").format(
             t=sql.Identifier(rel.schema, rel.name), a=sql.Identifier(alias), where=where,
-            r=self.returned(sql.Identifier(alias), returning),
+            r=self.returned(sql.Identifier(alias), rel, returning),
         )  # fmt: skip
         return self.wrap(stmt, rel, q, returning)
 
-    def returned(self, row: sql.Composable, returning: bool) -> sql.Composable:
-        """What a write returns: its rows when they are shown or their keys are wanted, else only a count."""
-        return sql.SQL("{}.*").format(row) if returning or self.track_changes else sql.SQL("1")
+    def needs_rows(self, rel: Relation, returning: bool) -> bool:
+        """Whether a write must return its rows: they are shown, or their keys are wanted for caches to
+        drop (one-column primary keys); else its command's row count is all it answers."""
+        return returning or (self.track_changes and len(rel.primary_key) == 1)
+
+    def returned(self, row: sql.Composable, rel: Relation, returning: bool) -> sql.Composable:
+        return sql.SQL(" RETURNING {}.*").format(row) if self.needs_rows(rel, returning) else sql.SQL("")
 
     def wrap(self, stmt: sql.Composable, rel: Relation, q: Query, returning: bool) -> Statement:
-        """The changed rows, shaped by `select` when the representation is returned."""
+        """The changed rows, shaped by `select` when the representation is returned; without rows to
+        return, the bare command (no CTE around it: PostgreSQL does less, the count is its own)."""
+        if not self.needs_rows(rel, returning):
+            return Statement(stmt, self.params, bare=True)
         # the changed rows' keys (one-column primary keys), for caches to drop
         keys: sql.Composable = sql.SQL("NULL::text")
         if self.track_changes and len(rel.primary_key) == 1:
