@@ -426,6 +426,7 @@ class Api:
                         [x for pair in local for x in pair],
                     )
                 cur = await conn.execute(stmt.query, stmt.params)
+                row: tuple[Any, ...] | None
                 if stmt.bare:
                     await pipeline.sync()  # the command's row count is known once its result has come back
                     row = stmt.result(cur.rowcount)

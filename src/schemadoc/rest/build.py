@@ -62,7 +62,7 @@ class Statement:
     count_mode: str | None = None
     bare: bool = False  # a write returning no rows: its row count is the command's own
 
-    def result(self, rowcount: int) -> tuple[None, int, None, None]:
+    def result(self, rowcount: int) -> tuple[Any, ...]:
         """The (total, rows, body, changed keys) of a bare statement."""
         return None, rowcount, None, None
 
@@ -567,7 +567,7 @@ class Builder:
     def returned(self, row: sql.Composable, rel: Relation, returning: bool) -> sql.Composable:
         return sql.SQL(" RETURNING {}.*").format(row) if self.needs_rows(rel, returning) else sql.SQL("")
 
-    def wrap(self, stmt: sql.Composable, rel: Relation, q: Query, returning: bool) -> Statement:
+    def wrap(self, stmt: sql.Composed, rel: Relation, q: Query, returning: bool) -> Statement:
         """The changed rows, shaped by `select` when the representation is returned; without rows to
         return, the bare command (no CTE around it: PostgreSQL does less, the count is its own)."""
         if not self.needs_rows(rel, returning):
