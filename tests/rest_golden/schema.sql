@@ -95,3 +95,8 @@ insert into tasks values (1, 'write', false, null), (2, 'review', false, null);
 
 create table check_me (n int check (n >= 0));
 create function bump() returns void language sql as $$ update tasks set done = done where false $$;
+
+-- numbers beyond a double: the body must reach PostgreSQL as written
+create table ledger (id int primary key, amount numeric, data jsonb);
+create function exact(x numeric, j jsonb) returns jsonb language sql immutable
+  as $$ select jsonb_build_object('x', x, 'j', j) $$;

@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -341,16 +342,16 @@ class Api:
         return found
 
     def _write(
-        self, key: tuple[Any, ...], request: Request, build: Callable[[Query], Statement], payload: Any
+        self, key: tuple[Any, ...], request: Request, build: Callable[[Query], Statement], body: str | None
     ) -> tuple[Query, Statement]:
-        """The write statement for this URL and these body keys (remembered), with this body."""
+        """The write statement for this URL and these body keys (remembered), with this body (JSON text)."""
         found = self.memo.get(key)
         if found is None:
             q = parse(request.query)
             found = self._remember(key, q, build(q))
         params = found.stmt.params
-        if payload is not None:
-            params = {**params, PAYLOAD: json.dumps(payload)}
+        if body is not None:
+            params = {**params, PAYLOAD: body}
         return found.q, replace(found.stmt, params=params)
 
     async def run(
@@ -529,8 +530,10 @@ class Api:
         if method == "POST":
             if request.headers.get("content-type", "").startswith("text/csv"):
                 payload: Any = await _csv_body(request)
+                text = json.dumps(payload)
             else:
-                payload = await _json_body(request)
+                payload, text = await _json_body(request)
+                text = text if isinstance(payload, list) else f"[{text}]"
             rows = payload if isinstance(payload, list) else [payload]
             if not all(isinstance(r, dict) for r in rows):
                 raise ApiError(400, "PGRST102", "All object keys must match")
@@ -542,8 +545,8 @@ class Api:
             q, stmt = self._write(
                 key,
                 request,
-                lambda q: b.insert(name, rows, q, on_conflict, returning or headers_only, missing_default),
-                rows,
+                lambda q: b.insert(name, rows, text, q, on_conflict, returning or headers_only, missing_default),
+                text,
             )
             _, page, body, changed = await self.run(
                 request, stmt, read_only=False, rollback=rollback, one=single and returning
@@ -561,11 +564,11 @@ class Api:
         if method == "PUT":
             return await self._put(request, b, schema, name, parse(request.query), prefer)
         if method == "PATCH":
-            payload = await _json_body(request)
+            payload, text = await _json_body(request)
             if not isinstance(payload, dict):
                 raise ApiError(400, "PGRST102", "a PATCH body is one JSON object")
             key = ("PATCH", schema, name, request.query, tuple(payload), returning)
-            q, stmt = self._write(key, request, lambda q: b.update(name, payload, q, returning), payload)
+            q, stmt = self._write(key, request, lambda q: b.update(name, payload, text, q, returning), text)
         else:
             key = ("DELETE", schema, name, request.query, returning)
             q, stmt = self._write(key, request, lambda q: b.delete(name, q, returning), None)
@@ -599,13 +602,15 @@ class Api:
         eqs = {f.field.name: f.operation.value for path, f in q.filters if not path and f.operation.op == "eq"}
         if not pk or set(eqs) != set(pk) or len(q.filters) != len(pk) or q.logic:
             raise ApiError(405, "PGRST105", "Filters must include all and only primary key columns with 'eq' operators")
-        payload = await _json_body(request)
+        payload, text = await _json_body(request)
         if not isinstance(payload, dict):
             raise ApiError(400, "PGRST102", "a PUT body is one JSON object")
         if any(str(payload.get(k)) != str(eqs[k]) for k in pk):
             raise ApiError(400, "PGRST115", "Payload values do not match URL in primary key column(s)")
         returning, rollback = prefer.get("return") == "representation", prefer.get("tx") == "rollback"
-        stmt = b.insert(name, [payload], replace(q, filters=()), "merge-duplicates", returning, conflict_keys=pk)
+        stmt = b.insert(
+            name, [payload], f"[{text}]", replace(q, filters=()), "merge-duplicates", returning, conflict_keys=pk
+        )
         _, _, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
         await self._invalidate(schema, name, changed, rollback)
         headers = _applied(prefer, ("return", "count", "tx", "handling"))
@@ -620,11 +625,11 @@ class Api:
         prefer = _preferences(request)
         count = _chosen(prefer, "count")
         if write:
-            payload = await _json_body(request)
+            payload, text = await _json_body(request)
             if not isinstance(payload, dict):
                 raise ApiError(400, "PGRST102", "the arguments of a function call are one JSON object")
             q = parse(request.query)
-            stmt = Builder(self.cache, schema).rpc(name, payload, q, count)
+            stmt = Builder(self.cache, schema).rpc(name, payload, q, count, text)
         else:
             key = ("f", schema, name, request.query, count)
             read = self.memo.get(key)
@@ -781,10 +786,13 @@ async def _csv_body(request: Request) -> list[dict[str, Any]]:
     return rows
 
 
-async def _json_body(request: Request) -> Any:
-    raw = await request.body()
+async def _json_body(request: Request) -> tuple[Any, str]:
+    """The JSON body read (its numbers as Decimal: exact) and as the client sent it: PostgreSQL gets the
+    text itself, so a number is stored with every digit it was written with (a float would round
+    1.00000000000000000001 to 1.0, and overflow 1e400, which a numeric or jsonb column keeps)."""
+    raw = (await request.body()) or b"{}"
     try:
-        return json.loads(raw or b"{}")
+        return json.loads(raw, parse_float=Decimal), raw.decode(json.detect_encoding(raw))
     except ValueError as e:
         raise ApiError(400, "PGRST102", "Empty or invalid json", str(e)) from None
 

@@ -391,8 +391,12 @@ class Builder:
 
     # -- functions --
 
-    def rpc(self, name: str, args: dict[str, Any], q: Query, count: str | None = None) -> Statement:
-        """The call of `name` with named arguments: a scalar as its JSON, a row as an object, a set as an array."""
+    def rpc(
+        self, name: str, args: dict[str, Any], q: Query, count: str | None = None, body: str | None = None
+    ) -> Statement:
+        """The call of `name` with named arguments: a scalar as its JSON, a row as an object, a set as an
+        array. An argument given as a JSON object, or as an array to a json/jsonb parameter, is read from
+        the request's JSON `body` by PostgreSQL (every digit of its numbers kept)."""
         import json as _json
 
         from schemadoc.rest.cache import Column as _Column
@@ -409,16 +413,20 @@ class Builder:
             )
         fn = candidates[0]
         types = {a.name: a.type for a in fn.arguments}
+
+        def value(k: str, v: Any) -> sql.Composable:
+            if not (isinstance(v, dict) or (isinstance(v, list) and "json" in types[k])):
+                return self.bind(v)
+            if body is None:  # arguments from the query string: text already
+                return self.bind(_json.dumps(v))
+            # as json_to_record reads it: a json parameter takes the value, another type its text
+            op = sql.SQL("->" if "json" in types[k] else "->>")
+            return sql.SQL("({}::json {} {})").format(self.payload(body), op, sql.Literal(k))
+
         call = sql.SQL("{}({})").format(
             sql.Identifier(fn.schema, fn.name),
             sql.SQL(", ").join(
-                sql.SQL("{} => {}::{}").format(
-                    sql.Identifier(k),
-                    self.bind(
-                        _json.dumps(v) if isinstance(v, dict) or (isinstance(v, list) and "json" in types[k]) else v
-                    ),
-                    sql.SQL(types[k]),
-                )
+                sql.SQL("{} => {}::{}").format(sql.Identifier(k), value(k, v), sql.SQL(types[k]))
                 for k, v in args.items()
             ),
         )
@@ -443,11 +451,11 @@ class Builder:
         else:
             rel = _Relation("", name, "f", {c: _Column(c, t, True, False) for c, t in fn.columns})
         alias = self.alias()
-        body = self.select_from(rel, alias, q, (), None, source=call)
+        shaped = self.select_from(rel, alias, q, (), None, source=call)
         agg = "coalesce(json_agg(pgrst_t), '[]')::text" if fn.returns_set else "(json_agg(pgrst_t)->0)::text"
         total = sql.SQL("({})").format(self.count_of(rel, q, call)) if count else sql.SQL("NULL::bigint")
         query = sql.SQL("SELECT {} AS total, count(*) AS page, {} AS body FROM ({}) pgrst_t").format(
-            total, sql.SQL(agg), body
+            total, sql.SQL(agg), shaped
         )
         return Statement(query, self.params)
 
@@ -469,16 +477,15 @@ class Builder:
         self,
         name: str,
         rows: list[dict[str, Any]],
+        body: str,
         q: Query,
         on_conflict: str | None,
         returning: bool,
         missing_default: bool = False,
         conflict_keys: tuple[str, ...] | None = None,
     ) -> Statement:
-        """INSERT of the payload's rows; a key some rows lack is NULL for them, or (Prefer:
-        missing=default) the column's default."""
-        import json as _json
-
+        """INSERT of the payload's rows (`body`: their JSON array, as text); a key some rows lack is NULL
+        for them, or (Prefer: missing=default) the column's default."""
         rel = self.writable(name, "INSERT")
         columns = list(q.columns) if q.columns else list(dict.fromkeys(k for row in rows for k in row))
         for c in columns:
@@ -500,11 +507,11 @@ class Builder:
                     )
                 )
             source = sql.SQL("SELECT {vals} FROM jsonb_array_elements({p}::jsonb) pgrst_r").format(
-                vals=sql.SQL(", ").join(values), p=self.payload(_json.dumps(rows))
+                vals=sql.SQL(", ").join(values), p=self.payload(body)
             )
         else:
             source = sql.SQL("SELECT {cols} FROM json_populate_recordset(NULL::{t}, {p}::json)").format(
-                cols=cols, t=target, p=self.payload(_json.dumps(rows))
+                cols=cols, t=target, p=self.payload(body)
             )
         conflict: sql.Composable = sql.SQL("")
         if on_conflict is not None:
@@ -526,7 +533,8 @@ class Builder:
         )
         return self.wrap(stmt, rel, q, returning)
 
-    def update(self, name: str, row: dict[str, Any], q: Query, returning: bool) -> Statement:
+    def update(self, name: str, row: dict[str, Any], body: str, q: Query, returning: bool) -> Statement:
+        """UPDATE of the filtered rows with the columns of `row` (`body`: its JSON object, as text)."""
         rel = self.writable(name, "UPDATE")
         _no_stray_params(q)
         for c in row:
@@ -535,11 +543,9 @@ class Builder:
         if not row:
             raise ApiError(400, "PGRST100", "an empty PATCH changes nothing")
         alias = self.alias()
-        import json as _json
-
         cols = sql.SQL(", ").join(sql.Identifier(c) for c in row)
         sets = sql.SQL("({cols}) = (SELECT {cols} FROM json_populate_record(NULL::{t}, {p}::json))").format(
-            cols=cols, t=sql.Identifier(rel.schema, rel.name), p=self.payload(_json.dumps(row))
+            cols=cols, t=sql.Identifier(rel.schema, rel.name), p=self.payload(body)
         )
         where = self.where(rel, alias, q, ())
         stmt = sql.SQL("UPDATE {t} AS {a} SET {sets}{where}{r}").format(
