@@ -371,17 +371,9 @@ class Api:
         try:
             if not local and not rollback and max_affected is None and not one and stmt.count_query is None:
                 # one statement on an autocommit session is its own transaction: one round trip
-                pool, slots = (self.read_pool, self.read_slots) if read_only else (self.pool, self.slots)
-                await _take(slots)
-                try:
-                    conn = await pool.getconn()
-                    try:
-                        cur = await conn.execute(stmt.query, stmt.params)
-                        row = stmt.result(cur.rowcount) if stmt.bare else await cur.fetchone()
-                    finally:
-                        await pool.putconn(conn)
-                finally:
-                    slots.release()
+                async with self._session(read_only) as conn:
+                    cur = await conn.execute(stmt.query, stmt.params)
+                    row = stmt.result(cur.rowcount) if stmt.bare else await cur.fetchone()
             else:
                 await _take(self.slots)
                 try:
@@ -405,6 +397,11 @@ class Api:
         assert row is not None
         changed = json.loads(row[3]) if len(row) > 3 and row[3] else []
         return row[0], row[1], row[2], changed
+
+    def _session(self, read_only: bool) -> _Session:
+        """An autocommit connection of the read-only or the writing pool, once a slot is free."""
+        assert self.pool is not None and self.read_pool is not None
+        return _Session(self.read_pool, self.read_slots) if read_only else _Session(self.pool, self.slots)
 
     async def _in_transaction(
         self,
@@ -505,9 +502,9 @@ class Api:
             offset = q.offsets.get((), 0)
             headers = {"Content-Range": _content_range(offset, page, total)}
             if cached is not None and self.redis is not None and not self.auth.enabled and page == 1:
-                assert self.pool is not None
-                async with self.pool.connection() as conn:
-                    await self.redis.fill(conn, cached[0], cached[1])
+                async with self._session(read_only=True) as conn:  # waits its turn like any query
+                    found = await self.redis.row(conn, cached[0], cached[1])
+                await self.redis.store(cached[0], cached[1], found)  # the connection is back before Redis is written
                 headers["X-Cache"] = "miss"
             headers.update(_applied(prefer, ("count", "tx", "handling")))
             if single:
@@ -701,6 +698,32 @@ def _applied(prefer: dict[str, str], honoured: tuple[str, ...], has_key: bool = 
 
 
 ACQUIRE_TIMEOUT = 10.0  # seconds a request waits for a connection before PGRST003
+
+
+class _Session:
+    """`async with`: a connection slot (at most ACQUIRE_TIMEOUT waited), then a connection of the pool,
+    both given back on the way out."""
+
+    __slots__ = ("pool", "slots", "conn")
+    conn: psycopg.AsyncConnection[Any]
+
+    def __init__(self, pool: AsyncConnectionPool[Any], slots: asyncio.Semaphore) -> None:
+        self.pool, self.slots = pool, slots
+
+    async def __aenter__(self) -> psycopg.AsyncConnection[Any]:
+        await _take(self.slots)
+        try:
+            self.conn = await self.pool.getconn()
+        except BaseException:
+            self.slots.release()
+            raise
+        return self.conn
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            await self.pool.putconn(self.conn)
+        finally:
+            self.slots.release()
 
 
 async def _take(slots: asyncio.Semaphore) -> None:

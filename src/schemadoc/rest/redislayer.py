@@ -101,8 +101,8 @@ class RedisLayer:
             return None
         return json.dumps([{c: value.get(c) for c in columns}])
 
-    async def fill(self, conn: psycopg.AsyncConnection[Any], rc: RowCache, key: str) -> None:
-        """Store the documented fields of the row with this key (nothing when it does not fit the shape)."""
+    async def row(self, conn: psycopg.AsyncConnection[Any], rc: RowCache, key: str) -> Any:
+        """The documented fields of the row with this key (None when there is none)."""
         cur = await conn.execute(
             sql.SQL("SELECT row_to_json(r)::text FROM (SELECT {cols} FROM {t} WHERE {k}::text = %s) r").format(
                 cols=sql.SQL(", ").join(sql.Identifier(c) for c in rc.fields),
@@ -112,10 +112,14 @@ class RedisLayer:
             (key,),
         )
         found = await cur.fetchone()
-        if found is None:
+        return None if found is None else json.loads(found[0])
+
+    async def store(self, rc: RowCache, key: str, row: Any) -> None:
+        """Cache `row` under its key (nothing when there is none or it does not fit the documented shape)."""
+        if row is None:
             return
         try:
-            await asyncio.to_thread(rc.keyspace.set, json.loads(found[0]), **{rc.placeholder: key})
+            await asyncio.to_thread(rc.keyspace.set, row, **{rc.placeholder: key})
         except ShapeError:
             pass  # a row the documented shape does not describe (a NULL where it shows a string): not cached
 
