@@ -678,6 +678,29 @@ def test_csv_payload(bakery_api: tuple[str, str]) -> None:
     assert _sql(db, "SELECT count(*) FROM delivery_schedules WHERE delivery_date >= '2031-01-01'") == [(2,)]
 
 
+def test_json_bodies_in_every_encoding_json_allows(bakery_api: tuple[str, str]) -> None:
+    """UTF-8 (with or without a byte-order mark), UTF-16 and UTF-32 bodies are read; the text goes to
+    PostgreSQL as sent, the time's text included."""
+    base, db = bakery_api
+    row = '{"delivery_date": "2032-05-0%d", "delivery_time": "%s"}'
+    bodies = [
+        (row % (1, "09:00 ☕")).encode(),
+        b"\xef\xbb\xbf" + (row % (2, "10:00")).encode(),
+        (row % (3, "11:00 é")).encode("utf-16"),
+        (row % (4, "12:00")).encode("utf-32-le"),
+    ]
+    with httpx.Client(base_url=base) as h:
+        for body in bodies:
+            r = h.post("/delivery_schedules", content=body, headers={"Content-Type": "application/json"})
+            assert r.status_code == 201, r.text
+        bad = h.post("/delivery_schedules", content=b"\xff\xfe{", headers={"Content-Type": "application/json"})
+        assert bad.status_code == 400 and bad.json()["code"] == "PGRST102"
+    got = _sql(db, "SELECT delivery_time FROM delivery_schedules WHERE delivery_date >= '2032-05-01' ORDER BY 1")
+    assert got == [("09:00 ☕",), ("10:00",), ("11:00 é",), ("12:00",)]
+    with psycopg.connect(db) as conn:
+        conn.execute("DELETE FROM delivery_schedules WHERE delivery_date >= '2032-05-01'")
+
+
 def test_prefer_handling_max_affected_and_routes(bakery_api: tuple[str, str]) -> None:
     base, db = bakery_api
     before = _sql(db, "SELECT count(*) FROM order_items")

@@ -352,7 +352,7 @@ class Api:
         params = found.stmt.params
         if body is not None:
             params = {**params, PAYLOAD: body}
-        return found.q, replace(found.stmt, params=params)
+        return found.q, found.stmt.with_params(params)
 
     async def run(
         self,
@@ -809,13 +809,17 @@ async def _csv_body(request: Request) -> list[dict[str, Any]]:
     return rows
 
 
+_EXACT = json.JSONDecoder(parse_float=Decimal)
+
+
 async def _json_body(request: Request) -> tuple[Any, str]:
     """The JSON body read (its numbers as Decimal: exact) and as the client sent it: PostgreSQL gets the
     text itself, so a number is stored with every digit it was written with (a float would round
     1.00000000000000000001 to 1.0, and overflow 1e400, which a numeric or jsonb column keeps)."""
     raw = (await request.body()) or b"{}"
     try:
-        return json.loads(raw, parse_float=Decimal), raw.decode(json.detect_encoding(raw))
+        text = raw.decode(json.detect_encoding(raw))  # UTF-8 (a byte-order mark dropped), -16 or -32
+        return _EXACT.decode(text), text
     except ValueError as e:
         raise ApiError(400, "PGRST102", "Empty or invalid json", str(e)) from None
 

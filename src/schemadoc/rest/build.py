@@ -62,6 +62,10 @@ class Statement:
     count_mode: str | None = None
     bare: bool = False  # a write returning no rows: its row count is the command's own
 
+    def with_params(self, params: dict[str, Any]) -> Statement:
+        """The same statement with other values (a request's own body)."""
+        return Statement(self.query, params, self.count_query, self.count_mode, self.bare)
+
     def result(self, rowcount: int) -> tuple[Any, ...]:
         """The (total, rows, body, changed keys) of a bare statement."""
         return None, rowcount, None, None
