@@ -24,8 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -103,6 +104,15 @@ def pgbench(db: str, statement: str, conns: int, seconds: int) -> dict[str, floa
     if not tps:
         raise RuntimeError(f"pgbench failed:\n{out}")
     return {"rps": float(tps.group(1)), "p50": float(lat.group(1)) if lat else float("nan"), "p95": float("nan"), "errors": 0}
+
+
+def measure(repeat: int, db: str, run: Callable[[], dict[str, float]]) -> dict[str, float]:
+    """The median (by req/s) of `repeat` runs, each on an idle, checkpointed database."""
+    runs = []
+    for _ in range(max(1, repeat)):
+        settle(db)
+        runs.append(run())
+    return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
 
 
 def settle(db: str, timeout: float = 60) -> None:
@@ -204,6 +214,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--load", action="store_true", help="also the 60 s, 100-connection load test")
     ap.add_argument("--only", action="append", default=None, help="a case to run (repeatable); default: every case")
+    ap.add_argument("--repeat", type=int, default=1, help="measure each figure K times and report the median run")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt install wrk)")
@@ -265,10 +276,9 @@ def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: s
             check = httpx.request(method, f"http://127.0.0.1:3911{path}", content=body, headers={"Content-Type": "application/json"})
             assert check.is_success, (case, check.status_code, check.text[:300])  # measure answers, not errors
             for conns in (10, 50):
-                settle(db)
                 headers = {"Content-Type": "application/json"} if body else {}
-                results.setdefault((case, conns), {})["schemadoc"] = wrk(
-                    f"http://127.0.0.1:3911{path}", conns, args.duration, method, body, headers
+                results.setdefault((case, conns), {})["schemadoc"] = measure(
+                    args.repeat, db, partial(wrk, f"http://127.0.0.1:3911{path}", conns, args.duration, method, body, headers)
                 )
         if args.load:
             settle(db)
@@ -283,11 +293,12 @@ def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: s
                  "FLOOR_POOL": str(max(1, -(-10 // args.workers))), "PYTHONPATH": str(ROOT)}  # fmt: skip
     floor_cmd = [sys.executable, "-m", "uvicorn", "--factory", "bench.floor_app:app", "--workers", str(args.workers),
                  "--port", "3913", "--log-level", "warning", "--no-access-log"]  # fmt: skip
-    with running(floor_cmd, f"http://127.0.0.1:3913/{pid}", floor_env):
-        for conns in (10, 50) if "single row" in rest else ():
-            results.setdefault(("single row", conns), {})["Python floor"] = wrk(
-                f"http://127.0.0.1:3913/{pid}", conns, args.duration
-            )
+    for label, env in (("Python floor", floor_env), ("HTTP only", {**floor_env, "FLOOR_SQL": ""})):
+        with running(floor_cmd, f"http://127.0.0.1:3913/{pid}", env):
+            for conns in (10, 50) if "single row" in rest else ():
+                results.setdefault(("single row", conns), {})[label] = measure(
+                    args.repeat, db, partial(wrk, f"http://127.0.0.1:3913/{pid}", conns, args.duration)
+                )
     info = psycopg.conninfo.conninfo_to_dict(db)
     pg_url = f"postgresql://{info.get('user', 'postgres')}@{info.get('host', '127.0.0.1')}:{info.get('port', 5432)}/{info['dbname']}"
     pgl_cmd = [node, pgl, "-c", pg_url, "-s", "public", "-P", "postgraphile/presets/amber", "--port", "3912"]
@@ -298,15 +309,15 @@ def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: s
             check = httpx.post("http://127.0.0.1:3912/graphql", json=payload, timeout=60)
             assert check.is_success and "errors" not in check.json(), (case, check.text[:300])
             for conns in (10, 50):
-                settle(db)
-                results.setdefault((case, conns), {})["PostGraphile 5"] = wrk(
-                    "http://127.0.0.1:3912/graphql", conns, args.duration, "POST", json.dumps(payload),
-                    {"Content-Type": "application/json"},
+                results.setdefault((case, conns), {})["PostGraphile 5"] = measure(
+                    args.repeat, db, partial(wrk, "http://127.0.0.1:3912/graphql", conns, args.duration, "POST",
+                                             json.dumps(payload), {"Content-Type": "application/json"}),
                 )  # fmt: skip
     for case, statement in sql_equivalents.items():
         for conns in (10, 50):
             results.setdefault((case, conns), {})["pgbench (SQL)"] = pgbench(db, statement, conns, args.duration)
-    print(f"\nbakery doc, seeded; {args.duration} s per figure; schemadoc serve with {args.workers} worker(s); "
+    print(f"\nbakery doc, seeded; {args.duration} s per figure (median of {args.repeat}); "
+          f"schemadoc serve with {args.workers} worker(s); "
           f"kernel.sched_autogroup_enabled={autogroup()}")  # fmt: skip
     print(f"{'case':<22}{'conns':>6}  {'server':<16}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'vs schemadoc':>14}")
     for (case, conns), by in results.items():
@@ -316,7 +327,8 @@ def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: s
             print(f"{case:<22}{conns:>6}  {name:<16}{f['rps']:>10,.0f}{f['p50']:>9.2f}{f['p95']:>9.2f}{int(f['errors']):>8}{ratio:>14}")
     print("targets: schemadoc >= PostGraphile on every case; >= 0.5x pgbench on the single-row reads")
     print("(Python floor: an ASGI app that only runs the query, on the same server and driver: the most a Python")
-    print(" API can answer here; PostgreSQL, wrk and the API share the machine's cores)")
+    print(" API can answer here; HTTP only: the same app without the query; PostgreSQL, wrk and the API share")
+    print(" the machine's cores)")
     print("(pgbench's latency column is its average; it reports no percentiles)")
 
 
