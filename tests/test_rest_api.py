@@ -341,25 +341,38 @@ def _token(claims: dict[str, Any], key: str = SECRET, alg: str = "HS256") -> str
     return jwt.encode(claims, key, algorithm=alg)
 
 
+def _doc_rls_block() -> str:
+    """The bakery doc's own RLS SQL: its "Row Level Security (Future Enhancement)" section, which `up`
+    leaves out as not current, with the user_orders policy the issue names."""
+    from schemadoc.parse.blocks import split_blocks
+
+    doc = split_blocks(str(SEEDS["bakery"]), SEEDS["bakery"].read_text(encoding="utf-8"))
+    found = [
+        b.text
+        for b in doc.blocks
+        if b.kind == "fence" and b.heading and "Row Level Security" in b.heading.text and "CREATE POLICY" in b.text
+    ]
+    assert len(found) == 1, found
+    return found[0]
+
+
 def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
-    """PostgREST's model: the token's role runs the statement, its claims reach RLS policies."""
+    """PostgREST's model: the token's role runs the statement, its claims reach RLS policies — the
+    bakery doc's own user_orders policy, run as the doc writes it, for the doc's own app_user (which
+    `up` created with the doc's grants)."""
     from schemadoc.rest.auth import AuthConfig
 
     _, db = bakery_api
+    granted = "SELECT has_table_privilege('app_user', 'orders', 'SELECT'), has_table_privilege('app_user', 'orders', 'INSERT')"
+    assert _sql(db, granted) == [(True, True)]
     with psycopg.connect(db, autocommit=True) as conn:
-        for role in ("sdt_web_anon", "sdt_app_user"):
-            conn.execute(
-                f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
-                f"THEN CREATE ROLE {role} NOLOGIN; END IF; END $$"
-            )
         conn.execute(
-            "GRANT USAGE ON SCHEMA public TO sdt_web_anon, sdt_app_user;"
-            "GRANT SELECT ON products TO sdt_web_anon, sdt_app_user;"
-            "GRANT SELECT, INSERT ON orders TO sdt_app_user;"
-            "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;"
-            "DROP POLICY IF EXISTS user_orders ON orders;"
-            "CREATE POLICY user_orders ON orders FOR ALL TO sdt_app_user "
-            "USING (user_id = current_setting('app.current_user_id', true)::uuid);"
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sdt_web_anon') "
+            "THEN CREATE ROLE sdt_web_anon NOLOGIN; END IF; END $$"
+        )
+        conn.execute("GRANT USAGE ON SCHEMA public TO sdt_web_anon; GRANT SELECT ON products TO sdt_web_anon")
+        conn.execute(_doc_rls_block())  # type: ignore[arg-type]
+        conn.execute(
             "CREATE OR REPLACE FUNCTION slow() RETURNS text LANGUAGE sql STABLE "
             "AS $$ SELECT pg_sleep(1)::text || current_setting('statement_timeout') $$;"
             "CREATE OR REPLACE FUNCTION whoami() RETURNS text LANGUAGE sql STABLE "
@@ -370,7 +383,7 @@ def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
         SECRET,
         anon_role="sdt_web_anon",
         claim_settings={"app.current_user_id": "sub"},
-        statement_timeouts={"sdt_app_user": "200ms"},
+        statement_timeouts={"app_user": "200ms"},
     )
     try:
         with _serve(create_app(db, auth=auth)) as base, httpx.Client(base_url=base) as h:
@@ -379,17 +392,18 @@ def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
             assert r.status_code == 401 and r.json()["code"] == "42501"  # …not orders
             assert h.post("/products", json={"name": "x", "price": 1}).status_code == 401
             for user in users:
-                bearer = {"Authorization": f"Bearer {_token({'role': 'sdt_app_user', 'sub': user})}"}
+                bearer = {"Authorization": f"Bearer {_token({'role': 'app_user', 'sub': user})}"}
                 mine = h.get("/orders?select=user_id", headers=bearer).json()
                 assert mine and {o["user_id"] for o in mine} == {user}  # one user's rows, under RLS
                 assert len(mine) == _sql(db, "SELECT count(*) FROM orders WHERE user_id = %s", user)[0][0]
-                assert h.get("/rpc/whoami", headers=bearer).json() == f"sdt_app_user {user}"
+                assert h.get("/rpc/whoami", headers=bearer).json() == f"app_user {user}"
                 slow = h.get("/rpc/slow", headers=bearer)  # the role's statement_timeout (200ms) stops it
                 assert slow.json()["code"] == "57014", slow.text
-                r = h.delete("/products?id=not.is.null", headers=bearer)
+                reader = {"Authorization": f"Bearer {_token({'role': 'sdt_web_anon', 'sub': user})}"}
+                r = h.delete("/products?id=not.is.null", headers=reader)
                 assert r.status_code == 403 and r.json()["code"] == "42501"  # authenticated, not allowed
             forged = _token({"role": "postgres"}, key="another-secret-of-at-least-thirty-two-bytes")
-            expired = _token({"role": "sdt_app_user", "exp": int(time.time()) - 60})
+            expired = _token({"role": "app_user", "exp": int(time.time()) - 60})
             unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJyb2xlIjoicG9zdGdyZXMifQ."  # alg "none", role postgres
             for bad, message in (
                 (forged, "JWSError"),
@@ -402,7 +416,7 @@ def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
                 assert message in r.json()["message"] and "invalid_token" in r.headers["www-authenticate"]
             # a token is verified once and remembered, but only until it expires
             exp = int(time.time()) + 2
-            brief = {"Authorization": f"Bearer {_token({'role': 'sdt_app_user', 'exp': exp})}"}
+            brief = {"Authorization": f"Bearer {_token({'role': 'app_user', 'exp': exp})}"}
             assert h.get("/products?limit=1", headers=brief).status_code == 200
             assert h.get("/products?limit=1", headers=brief).status_code == 200
             time.sleep(max(0.0, exp + 1.1 - time.time()))
@@ -414,7 +428,10 @@ def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
             assert r.status_code == 401 and r.json()["code"] == "PGRST302"
     finally:
         with psycopg.connect(db, autocommit=True) as conn:
-            conn.execute("ALTER TABLE orders DISABLE ROW LEVEL SECURITY")
+            conn.execute(
+                "DROP POLICY user_orders ON orders; ALTER TABLE orders DISABLE ROW LEVEL SECURITY;"
+                "ALTER TABLE reviews DISABLE ROW LEVEL SECURITY; ALTER TABLE loyalty_points DISABLE ROW LEVEL SECURITY"
+            )
 
 
 def test_serve_from_the_command_line(bakery_api: tuple[str, str]) -> None:
