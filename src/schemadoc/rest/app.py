@@ -23,8 +23,9 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 import psycopg
 from psycopg import sql
@@ -500,7 +501,10 @@ class Api:
                     return Response(hit, 200, {"X-Cache": "hit"}, JSON)
             total, page, body, _ = await self.run(request, read.stmt, read_only=True)
             offset = q.offsets.get((), 0)
-            headers = {"Content-Range": _content_range(offset, page, total)}
+            headers = {
+                "Content-Range": _content_range(offset, page, total),
+                "Content-Location": _location_of(name, request.query),
+            }
             if cached is not None and self.redis is not None and not self.auth.enabled and page == 1:
                 async with self._session(read_only=True) as conn:  # waits its turn like any query
                     found = await self.redis.row(conn, cached[0], cached[1])
@@ -807,6 +811,17 @@ async def _csv_body(request: Request) -> list[dict[str, Any]]:
             )
         rows.append({k: (v if v != "" else None) for k, v in zip(header, line, strict=True)})
     return rows
+
+
+@lru_cache(maxsize=4096)
+def _location_of(name: str, query: str) -> str:
+    """A read's Content-Location, as PostgREST writes it: the path with the query's parameters sorted by
+    name, a repeated name's values joined by commas, everything but letters, digits and -_.~ escaped."""
+    values: dict[str, list[str]] = {}
+    for k, v in sorted(parse_qsl(query, keep_blank_values=True), key=lambda kv: kv[0]):
+        values.setdefault(k, []).append(quote(v, safe=""))
+    canonical = "&".join(f"{quote(k, safe='')}={','.join(vs)}" for k, vs in values.items())
+    return f"/{name}?{canonical}" if canonical else f"/{name}"
 
 
 _EXACT = json.JSONDecoder(parse_float=Decimal)
