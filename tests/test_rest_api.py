@@ -620,7 +620,9 @@ def test_put_headers_only_and_missing_default(bakery_api: tuple[str, str]) -> No
     with httpx.Client(base_url=base) as h:
         row = {"id": pid, "name": "Put cake", "price": 12.5, "stock": 3}
         r = h.put(f"/products?id=eq.{pid}", json=row, headers={"Prefer": "return=representation"})
-        assert r.status_code == 200 and r.json()[0]["name"] == "Put cake"
+        assert r.status_code == 201 and r.json()[0]["name"] == "Put cake"  # created
+        again = h.put(f"/products?id=eq.{pid}", json=row, headers={"Prefer": "return=representation"})
+        assert again.status_code == 200 and again.json()[0]["name"] == "Put cake"  # replaced
         r = h.put(f"/products?id=eq.{pid}", json={**row, "name": "Put cake v2"})
         assert r.status_code == 204
         assert _sql(db, "SELECT name, stock FROM products WHERE id = %s", pid) == [("Put cake v2", 3)]

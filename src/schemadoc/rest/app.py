@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, quote
 
 import psycopg
@@ -363,8 +363,8 @@ class Api:
         rollback: bool = False,
         max_affected: int | None = None,
         one: bool = False,
-    ) -> tuple[int | None, int, str | None, list[Any]]:
-        """(total, rows, body, changed keys) of the statement, in one transaction with the request's role
+    ) -> Outcome:
+        """(total, rows, body, changed keys, inserted rows) of the statement, in one transaction with the request's role
         and settings; more than `max_affected` rows, or (`one`) other than one row: rolled back, an error."""
         assert self.pool is not None and self.read_pool is not None
         role, claims = authenticate(self.auth, request.headers.get("authorization"))
@@ -397,7 +397,7 @@ class Api:
             ) from None
         assert row is not None
         changed = json.loads(row[3]) if len(row) > 3 and row[3] else []
-        return row[0], row[1], row[2], changed
+        return Outcome(row[0], row[1], row[2], changed, row[4] if len(row) > 4 else None)
 
     def _session(self, read_only: bool) -> _Session:
         """An autocommit connection of the read-only or the writing pool, once a slot is free."""
@@ -499,7 +499,7 @@ class Api:
                 hit = await self.redis.read(*cached)
                 if hit is not None:
                     return Response(hit, 200, {"X-Cache": "hit"}, JSON)
-            total, page, body, _ = await self.run(request, read.stmt, read_only=True)
+            total, page, body, _, _ = await self.run(request, read.stmt, read_only=True)
             offset = q.offsets.get((), 0)
             headers = {
                 "Content-Range": _content_range(offset, page, total),
@@ -549,7 +549,7 @@ class Api:
                 lambda q: b.insert(name, rows, text, q, on_conflict, returning or headers_only, missing_default),
                 text,
             )
-            _, page, body, changed = await self.run(
+            _, page, body, changed, inserted = await self.run(
                 request, stmt, read_only=False, rollback=rollback, one=single and returning
             )
             await self._invalidate(schema, name, changed, rollback)
@@ -557,11 +557,13 @@ class Api:
             rel = self.cache.relation(schema, name)
             has_key = bool(rel is not None and rel.primary_key) or "on_conflict=" in request.query
             headers.update(_applied(prefer, ("resolution", "return", "count", "tx", "missing", "handling"), has_key))
+            # 201, but 200 when an upsert merging duplicates inserted nothing (PostgREST 11.2 on)
+            status = 200 if on_conflict == "merge-duplicates" and not inserted else 201
             if returning:
-                return self._written(body, 201, headers, single)
+                return self._written(body, status, headers, single)
             if headers_only and page == 1:
                 headers["Location"] = self._location(schema, name, json.loads(body or "[]")[0])
-            return Response(None, 201, headers)
+            return Response(None, status, headers)
         if method == "PUT":
             return await self._put(request, b, schema, name, parse(request.query), prefer)
         if method == "PATCH":
@@ -575,7 +577,7 @@ class Api:
             q, stmt = self._write(key, request, lambda q: b.delete(name, q, returning), None)
         if not q.filters and not q.logic:
             raise ApiError(400, "21000", f"{method} requires a filter: refusing to change every row of {name}")
-        _, page, body, changed = await self.run(
+        _, page, body, changed, _ = await self.run(
             request,
             stmt,
             read_only=False,
@@ -612,11 +614,11 @@ class Api:
         stmt = b.insert(
             name, [payload], f"[{text}]", replace(q, filters=()), "merge-duplicates", returning, conflict_keys=pk
         )
-        _, _, body, changed = await self.run(request, stmt, read_only=False, rollback=rollback)
+        _, _, body, changed, inserted = await self.run(request, stmt, read_only=False, rollback=rollback)
         await self._invalidate(schema, name, changed, rollback)
         headers = _applied(prefer, ("return", "count", "tx", "handling"))
-        if returning:
-            return Response(body, 200, headers, JSON)
+        if returning:  # 201 when the row was created, 200 when replaced (PostgREST 11.2 on)
+            return Response(body, 201 if inserted else 200, headers, JSON)
         return Response(None, 204, headers)
 
     async def _rpc(self, request: Request) -> Response:
@@ -638,7 +640,7 @@ class Api:
                 q = parse(request.query)
                 read = self._remember(key, q, Builder(self.cache, schema).rpc(name, dict(q.params), q, count))
             q, stmt = read.q, read.stmt
-        total, page, body, _ = await self.run(
+        total, page, body, _, _ = await self.run(
             request, stmt, read_only=not write, rollback=prefer.get("tx") == "rollback"
         )
         headers = _applied(prefer, ("count", "tx", "handling"))
@@ -699,6 +701,17 @@ def _applied(prefer: dict[str, str], honoured: tuple[str, ...], has_key: bool = 
         if v in _PREFERENCES.get(k, ()) or (k == "max-affected" and v.isdigit()):
             parts.append(f"{k}={v}")
     return {"Preference-Applied": ", ".join(parts)} if parts else {}
+
+
+class Outcome(NamedTuple):
+    """What a statement answered: the total (counted), its rows, the body PostgreSQL built, the changed
+    rows' keys (for caches to drop) and, for an upsert, how many rows it inserted."""
+
+    total: int | None
+    rows: int
+    body: str | None
+    changed: list[Any]
+    inserted: int | None
 
 
 ACQUIRE_TIMEOUT = 10.0  # seconds a request waits for a connection before PGRST003

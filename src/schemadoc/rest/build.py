@@ -67,8 +67,8 @@ class Statement:
         return Statement(self.query, params, self.count_query, self.count_mode, self.bare)
 
     def result(self, rowcount: int) -> tuple[Any, ...]:
-        """The (total, rows, body, changed keys) of a bare statement."""
-        return None, rowcount, None, None
+        """The (total, rows, body, changed keys, inserted rows) of a bare statement."""
+        return None, rowcount, None, None, None
 
 
 # CSV built by PostgreSQL: a header of the first row's keys, each value quoted only when it must be
@@ -532,10 +532,14 @@ class Builder:
                     sql.SQL(", ").join(sql.Identifier(k) for k in keys),
                     sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in sets),
                 )
+        upsert = on_conflict == "merge-duplicates"
+        returned = self.returned(target, rel, returning or upsert)
+        if upsert:  # which rows were inserted, not updated: the status tells (201 or 200), as PostgREST's
+            returned = sql.SQL("{}, ({}.xmax = 0) AS pgrst_inserted").format(returned, target)
         stmt = sql.SQL("INSERT INTO {t} ({cols}) {source}{conflict}{r}").format(
-            t=target, cols=cols, source=source, conflict=conflict, r=self.returned(target, rel, returning)
+            t=target, cols=cols, source=source, conflict=conflict, r=returned
         )
-        return self.wrap(stmt, rel, q, returning)
+        return self.wrap(stmt, rel, q, returning, upsert)
 
     def update(self, name: str, row: dict[str, Any], body: str, q: Query, returning: bool) -> Statement:
         """UPDATE of the filtered rows with the columns of `row` (`body`: its JSON object, as text)."""
@@ -577,11 +581,21 @@ class Builder:
     def returned(self, row: sql.Composable, rel: Relation, returning: bool) -> sql.Composable:
         return sql.SQL(" RETURNING {}.*").format(row) if self.needs_rows(rel, returning) else sql.SQL("")
 
-    def wrap(self, stmt: sql.Composed, rel: Relation, q: Query, returning: bool) -> Statement:
+    def wrap(self, stmt: sql.Composed, rel: Relation, q: Query, returning: bool, upsert: bool = False) -> Statement:
         """The changed rows, shaped by `select` when the representation is returned; without rows to
-        return, the bare command (no CTE around it: PostgreSQL does less, the count is its own)."""
-        if not self.needs_rows(rel, returning):
+        return, the bare command (no CTE around it: PostgreSQL does less, the count is its own). An
+        upsert's rows carry pgrst_inserted: the count of inserted ones is the result's fifth column."""
+        if not upsert and not self.needs_rows(rel, returning):
             return Statement(stmt, self.params, bare=True)
+        inserted: sql.Composable = sql.SQL("NULL::bigint")
+        if upsert:  # the written rows as the relation's columns; the flag counted beside them
+            stmt = sql.SQL("{}), pgrst_changed AS (SELECT {} FROM pgrst_written").format(
+                stmt, sql.SQL(", ").join(sql.Identifier(c) for c in rel.columns)
+            )
+            inserted = sql.SQL("(SELECT count(*) FROM pgrst_written WHERE pgrst_inserted)")
+            head = "WITH pgrst_written AS ("
+        else:
+            head = "WITH pgrst_changed AS ("
         # the changed rows' keys (one-column primary keys), for caches to drop
         keys: sql.Composable = sql.SQL("NULL::text")
         if self.track_changes and len(rel.primary_key) == 1:
@@ -594,14 +608,15 @@ class Builder:
             shown = _embedded_only(q, "filters", "logic", "limits", "offsets")
             shaped = self.select_from(rel, alias, shown, (), None, source=sql.Identifier("pgrst_changed"))
             query = sql.SQL(
-                "WITH pgrst_changed AS ({stmt}) SELECT NULL::bigint AS total, count(*) AS page, "
-                "coalesce(json_agg(pgrst_t), '[]')::text AS body, {keys} AS changed FROM ({shaped}) pgrst_t"
-            ).format(stmt=stmt, shaped=shaped, keys=keys)
+                head + "{stmt}) SELECT NULL::bigint AS total, count(*) AS page, "
+                "coalesce(json_agg(pgrst_t), '[]')::text AS body, {keys} AS changed, {inserted} AS inserted "
+                "FROM ({shaped}) pgrst_t"
+            ).format(stmt=stmt, shaped=shaped, keys=keys, inserted=inserted)
         else:
             query = sql.SQL(
-                "WITH pgrst_changed AS ({stmt}) SELECT NULL::bigint AS total, count(*) AS page, NULL::text AS body, "
-                "{keys} AS changed FROM pgrst_changed"
-            ).format(stmt=stmt, keys=keys)
+                head + "{stmt}) SELECT NULL::bigint AS total, count(*) AS page, NULL::text AS body, "
+                "{keys} AS changed, {inserted} AS inserted FROM pgrst_changed"
+            ).format(stmt=stmt, keys=keys, inserted=inserted)
         return Statement(query, self.params)
 
 
