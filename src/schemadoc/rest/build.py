@@ -587,15 +587,14 @@ class Builder:
         upsert's rows carry pgrst_inserted: the count of inserted ones is the result's fifth column."""
         if not upsert and not self.needs_rows(rel, returning):
             return Statement(stmt, self.params, bare=True)
+        # the written rows, named pgrst_changed; an upsert's flag counted beside them, off the relation's columns
+        ctes = sql.SQL("pgrst_changed AS ({})").format(stmt)
         inserted: sql.Composable = sql.SQL("NULL::bigint")
-        if upsert:  # the written rows as the relation's columns; the flag counted beside them
-            stmt = sql.SQL("{}), pgrst_changed AS (SELECT {} FROM pgrst_written").format(
+        if upsert:
+            ctes = sql.SQL("pgrst_written AS ({}), pgrst_changed AS (SELECT {} FROM pgrst_written)").format(
                 stmt, sql.SQL(", ").join(sql.Identifier(c) for c in rel.columns)
             )
             inserted = sql.SQL("(SELECT count(*) FROM pgrst_written WHERE pgrst_inserted)")
-            head = "WITH pgrst_written AS ("
-        else:
-            head = "WITH pgrst_changed AS ("
         # the changed rows' keys (one-column primary keys), for caches to drop
         keys: sql.Composable = sql.SQL("NULL::text")
         if self.track_changes and len(rel.primary_key) == 1:
@@ -608,15 +607,15 @@ class Builder:
             shown = _embedded_only(q, "filters", "logic", "limits", "offsets")
             shaped = self.select_from(rel, alias, shown, (), None, source=sql.Identifier("pgrst_changed"))
             query = sql.SQL(
-                head + "{stmt}) SELECT NULL::bigint AS total, count(*) AS page, "
+                "WITH {ctes} SELECT NULL::bigint AS total, count(*) AS page, "
                 "coalesce(json_agg(pgrst_t), '[]')::text AS body, {keys} AS changed, {inserted} AS inserted "
                 "FROM ({shaped}) pgrst_t"
-            ).format(stmt=stmt, shaped=shaped, keys=keys, inserted=inserted)
+            ).format(ctes=ctes, shaped=shaped, keys=keys, inserted=inserted)
         else:
             query = sql.SQL(
-                head + "{stmt}) SELECT NULL::bigint AS total, count(*) AS page, NULL::text AS body, "
+                "WITH {ctes} SELECT NULL::bigint AS total, count(*) AS page, NULL::text AS body, "
                 "{keys} AS changed, {inserted} AS inserted FROM pgrst_changed"
-            ).format(stmt=stmt, keys=keys, inserted=inserted)
+            ).format(ctes=ctes, keys=keys, inserted=inserted)
         return Statement(query, self.params)
 
 
