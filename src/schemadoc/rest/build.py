@@ -10,13 +10,12 @@ value is a bind parameter.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 from psycopg import sql
 
-from schemadoc.rest.cache import Relation, Relationship, SchemaCache
+from schemadoc.rest.cache import TEXT, Relation, Relationship, SchemaCache, TypeRef
 from schemadoc.rest.query import (
     Field,
     Filter,
@@ -49,9 +48,12 @@ _SIMPLE = {
     "match": "~", "imatch": "~*", "cs": "@>", "cd": "<@", "ov": "&&", "sl": "<<", "sr": ">>", "nxr": "&<",
     "nxl": "&>", "adj": "-|-", "isdistinct": "IS DISTINCT FROM",
 }  # fmt: skip
+# the builder's own words for what a request chose among fixed alternatives
+_WORDS = {"->": "->", "->>": "->>", "any": "ANY", "all": "ALL", "asc": "ASC", "desc": "DESC",
+          "nullsfirst": "NULLS FIRST", "nullslast": "NULLS LAST"}  # fmt: skip
+_IS = {"null": "NULL", "not_null": "NOT NULL", "true": "TRUE", "false": "FALSE", "unknown": "UNKNOWN"}
 _FTS = {"fts": "to_tsquery", "plfts": "plainto_tsquery", "phfts": "phraseto_tsquery", "wfts": "websearch_to_tsquery"}
 PAYLOAD = "payload"  # the parameter that carries a write's JSON body
-_CAST = re.compile(r"[A-Za-z_][A-Za-z0-9_ ]{0,62}(\[\])?")
 
 
 @dataclass
@@ -102,6 +104,13 @@ class Builder:
         self.n += 1
         return f"pgrst_{self.n}"
 
+    def cast(self, written: str) -> sql.Composable:
+        """The type a `::cast` names, as the catalog names it; a name the server does not know is 42704."""
+        found = self.cache.cast_type(written)
+        if found is None:
+            raise ApiError(400, "42704", f'type "{written}" does not exist')
+        return found.sql()
+
     def relation(self, name: str) -> Relation:
         rel = self.cache.relation(self.schema, name)
         if rel is None:
@@ -119,7 +128,7 @@ class Builder:
         for step in f.json:
             key = self.bind(int(step.key) if step.index else step.key)
             cast = sql.SQL("::int") if step.index else sql.SQL("::text")
-            expr = sql.SQL("({} {} {}{})").format(expr, sql.SQL(step.arrow), key, cast)
+            expr = sql.SQL("({} {} {}{})").format(expr, sql.SQL(_WORDS[step.arrow]), key, cast)
         return expr
 
     def condition(
@@ -135,18 +144,17 @@ class Builder:
             exists = found if node.operation.value == "not_null" else sql.SQL("NOT ({})").format(found)
             return sql.SQL("NOT ({})").format(exists) if node.negated else exists
         col = self.column(rel, alias, node.field)
-        ctype = rel.columns[node.field.name].type if not node.field.json else "text"
+        ctype = rel.columns[node.field.name].type_ref if not node.field.json else TEXT
         cond = self.operation(col, ctype, node.operation, bool(node.field.json))
         return sql.SQL("NOT ({})").format(cond) if node.negated else cond
 
-    def operation(self, col: sql.Composable, ctype: str, op: Operation, is_json: bool) -> sql.Composable:
-        typed = sql.SQL(ctype)
+    def operation(self, col: sql.Composable, ctype: TypeRef, op: Operation, is_json: bool) -> sql.Composable:
+        typed = ctype.sql()
         if op.op == "in":
             values = list(op.value) if isinstance(op.value, tuple) else []
-            return sql.SQL("{} = ANY({}::{}[])").format(col, self.bind(values), typed)
+            return sql.SQL("{} = ANY({}::{})").format(col, self.bind(values), ctype.array_of().sql())
         if op.op == "is":
-            word = {"null": "NULL", "not_null": "NOT NULL", "true": "TRUE", "false": "FALSE", "unknown": "UNKNOWN"}
-            return sql.SQL("{} IS {}").format(col, sql.SQL(word[str(op.value)]))
+            return sql.SQL("{} IS {}").format(col, sql.SQL(_IS[str(op.value)]))
         value = str(op.value)
         if op.op in _FTS:
             fn = sql.SQL(_FTS[op.op])
@@ -161,9 +169,9 @@ class Builder:
             items = [v.strip().strip('"') for v in inner.split(",")] if inner else []
             if op.op in ("like", "ilike"):
                 items = [v.replace("*", "%") for v in items]
-            cast = sql.SQL("text[]") if op.op in ("like", "ilike", "match", "imatch") else sql.SQL(f"{ctype}[]")
+            cast = (TEXT if op.op in ("like", "ilike", "match", "imatch") else ctype).array_of().sql()
             return sql.SQL("{} {} {}({}::{})").format(
-                col, operator, sql.SQL(op.quantifier.upper()), self.bind(items), cast
+                col, operator, sql.SQL(_WORDS[op.quantifier]), self.bind(items), cast
             )
         if op.op in ("like", "ilike", "match", "imatch") or is_json:
             return sql.SQL("{}::text {} {}").format(col, operator, self.bind(value))
@@ -235,9 +243,7 @@ class Builder:
                     continue
                 expr = self.column(rel, alias, item.field)
                 if item.cast:
-                    if not _CAST.fullmatch(item.cast):
-                        raise ApiError(400, "PGRST100", f"invalid cast {item.cast!r}")
-                    expr = sql.SQL("{}::{}").format(expr, sql.SQL(item.cast))
+                    expr = sql.SQL("{}::{}").format(expr, self.cast(item.cast))
                 label = item.alias or (item.field.json[-1].key if item.field.json else item.field.name)
                 cols.append(sql.SQL("{} AS {}").format(expr, sql.Identifier(label)))
             else:
@@ -285,11 +291,9 @@ class Builder:
                 )
             else:
                 expr = self.column(rel, alias, t.field)
-            text = sql.SQL("{} {}").format(expr, sql.SQL((t.direction or "asc").upper()))
+            text = sql.SQL("{} {}").format(expr, sql.SQL(_WORDS[t.direction or "asc"]))
             if t.nulls:
-                text = sql.SQL("{} {}").format(
-                    text, sql.SQL("NULLS FIRST" if t.nulls == "nullsfirst" else "NULLS LAST")
-                )
+                text = sql.SQL("{} {}").format(text, sql.SQL(_WORDS[t.nulls]))
             parts.append(text)
         return sql.SQL(" ORDER BY ") + sql.SQL(", ").join(parts)
 
@@ -417,6 +421,7 @@ class Builder:
             )
         fn = candidates[0]
         types = {a.name: a.type for a in fn.arguments}
+        refs = {a.name: a.type_ref for a in fn.arguments}
 
         def value(k: str, v: Any) -> sql.Composable:
             if not (isinstance(v, dict) or (isinstance(v, list) and "json" in types[k])):
@@ -430,8 +435,7 @@ class Builder:
         call = sql.SQL("{}({})").format(
             sql.Identifier(fn.schema, fn.name),
             sql.SQL(", ").join(
-                sql.SQL("{} => {}::{}").format(sql.Identifier(k), value(k, v), sql.SQL(types[k]))
-                for k, v in args.items()
+                sql.SQL("{} => {}::{}").format(sql.Identifier(k), value(k, v), refs[k].sql()) for k, v in args.items()
             ),
         )
         if fn.return_type == "void":
@@ -456,11 +460,9 @@ class Builder:
             rel = _Relation("", name, "f", {c: _Column(c, t, True, False) for c, t in fn.columns})
         alias = self.alias()
         shaped = self.select_from(rel, alias, q, (), None, source=call)
-        agg = "coalesce(json_agg(pgrst_t), '[]')::text" if fn.returns_set else "(json_agg(pgrst_t)->0)::text"
+        agg = sql.SQL("coalesce(json_agg(pgrst_t), '[]')::text" if fn.returns_set else "(json_agg(pgrst_t)->0)::text")
         total = sql.SQL("({})").format(self.count_of(rel, q, call)) if count else sql.SQL("NULL::bigint")
-        query = sql.SQL("SELECT {} AS total, count(*) AS page, {} AS body FROM ({}) pgrst_t").format(
-            total, sql.SQL(agg), shaped
-        )
+        query = sql.SQL("SELECT {} AS total, count(*) AS page, {} AS body FROM ({}) pgrst_t").format(total, agg, shaped)
         return Statement(query, self.params)
 
     # -- writes --
@@ -501,13 +503,12 @@ class Builder:
         if missing_default:
             values = []
             for c in columns:
-                default = rel.columns[c].default
                 typed = sql.SQL("(jsonb_populate_record(NULL::{t}, pgrst_r)).{c}").format(t=target, c=sql.Identifier(c))
                 values.append(
                     sql.SQL("CASE WHEN pgrst_r ? {k} THEN {typed} ELSE {d} END").format(
                         k=sql.Literal(c),
                         typed=typed,
-                        d=sql.SQL(default.replace("%", "%%")) if default else sql.SQL("NULL"),
+                        d=rel.columns[c].default_sql(),
                     )
                 )
             source = sql.SQL("SELECT {vals} FROM jsonb_array_elements({p}::jsonb) pgrst_r").format(

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 _RELATIONS = """
 SELECT n.nspname, c.relname, c.relkind::text,
        coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+                                            'oid', a.atttypid,
                                             'nullable', NOT a.attnotnull, 'has_default', a.atthasdef
                                             OR a.attidentity <> '' OR a.attgenerated <> '',
                                             'default', CASE WHEN a.attidentity <> '' THEN format('nextval(%%L)',
@@ -62,10 +64,47 @@ SELECT n.nspname, p.proname, p.provolatile::text, p.proretset, format_type(p.pro
        coalesce(p.proargnames, '{}'), coalesce(p.proargmodes::text[], '{}'),
        (SELECT array_agg(format_type(x, NULL) ORDER BY o)
           FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY u(x, o)),
-       p.pronargdefaults
+       p.pronargdefaults,
+       coalesce(p.proallargtypes, p.proargtypes::oid[])::int8[]
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_type t ON t.oid = p.prorettype
 WHERE n.nspname = ANY(%s) AND p.prokind = 'f' AND p.prorettype <> 'trigger'::regtype
 """
+
+# Types a request may name (a cast in `select`) or a column or argument has, by oid: pg_catalog's (not
+# its tables' row types) and the exposed schemas' (pseudo-types excluded), plus any other a column or argument uses. An array type
+# is its element type's name with [] (PostgreSQL's arrays do not depend on their dimensions).
+_TYPES = """
+SELECT t.oid::int8, coalesce(en.nspname, n.nspname), coalesce(e.typname, t.typname), format_type(t.oid, NULL),
+       e.oid IS NOT NULL
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typlen = -1 AND t.typelem <> 0
+LEFT JOIN pg_namespace en ON en.oid = e.typnamespace
+WHERE t.typtype <> 'p'
+  AND ((n.nspname = 'pg_catalog' AND t.typrelid = 0) OR n.nspname = ANY(%s) OR t.oid = ANY(%s::int8[]::oid[]))
+"""
+
+# SQL's own spellings of pg_catalog types that are neither a type's name nor what format_type prints
+_SPELLINGS = {"int": "int4", "decimal": "numeric", "dec": "numeric", "float": "float8", "char": "bpchar"}
+
+
+@dataclass(frozen=True, slots=True)
+class TypeRef:
+    """A type as the catalog names it: rendered as a quoted, schema-qualified name, never as text a
+    request wrote."""
+
+    schema: str
+    name: str  # for an array: its element type's name
+    array: bool = False
+
+    def sql(self) -> sql.Composable:
+        ident = sql.Identifier(self.schema, self.name)
+        return sql.SQL("{}[]").format(ident) if self.array else ident
+
+    def array_of(self) -> TypeRef:
+        return TypeRef(self.schema, self.name, True)
+
+
+TEXT = TypeRef("pg_catalog", "text")
 
 
 @dataclass(frozen=True)
@@ -73,6 +112,7 @@ class Argument:
     name: str
     type: str
     has_default: bool
+    type_ref: TypeRef = TEXT
 
 
 @dataclass(frozen=True)
@@ -99,6 +139,12 @@ class Column:
     nullable: bool
     has_default: bool
     default: str | None = None  # the default's SQL, from the catalog (for Prefer: missing=default)
+    type_ref: TypeRef = TEXT
+
+    def default_sql(self) -> sql.Composable:
+        """The column's default as PostgreSQL printed it (pg_get_expr), or NULL: the one place catalog
+        text, not a request's, becomes SQL."""
+        return sql.SQL(self.default.replace("%", "%%")) if self.default else sql.SQL("NULL")
 
 
 @dataclass(frozen=True)
@@ -149,13 +195,22 @@ class SchemaCache:
     relations: dict[tuple[str, str], Relation] = field(default_factory=dict)
     fks: list[ForeignKey] = field(default_factory=list)
     functions: dict[tuple[str, str], list[Function]] = field(default_factory=dict)
+    types: dict[int, TypeRef] = field(default_factory=dict)  # by oid
+    spellings: dict[str, TypeRef] = field(default_factory=dict)  # what a cast may say -> the type
 
     @classmethod
     def load(cls, conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ("public",)) -> SchemaCache:
         cache = cls(schemas)
-        for schema, name, kind, columns, pk, writable in conn.execute(_RELATIONS, (list(schemas),)).fetchall():
+        relations = conn.execute(_RELATIONS, (list(schemas),)).fetchall()
+        function_rows = conn.execute(_FUNCTIONS, (list(schemas),)).fetchall()
+        used = {int(c["oid"]) for row in relations for c in row[3]}
+        used |= {int(x) for row in function_rows for x in row[11] or ()}
+        cache.load_types(conn.execute(_TYPES, (list(schemas), sorted(used))).fetchall())
+        for schema, name, kind, columns, pk, writable in relations:
             cols = {
-                c["name"]: Column(c["name"], c["type"], c["nullable"], c["has_default"], c.get("default"))
+                c["name"]: Column(
+                    c["name"], c["type"], c["nullable"], c["has_default"], c.get("default"), cache.type_of(c["oid"])
+                )
                 for c in columns
             }
             cache.relations[(schema, name)] = Relation(schema, name, kind, cols, tuple(pk or ()), int(writable or 0))
@@ -169,9 +224,10 @@ class SchemaCache:
         # a view has its base tables' relationships, through the columns it shows (PostgREST's view lineage)
         fks += _through_views(fks, views)
         cache.fks = [fk for fk in fks if fk.source in cache.relations and fk.target in cache.relations]
-        for row in conn.execute(_FUNCTIONS, (list(schemas),)).fetchall():
-            schema, name, vol, retset, rettype, typtype, row_of, names, modes, types, ndefaults = row
+        for row in function_rows:
+            schema, name, vol, retset, rettype, typtype, row_of, names, modes, types, ndefaults, oids = row
             modes = list(modes) or ["i"] * len(types or [])
+            refs = {n: cache.type_of(o) for n, o in zip(names or [], oids or [], strict=False)}
             ins = [
                 (n, t)
                 for n, t, md in zip(names or [""] * len(modes), types or [], modes, strict=False)
@@ -182,12 +238,49 @@ class SchemaCache:
             )
             if any(not n for n, _ in ins):
                 continue  # unnamed arguments cannot be passed by name: not callable through the API
-            args = tuple(Argument(n, t, i >= len(ins) - ndefaults) for i, (n, t) in enumerate(ins))
+            args = tuple(Argument(n, t, i >= len(ins) - ndefaults, refs.get(n, TEXT)) for i, (n, t) in enumerate(ins))
             scalar = typtype != "c" and not outs and rettype != "record"
             fn = Function(schema, name, vol, retset, rettype, args, outs, row_of, scalar)
             cache.functions.setdefault((schema, name), []).append(fn)
         conn.rollback()
         return cache
+
+    def load_types(self, rows: list[tuple[Any, ...]]) -> None:
+        """The types by oid, and what a cast may call them: pg_catalog's by name, by the name format_type
+        prints and by SQL's other spellings (`int`, `decimal`, …), then the exposed schemas' by name."""
+        spellings: dict[str, TypeRef] = {}
+        by_schema: dict[str, dict[str, TypeRef]] = {s: {} for s in self.schemas}
+        for oid, schema, name, formatted, is_array in rows:
+            ref = TypeRef(schema, name, bool(is_array))
+            self.types[int(oid)] = ref
+            if is_array:
+                continue
+            if schema == "pg_catalog":
+                spellings.setdefault(name, ref)
+                spellings.setdefault(formatted, ref)
+            elif schema in by_schema:
+                by_schema[schema].setdefault(name, ref)
+        for spelling, name in _SPELLINGS.items():
+            if name in spellings:
+                spellings.setdefault(spelling, spellings[name])
+        # PostgreSQL looks in pg_catalog first, then the search path (here: the exposed schemas in order)
+        for schema in self.schemas:
+            for name, ref in by_schema[schema].items():
+                spellings.setdefault(name, ref)
+        self.spellings = spellings
+
+    def type_of(self, oid: int) -> TypeRef:
+        return self.types.get(int(oid), TEXT)
+
+    def cast_type(self, written: str) -> TypeRef | None:
+        """The type a cast names (`int`, `text[]`, `double precision`, an exposed schema's enum), or None.
+        Found by name among the catalog's types, never rendered from the request's text."""
+        array = written.endswith("[]")
+        name = " ".join((written[:-2] if array else written).split())
+        found = self.spellings.get(name) or self.spellings.get(name.lower())
+        if found is None:
+            return None
+        return found.array_of() if array else found
 
     def relation(self, schema: str, name: str) -> Relation | None:
         return self.relations.get((schema, name))

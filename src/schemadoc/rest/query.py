@@ -260,7 +260,7 @@ def _select_item(sc: _Scanner) -> SelectItem:
     path = sc.json_path()
     cast = None
     if sc.take("::"):
-        cast = sc.name()
+        cast = sc.name() + ("[]" if sc.take("[]") else "")  # a name: what type it is, the schema cache says
     sc.spaces()
     if not (sc.at_end() or sc.peek(",") or sc.peek(")")):
         raise sc.fail('"->", "::", ")", "," or end of input')
@@ -555,7 +555,8 @@ def render_select(items: tuple[SelectItem, ...]) -> str:
             if item.alias:
                 text = quote_name(item.alias) + ":" + text
             if item.cast:
-                text += "::" + quote_name(item.cast)
+                array = item.cast.endswith("[]")
+                text += "::" + quote_name(item.cast[:-2] if array else item.cast) + ("[]" if array else "")
         else:
             text = ("..." if item.spread else "") + (quote_name(item.alias) + ":" if item.alias else "")
             text += quote_name(item.name)
