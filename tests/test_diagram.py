@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 
 import pytest
 
 import schemadoc
-from schemadoc.diagram import dot, mermaid, render
+from schemadoc.diagram import dot, layout, mermaid, render
 from schemadoc.errors import SchemadocError
 
 from .conftest import SEEDS
@@ -41,14 +43,15 @@ def test_cardinality_marks_optional_and_one_to_one() -> None:
 def test_dot_clusters_by_section_and_svg_needs_graphviz() -> None:
     doc = schemadoc.load(SEEDS["bakery"])
     source = dot(doc.schema, doc)
-    assert source.startswith("digraph schema {") and '"public.users" -> "public.orders"' in source
+    ids = {t.name: f"t{i}" for i, t in enumerate(doc.schema.tables)}
+    assert source.startswith("digraph schema {") and f"{ids['users']} -> {ids['orders']} [" in source
     two = schemadoc.loads(
         "# App\n\n## Accounts\n\n```sql\nCREATE TABLE users (id int PRIMARY KEY);\n```\n\n"
         "## Billing\n\n```sql\nCREATE TABLE invoices (id int PRIMARY KEY, user_id int REFERENCES users(id));\n```\n",
         "two.md",
     )
     clustered = dot(two.schema, two)
-    assert 'subgraph cluster_0 { label="Accounts"' in clustered and 'label="Billing"' in clustered
+    assert "subgraph cluster_0 { label=<Accounts>" in clustered and "label=<Billing>" in clustered
     if shutil.which("dot"):  # `make install` installs Graphviz where it can
         svg = render(doc.schema, "svg", doc)
         assert b"<svg" in svg and b"loyalty_points" in svg and b"delivery_schedule_id" in svg
@@ -56,3 +59,37 @@ def test_dot_clusters_by_section_and_svg_needs_graphviz() -> None:
     else:
         with pytest.raises(SchemadocError, match="needs Graphviz"):
             render(doc.schema, "svg", doc)
+
+
+HOSTILE = [
+    'a" [URL="javascript:alert(12)"]; "b',
+    'x"; --',
+    "back\\slash\\",
+    "<b>bold</b> & co",
+    "}\n digraph x {",
+]
+
+
+def test_names_never_become_graphviz_syntax() -> None:
+    """Table, column and section names with quotes, brackets, backslashes and HTML reach Graphviz only
+    escaped: the layout succeeds and carries no URL the caller did not give."""
+    tables = "".join(
+        f'```sql\nCREATE TABLE "{n.replace(chr(34), chr(34) * 2)}" (id int PRIMARY KEY, "{n.replace(chr(34), chr(34) * 2)}" int);\n```\n\n'
+        for n in HOSTILE
+    )
+    doc = schemadoc.loads(
+        f"# App\n\n## {HOSTILE[0]}\n\n{tables}## Other\n\n```sql\nCREATE TABLE t (id int);\n```\n", "x.md"
+    )
+    assert {t.name for t in doc.schema.tables} >= set(HOSTILE)
+    source = dot(doc.schema, doc, link=lambda key: "tables/page.html")
+    assert set(re.findall(r'URL="([^"]*)"', source)) == {"tables/page.html"}  # the names' URL= is only text
+    if shutil.which("dot"):
+        svg = render(doc.schema, "svg", doc).decode()
+        hrefs = set(re.findall(r'xlink:href="([^"]*)"', svg))
+        assert hrefs == set()  # render() links nothing
+        linked = layout(source, "svg")
+        assert linked is not None
+        assert set(re.findall(r'xlink:href="([^"]*)"', linked.decode())) == {"tables/page.html"}
+        shown = html.unescape(svg)
+        for n in HOSTILE[:2]:
+            assert n in shown  # drawn as the name it is

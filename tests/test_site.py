@@ -147,6 +147,29 @@ def test_diagram_tables_link_to_their_pages(tmp_path: Path) -> None:
             assert f'xlink:href="tables/{page_name(t.key)}"' in index, t.key
 
 
+def test_hostile_names_link_only_to_the_sites_own_pages(tmp_path: Path) -> None:
+    """A table named like DOT or HTML syntax is drawn as its name: the site builds, and every link of
+    every page (the diagram's too) is to a page of the site."""
+    names = ['a" [URL="javascript:alert(12)"]; "b', 'x"; --', "<script>alert(1)</script>", "q\\"]
+    blocks = "".join(
+        '```sql\nCREATE TABLE "{0}" (id int PRIMARY KEY, "{0}" int);\n```\n\n'.format(n.replace('"', '""'))
+        for n in names
+    )
+    path = tmp_path / "hostile.md"
+    path.write_text(f"# Shop\n\n## {names[0]}\n\n{blocks}## Other\n\n```sql\nCREATE TABLE t (id int);\n```\n")
+    out = tmp_path / "site"
+    _site(path, out)
+    for page in sorted(out.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text
+        for link in _read(page).links:
+            if link == "data:,":  # the empty favicon
+                continue
+            assert not re.match(r"[a-z][a-z0-9+.-]*:", link, re.I), (page, link)  # no scheme: javascript:, http:…
+            target = link.partition("#")[0]
+            assert (page.parent / target).resolve().exists(), (page, link)
+
+
 def test_cli_writes_the_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["docs", str(SEEDS["venta"]), "--out", str(tmp_path / "site")]) == 0
     assert (tmp_path / "site" / "index.html").exists()

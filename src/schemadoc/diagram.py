@@ -123,6 +123,10 @@ def dot(schema: m.Schema, doc: LoadedDocument | None = None, link: Callable[[str
         if not t.partition_of:
             clusters[_section(doc, t)].append(t)
 
+    # Graphviz gets no name as syntax: nodes are numbered, and names appear only in HTML-like labels
+    # (escaped) and in a tooltip string (escaped for DOT); a URL is one `link` made.
+    ids = {t.key: f"t{i}" for i, t in enumerate(schema.tables)}
+
     def node(t: m.Table) -> str:
         marks = _marks(t)
         rows = [f'<tr><td bgcolor="#dde6f0" colspan="2"><b>{html.escape(t.name)}</b></td></tr>']
@@ -140,12 +144,12 @@ def dot(schema: m.Schema, doc: LoadedDocument | None = None, link: Callable[[str
             + "</table>"
         )
         url = link(t.key) if link else None
-        target = f', URL="{html.escape(url)}", target="_top", tooltip="{html.escape(t.key)}"' if url else ""
-        return f'    "{t.key}" [label=<{label}>{target}];'
+        target = f', URL="{_dot_string(url)}", target="_top", tooltip="{_dot_string(t.key)}"' if url else ""
+        return f"    {ids[t.key]} [label=<{label}>{target}];"
 
     for i, (title, members) in enumerate(sorted(clusters.items())):
         if title and len(clusters) > 1:
-            out.append(f'    subgraph cluster_{i} {{ label="{html.escape(title)}"; style=rounded; color="#bbbbbb";')
+            out.append(f'    subgraph cluster_{i} {{ label=<{html.escape(title)}>; style=rounded; color="#bbbbbb";')
             out.extend(node(t) for t in members)
             out.append("    }")
         else:
@@ -155,9 +159,16 @@ def dot(schema: m.Schema, doc: LoadedDocument | None = None, link: Callable[[str
         for fk in t.foreign_keys:
             if fk.ref_key in keys and not t.partition_of:
                 style = ", style=dashed" if _optional(t, fk) else ""
-                out.append(f'    "{fk.ref_key}" -> "{t.key}" [label="{html.escape(", ".join(fk.columns))}"{style}];')
+                label = html.escape(", ".join(fk.columns))
+                out.append(f"    {ids[fk.ref_key]} -> {ids[t.key]} [label=<{label}>{style}];")
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _dot_string(text: str) -> str:
+    """`text` inside a DOT double-quoted string: quotes and backslashes escaped (a backslash starts
+    Graphviz's own escapes, \\N and the like), line breaks as spaces."""
+    return re.sub(r"[\r\n]", " ", text.replace("\\", "\\\\").replace('"', '\\"'))
 
 
 def render(schema: m.Schema, fmt: str, doc: LoadedDocument | None = None) -> bytes:
