@@ -67,6 +67,25 @@ def scratch_database(server_url: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+TEST_PASSWORD = "sdt-authenticator-password"
+
+
+def authenticator_url(db: str, *granted: str) -> str:
+    """The URL `serve` connects with to `db`: schemadoc's authenticator role (made as `up --serve` makes
+    it), granted these roles besides the anonymous one."""
+    from psycopg import sql
+
+    from schemadoc.model import Schema
+    from schemadoc.rest.roles import provision
+
+    with psycopg.connect(db, autocommit=True) as conn:
+        roles = provision(conn, Schema(), ("public",), TEST_PASSWORD)
+        for role in granted:
+            conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(role), sql.Identifier(roles.authenticator)))
+        name = conn.info.dbname
+    return roles.url(db, name)
+
+
 @pytest.fixture
 def fresh_db(server_url: str) -> Iterator[str]:
     """The URL of a new, empty database, dropped after the test."""

@@ -21,8 +21,29 @@ import schemadoc
 from schemadoc.rest.app import create_app
 from schemadoc.seed import seed
 
-from .conftest import SEEDS
+from .conftest import SEEDS, authenticator_url
 from .test_cli import run
+
+SECRET = "a-test-secret-of-at-least-thirty-two-bytes!"
+
+
+def _token(claims: dict[str, Any], key: str = SECRET, alg: str = "HS256") -> str:
+    import jwt
+
+    return jwt.encode(claims, key, algorithm=alg)
+
+
+# the bakery doc's own app_user (every table's grants): the role of the tests that write
+APP_USER = {"Authorization": f"Bearer {_token({'role': 'app_user'})}"}
+
+
+def _bakery_app(db: str, **kwargs: Any) -> Any:
+    """The API over the bakery database as `up --serve` serves it: through the authenticator, the doc's
+    readonly_user for anonymous requests, app_user and readonly_user for tokens."""
+    from schemadoc.rest.auth import AuthConfig
+
+    auth = kwargs.pop("auth", None) or AuthConfig(SECRET, anon_role="readonly_user")
+    return create_app(authenticator_url(db, "readonly_user", "app_user"), auth=auth, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +69,7 @@ def bakery_api(server_url: str) -> Iterator[tuple[str, str]]:
             "AS 'SELECT count(*), sum(subtotal) FROM order_items WHERE order_id = oid';"
         )
     try:
-        with _serve(create_app(db)) as base:
+        with _serve(_bakery_app(db)) as base:
             yield base, db
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
@@ -88,7 +109,7 @@ def _first_answer(proc: Any, url: str, seconds: float) -> httpx.Response:
 
 @pytest.fixture
 def client(bakery_api: tuple[str, str]) -> Iterator[SyncPostgrestClient]:
-    with SyncPostgrestClient(bakery_api[0]) as c:
+    with SyncPostgrestClient(bakery_api[0], headers=APP_USER) as c:
         yield c
 
 
@@ -177,7 +198,7 @@ def test_single_insert_upsert_update_delete(client: SyncPostgrestClient, bakery_
 
 def test_errors_have_postgrest_codes(bakery_api: tuple[str, str]) -> None:
     base = bakery_api[0]
-    with httpx.Client(base_url=base) as h:
+    with httpx.Client(base_url=base, headers=APP_USER) as h:
         r = h.get("/nosuch")
         assert r.status_code == 404 and r.json()["code"] == "PGRST205"
         r = h.get("/products?reviews.rating=noop.1")  # an embed path is a filter: its operator must exist
@@ -218,7 +239,7 @@ def test_errors_have_postgrest_codes(bakery_api: tuple[str, str]) -> None:
 )
 def test_injection_payloads_never_reach_sql_as_code(bakery_api: tuple[str, str], payload: str) -> None:
     base, db = bakery_api
-    with httpx.Client(base_url=base) as h:
+    with httpx.Client(base_url=base, headers=APP_USER) as h:
         for params in (
             {"name": f"eq.{payload}"},
             {"name": f"in.({payload})"},
@@ -250,7 +271,7 @@ def test_injection_payloads_never_reach_sql_as_code(bakery_api: tuple[str, str],
             {"Authorization": f"Bearer {payload}"},
         ):
             r = h.get("/products?limit=1", headers=headers)
-            assert r.status_code in (200, 400, 406), (headers, r.text)
+            assert r.status_code in (200, 400, 401, 406), (headers, r.text)
         r = h.post("/delivery_schedules", json={}, headers={"Content-Profile": payload})
         assert r.status_code == 406, r.text
         # functions: the name and the argument names and values
@@ -268,7 +289,7 @@ def test_rpc(client: SyncPostgrestClient, bakery_api: tuple[str, str]) -> None:
     cheap = client.rpc("cheap_products", {"max_price": 50}).select("name,price").order("price").execute()
     expected = _sql(db, "SELECT name FROM products WHERE price <= 50 ORDER BY price")
     assert [p["name"] for p in cheap.data] == [n for (n,) in expected]
-    with httpx.Client(base_url=base) as h:
+    with httpx.Client(base_url=base, headers=APP_USER) as h:
         r = h.get("/rpc/add_them?a=40&b=2")  # GET for an immutable function, arguments in the query string
         assert r.status_code == 200 and r.json() == 42
         r = h.get("/rpc/cheap_products?max_price=50&select=name&price=gt.10")
@@ -298,6 +319,7 @@ def test_schema_cache_reloads_on_notify(bakery_api: tuple[str, str]) -> None:
         assert h.get("/widgets").status_code == 404
         with psycopg.connect(db, autocommit=True) as conn:
             conn.execute("CREATE TABLE widgets (id int PRIMARY KEY); INSERT INTO widgets VALUES (7)")
+            conn.execute("GRANT SELECT ON widgets TO readonly_user")  # anonymous requests run as readonly_user
             conn.execute("NOTIFY pgrst, 'reload schema'")
         deadline = time.monotonic() + 10
         while (r := h.get("/widgets")).status_code == 404:
@@ -330,15 +352,6 @@ def test_openapi_describes_every_relation_and_function(bakery_api: tuple[str, st
     assert doc["paths"]["/rpc/add_them"]["post"]["requestBody"]["content"]["application/json"]["schema"][
         "required"
     ] == ["a"]
-
-
-SECRET = "a-test-secret-of-at-least-thirty-two-bytes!"
-
-
-def _token(claims: dict[str, Any], key: str = SECRET, alg: str = "HS256") -> str:
-    import jwt
-
-    return jwt.encode(claims, key, algorithm=alg)
 
 
 def _doc_rls_block() -> str:
@@ -386,7 +399,8 @@ def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
         statement_timeouts={"app_user": "200ms"},
     )
     try:
-        with _serve(create_app(db, auth=auth)) as base, httpx.Client(base_url=base) as h:
+        served = authenticator_url(db, "sdt_web_anon", "app_user", "readonly_user")
+        with _serve(create_app(served, auth=auth)) as base, httpx.Client(base_url=base) as h:
             assert h.get("/products?select=id&limit=1").status_code == 200  # anonymous may read products
             r = h.get("/orders")
             assert r.status_code == 401 and r.json()["code"] == "42501"  # …not orders
@@ -402,6 +416,12 @@ def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
                 reader = {"Authorization": f"Bearer {_token({'role': 'sdt_web_anon', 'sub': user})}"}
                 r = h.delete("/products?id=not.is.null", headers=reader)
                 assert r.status_code == 403 and r.json()["code"] == "42501"  # authenticated, not allowed
+            # a signed token naming a role the authenticator was not granted: refused before any SQL
+            for role in ("postgres", "pg_read_server_files", "pg_write_server_files", "no_such_role"):
+                r = h.get("/products?limit=1", headers={"Authorization": f"Bearer {_token({'role': role})}"})
+                assert r.status_code == 403 and r.json() == {
+                    "code": "42501", "message": f'permission denied to set role "{role}"', "details": None, "hint": None,
+                }, r.text  # fmt: skip
             forged = _token({"role": "postgres"}, key="another-secret-of-at-least-thirty-two-bytes")
             expired = _token({"role": "app_user", "exp": int(time.time()) - 60})
             unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJyb2xlIjoicG9zdGdyZXMifQ."  # alg "none", role postgres
@@ -423,7 +443,7 @@ def test_jwt_roles_and_rls(bakery_api: tuple[str, str]) -> None:
             r = h.get("/products?limit=1", headers=brief)
             assert r.status_code == 401 and r.json()["message"] == "JWT expired", r.text
         closed = AuthConfig(SECRET)  # no anonymous role: a request without a token is refused
-        with _serve(create_app(db, auth=closed)) as base, httpx.Client(base_url=base) as h:
+        with _serve(create_app(served, auth=closed)) as base, httpx.Client(base_url=base) as h:
             r = h.get("/products")
             assert r.status_code == 401 and r.json()["code"] == "PGRST302"
     finally:
@@ -449,7 +469,7 @@ def test_serve_from_the_command_line(bakery_api: tuple[str, str]) -> None:
             "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sdt_cli_web') THEN "
             "CREATE ROLE sdt_cli_web NOLOGIN; END IF; END $$"
         )
-        conn.execute("GRANT sdt_cli_web TO current_user; GRANT USAGE ON SCHEMA public TO sdt_cli_web")
+        conn.execute("GRANT USAGE ON SCHEMA public TO sdt_cli_web")
         conn.execute("GRANT SELECT ON products TO sdt_cli_web")
         conn.execute(
             "CREATE OR REPLACE FUNCTION whoami() RETURNS text LANGUAGE sql STABLE AS "
@@ -461,7 +481,7 @@ def test_serve_from_the_command_line(bakery_api: tuple[str, str]) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     secret = "a-secret-of-at-least-thirty-two-bytes!"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "schemadoc.cli", "serve", "--database-url", db, "--port", str(port),
+        [sys.executable, "-m", "schemadoc.cli", "serve", "--database-url", authenticator_url(db, "sdt_cli_web"), "--port", str(port),
          "--workers", "2", "--jwt-secret", secret, "--anon-role", "sdt_cli_web",
          "--claim-setting", "app.current_user_id=sub", "--statement-timeout", "sdt_cli_web=1500ms",
          str(SEEDS["bakery"])],
@@ -514,7 +534,8 @@ def test_the_javascript_client(bakery_api: tuple[str, str], postgrest_js: Path) 
     import subprocess
 
     base, db = bakery_api
-    r = subprocess.run(["node", str(postgrest_js), base], capture_output=True, text=True, timeout=120)
+    token = APP_USER["Authorization"].removeprefix("Bearer ")
+    r = subprocess.run(["node", str(postgrest_js), base, token], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-3000:]
     out = json.loads(r.stdout)
     errors = {k: v["error"] for k, v in out.items() if v.get("error") and k not in ("duplicate", "missing")}
@@ -617,7 +638,7 @@ def test_put_headers_only_and_missing_default(bakery_api: tuple[str, str]) -> No
 
     base, db = bakery_api
     pid = str(uuid.uuid4())
-    with httpx.Client(base_url=base) as h:
+    with httpx.Client(base_url=base, headers=APP_USER) as h:
         row = {"id": pid, "name": "Put cake", "price": 12.5, "stock": 3}
         r = h.put(f"/products?id=eq.{pid}", json=row, headers={"Prefer": "return=representation"})
         assert r.status_code == 201 and r.json()[0]["name"] == "Put cake"  # created
@@ -654,7 +675,7 @@ def test_the_docs_redis_layout_rate_limits_and_caches(bakery_api: tuple[str, str
     kv = schemadoc.keyspaces(SEEDS["bakery"], redis_url)
     r = redis.Redis.from_url(redis_url)
     (pid,) = _sql(db, "SELECT id::text FROM products WHERE category IS NOT NULL ORDER BY name LIMIT 1")[0]
-    with _serve(create_app(db, keyspaces=kv, rate_limit=20)) as base, httpx.Client(base_url=base) as h:
+    with _serve(_bakery_app(db, keyspaces=kv, rate_limit=20)) as base, httpx.Client(base_url=base) as h:
         url = f"/products?id=eq.{pid}&select=id,name,price"
         first = h.get(url)
         assert first.status_code == 200 and first.headers["x-cache"] == "miss"
@@ -662,7 +683,7 @@ def test_the_docs_redis_layout_rate_limits_and_caches(bakery_api: tuple[str, str
         second = h.get(url)
         assert second.headers["x-cache"] == "hit" and second.json() == first.json()
         assert "x-cache" not in h.get(f"/products?id=eq.{pid}&select=id,description").headers  # not documented
-        assert h.patch(f"/products?id=eq.{pid}", json={"price": 99.5}).status_code == 204
+        assert h.patch(f"/products?id=eq.{pid}", json={"price": 99.5}, headers=APP_USER).status_code == 204
         assert r.exists(f"product:{pid}") == 0  # the write dropped the cached copy
         again = h.get(url)
         assert again.headers["x-cache"] == "miss" and again.json()[0]["price"] == 99.5
@@ -683,7 +704,7 @@ def test_the_docs_redis_layout_rate_limits_and_caches(bakery_api: tuple[str, str
 def test_csv_payload(bakery_api: tuple[str, str]) -> None:
     base, db = bakery_api
     body = 'delivery_date,delivery_time,rider_id\n2031-02-03,09:00,\n2031-02-04,"10:00, sharp",\n'
-    with httpx.Client(base_url=base) as h:
+    with httpx.Client(base_url=base, headers=APP_USER) as h:
         r = h.post(
             "/delivery_schedules",
             content=body,
@@ -708,7 +729,7 @@ def test_json_bodies_in_every_encoding_json_allows(bakery_api: tuple[str, str]) 
         (row % (3, "11:00 é")).encode("utf-16"),
         (row % (4, "12:00")).encode("utf-32-le"),
     ]
-    with httpx.Client(base_url=base) as h:
+    with httpx.Client(base_url=base, headers=APP_USER) as h:
         for body in bodies:
             r = h.post("/delivery_schedules", content=body, headers={"Content-Type": "application/json"})
             assert r.status_code == 201, r.text
@@ -723,7 +744,7 @@ def test_json_bodies_in_every_encoding_json_allows(bakery_api: tuple[str, str]) 
 def test_prefer_handling_max_affected_and_routes(bakery_api: tuple[str, str]) -> None:
     base, db = bakery_api
     before = _sql(db, "SELECT count(*) FROM order_items")
-    with httpx.Client(base_url=base) as h:
+    with httpx.Client(base_url=base, headers=APP_USER) as h:
         # max-affected counts with handling=strict: past it, 400 and nothing is kept
         strict = {"Prefer": "handling=strict, max-affected=1"}
         r = h.delete("/order_items?quantity=gte.0", headers=strict)
@@ -765,7 +786,7 @@ def test_remembered_statements_take_each_requests_values(bakery_api: tuple[str, 
     """A statement is built once per URL and body keys; each request still gets its own values."""
     base, db = bakery_api
     rep = {"Prefer": "return=representation"}
-    with httpx.Client(base_url=base) as h:
+    with httpx.Client(base_url=base, headers=APP_USER) as h:
         got = [
             h.post("/delivery_schedules?select=delivery_time", json={"delivery_date": "2033-01-01", "delivery_time": t}, headers=rep).json()
             for t in ("07:00", "08:00", "09:00")
@@ -791,7 +812,9 @@ def test_schemadocs_own_migrations_reload_the_api(bakery_api: tuple[str, str], t
     base, db = bakery_api
     mg = tmp_path / "20260101T000000_gizmos"
     mg.mkdir()
-    (mg / "up.sql").write_text("CREATE TABLE gizmos (id int PRIMARY KEY); INSERT INTO gizmos VALUES (3);\n")
+    (mg / "up.sql").write_text(
+        "CREATE TABLE gizmos (id int PRIMARY KEY); INSERT INTO gizmos VALUES (3); GRANT SELECT ON gizmos TO readonly_user;\n"
+    )
     (mg / "down.sql").write_text("DROP TABLE gizmos;\n")
     with httpx.Client(base_url=base) as h:
         assert h.get("/gizmos").status_code == 404
@@ -813,15 +836,15 @@ def test_a_request_that_cannot_get_a_connection_is_504(
     """The pool is bounded and its wait too: PGRST003 when every connection stays busy."""
     import concurrent.futures
 
-    from schemadoc.rest import app as app_module
+    from schemadoc.rest import sessions
 
     _, db = bakery_api
     with psycopg.connect(db, autocommit=True) as conn:
         conn.execute(
             "CREATE OR REPLACE FUNCTION nap() RETURNS int LANGUAGE sql STABLE AS 'SELECT 1 FROM pg_sleep(1.5)'"
         )
-    monkeypatch.setattr(app_module, "ACQUIRE_TIMEOUT", 0.3)
-    with _serve(create_app(db, pool_size=1)) as base, concurrent.futures.ThreadPoolExecutor(2) as ex:
+    monkeypatch.setattr(sessions, "ACQUIRE_TIMEOUT", 0.3)
+    with _serve(_bakery_app(db, pool_size=1)) as base, concurrent.futures.ThreadPoolExecutor(2) as ex:
         slow = ex.submit(httpx.get, f"{base}/rpc/nap", timeout=10)
         time.sleep(0.3)
         r = httpx.get(f"{base}/products?limit=1", timeout=10)

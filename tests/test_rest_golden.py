@@ -22,7 +22,7 @@ import yaml
 
 from schemadoc.rest.app import create_app
 
-from .conftest import scratch_database
+from .conftest import authenticator_url, scratch_database
 from .test_rest_api import _serve
 
 GOLDEN = Path(__file__).parent / "rest_golden"
@@ -35,13 +35,28 @@ def _cases() -> Iterator[Any]:
             yield pytest.param(case, id=f"{stem}-{i:02d}-{case['name'][:60]}")
 
 
+# PostgREST's own test suite serves its fixtures to an anonymous role that may do everything with them
+GRANTS = """
+DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sdt_golden_anon') THEN
+  CREATE ROLE sdt_golden_anon NOLOGIN; END IF; END $$;
+GRANT USAGE ON SCHEMA public TO sdt_golden_anon;
+GRANT ALL ON ALL TABLES IN SCHEMA public TO sdt_golden_anon;
+GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO sdt_golden_anon;
+"""
+
+
 @pytest.fixture(scope="module")
 def golden_api(server_url: str) -> Iterator[httpx.Client]:
-    """A client of the API over schema.sql in a scratch database."""
+    """A client of the API over schema.sql in a scratch database, served as `serve` serves: through an
+    authenticator, anonymous requests as a role granted everything on the sample tables."""
+    from schemadoc.rest.auth import AuthConfig
+
     with scratch_database(server_url) as db:
         with psycopg.connect(db, autocommit=True) as conn:
             conn.execute((GOLDEN / "schema.sql").read_text(encoding="utf-8"))  # type: ignore[arg-type]
-        with _serve(create_app(db)) as base, httpx.Client(base_url=base, timeout=30) as client:
+            conn.execute(GRANTS)
+        app = create_app(authenticator_url(db, "sdt_golden_anon"), auth=AuthConfig(anon_role="sdt_golden_anon"))
+        with _serve(app) as base, httpx.Client(base_url=base, timeout=30) as client:
             yield client
 
 

@@ -124,8 +124,36 @@ def cmd_up(args: argparse.Namespace) -> int:
             print(f"note: no Redis for the doc's key layouts: {e}", file=sys.stderr)
     if args.serve:
         args.dbname = result.database  # the same server as up's (its URL keeps any password; result.url does not)
+        args.authenticator_url = _provision_serve_roles(args)
         return cmd_serve(args)
     return 0
+
+
+def _provision_serve_roles(args: argparse.Namespace) -> str:
+    """`up --serve`: the authenticator and anonymous roles made (idempotently); the authenticator's URL."""
+    from schemadoc.rest.roles import provision, stored_password
+
+    url, name = _doc_database(args)
+    schemas = tuple(args.schema or ["public"])
+    try:
+        with psycopg.connect(url, connect_timeout=10) as conn:
+            roles = provision(conn, load(args.doc).schema, schemas, stored_password(_home(), url))
+    except psycopg.Error as e:
+        raise SchemadocError(f"cannot set up the API's roles in {name}: {str(e).strip()}") from None
+    if args.anon_role is None:
+        args.anon_role = roles.anon
+    source = "the doc's own read-only role" if roles.anon_from_doc else "made to read the doc's tables"
+    print(
+        f"API roles: {roles.authenticator} connects; anonymous requests run as {roles.anon} ({source})", file=sys.stderr
+    )
+    for table, columns in sorted(roles.withheld.items()):
+        print(
+            f"  {roles.anon} may not read {table}: {', '.join(columns)} (GRANT SELECT (…) to show them)",
+            file=sys.stderr,
+        )
+    if roles.token_roles:
+        print(f"  a token may name: {', '.join(roles.token_roles)}", file=sys.stderr)
+    return roles.url(url, name)
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
@@ -547,6 +575,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from schemadoc.rest.app import app_from_config
 
     url, name = _doc_database(args)
+    # --pool is every connection the server opens: each process listens for schema changes on one of
+    # its share and runs requests on the rest
+    per_worker = (args.pool - args.workers) // args.workers
+    if per_worker < 1:
+        raise SchemadocError(
+            f"--pool {args.pool} is too small for {args.workers} worker(s): each needs one connection to "
+            f"listen for schema changes and at least one for requests (--pool {2 * args.workers} or more)"
+        )
     keyspaces = None
     redis_url = None
     doc = load(args.doc)
@@ -558,9 +594,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             keyspaces = bind(doc, redis_url)
     # one configuration, for this process's app or for each worker's (they build theirs from it)
     config = {
-        "dsn": url,
+        "dsn": getattr(args, "authenticator_url", None) or url,
+        "allow_superuser": args.allow_superuser,
+        "max_body": args.max_body,
         "schemas": args.schema or ["public"],
-        "pool": max(1, -(-args.pool // args.workers)),  # each worker's share of the connections
+        "pool": per_worker,  # each worker's request connections
         "jwt_secret": args.jwt_secret or os.environ.get("SCHEMADOC_JWT_SECRET") or os.environ.get("PGRST_JWT_SECRET"),
         "jwks": args.jwks,
         "anon_role": args.anon_role,
@@ -572,20 +610,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "rate_limit": args.rate_limit,
     }
     app = app_from_config(config, keyspaces)
+    app.check()  # a superuser connection, or an anonymous role it may not switch to: refused here
     print(f"serving {name} on http://{args.host}:{args.port}/ (PostgREST's API)", file=sys.stderr)
+    if args.allow_superuser:
+        print(
+            "WARNING: --allow-superuser: if the connection is a superuser's, a function a request can call "
+            "may do anything on this server",
+            file=sys.stderr,
+        )
+    if app.auth.anon_role is not None:
+        print(f"requests without a token run as {app.auth.anon_role}", file=sys.stderr)
+    else:
+        print("requests without a token are refused (401): --anon-role ROLE serves them as ROLE", file=sys.stderr)
     if not app.auth.enabled:
-        print("note: no JWT secret: every request runs as the connection's own role", file=sys.stderr)
+        print("no JWT secret: requests with a token are refused (--jwt-secret or --jwks)", file=sys.stderr)
     if keyspaces is not None:
         print(f"Redis layout from the doc on {redis_url}", file=sys.stderr)
     if args.workers > 1:  # processes of their own
         os.environ["SCHEMADOC_SERVE_CONFIG"] = json.dumps(config)
         uvicorn.run(
             "schemadoc.rest.app:app_from_env", factory=True, workers=args.workers, host=args.host, port=args.port,
-            log_level="warning", access_log=False,
+            log_level="warning", access_log=False, timeout_graceful_shutdown=GRACE,
         )  # fmt: skip
         return 0
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="warning", access_log=False, timeout_graceful_shutdown=GRACE
+    )
     return 0
+
+
+GRACE = 5  # seconds in-flight requests get to finish once the server is told to stop (SIGTERM)
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -672,19 +726,32 @@ def _serve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=3000)
     p.add_argument("--schema", action="append", help="schemas to expose (default: public); repeatable")
     p.add_argument(
-        "--pool", type=int, default=10, help="connections to the database, shared out among the workers (as db-pool)"
+        "--pool",
+        type=int,
+        default=10,
+        help="connections to the database in all, shared out among the workers (each listens on one of its share)",
     )
     p.add_argument("--workers", type=int, default=1, help="server processes")
     p.add_argument("--jwt-secret", default=None, help="HS256 secret (or $SCHEMADOC_JWT_SECRET / $PGRST_JWT_SECRET)")
     _redis_url_arg(p)
     p.add_argument("--rate-limit", type=int, default=None, help="requests per window of the doc's rate-limit key")
     p.add_argument("--jwks", default=None, help="a JWKS file with the public keys of RS256/ES256 tokens")
-    p.add_argument("--anon-role", default=None, help="the role of requests without a token")
+    p.add_argument(
+        "--anon-role", default=None, help="the role of requests without a token (without one: they are refused)"
+    )
+    p.add_argument(
+        "--allow-superuser",
+        action="store_true",
+        help="serve even when the connection is a superuser's or bypasses row-level security (never do in production)",
+    )
+    p.add_argument(
+        "--max-body", type=int, default=10 * 1024 * 1024, help="largest request body in bytes (413 above; 10 MiB)"
+    )
     p.add_argument("--role-claim", default="role")
     p.add_argument(
         "--statement-timeout",
         action="append",
-        help="ROLE=DURATION: statement_timeout for a role's requests, e.g. web_anon=2s",
+        help="ROLE=DURATION: statement_timeout for a role's requests, e.g. web_anon=2s (anonymous default: 5s)",
     )
     p.add_argument(
         "--claim-setting",

@@ -1,7 +1,8 @@
 // Drives `schemadoc serve` with Supabase's own PostgREST client for JavaScript; prints every result as JSON.
 import { PostgrestClient } from '@supabase/postgrest-js'
 
-const c = new PostgrestClient(process.argv[2])
+// argv[3]: a bearer token (the role that may write)
+const c = new PostgrestClient(process.argv[2], process.argv[3] ? { headers: { Authorization: `Bearer ${process.argv[3]}` } } : {})
 const code = {
   code: 'JS1', discount_type: 'fixed', amount: 5, valid_from: '2024-01-01T00:00:00Z',
   valid_to: '2030-01-01T00:00:00Z', usage_limit: 3, used_count: 0,

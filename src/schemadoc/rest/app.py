@@ -28,8 +28,6 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, quote
 
 import psycopg
-from psycopg import sql
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from schemadoc.kv import Keyspaces
 from schemadoc.rest.auth import AuthConfig, authenticate, settings
@@ -37,10 +35,12 @@ from schemadoc.rest.build import PAYLOAD, ApiError, Builder, Statement
 from schemadoc.rest.cache import SchemaCache
 from schemadoc.rest.query import Query, QueryError, parse
 from schemadoc.rest.redislayer import RedisLayer
+from schemadoc.rest.roles import check_anon_role, read_authenticator, refuse_privileged
+from schemadoc.rest.sessions import DEADLINE, Database, listen, status_for
 
 log = logging.getLogger("schemadoc.serve")
 
-ESTIMATE_THRESHOLD = 10_000  # count=estimated: exact below this many rows (the plan's estimate), planned above
+MAX_BODY = 10 * 1024 * 1024  # bytes of a request body, unless serve --max-body says otherwise (413 above)
 MEMO_SIZE = 4096  # statements remembered per process
 JSON = "application/json; charset=utf-8"
 OBJECT = "application/vnd.pgrst.object+json"  # Accept: one row, as an object
@@ -70,24 +70,15 @@ _PREFLIGHT = {
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
-_STATUS_BY_CLASS = {"08": 503, "09": 500, "0L": 403, "0P": 403, "23": 409, "25": 500, "28": 403, "2D": 500,
-                    "38": 500, "39": 500, "3B": 500, "40": 500, "53": 503, "54": 413, "55": 500, "57": 500,
-                    "58": 500, "F0": 500, "HV": 500, "P0": 500, "XX": 500, "42": 400, "22": 400}  # fmt: skip
-_STATUS_BY_CODE = {"23502": 400, "23514": 400, "25006": 405, "42883": 404, "42P01": 404, "42501": 403, "P0001": 400}
-
-
-def status_for(sqlstate: str) -> int:
-    """PostgREST's HTTP status for a PostgreSQL error."""
-    return _STATUS_BY_CODE.get(sqlstate) or _STATUS_BY_CLASS.get(sqlstate[:2], 400)
-
 
 class Request:
     """What a handler reads of an ASGI request: method, path, the raw query string, headers (lower-case
-    names, the first of repeated ones), the client's address, the route's name and, on demand, the body."""
+    names, the first of repeated ones), the client's address, the route's name and the body (read whole
+    before any of the request's work starts)."""
 
-    __slots__ = ("method", "path", "query", "headers", "client", "name", "_receive")
+    __slots__ = ("method", "path", "query", "headers", "client", "name", "_body")
 
-    def __init__(self, scope: dict[str, Any], receive: Receive, name: str) -> None:
+    def __init__(self, scope: dict[str, Any], body: bytes, name: str) -> None:
         self.method: str = scope["method"]
         self.path: str = scope["path"]
         self.query: str = scope.get("query_string", b"").decode("latin-1")
@@ -98,18 +89,10 @@ class Request:
         client = scope.get("client")
         self.client: str = client[0] if client else "unknown"
         self.name = name
-        self._receive = receive
+        self._body = body
 
     async def body(self) -> bytes:
-        chunks = []
-        while True:
-            message = await self._receive()
-            if message["type"] != "http.request":
-                break
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        return b"".join(chunks)
+        return self._body
 
     def prefer(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -161,75 +144,62 @@ class Api:
     """The ASGI application."""
 
     def __init__(
-        self, dsn: str, schemas: tuple[str, ...] = ("public",), pool_size: int = 10, auth: AuthConfig | None = None
+        self,
+        dsn: str,
+        schemas: tuple[str, ...] = ("public",),
+        pool_size: int = 10,
+        auth: AuthConfig | None = None,
+        *,
+        allow_superuser: bool = False,
+        max_body: int = MAX_BODY,
+        deadline: float = DEADLINE,
     ) -> None:
         self.dsn, self.schemas, self.pool_size = dsn, schemas, pool_size
         self.auth = auth or AuthConfig()
+        self.allow_superuser, self.max_body = allow_superuser, max_body
         self.keyspaces: Keyspaces | None = None  # the doc's Redis layout, when a Redis is configured
         self.rate_limit: int | None = None
         self.redis: RedisLayer | None = None
-        self.pool: AsyncConnectionPool | None = None  # autocommit: a lone statement is its own transaction
-        self.read_pool: AsyncConnectionPool | None = None  # autocommit and read-only: a read is one round trip
+        self.db = Database(dsn, pool_size, deadline)
         self.cache = SchemaCache(schemas)
         self.memo: dict[tuple[Any, ...], _Memo] = {}
-        # a request waits for a connection here, cheaply, rather than in the pool's own queue
-        self.slots = asyncio.Semaphore(pool_size)
-        self.read_slots = asyncio.Semaphore(pool_size)
         self._listener: asyncio.Task[None] | None = None
 
     # -- lifecycle --
 
+    def check(self) -> None:
+        """Refuse to serve as a superuser (unless allowed) or with an anonymous role the connection may
+        not switch to: SchemadocError, saying what to do."""
+        with psycopg.connect(self.dsn, connect_timeout=10) as conn:
+            found = read_authenticator(conn)
+        refuse_privileged(found, self.allow_superuser)
+        check_anon_role(found, self.auth.anon_role)
+
     def reload(self) -> None:
-        with psycopg.connect(self.dsn) as conn:
+        """The schema cache, and what the authenticator may switch to, read again."""
+        with psycopg.connect(self.dsn, connect_timeout=10) as conn:
             self.cache = SchemaCache.load(conn, self.schemas)
+            found = read_authenticator(conn)
+        self.auth.switchable, self.auth.role_settings = found.switchable, found.settings
         self.memo = {}  # statements were built against the old cache
         if self.keyspaces is not None:
             tables = {key: set(rel.columns) for key, rel in self.cache.relations.items()}
             self.redis = RedisLayer(self.keyspaces, self.rate_limit, tables)
 
     async def startup(self) -> None:
+        await asyncio.to_thread(self.check)
         self.reload()
-        # UTF8 on every session: statements are rendered to bytes once, in that encoding
-        kwargs: dict[str, Any] = {"autocommit": True, "client_encoding": "UTF8"}
-        self.pool = AsyncConnectionPool(
-            self.dsn, min_size=self.pool_size, max_size=self.pool_size, timeout=10, open=False, kwargs=kwargs
-        )
-        self.read_pool = AsyncConnectionPool(
-            self.dsn,
-            min_size=self.pool_size,
-            max_size=self.pool_size,
-            timeout=10,
-            open=False,
-            kwargs={**kwargs, "options": "-c default_transaction_read_only=on"},
-        )
-        # every connection opened before the first request: a pool growing under load makes requests wait
-        await self.pool.open(wait=True)
-        await self.read_pool.open(wait=True)
+        await self.db.open()
         gc.collect()
         gc.freeze()  # what start-up built lives as long as the server: full collections need not walk it
-        self._listener = asyncio.create_task(self._listen())
+        self._listener = asyncio.create_task(listen(self.dsn, lambda: asyncio.to_thread(self.reload)))
 
     async def shutdown(self) -> None:
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
-        for pool in (self.pool, self.read_pool):
-            if pool is not None:
-                await pool.close()
-
-    async def _listen(self) -> None:
-        """Reload the schema cache on `NOTIFY pgrst, 'reload schema'` (as PostgREST does)."""
-        while True:
-            try:
-                conn = await psycopg.AsyncConnection.connect(self.dsn, autocommit=True)
-                async with conn:
-                    await conn.execute("LISTEN pgrst")
-                    async for note in conn.notifies():
-                        if note.payload in ("reload schema", ""):
-                            await asyncio.to_thread(self.reload)
-            except psycopg.Error:
-                await asyncio.sleep(1)
+        await self.db.close()
 
     # -- ASGI --
 
@@ -255,12 +225,50 @@ class Api:
                 return
 
     async def _http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        """The body is read whole (bounded) before anything else; the request's work then runs while a
+        watcher waits for the client to go away, which cancels it (and its statement: psycopg cancels it
+        on the server) and gives its connection back."""
         path, method = scope["path"], scope["method"]
         try:
+            body = await self._read_body(scope, receive)
+        except ApiError as e:
+            await _error(e).send(send)
+            return
+        work = asyncio.ensure_future(self._respond(scope, body, path, method))
+        gone = asyncio.ensure_future(_disconnected(receive))
+        await asyncio.wait((work, gone), return_when=asyncio.FIRST_COMPLETED)
+        if not work.done():
+            work.cancel()
+            with contextlib.suppress(BaseException):
+                await work
+            return  # nobody to answer
+        gone.cancel()
+        await work.result().send(send, head=method == "HEAD")
+
+    async def _read_body(self, scope: dict[str, Any], receive: Receive) -> bytes:
+        """The request body, or 413 past `max_body` bytes (by Content-Length, or as it arrives)."""
+        for k, v in scope["headers"]:
+            if k == b"content-length" and v.isdigit() and int(v) > self.max_body:
+                raise _too_large(self.max_body)
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return b""  # the client went away before sending it all
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                raise _too_large(self.max_body)
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                return b"".join(chunks)
+
+    async def _respond(self, scope: dict[str, Any], body: bytes, path: str, method: str) -> Response:
+        try:
             if method == "OPTIONS":
-                response = self._options(Request(scope, receive, ""), path)
+                response = self._options(Request(scope, body, ""), path)
             else:
-                response = await self._route(scope, receive, path, method)
+                response = await self._route(scope, body, path, method)
         except ApiError as e:
             response = _error(e)
         except QueryError as e:
@@ -274,7 +282,7 @@ class Api:
             elif k in (b"accept-profile", b"content-profile") and response.status < 400:
                 # the schema a profile header chose, named back as PostgREST does
                 response.headers = {**(response.headers or {}), "Content-Profile": v.decode("latin-1")}
-        await response.send(send, head=method == "HEAD")
+        return response
 
     def _options(self, request: Request, path: str) -> Response:
         """OPTIONS: a CORS preflight, or which methods a route allows (PostgREST's Allow header)."""
@@ -302,7 +310,7 @@ class Api:
             allow = ",".join(methods)
         return Response(None, 200, {"Access-Control-Allow-Origin": "*", "Allow": allow})
 
-    async def _route(self, scope: dict[str, Any], receive: Receive, path: str, method: str) -> Response:
+    async def _route(self, scope: dict[str, Any], body: bytes, path: str, method: str) -> Response:
         if path in ("/", "/openapi.json"):
             if method not in ("GET", "HEAD"):
                 raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
@@ -315,7 +323,7 @@ class Api:
             raise ApiError(404, "PGRST125", "Invalid path specified in request URL")
         if method not in allowed:
             raise ApiError(405, "PGRST117", f"Unsupported HTTP method: {method}")
-        request = Request(scope, receive, name)
+        request = Request(scope, body, name)
         if self.redis is not None:  # every route counts toward the documented rate limit
             await self.redis.count(request.client, path)
         return await handler(request)
@@ -364,98 +372,36 @@ class Api:
         max_affected: int | None = None,
         one: bool = False,
     ) -> Outcome:
-        """(total, rows, body, changed keys, inserted rows) of the statement, in one transaction with the request's role
-        and settings; more than `max_affected` rows, or (`one`) other than one row: rolled back, an error."""
-        assert self.pool is not None and self.read_pool is not None
-        role, claims = authenticate(self.auth, request.headers.get("authorization"))
-        local = settings(self.auth, role, claims)
+        """(total, rows, body, changed keys, inserted rows) of the statement, in one transaction with the
+        request's role and settings; more than `max_affected` rows, or (`one`) other than one row: rolled
+        back, an error. A read runs again once should its connection turn out dead."""
+
+        def check(row: tuple[Any, ...]) -> None:
+            if one and row[1] != 1:
+                raise _not_one(row[1])
+            if max_affected is not None and row[1] > max_affected:
+                raise ApiError(
+                    400,
+                    "PGRST124",
+                    "Query result exceeds max-affected preference constraint",
+                    f"The query affects {row[1]} rows",
+                )
+
+        authorization = request.headers.get("authorization")
+        role, claims = authenticate(self.auth, authorization)
         try:
-            if not local and not rollback and max_affected is None and not one and stmt.count_query is None:
-                # one statement on an autocommit session is its own transaction: one round trip
-                async with self._session(read_only) as conn:
-                    cur = await conn.execute(stmt.query, stmt.params)
-                    row = stmt.result(cur.rowcount) if stmt.bare else await cur.fetchone()
-            else:
-                await _take(self.slots)
-                try:
-                    row = await self._in_transaction(stmt, read_only, rollback, local, max_affected, one)
-                finally:
-                    self.slots.release()
-        except PoolTimeout:
-            raise _no_connection() from None
+            row = await self.db.run(
+                stmt,
+                settings(self.auth, role, claims),
+                read_only=read_only,
+                retry=read_only,
+                rollback=rollback,
+                check=check if one or max_affected is not None else None,
+            )
         except psycopg.Error as e:
-            code = e.sqlstate or "XX000"
-            status = status_for(code)
-            if code == "42501" and role is not None and role == self.auth.anon_role and claims == {"role": role}:
-                status = 401  # as PostgREST: an anonymous request lacking a privilege should authenticate
-            raise ApiError(
-                status,
-                code,
-                (e.diag.message_primary or str(e)).strip(),
-                e.diag.message_detail,
-                e.diag.message_hint,
-            ) from None
-        assert row is not None
+            raise _database_error(e, anonymous=not authorization) from None
         changed = json.loads(row[3]) if len(row) > 3 and row[3] else []
         return Outcome(row[0], row[1], row[2], changed, row[4] if len(row) > 4 else None)
-
-    def _session(self, read_only: bool) -> _Session:
-        """An autocommit connection of the read-only or the writing pool, once a slot is free."""
-        assert self.pool is not None and self.read_pool is not None
-        return _Session(self.read_pool, self.read_slots) if read_only else _Session(self.pool, self.slots)
-
-    async def _in_transaction(
-        self,
-        stmt: Statement,
-        read_only: bool,
-        rollback: bool,
-        local: list[tuple[str, str]],
-        max_affected: int | None,
-        one: bool,
-    ) -> Any:
-        assert self.pool is not None
-        async with self.pool.connection() as conn, conn.pipeline() as pipeline:
-            # pipeline mode: BEGIN, the settings and the statement go out together (one round trip)
-            async with conn.transaction(force_rollback=rollback):
-                if read_only:
-                    await conn.execute("SET TRANSACTION READ ONLY")
-                if local:
-                    await conn.execute(
-                        "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in local),
-                        [x for pair in local for x in pair],
-                    )
-                cur = await conn.execute(stmt.query, stmt.params)
-                row: tuple[Any, ...] | None
-                if stmt.bare:
-                    await pipeline.sync()  # the command's row count is known once its result has come back
-                    row = stmt.result(cur.rowcount)
-                else:
-                    row = await cur.fetchone()
-                if row is not None and stmt.count_query is not None:
-                    row = (await self._planned_count(conn, stmt), *row[1:])
-                if row is not None and one and row[1] != 1:
-                    raise _not_one(row[1])  # inside the transaction: nothing is kept
-                if row is not None and max_affected is not None and row[1] > max_affected:
-                    raise ApiError(  # raised inside the transaction: nothing is kept
-                        400,
-                        "PGRST124",
-                        "Query result exceeds max-affected preference constraint",
-                        f"The query affects {row[1]} rows",
-                    )
-        return row
-
-    async def _planned_count(self, conn: psycopg.AsyncConnection[Any], stmt: Statement) -> int:
-        """The planner's row estimate (count=planned); an exact count when that is small (count=estimated)."""
-        assert stmt.count_query is not None
-        cur = await conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) {}").format(stmt.count_query), stmt.params)
-        found = await cur.fetchone()
-        plan = found[0][0]["Plan"] if found else {}
-        rows = int((plan.get("Plans") or [plan])[0].get("Plan Rows", 0))
-        if stmt.count_mode == "estimated" and rows <= ESTIMATE_THRESHOLD:
-            cur = await conn.execute(stmt.count_query, stmt.params)
-            exact = await cur.fetchone()
-            return int(exact[0]) if exact else rows
-        return rows
 
     async def _invalidate(self, schema: str, name: str, changed: list[Any], rollback: bool) -> None:
         if self.redis is not None and not rollback:
@@ -493,9 +439,11 @@ class Api:
                 read = self._remember(key, q, Builder(self.cache, schema).read(name, q, count, csv_out))
             q = read.q
             cached = None
-            if self.redis is not None and not (csv_out or count or single) and method == "GET":
+            # the row cache serves anonymous requests only: its rows were read as the anonymous role
+            anonymous = "authorization" not in request.headers and self.auth.anon_role is not None
+            if self.redis is not None and anonymous and not (csv_out or count or single) and method == "GET":
                 cached = self.redis.cacheable(schema, name, q)
-            if cached is not None and self.redis is not None and not self.auth.enabled:
+            if cached is not None and self.redis is not None:
                 hit = await self.redis.read(*cached)
                 if hit is not None:
                     return Response(hit, 200, {"X-Cache": "hit"}, JSON)
@@ -505,10 +453,14 @@ class Api:
                 "Content-Range": _content_range(offset, page, total),
                 "Content-Location": _location_of(name, request.query),
             }
-            if cached is not None and self.redis is not None and not self.auth.enabled and page == 1:
-                async with self._session(read_only=True) as conn:  # waits its turn like any query
-                    found = await self.redis.row(conn, cached[0], cached[1])
-                await self.redis.store(cached[0], cached[1], found)  # the connection is back before Redis is written
+            if cached is not None and self.redis is not None and page == 1:
+                fill = self.redis.row_statement(cached[0], cached[1])
+                role, claims = authenticate(self.auth, None)
+                try:  # as the anonymous role, like the request; the connection is back before Redis is written
+                    found = await self.db.run(fill, settings(self.auth, role, claims), read_only=True, retry=True)
+                except psycopg.Error as failed:
+                    raise _database_error(failed, anonymous=True) from None
+                await self.redis.store(cached[0], cached[1], json.loads(found[0]) if found[0] else None)
                 headers["X-Cache"] = "miss"
             headers.update(_applied(prefer, ("count", "tx", "handling")))
             if single:
@@ -714,49 +666,27 @@ class Outcome(NamedTuple):
     inserted: int | None
 
 
-ACQUIRE_TIMEOUT = 10.0  # seconds a request waits for a connection before PGRST003
+def _database_error(e: psycopg.Error, anonymous: bool) -> ApiError:
+    """A PostgreSQL error as PostgREST answers it."""
+    if e.sqlstate is None and isinstance(e, psycopg.DataError):  # refused by psycopg: a NUL in a value
+        return ApiError(400, "22021", str(e).strip())
+    code = e.sqlstate or "XX000"
+    status = status_for(code)
+    if code == "42501" and anonymous:
+        status = 401  # as PostgREST: an anonymous request lacking a privilege should authenticate
+    return ApiError(
+        status, code, (e.diag.message_primary or str(e)).strip(), e.diag.message_detail, e.diag.message_hint
+    )
 
 
-class _Session:
-    """`async with`: a connection slot (at most ACQUIRE_TIMEOUT waited), then a connection of the pool,
-    both given back on the way out."""
-
-    __slots__ = ("pool", "slots", "conn")
-    conn: psycopg.AsyncConnection[Any]
-
-    def __init__(self, pool: AsyncConnectionPool[Any], slots: asyncio.Semaphore) -> None:
-        self.pool, self.slots = pool, slots
-
-    async def __aenter__(self) -> psycopg.AsyncConnection[Any]:
-        await _take(self.slots)
-        try:
-            self.conn = await self.pool.getconn()
-        except BaseException:
-            self.slots.release()
-            raise
-        return self.conn
-
-    async def __aexit__(self, *exc: object) -> None:
-        try:
-            await self.pool.putconn(self.conn)
-        finally:
-            self.slots.release()
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "PGRST413", "Payload Too Large", f"The request body is over {limit} bytes (serve --max-body)")
 
 
-async def _take(slots: asyncio.Semaphore) -> None:
-    """A connection slot, waiting at most ACQUIRE_TIMEOUT when every connection is busy."""
-    if not slots.locked():
-        await slots.acquire()
-        return
-    try:
-        async with asyncio.timeout(ACQUIRE_TIMEOUT):
-            await slots.acquire()
-    except TimeoutError:
-        raise _no_connection() from None
-
-
-def _no_connection() -> ApiError:
-    return ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.")
+async def _disconnected(receive: Receive) -> None:
+    """Returns once the client has gone away (the body was read already: nothing else arrives)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 _OBJECT_BODY = OBJECT + "; charset=utf-8"
@@ -859,10 +789,15 @@ def create_app(
     auth: AuthConfig | None = None,
     keyspaces: Keyspaces | None = None,
     rate_limit: int | None = None,
+    *,
+    allow_superuser: bool = False,
+    max_body: int = MAX_BODY,
+    deadline: float = DEADLINE,
 ) -> Api:
-    """The API (an ASGI app); with the doc's `keyspaces` on a Redis, its rate-limit counter (past
-    `rate_limit` requests per window: 429) and its row caches are used."""
-    api = Api(dsn, schemas, pool_size, auth)
+    """The API (an ASGI app) connecting with `dsn` as its authenticator: `pool_size` connections for
+    requests and one that listens for schema changes. With the doc's `keyspaces` on a Redis, its
+    rate-limit counter (past `rate_limit` requests per window: 429) and its row caches are used."""
+    api = Api(dsn, schemas, pool_size, auth, allow_superuser=allow_superuser, max_body=max_body, deadline=deadline)
     api.keyspaces, api.rate_limit = keyspaces, rate_limit
     return api
 
@@ -885,7 +820,15 @@ def app_from_config(config: dict[str, Any], keyspaces: Keyspaces | None = None) 
 
         keyspaces = bind(load(config["doc"]), config["redis_url"])
     return create_app(
-        config["dsn"], tuple(config["schemas"]), int(config["pool"]), auth, keyspaces, config.get("rate_limit")
+        config["dsn"],
+        tuple(config["schemas"]),
+        int(config["pool"]),
+        auth,
+        keyspaces,
+        config.get("rate_limit"),
+        allow_superuser=bool(config.get("allow_superuser")),
+        max_body=int(config.get("max_body") or MAX_BODY),
+        deadline=float(config.get("deadline") or DEADLINE),
     )
 
 

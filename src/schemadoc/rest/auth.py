@@ -1,6 +1,7 @@
-"""PostgREST's security model: a JWT's `role` claim becomes the transaction's role, its claims the
-`request.jwt.claims` setting (and any setting mapped from a claim, such as a doc's
-`app.current_user_id`), so GRANTs and RLS policies decide what a request may see and do."""
+"""PostgREST's security model: every request runs as a role the authenticator switches to — the
+anonymous role without a token, the token's `role` claim with one (only a role the authenticator was
+granted) — with its claims as the `request.jwt.claims` setting (and any setting mapped from a claim,
+such as a doc's `app.current_user_id`), so GRANTs and RLS policies decide what a request may see and do."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import jwt
 from schemadoc.rest.build import ApiError
 
 VERIFIED_TOKENS = 10_000  # verified tokens remembered per process
+ANON_STATEMENT_TIMEOUT = "5s"  # anonymous requests' statement_timeout unless one is given for the role
 
 
 @dataclass
@@ -26,6 +28,9 @@ class AuthConfig:
     claim_settings: dict[str, str] = field(default_factory=dict)  # setting → claim: app.current_user_id → sub
     audience: str | None = None
     statement_timeouts: dict[str, str] = field(default_factory=dict)  # role → statement_timeout ("5s")
+    # what the authenticator may switch to, and those roles' own settings (read from the database at start)
+    switchable: frozenset[str] | None = None
+    role_settings: dict[str, dict[str, str]] = field(default_factory=dict)
     # tokens already verified: token → (role, claims, exp); a token is checked once, until it expires
     verified: dict[str, tuple[str, dict[str, Any], float | None]] = field(default_factory=dict, repr=False)
     _keys: Any = field(default=None, repr=False)  # the JWKS's keys, read once
@@ -57,28 +62,34 @@ def _invalid(message: str) -> ApiError:
     return e
 
 
-def authenticate(config: AuthConfig, authorization: str | None) -> tuple[str | None, dict[str, Any]]:
-    """(role, claims) of a request; without a JWT configuration, (None, {}): the connection's own role."""
-    if not config.enabled:
-        return None, {}
+def authenticate(config: AuthConfig, authorization: str | None) -> tuple[str, dict[str, Any]]:
+    """(role, claims) of a request: the anonymous role's without a token (401 when there is none), the
+    token's role — one the authenticator may switch to — with one."""
     if not authorization:
         if config.anon_role is None:
             raise ApiError(401, "PGRST302", "Anonymous access is disabled")
         return config.anon_role, {"role": config.anon_role}
+    if not config.enabled:
+        raise ApiError(500, "PGRST300", "Server lacks JWT secret")
     scheme, _, token = authorization.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise _invalid("Expected a Bearer token")
     known = config.verified.get(token)
-    if known is not None:
-        if known[2] is None or known[2] > time.time():
-            return known[0], known[1]
+    if known is not None and known[2] is not None and known[2] <= time.time():
         del config.verified[token]  # expired since: verified again below, and refused
-    role, claims = _verify(config, token)
-    if len(config.verified) >= VERIFIED_TOKENS:
-        del config.verified[next(iter(config.verified))]  # the oldest
-    exp = claims.get("exp")
-    config.verified[token] = (role, claims, float(exp) if isinstance(exp, int | float) else None)
+        known = None
+    if known is not None:
+        role, claims = known[0], known[1]
+    else:
+        role, claims = _verify(config, token)
+        if len(config.verified) >= VERIFIED_TOKENS:
+            del config.verified[next(iter(config.verified))]  # the oldest
+        exp = claims.get("exp")
+        config.verified[token] = (role, claims, float(exp) if isinstance(exp, int | float) else None)
+    if config.switchable is not None and role not in config.switchable:
+        # what PostgreSQL answers an authenticator that was not granted the role: refused before any SQL
+        raise ApiError(403, "42501", f'permission denied to set role "{role}"')
     return role, claims
 
 
@@ -115,13 +126,17 @@ def _verify(config: AuthConfig, token: str) -> tuple[str, dict[str, Any]]:
     return role, claims
 
 
-def settings(config: AuthConfig, role: str | None, claims: dict[str, Any]) -> list[tuple[str, str]]:
-    """The transaction-local settings for a request: role, request.jwt.claims, mapped claims."""
-    if role is None:
-        return []
+def settings(config: AuthConfig, role: str, claims: dict[str, Any]) -> list[tuple[str, str]]:
+    """The transaction-local settings for a request: role, request.jwt.claims, the role's own settings
+    (ALTER ROLE … SET, which SET ROLE does not apply), its statement_timeout, mapped claims."""
     out = [("role", role), ("request.jwt.claims", json.dumps(claims))]
-    if role in config.statement_timeouts:  # the role's limit on every statement of its requests
-        out.append(("statement_timeout", config.statement_timeouts[role]))
+    own = config.role_settings.get(role, {})
+    out += [(k, v) for k, v in own.items() if k != "statement_timeout"]
+    timeout = config.statement_timeouts.get(role) or own.get("statement_timeout")
+    if timeout is None and role == config.anon_role:
+        timeout = ANON_STATEMENT_TIMEOUT
+    if timeout is not None:  # the role's limit on every statement of its requests
+        out.append(("statement_timeout", timeout))
     for setting, claim in config.claim_settings.items():
         value = claims.get(claim)
         if value is not None:

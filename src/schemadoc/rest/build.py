@@ -500,7 +500,9 @@ class Builder:
         target = sql.Identifier(rel.schema, rel.name)
         cols = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
         source: sql.Composable
-        if missing_default:
+        if not columns:  # `{}` rows: every column its default; `[]`: no row at all (as PostgREST)
+            source = sql.SQL("SELECT FROM json_array_elements({p}::json)").format(p=self.payload(body))
+        elif missing_default:
             values = []
             for c in columns:
                 typed = sql.SQL("(jsonb_populate_record(NULL::{t}, pgrst_r)).{c}").format(t=target, c=sql.Identifier(c))
@@ -537,8 +539,9 @@ class Builder:
         returned = self.returned(target, rel, returning or upsert)
         if upsert:  # which rows were inserted, not updated: the status tells (201 or 200), as PostgREST's
             returned = sql.SQL("{}, ({}.xmax = 0) AS pgrst_inserted").format(returned, target)
-        stmt = sql.SQL("INSERT INTO {t} ({cols}) {source}{conflict}{r}").format(
-            t=target, cols=cols, source=source, conflict=conflict, r=returned
+        listed = sql.SQL(" ({})").format(cols) if columns else sql.SQL("")
+        stmt = sql.SQL("INSERT INTO {t}{cols} {source}{conflict}{r}").format(
+            t=target, cols=listed, source=source, conflict=conflict, r=returned
         )
         return self.wrap(stmt, rel, q, returning, upsert)
 

@@ -17,11 +17,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 from psycopg import sql
 
 from schemadoc.kv import Keyspace, Keyspaces, ShapeError
-from schemadoc.rest.build import ApiError
+from schemadoc.rest.build import ApiError, Statement
 from schemadoc.rest.query import Query, SelectField
 
 
@@ -101,18 +100,17 @@ class RedisLayer:
             return None
         return json.dumps([{c: value.get(c) for c in columns}])
 
-    async def row(self, conn: psycopg.AsyncConnection[Any], rc: RowCache, key: str) -> Any:
-        """The documented fields of the row with this key (None when there is none)."""
-        cur = await conn.execute(
-            sql.SQL("SELECT row_to_json(r)::text FROM (SELECT {cols} FROM {t} WHERE {k}::text = %s) r").format(
-                cols=sql.SQL(", ").join(sql.Identifier(c) for c in rc.fields),
-                t=sql.Identifier(*rc.table),
-                k=sql.Identifier(rc.key_column),
-            ),
-            (key,),
+    def row_statement(self, rc: RowCache, key: str) -> Statement:
+        """The statement reading the documented fields of the row with this key, as JSON text (NULL
+        when there is none)."""
+        query = sql.SQL(
+            "SELECT (SELECT row_to_json(r)::text FROM (SELECT {cols} FROM {t} WHERE {k}::text = %(key)s) r)"
+        ).format(
+            cols=sql.SQL(", ").join(sql.Identifier(c) for c in rc.fields),
+            t=sql.Identifier(*rc.table),
+            k=sql.Identifier(rc.key_column),
         )
-        found = await cur.fetchone()
-        return None if found is None else json.loads(found[0])
+        return Statement(query, {"key": key})
 
     async def store(self, rc: RowCache, key: str, row: Any) -> None:
         """Cache `row` under its key (nothing when there is none or it does not fit the documented shape)."""

@@ -1,0 +1,214 @@
+"""The REST API's database side: one pool of N connections, and a request's statement run in one
+transaction as the request's role, within a deadline, surviving lost connections.
+
+Every request is `BEGIN [READ ONLY]; set_config(role, claims, …); statement; COMMIT`, sent together in
+pipeline mode (one round trip), as PostgREST does with its role switch. A large body goes without the
+pipeline: psycopg's pipeline can deadlock sending a message bigger than the socket's buffers while the
+server answers (psycopg issue 685; seen here as a backend in ClientRead for ever). A request waits at most
+ACQUIRE_TIMEOUT for a connection and holds one at most `deadline` seconds: past it the statement is
+cancelled (psycopg sends the cancel; a connection that does not answer is closed) and the connection
+goes back. A connection found dead is dropped with every other dead one in the pool, and a request that
+changes nothing is run again once on a live one; others answer 503, as PostgREST does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from schemadoc.rest.build import ApiError, Statement
+
+log = logging.getLogger("schemadoc.serve")
+
+ACQUIRE_TIMEOUT = 10.0  # seconds a request waits for a connection before PGRST003
+DEADLINE = 60.0  # seconds a request may hold a connection
+ESTIMATE_THRESHOLD = 10_000  # count=estimated: exact below this many rows (the plan's estimate), planned above
+PIPELINE_LIMIT = 256 * 1024  # bytes of parameters above which a statement is sent without the pipeline
+
+_STATUS_BY_CLASS = {"08": 503, "09": 500, "0L": 403, "0P": 403, "23": 409, "25": 500, "28": 403, "2D": 500,
+                    "38": 500, "39": 500, "3B": 500, "40": 500, "53": 503, "54": 413, "55": 500, "57": 500,
+                    "58": 500, "F0": 500, "HV": 500, "P0": 500, "XX": 500, "42": 400, "22": 400}  # fmt: skip
+_STATUS_BY_CODE = {"23502": 400, "23514": 400, "25006": 405, "42883": 404, "42P01": 404, "42501": 403, "P0001": 400}
+# the server ended the session (terminated, shutting down, crashed): the connection is gone
+_LOST = {"57P01", "57P02", "57P03"}
+
+
+def status_for(sqlstate: str) -> int:
+    """PostgREST's HTTP status for a PostgreSQL error."""
+    return _STATUS_BY_CODE.get(sqlstate) or _STATUS_BY_CLASS.get(sqlstate[:2], 400)
+
+
+def lost_connection(e: psycopg.Error) -> bool:
+    """Whether the error means the connection died (rather than the statement failing)."""
+    if e.sqlstate in _LOST or (e.sqlstate or "").startswith("08"):
+        return True
+    return isinstance(e, psycopg.OperationalError) and e.sqlstate is None
+
+
+class Database:
+    """The pool (N connections in all) and how a request's statement runs on it."""
+
+    def __init__(self, dsn: str, size: int, deadline: float = DEADLINE) -> None:
+        self.dsn, self.size, self.deadline = dsn, size, deadline
+        # a session the server sees idle inside a transaction for a deadline's length is ended by it, even
+        # should this process stop answering
+        idle = f"-c idle_in_transaction_session_timeout={int(deadline * 1000)}"
+        self.pool = AsyncConnectionPool(
+            dsn,
+            min_size=size,
+            max_size=size,
+            timeout=ACQUIRE_TIMEOUT,
+            open=False,
+            # UTF8 on every session: statements are rendered to bytes once, in that encoding
+            kwargs={"autocommit": True, "client_encoding": "UTF8", "options": idle},
+        )
+        # a request waits for a connection here, cheaply, rather than in the pool's own queue
+        self.slots = asyncio.Semaphore(size)
+
+    async def open(self) -> None:
+        # every connection opened before the first request: a pool growing under load makes requests wait
+        await self.pool.open(wait=True)
+
+    async def close(self, timeout: float = 5.0) -> None:
+        await self.pool.close(timeout=timeout)
+
+    async def run(
+        self,
+        stmt: Statement,
+        local: list[tuple[str, str]],
+        *,
+        read_only: bool,
+        retry: bool,
+        rollback: bool = False,
+        check: Callable[[tuple[Any, ...]], None] | None = None,
+    ) -> tuple[Any, ...]:
+        """The statement's first row (or a bare command's counts), run in one transaction with the
+        settings `local`; `check` sees the row inside the transaction (raising rolls it back). `retry`:
+        the request changes nothing, so a lost connection is replaced and the request run again once."""
+        big = sum(len(v) for v in stmt.params.values() if isinstance(v, str | bytes)) > PIPELINE_LIMIT
+        try:
+            async with asyncio.timeout(self.deadline):
+                for attempt in (1, 2):
+                    try:
+                        async with self.connection() as conn:
+                            return await _transaction(conn, stmt, local, read_only, rollback, check, not big)
+                    except psycopg.Error as e:
+                        if not lost_connection(e):
+                            raise
+                        log.warning("lost a database connection (%s); checking the pool", str(e).strip())
+                        await self.pool.check()  # every dead connection goes, replaced in the background
+                        if attempt == 2 or not retry:
+                            raise ApiError(
+                                503,
+                                "PGRST001",
+                                "Database client error. Retrying the connection.",
+                                str(e).strip() or None,
+                            ) from None
+        except TimeoutError:
+            raise ApiError(
+                504, "57014", f"canceling statement: the request took longer than {self.deadline:g} s"
+            ) from None
+        raise AssertionError("unreachable")
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        """A connection slot (at most ACQUIRE_TIMEOUT waited), then a connection, both given back."""
+        await _take(self.slots)
+        try:
+            async with self.pool.connection() as conn:
+                yield conn
+        except PoolTimeout:
+            raise no_connection() from None
+        finally:
+            self.slots.release()
+
+
+async def _take(slots: asyncio.Semaphore) -> None:
+    if not slots.locked():
+        await slots.acquire()
+        return
+    try:
+        async with asyncio.timeout(ACQUIRE_TIMEOUT):
+            await slots.acquire()
+    except TimeoutError:
+        raise no_connection() from None
+
+
+def no_connection() -> ApiError:
+    return ApiError(504, "PGRST003", "Timed out acquiring connection from connection pool.")
+
+
+async def _transaction(
+    conn: psycopg.AsyncConnection[Any],
+    stmt: Statement,
+    local: list[tuple[str, str]],
+    read_only: bool,
+    rollback: bool,
+    check: Callable[[tuple[Any, ...]], None] | None,
+    pipelined: bool,
+) -> tuple[Any, ...]:
+    async with contextlib.AsyncExitStack() as stack:
+        pipeline = await stack.enter_async_context(conn.pipeline()) if pipelined else None
+        async with conn.transaction(force_rollback=rollback):
+            if read_only:
+                await conn.execute("SET TRANSACTION READ ONLY")
+            if local:
+                await conn.execute(
+                    "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in local),
+                    [x for pair in local for x in pair],
+                )
+            cur = await conn.execute(stmt.query, stmt.params)
+            if stmt.bare:
+                if pipeline is not None:
+                    await pipeline.sync()  # the command's row count is known once its result has come back
+                row: tuple[Any, ...] | None = stmt.result(cur.rowcount)
+            else:
+                row = await cur.fetchone()
+            assert row is not None
+            if stmt.count_query is not None:
+                row = (await _planned_count(conn, stmt), *row[1:])
+            if check is not None:
+                check(row)  # inside the transaction: an error keeps nothing
+        return row
+    raise AssertionError("unreachable")
+
+
+async def _planned_count(conn: psycopg.AsyncConnection[Any], stmt: Statement) -> int:
+    """The planner's row estimate (count=planned); an exact count when that is small (count=estimated)."""
+    assert stmt.count_query is not None
+    cur = await conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) {}").format(stmt.count_query), stmt.params)
+    found = await cur.fetchone()
+    plan = found[0][0]["Plan"] if found else {}
+    rows = int((plan.get("Plans") or [plan])[0].get("Plan Rows", 0))
+    if stmt.count_mode == "estimated" and rows <= ESTIMATE_THRESHOLD:
+        cur = await conn.execute(stmt.count_query, stmt.params)
+        exact = await cur.fetchone()
+        return int(exact[0]) if exact else rows
+    return rows
+
+
+async def listen(dsn: str, reload: Callable[[], Awaitable[None]]) -> None:
+    """Reload the schema cache on `NOTIFY pgrst, 'reload schema'` (as PostgREST does) — and whenever the
+    listening connection comes back after losing its server: a notice sent meanwhile was lost."""
+    lost = False
+    while True:
+        try:
+            conn = await psycopg.AsyncConnection.connect(dsn, autocommit=True)
+            async with conn:
+                await conn.execute("LISTEN pgrst")
+                if lost:
+                    await reload()
+                    lost = False
+                async for note in conn.notifies():
+                    if note.payload in ("reload schema", ""):
+                        await reload()
+        except psycopg.Error:
+            lost = True
+            await asyncio.sleep(1)
