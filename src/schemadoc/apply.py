@@ -15,7 +15,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from schemadoc import model as m
 from schemadoc import server
 from schemadoc.compare import Difference, compare
-from schemadoc.errors import DatabaseError, Diagnostic, SchemaHasErrors
+from schemadoc.errors import DatabaseError, Diagnostic, SchemadocError, SchemaHasErrors
 from schemadoc.fixes import apply_fixes, errors
 from schemadoc.introspect import introspect
 from schemadoc.parse import LoadedDocument, load
@@ -57,17 +57,32 @@ def with_database(url: str, dbname: str) -> str:
 
 
 def ensure_database(url: str, dbname: str) -> bool:
-    """Create `dbname` on the server at `url` if missing; True when it was created."""
+    """Create `dbname` on the server at `url` if missing; True when this call created it (a concurrent
+    creator's database is simply there)."""
     admin = with_database(url, "postgres")
     try:
         with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
             if exists:
                 return False
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+            try:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+            except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+                return False  # another run created it between our look and our CREATE
             return True
     except psycopg.OperationalError as e:
         raise DatabaseError(f"cannot connect to PostgreSQL: {str(e).strip()}") from None
+
+
+def drop_created_database(url: str, dbname: str) -> str | None:
+    """Drop a database a failed `up` created (nothing is lost: it held only what the failed run put
+    there); a note when it cannot be dropped now (someone is connected to it)."""
+    try:
+        with psycopg.connect(with_database(url, "postgres"), autocommit=True, connect_timeout=10) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(dbname)))
+        return None
+    except psycopg.Error as e:
+        return f"the database {dbname} this run created was left in place: {str(e).strip()}"
 
 
 def is_empty(db: m.Schema) -> bool:
@@ -173,6 +188,7 @@ def up(
     dbname: str | None = None,
     home: str | Path | None = None,
     allow_data_loss: bool = False,
+    lock_wait: float = 300.0,
 ) -> UpResult:
     """Bring the database the document describes up: create it, apply the schema, report the URL."""
     doc = load(path)
@@ -180,26 +196,53 @@ def up(
     url, name, embedded = target_database(doc, database_url, dbname, home)
     created = ensure_database(url, name)
     target = with_database(url, name)
+    try:
+        applied = _up_locked(target, doc, schema, url, allow_data_loss, lock_wait)
+    except BaseException as e:
+        if created:  # a database this run made for nothing is not left behind
+            note = drop_created_database(url, name)
+            if note and isinstance(e, SchemadocError):
+                e.args = (f"{e.args[0]}\n  note: {note}", *e.args[1:])
+        raise
+    return UpResult(_public_url(target), str(name), created, applied, remaining, fixed, embedded)
+
+
+def _up_locked(
+    target: str, doc: LoadedDocument, schema: m.Schema, url: str, allow_data_loss: bool, lock_wait: float
+) -> int:
+    """Under schemadoc's advisory lock on the database (held by a session of its own): concurrent runs go
+    one after the other, each planning against what the one before applied."""
+    from schemadoc.migrate.history import release_lock, reload_api_schema, take_lock
+
     roles = tuple(r.name for r in schema.roles)
     try:
-        with psycopg.connect(target, connect_timeout=10) as conn:
-            current = introspect(conn, roles)
-            conn.commit()
-            if is_empty(current):
-                check_extensions(conn, schema)
-                statements = emit(schema)
-                apply_statements(conn, statements)
-                applied = len(statements)
-            else:
-                applied = _migrate_in_place(conn, doc, schema, current, url, allow_data_loss)
-            if applied:
-                from schemadoc.migrate.history import reload_api_schema
-
-                reload_api_schema(conn)
+        with (
+            psycopg.connect(target, autocommit=True, connect_timeout=10) as lock,
+            psycopg.connect(target, connect_timeout=10) as conn,
+        ):
+            take_lock(lock, lock_wait)
+            try:
+                current = introspect(conn, roles)
                 conn.commit()
+                if is_empty(current):
+                    check_extensions(conn, schema)
+                    statements = emit(schema)
+                    apply_statements(conn, statements)
+                    applied = len(statements)
+                else:
+                    applied = _migrate_in_place(conn, doc, schema, current, url, allow_data_loss)
+                if applied:
+                    reload_api_schema(conn)
+                    conn.commit()
+            finally:
+                release_lock(lock)
     except psycopg.OperationalError as e:
-        raise DatabaseError(f"cannot connect to {name}: {str(e).strip()}") from None
-    return UpResult(_public_url(target), str(name), created, applied, remaining, fixed, embedded)
+        raise DatabaseError(f"cannot connect to {conn_name(target)}: {str(e).strip()}") from None
+    return applied
+
+
+def conn_name(conninfo: str) -> str:
+    return str(conninfo_to_dict(conninfo).get("dbname") or "postgres")
 
 
 def _migrate_in_place(

@@ -151,6 +151,30 @@ def new(
     return Migration(path.name, path), plan
 
 
+def take_lock(conn: psycopg.Connection[Any], wait: float) -> None:
+    """Hold schemadoc's advisory lock on this database for the session (`migrate`, `up`): one run at a
+    time, the next planning against what the last applied. Polled, not waited for inside one statement:
+    a waiting session holds a snapshot, and the lock holder's CREATE INDEX CONCURRENTLY waits for every
+    such snapshot to end (a deadlock)."""
+    deadline = time.monotonic() + wait
+    while True:
+        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()
+        if row and row[0]:
+            return
+        if time.monotonic() >= deadline:
+            raise SchemadocError(
+                f"another schemadoc run holds the lock on this database (waited {wait:g} s); nothing was done"
+            )
+        time.sleep(0.2)
+
+
+def release_lock(conn: psycopg.Connection[Any]) -> None:
+    try:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+    except psycopg.Error:
+        pass
+
+
 class _Locked:
     """A connection holding the migrations advisory lock, with the history table in place."""
 
@@ -162,29 +186,17 @@ class _Locked:
         self.lock_wait = lock_wait
 
     def __enter__(self) -> psycopg.Connection[Any]:
-        # Polled, not waited for inside one statement: a waiting session holds a snapshot, and the lock
-        # holder's CREATE INDEX CONCURRENTLY waits for every such snapshot to end (a deadlock).
         conn = self.conn
-        deadline = time.monotonic() + self.lock_wait
-        while True:
-            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()
-            if row and row[0]:
-                break
-            if time.monotonic() >= deadline:
-                conn.close()
-                raise SchemadocError(
-                    f"another schemadoc migration holds the lock on this database (waited {self.lock_wait:g} s); "
-                    "nothing was done"
-                )
-            time.sleep(0.2)
+        try:
+            take_lock(conn, self.lock_wait)
+        except SchemadocError:
+            conn.close()
+            raise
         conn.execute(HISTORY_SQL.encode())
         return conn
 
     def __exit__(self, *exc: object) -> None:
-        try:
-            self.conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
-        except psycopg.Error:
-            pass
+        release_lock(self.conn)
         self.conn.close()
 
 

@@ -236,14 +236,22 @@ class Api:
             return
         work = asyncio.ensure_future(self._respond(scope, body, path, method))
         gone = asyncio.ensure_future(_disconnected(receive))
-        await asyncio.wait((work, gone), return_when=asyncio.FIRST_COMPLETED)
-        if not work.done():
-            work.cancel()
-            with contextlib.suppress(BaseException):
-                await work
-            return  # nobody to answer
-        gone.cancel()
-        await work.result().send(send, head=method == "HEAD")
+        stopping = False
+        try:
+            await asyncio.wait((work, gone), return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # the server is stopping and has stopped waiting for this request
+            stopping = True
+        finally:  # or the client went away
+            gone.cancel()
+            if not work.done():
+                work.cancel()
+                with contextlib.suppress(BaseException):
+                    await work
+        if stopping:
+            with contextlib.suppress(Exception):
+                await _error(ApiError(503, "PGRST000", "The server is shutting down")).send(send)
+        elif not work.cancelled():
+            await work.result().send(send, head=method == "HEAD")
 
     async def _read_body(self, scope: dict[str, Any], receive: Receive) -> bytes:
         """The request body, or 413 past `max_body` bytes (by Content-Length, or as it arrives)."""

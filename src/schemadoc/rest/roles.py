@@ -26,7 +26,7 @@ from schemadoc.errors import SchemadocError
 AUTHENTICATOR = "schemadoc_authenticator"
 ANON = "schemadoc_anon"
 # columns an anonymous role is not given by default: credentials and what unlocks them
-SECRET_COLUMN = re.compile(r"pass(word|wd)?|secret|token|api_?key|private_?key|_hash$|^hash$|salt|otp|mfa", re.I)
+SECRET_COLUMN = re.compile(r"passw(or)?d|passphrase|secret|token|api_?key|private_?key|(^|_)(hash|salt|otp)(_|$)", re.I)
 # a doc role's name that says it is for the public (preferred when several roles only read)
 _PUBLIC_NAME = re.compile(r"anon|web|public|guest|read_?only|reader|viewer", re.I)
 

@@ -71,12 +71,17 @@ class Database:
         )
         # a request waits for a connection here, cheaply, rather than in the pool's own queue
         self.slots = asyncio.Semaphore(size)
+        self.in_use: set[psycopg.AsyncConnection[Any]] = set()
 
     async def open(self) -> None:
         # every connection opened before the first request: a pool growing under load makes requests wait
         await self.pool.open(wait=True)
 
     async def close(self, timeout: float = 5.0) -> None:
+        """Cancel what still runs (the server is stopping: nobody waits for those answers), then close."""
+        for conn in list(self.in_use):
+            with contextlib.suppress(psycopg.Error):
+                await conn.cancel_safe(timeout=2.0)
         await self.pool.close(timeout=timeout)
 
     async def run(
@@ -123,7 +128,11 @@ class Database:
         await _take(self.slots)
         try:
             async with self.pool.connection() as conn:
-                yield conn
+                self.in_use.add(conn)
+                try:
+                    yield conn
+                finally:
+                    self.in_use.discard(conn)
         except PoolTimeout:
             raise no_connection() from None
         finally:
