@@ -296,3 +296,80 @@ def test_audit_reads_a_string_value_as_it_is(redis_url: str) -> None:
     report = audit(kv)
     assert report.counts == {"bad_shape": 1}
     assert report.examples["bad_shape"] == ["unread:1: '2.5' is not an integer"]
+
+
+def _keys_and_rows(redis_url: str, db: str) -> tuple[int, int]:
+    import psycopg
+    import redis
+
+    with redis.Redis.from_url(redis_url) as r, psycopg.connect(db) as conn:
+        row = conn.execute("SELECT count(*) FROM users").fetchone()
+        return int(r.dbsize()), int(row[0]) if row else 0
+
+
+def test_seed_with_redis_completes_or_leaves_nothing(redis_url: str, fresh_db: str) -> None:
+    """A `seed` killed at any moment — in the rows, in the Redis phase — leaves the rows and the keys
+    both, or neither (the keys go in one MULTI/EXEC inside the rows' transaction)."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .test_cli import run
+
+    doc = SEEDS["bakery"]
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    args = [sys.executable, "-m", "schemadoc.cli", "seed", "--database-url", fresh_db, "--default-rows", "300",
+            "--redis-url", redis_url, "--keys", "300", str(doc)]  # fmt: skip
+    started = time.monotonic()
+    assert subprocess.run(args, capture_output=True, timeout=300).returncode == 0
+    whole = time.monotonic() - started
+    full, rows = _keys_and_rows(redis_url, fresh_db)
+    assert full > 0 and rows > 0
+    import psycopg
+    import redis
+
+    rng = random.Random(11)
+    outcomes = set()
+    for _ in range(6):
+        with psycopg.connect(fresh_db, autocommit=True) as conn:
+            (tables,) = conn.execute(
+                "SELECT string_agg(format('%I.%I', schemaname, tablename), ', ') FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchone() or ("",)
+            conn.execute(f"TRUNCATE {tables} CASCADE")
+        with redis.Redis.from_url(redis_url) as r:
+            r.flushdb()
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, whole * 1.1))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        time.sleep(0.3)  # the server notices the dead client and rolls back
+        keys, rows = _keys_and_rows(redis_url, fresh_db)
+        assert keys in (0, full) and (keys == 0) == (rows == 0), (keys, full, rows)  # never half of them
+        outcomes.add(rows > 0)
+    assert outcomes  # (which kill points landed before or after the commit varies)
+
+
+def test_seed_keys_are_deleted_when_the_rows_do_not_commit(redis_url: str, fresh_db: str) -> None:
+    """EXEC ran, then the commit failed (a deferred constraint): the keys go too."""
+    import psycopg
+
+    from schemadoc.kvseed import seed_with_keys
+
+    from .test_cli import run
+
+    doc = SEEDS["bakery"]
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$;"
+            "CREATE CONSTRAINT TRIGGER at_commit AFTER INSERT ON users DEFERRABLE INITIALLY DEFERRED "
+            "FOR EACH ROW EXECUTE FUNCTION refuse()"
+        )
+    kv = schemadoc.keyspaces(doc, redis_url)
+    with psycopg.connect(fresh_db) as conn:
+        with pytest.raises(psycopg.Error, match="refused at commit"):
+            seed_with_keys(conn, schemadoc.load(doc), None, kv=kv, keys=20, default_rows=20)
+    assert _keys_and_rows(redis_url, fresh_db) == (0, 0)

@@ -330,33 +330,35 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    from schemadoc.seed import seed
+    from schemadoc.kvseed import seed_with_keys
 
     doc = load(args.doc)
+    kv = None
+    if doc.schema.keyspaces and args.keys > 0:
+        redis_url = redis_url_for(args.redis_url)
+        if redis_url is None:
+            print(
+                "note: the doc's Redis keyspaces will not be seeded: no Redis (--redis-url or REDIS_URL)",
+                file=sys.stderr,
+            )
+        else:
+            from schemadoc.kv import keyspaces
+
+            kv = keyspaces(doc, redis_url)
     conn, name = _connect_doc_database(args)
-    keys: dict[str, int] = {}
     with conn:
-        report = seed(
+        report, keys = seed_with_keys(
             conn,
             doc,
             args.rows,
+            kv=kv,
+            keys=args.keys,
             default_rows=args.default_rows,
             seed_value=args.seed,
             progress=sys.stderr.isatty(),
         )
-        if doc.schema.keyspaces and args.keys > 0:
-            redis_url = redis_url_for(args.redis_url)
-            if redis_url is None:
-                print(
-                    "note: the doc's Redis keyspaces were not seeded: no Redis (--redis-url or REDIS_URL)",
-                    file=sys.stderr,
-                )
-            else:
-                from schemadoc.kv import keyspaces
-                from schemadoc.kvseed import seed_keyspaces
-
-                keys = seed_keyspaces(conn, keyspaces(doc, redis_url), args.keys, args.seed)
-                print(f"seeded Redis: {sum(keys.values()):,} key(s) in {len(keys)} layout(s)", file=sys.stderr)
+    if keys:
+        print(f"seeded Redis: {sum(keys.values()):,} key(s) in {len(keys)} layout(s)", file=sys.stderr)
     for line in report.skipped:
         print(f"warning: the document's seed row did not apply: {line}", file=sys.stderr)
     total = sum(report.rows.values())

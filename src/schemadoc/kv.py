@@ -203,15 +203,16 @@ class Keyspace:
             self.schema or {}, formats={"date-time": _datetime_ok, "date": _date_ok, "uuid": _uuid_ok}
         )
 
-    def set(self, value: Any, **parts: Any) -> str:
-        """Validate and write the whole value, with its TTL, atomically; the key."""
+    def set(self, value: Any, *, into: Any = None, **parts: Any) -> str:
+        """Validate and write the whole value, with its TTL, atomically; the key. `into`: a transaction
+        pipeline of the caller's that queues the writes (they happen when it is executed)."""
         found = self.check(value)
         if found:
             raise ShapeError(self.layout.pattern, found)
         key = self.key(**parts)
         ttl = self.layout.ttl
         t = self.layout.redis_type
-        pipe = self.r.pipeline(transaction=True)
+        pipe = self.r.pipeline(transaction=True) if into is None else into
         if t in ("json", "string", "counter"):
             data = json.dumps(value, separators=(",", ":"), default=str) if t == "json" else str(value)
             pipe.set(key, data, ex=ttl)
@@ -229,7 +230,8 @@ class Keyspace:
                 pipe.xadd(key, {k: _scalar(v) for k, v in value.items()})
             if ttl:
                 pipe.expire(key, ttl)
-        pipe.execute()
+        if into is None:
+            pipe.execute()
         return key
 
     def get(self, **parts: Any) -> Any:

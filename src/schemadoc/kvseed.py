@@ -22,6 +22,8 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from schemadoc.kv import Keyspace, Keyspaces
+from schemadoc.parse import LoadedDocument
+from schemadoc.seed import SeedReport, seed
 
 _ENDPOINTS = ["/api/products", "/api/orders", "/api/cart", "/api/auth/login", "/api/users/me", "/api/reviews"]
 
@@ -61,8 +63,10 @@ def _plain(value: Any) -> Any:
 
 def seed_keyspaces(
     conn: psycopg.Connection[Any], kv: Keyspaces, keys: int = 100, seed_value: int = 0
-) -> dict[str, int]:
-    """Write up to `keys` keys per layout (one per linked row at most); the count written per pattern."""
+) -> tuple[dict[str, int], list[str]]:
+    """Write up to `keys` keys per layout (one per linked row at most), all in one Redis transaction
+    (MULTI/EXEC: every key or none); the count written per pattern, and the keys. The rows they refer
+    to are read on `conn` as it is (inside the caller's transaction, they need not be committed yet)."""
     from faker import Faker
 
     rng = random.Random(seed_value)
@@ -70,6 +74,8 @@ def seed_keyspaces(
     fake.seed_instance(seed_value)
     rows = _Rows(conn)
     written: dict[str, int] = {}
+    names: list[str] = []
+    pipe = kv.redis.pipeline(transaction=True)
     for ks in kv.values():
         linked = next((p for p in ks.layout.placeholders if p.references), None)
         chosen = rows.of(linked.references)[:keys] if linked and linked.references else [{}] * keys
@@ -82,10 +88,10 @@ def seed_keyspaces(
                     parts[p.name] = row.get(column) if p is linked else rng.choice(rows.of(p.references))[column]
                 else:
                     parts[p.name] = _placeholder(p.name, i, rng, fake)
-            ks.set(maker.value(row), **parts)
+            names.append(ks.set(maker.value(row), into=pipe, **parts))
         written[ks.layout.pattern] = len(chosen)
-    conn.rollback()
-    return written
+    pipe.execute()
+    return written, names
 
 
 def _placeholder(name: str, i: int, rng: random.Random, fake: Any) -> str:
@@ -230,3 +236,44 @@ def _arithmetic(value: Any) -> Any:
         if parts and all(isinstance(p, (int, float)) for p in parts):
             value[k] = round(sum(parts), 2)
     return value
+
+
+def seed_with_keys(
+    conn: psycopg.Connection[Any],
+    doc: LoadedDocument,
+    rows: str | None,
+    *,
+    kv: Keyspaces | None,
+    keys: int = 100,
+    default_rows: int = 100,
+    seed_value: int = 0,
+    progress: bool = False,
+) -> tuple[SeedReport, dict[str, int]]:
+    """`schemadoc seed`: the rows, then the doc's Redis keys made from them, as one piece of work — the
+    keys go in one MULTI/EXEC inside the rows' transaction, just before it commits, and are deleted
+    again should the commit fail. A run killed before EXEC leaves nothing anywhere; only a kill in the
+    one round trip between EXEC and COMMIT could leave keys without their rows."""
+    counts: dict[str, int] = {}
+    names: list[str] = []
+
+    def keyspaces_too(c: psycopg.Connection[Any]) -> None:
+        assert kv is not None
+        found, written = seed_keyspaces(c, kv, keys, seed_value)
+        counts.update(found)
+        names.extend(written)
+
+    try:
+        report = seed(
+            conn,
+            doc,
+            rows,
+            default_rows=default_rows,
+            seed_value=seed_value,
+            progress=progress,
+            then=keyspaces_too if kv is not None and keys > 0 else None,
+        )
+    except BaseException:
+        if kv is not None and names:  # written, but their rows were not kept: neither are they
+            kv.redis.delete(*names)
+        raise
+    return report, counts

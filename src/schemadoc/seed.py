@@ -449,10 +449,13 @@ def seed(
     default_rows: int = 100,
     seed_value: int = 0,
     progress: bool = False,
+    then: Callable[[psycopg.Connection[Any]], None] | None = None,
 ) -> SeedReport:
     """Fill the connected database (whose schema is the document's) in one transaction.
 
     `rows`: a --rows spec (`1000`, `users=10,orders=5/users`) or its parsed form; other tables get `default_rows`.
+    `then` runs inside the transaction once the rows are in, before it commits (another store's writes
+    that must happen with them or not at all: the doc's Redis keys).
     """
     report = SeedReport()
     schema = introspect(conn)
@@ -486,6 +489,8 @@ def seed(
             report.rows[key] = done
             meter.finish(done)
         _fill_deferred(conn, schema, deferred, values)
+        if then is not None:
+            then(conn)
     return report
 
 
