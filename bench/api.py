@@ -103,7 +103,12 @@ def pgbench(db: str, statement: str, conns: int, seconds: int) -> dict[str, floa
     lat = re.search(r"latency average = ([\d.]+) ms", out)
     if not tps:
         raise RuntimeError(f"pgbench failed:\n{out}")
-    return {"rps": float(tps.group(1)), "p50": float(lat.group(1)) if lat else float("nan"), "p95": float("nan"), "errors": 0}
+    return {
+        "rps": float(tps.group(1)),
+        "p50": float(lat.group(1)) if lat else float("nan"),
+        "p95": float("nan"),
+        "errors": 0,
+    }
 
 
 def measure(repeat: int, db: str, run: Callable[[], dict[str, float]]) -> dict[str, float]:
@@ -145,7 +150,9 @@ def _wait(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
 
 @contextmanager
 def running(cmd: list[str], probe: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         _wait(probe, proc)
         wrk(probe, 10, 2)  # warm-up, not measured: every worker up, pools open, JITs warm
@@ -183,7 +190,10 @@ def autogroup() -> str:
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and its children, in MB."""
     total = 0
-    for p in [pid, *[int(x) for x in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]]:
+    for p in [
+        pid,
+        *[int(x) for x in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()],
+    ]:
         try:
             status = Path(f"/proc/{p}/status").read_text()
         except OSError:
@@ -193,11 +203,20 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def prepare(url: str) -> tuple[str, str, str]:
+def prepare(url: str) -> tuple[str, str, str, str]:
+    """(database URL, the API's authenticator URL, a product id, an order id): the doc up and seeded,
+    with the roles `up --serve` makes; the bench's writes are a grant it chooses for the anonymous role."""
+    from schemadoc.rest.roles import provision
+
     db = fresh(url)
     schemadoc.up(DOC, db)
     with psycopg.connect(db) as conn:
-        seed(conn, schemadoc.load(DOC), "users=1000,products=500,orders=5000,order_items=20000,reviews=2000", seed_value=1)
+        seed(
+            conn,
+            schemadoc.load(DOC),
+            "users=1000,products=500,orders=5000,order_items=20000,reviews=2000",
+            seed_value=1,
+        )
         conn.execute("CREATE FUNCTION add_them(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT a + b'")
         conn.execute("ALTER TABLE order_items DISABLE TRIGGER USER")  # reads only; the doc's trigger is not measured
         pid = conn.execute("SELECT id::text FROM products ORDER BY id LIMIT 1").fetchone()[0]  # type: ignore[index]
@@ -205,7 +224,9 @@ def prepare(url: str) -> tuple[str, str, str]:
         conn.commit()
     with psycopg.connect(db, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
-    return db, pid, oid
+        roles = provision(conn, schemadoc.load(DOC).schema, ("public",), "bench-authenticator")
+        conn.execute(f"GRANT INSERT ON delivery_schedules TO {roles.anon}")  # the bench's writes, anonymous
+    return db, roles.url(db, psycopg.conninfo.conninfo_to_dict(db)["dbname"]), pid, oid
 
 
 def main() -> None:
@@ -220,21 +241,25 @@ def main() -> None:
         sys.exit("wrk is not installed (Debian: apt install wrk)")
     node, pgl = ensure_postgraphile()
     with bench_server() as url:
-        db, pid, oid = prepare(url)
+        db, api_url, pid, oid = prepare(url)
         try:
-            run(db, pid, oid, args, node, pgl)
+            run(db, api_url, pid, oid, args, node, pgl)
         finally:
             drop(db)
 
 
-def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: str) -> None:
+def run(db: str, api_url: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: str) -> None:
     bulk = json.dumps([{"delivery_date": "2026-01-01", "delivery_time": "10:00"}] * 1000)
     three = "id,email,orders(id,order_items(id,quantity,products(name)))"
     rest = {
         "single row": ("GET", f"/products?id=eq.{pid}", None),
         "single + embed": ("GET", f"/orders?id=eq.{oid}&select=*,users(*)", None),
         "list, 3-level embed": ("GET", f"/users?select={three}&limit=10&order=id", None),
-        "POST single": ("POST", "/delivery_schedules", json.dumps({"delivery_date": "2026-01-01", "delivery_time": "10:00"})),
+        "POST single": (
+            "POST",
+            "/delivery_schedules",
+            json.dumps({"delivery_date": "2026-01-01", "delivery_time": "10:00"}),
+        ),
         "POST 1,000 rows": ("POST", "/delivery_schedules", bulk),
         "RPC": ("GET", "/rpc/add_them?a=1&b=2", None),
     }
@@ -269,17 +294,24 @@ def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: s
         gql = {k: v for k, v in gql.items() if k in args.only}
         sql_equivalents = {k: v for k, v in sql_equivalents.items() if k in args.only}
     results: dict[tuple[str, int], dict[str, dict[str, float]]] = {}
-    serve = [sys.executable, "-m", "schemadoc.cli", "serve", "--database-url", db, "--port", "3911",
-             "--workers", str(args.workers), "--pool", "10", str(DOC)]  # fmt: skip
+    # as `up --serve` serves: through the authenticator, anonymous requests as the doc's read-only role;
+    # --pool counts every connection (each worker listens on one), so 10 + workers keeps 10 for requests
+    serve = [sys.executable, "-m", "schemadoc.cli", "serve", "--database-url", api_url, "--port", "3911",
+             "--workers", str(args.workers), "--pool", str(10 + args.workers), "--anon-role", "readonly_user",
+             "--statement-timeout", "readonly_user=60s", str(DOC)]  # fmt: skip
     with running(serve, "http://127.0.0.1:3911/products?limit=1") as proc:
         for case, (method, path, body) in rest.items():
-            check = httpx.request(method, f"http://127.0.0.1:3911{path}", content=body, headers={"Content-Type": "application/json"})
+            check = httpx.request(
+                method, f"http://127.0.0.1:3911{path}", content=body, headers={"Content-Type": "application/json"}
+            )
             assert check.is_success, (case, check.status_code, check.text[:300])  # measure answers, not errors
             headers = {"Content-Type": "application/json"} if body else {}
             wrk(f"http://127.0.0.1:3911{path}", 10, 2, method, body, headers)  # this case warmed up, not measured
             for conns in (10, 50):
                 results.setdefault((case, conns), {})["schemadoc"] = measure(
-                    args.repeat, db, partial(wrk, f"http://127.0.0.1:3911{path}", conns, args.duration, method, body, headers)
+                    args.repeat,
+                    db,
+                    partial(wrk, f"http://127.0.0.1:3911{path}", conns, args.duration, method, body, headers),
                 )
         if args.load:
             settle(db)
@@ -309,7 +341,14 @@ def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: s
             payload = {"query": query, **({"variables": variables} if "$i" in query else {})}
             check = httpx.post("http://127.0.0.1:3912/graphql", json=payload, timeout=60)
             assert check.is_success and "errors" not in check.json(), (case, check.text[:300])
-            wrk("http://127.0.0.1:3912/graphql", 10, 2, "POST", json.dumps(payload), {"Content-Type": "application/json"})
+            wrk(
+                "http://127.0.0.1:3912/graphql",
+                10,
+                2,
+                "POST",
+                json.dumps(payload),
+                {"Content-Type": "application/json"},
+            )
             for conns in (10, 50):
                 results.setdefault((case, conns), {})["PostGraphile 5"] = measure(
                     args.repeat, db, partial(wrk, "http://127.0.0.1:3912/graphql", conns, args.duration, "POST",
@@ -321,12 +360,16 @@ def run(db: str, pid: str, oid: str, args: argparse.Namespace, node: str, pgl: s
     print(f"\nbakery doc, seeded; {args.duration} s per figure (median of {args.repeat}); "
           f"schemadoc serve with {args.workers} worker(s); "
           f"kernel.sched_autogroup_enabled={autogroup()}")  # fmt: skip
-    print(f"{'case':<22}{'conns':>6}  {'server':<16}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'vs schemadoc':>14}")
+    print(
+        f"{'case':<22}{'conns':>6}  {'server':<16}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}{'vs schemadoc':>14}"
+    )
     for (case, conns), by in results.items():
         ours = by.get("schemadoc", {}).get("rps", 0)
         for name, f in by.items():
             ratio = f"{ours / f['rps']:.2f}x" if name != "schemadoc" and f["rps"] else ""
-            print(f"{case:<22}{conns:>6}  {name:<16}{f['rps']:>10,.0f}{f['p50']:>9.2f}{f['p95']:>9.2f}{int(f['errors']):>8}{ratio:>14}")
+            print(
+                f"{case:<22}{conns:>6}  {name:<16}{f['rps']:>10,.0f}{f['p50']:>9.2f}{f['p95']:>9.2f}{int(f['errors']):>8}{ratio:>14}"
+            )
     print("targets: schemadoc >= PostGraphile on every case; >= 0.5x pgbench on the single-row reads")
     print("(Python floor: an ASGI app that only runs the query, on the same server and driver: the most a Python")
     print(" API can answer here; HTTP only: the same app without the query; PostgreSQL, wrk and the API share")

@@ -124,7 +124,9 @@ def main() -> None:
         base_rate = base[0] / base[1]
         for name, (n, seconds) in figures.items():
             rate = n / seconds
-            print(f"{name:<28}{n:>10,} keys {seconds:>7.1f} s {rate:>10,.0f} keys/s {rate / base_rate:>6.2f}x of the loop")
+            print(
+                f"{name:<28}{n:>10,} keys {seconds:>7.1f} s {rate:>10,.0f} keys/s {rate / base_rate:>6.2f}x of the loop"
+            )
         print("target: schemadoc kv audit >= 0.50x of the plain loop")
     finally:
         redis_server.stop(home)

@@ -401,3 +401,31 @@ def test_a_failed_up_drops_the_database_it_created(server_url: str, tmp_path: An
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_no_request_inherits_another_requests_session(shop: tuple[str, str, Any]) -> None:
+    """A function may change settings for the rest of the session (set_config(…, false), RESET ROLE):
+    the next request on that connection — anonymous or not — still runs as itself, with its own claims."""
+    db, url, roles = shop
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute(
+            "CREATE OR REPLACE FUNCTION meddle() RETURNS text LANGUAGE plpgsql VOLATILE AS $$ BEGIN "
+            'PERFORM set_config(\'request.jwt.claims\', \'{"role": "forged", "sub": "victim"}\', false); '
+            "PERFORM set_config('app.current_user_id', 'victim', false); "
+            "PERFORM set_config('statement_timeout', '0', false); RESET ROLE; RETURN current_user; END $$;"
+            "CREATE OR REPLACE VIEW whoami_view AS SELECT current_user AS who, "
+            "current_setting('request.jwt.claims', true) AS claims, "
+            "coalesce(current_setting('app.current_user_id', true), '') AS uid, "
+            "current_setting('statement_timeout') AS timeout;"
+            f"GRANT SELECT ON whoami_view TO {roles.anon}"
+        )
+    auth = AuthConfig(SECRET, anon_role=roles.anon, claim_settings={"app.current_user_id": "sub"})
+    token = {"Authorization": f"Bearer {_token({'role': roles.anon, 'sub': 'someone'})}"}
+    with _serve(create_app(url, pool_size=1, auth=auth)) as base, httpx.Client(base_url=base) as h:
+        anonymous = h.get("/whoami_view").json()
+        assert anonymous == [{"who": roles.anon, "claims": f'{{"role": "{roles.anon}"}}', "uid": "", "timeout": "5s"}]
+        for caller in ({}, token):
+            assert h.post("/rpc/meddle", headers=caller).status_code == 200
+            assert h.get("/whoami_view").json() == anonymous  # the one connection: its session made anew
+            mine = h.get("/whoami_view", headers=token).json()[0]
+            assert (mine["who"], mine["uid"]) == (roles.anon, "someone") and '"sub": "someone"' in mine["claims"]

@@ -181,6 +181,7 @@ class Api:
             self.cache = SchemaCache.load(conn, self.schemas)
             found = read_authenticator(conn)
         self.auth.switchable, self.auth.role_settings = found.switchable, found.settings
+        self.auth.base_statement_timeout, self.auth._anonymous = found.statement_timeout, None
         self.memo = {}  # statements were built against the old cache
         if self.keyspaces is not None:
             tables = {key: set(rel.columns) for key, rel in self.cache.relations.items()}
@@ -379,10 +380,12 @@ class Api:
         rollback: bool = False,
         max_affected: int | None = None,
         one: bool = False,
+        lone: bool = False,
     ) -> Outcome:
         """(total, rows, body, changed keys, inserted rows) of the statement, in one transaction with the
         request's role and settings; more than `max_affected` rows, or (`one`) other than one row: rolled
-        back, an error. A read runs again once should its connection turn out dead."""
+        back, an error. A read runs again once should its connection turn out dead. `lone`: a read of
+        tables and views, which an anonymous request runs as a lone statement in the anonymous session."""
 
         def check(row: tuple[Any, ...]) -> None:
             if one and row[1] != 1:
@@ -397,14 +400,16 @@ class Api:
 
         authorization = request.headers.get("authorization")
         role, claims = authenticate(self.auth, authorization)
+        local = settings(self.auth, role, claims)
         try:
             row = await self.db.run(
                 stmt,
-                settings(self.auth, role, claims),
+                local,
                 read_only=read_only,
                 retry=read_only,
                 rollback=rollback,
                 check=check if one or max_affected is not None else None,
+                lone=lone and not authorization,
             )
         except psycopg.Error as e:
             raise _database_error(e, anonymous=not authorization) from None
@@ -455,7 +460,7 @@ class Api:
                 hit = await self.redis.read(*cached)
                 if hit is not None:
                     return Response(hit, 200, {"X-Cache": "hit"}, JSON)
-            total, page, body, _, _ = await self.run(request, read.stmt, read_only=True)
+            total, page, body, _, _ = await self.run(request, read.stmt, read_only=True, lone=True)
             offset = q.offsets.get((), 0)
             headers = {
                 "Content-Range": _content_range(offset, page, total),
@@ -465,7 +470,9 @@ class Api:
                 fill = self.redis.row_statement(cached[0], cached[1])
                 role, claims = authenticate(self.auth, None)
                 try:  # as the anonymous role, like the request; the connection is back before Redis is written
-                    found = await self.db.run(fill, settings(self.auth, role, claims), read_only=True, retry=True)
+                    found = await self.db.run(
+                        fill, settings(self.auth, role, claims), read_only=True, retry=True, lone=True
+                    )
                 except psycopg.Error as failed:
                     raise _database_error(failed, anonymous=True) from None
                 await self.redis.store(cached[0], cached[1], json.loads(found[0]) if found[0] else None)

@@ -31,6 +31,8 @@ class AuthConfig:
     # what the authenticator may switch to, and those roles' own settings (read from the database at start)
     switchable: frozenset[str] | None = None
     role_settings: dict[str, dict[str, str]] = field(default_factory=dict)
+    base_statement_timeout: str = "0"  # the authenticator's own (the server's and database's default)
+    _anonymous: list[tuple[str, str]] | None = field(default=None, repr=False)  # an anonymous request's settings
     # tokens already verified: token → (role, claims, exp); a token is checked once, until it expires
     verified: dict[str, tuple[str, dict[str, Any], float | None]] = field(default_factory=dict, repr=False)
     _keys: Any = field(default=None, repr=False)  # the JWKS's keys, read once
@@ -127,18 +129,26 @@ def _verify(config: AuthConfig, token: str) -> tuple[str, dict[str, Any]]:
 
 
 def settings(config: AuthConfig, role: str, claims: dict[str, Any]) -> list[tuple[str, str]]:
-    """The transaction-local settings for a request: role, request.jwt.claims, the role's own settings
-    (ALTER ROLE … SET, which SET ROLE does not apply), its statement_timeout, mapped claims."""
+    """The settings of a request: role, request.jwt.claims, the role's own settings (ALTER ROLE … SET,
+    which SET ROLE does not apply), its statement_timeout, mapped claims (empty when the token has none).
+    Every setting an earlier request on the connection may have made is made again."""
+    if role == config.anon_role and not claims.keys() - {"role"}:
+        if config._anonymous is None:
+            config._anonymous = _settings(config, role, claims)
+        return config._anonymous  # the same for every anonymous request
+    return _settings(config, role, claims)
+
+
+def _settings(config: AuthConfig, role: str, claims: dict[str, Any]) -> list[tuple[str, str]]:
     out = [("role", role), ("request.jwt.claims", json.dumps(claims))]
     own = config.role_settings.get(role, {})
     out += [(k, v) for k, v in own.items() if k != "statement_timeout"]
     timeout = config.statement_timeouts.get(role) or own.get("statement_timeout")
     if timeout is None and role == config.anon_role:
         timeout = ANON_STATEMENT_TIMEOUT
-    if timeout is not None:  # the role's limit on every statement of its requests
-        out.append(("statement_timeout", timeout))
+    # the role's limit on every statement of its requests; else the server's own for the authenticator
+    out.append(("statement_timeout", timeout or config.base_statement_timeout))
     for setting, claim in config.claim_settings.items():
         value = claims.get(claim)
-        if value is not None:
-            out.append((setting, value if isinstance(value, str) else json.dumps(value)))
+        out.append((setting, "" if value is None else value if isinstance(value, str) else json.dumps(value)))
     return out

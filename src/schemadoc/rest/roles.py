@@ -71,6 +71,7 @@ class Authenticator:
     bypassrls: bool
     switchable: frozenset[str]
     settings: dict[str, dict[str, str]] = field(default_factory=dict)  # role -> its own settings
+    statement_timeout: str = "0"  # its own, as it connects
 
     @property
     def privileged(self) -> bool:
@@ -89,8 +90,9 @@ def read_authenticator(conn: psycopg.Connection[Any]) -> Authenticator:
             key, _, value = item.partition("=")
             if key in settable or "." in key:
                 settings.setdefault(role, {})[key] = value
+    row = conn.execute("SELECT current_setting('statement_timeout')").fetchone()
     conn.rollback()
-    return Authenticator(name, bool(superuser), bool(bypassrls), switchable, settings)
+    return Authenticator(name, bool(superuser), bool(bypassrls), switchable, settings, row[0] if row else "0")
 
 
 def refuse_privileged(auth: Authenticator, allow_superuser: bool) -> None:

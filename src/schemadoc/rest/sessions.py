@@ -1,8 +1,12 @@
 """The REST API's database side: one pool of N connections, and a request's statement run in one
 transaction as the request's role, within a deadline, surviving lost connections.
 
-Every request is `BEGIN [READ ONLY]; set_config(role, claims, …); statement; COMMIT`, sent together in
-pipeline mode (one round trip), as PostgREST does with its role switch. A large body goes without the
+Every request runs its statement in a transaction whose settings (`set_config(role, claims, …, true)`)
+make it the request's role, as PostgREST's role switch does: the settings and the statement sent in one
+pipeline, which PostgreSQL runs as one implicit transaction (one round trip); an explicit transaction
+where the request rolls back or checks its rows before committing. An anonymous read of tables and views
+— most of what an API serves — runs alone on a connection kept in the anonymous role's session, those
+settings made for the session once (and again after any other request used the connection). A large body goes without the
 pipeline: psycopg's pipeline can deadlock sending a message bigger than the socket's buffers while the
 server answers (psycopg issue 685; seen here as a backend in ClientRead for ever). A request waits at most
 ACQUIRE_TIMEOUT for a connection and holds one at most `deadline` seconds: past it the statement is
@@ -16,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -72,6 +77,9 @@ class Database:
         # a request waits for a connection here, cheaply, rather than in the pool's own queue
         self.slots = asyncio.Semaphore(size)
         self.in_use: set[psycopg.AsyncConnection[Any]] = set()
+        # connections in the anonymous session (its settings made for the session, nothing run since that
+        # could have changed them)
+        self.anonymous: weakref.WeakSet[psycopg.AsyncConnection[Any]] = weakref.WeakSet()
 
     async def open(self) -> None:
         # every connection opened before the first request: a pool growing under load makes requests wait
@@ -93,16 +101,22 @@ class Database:
         retry: bool,
         rollback: bool = False,
         check: Callable[[tuple[Any, ...]], None] | None = None,
+        lone: bool = False,
     ) -> tuple[Any, ...]:
         """The statement's first row (or a bare command's counts), run in one transaction with the
         settings `local`; `check` sees the row inside the transaction (raising rolls it back). `retry`:
-        the request changes nothing, so a lost connection is replaced and the request run again once."""
+        the request changes nothing, so a lost connection is replaced and the request run again once.
+        `lone`: an anonymous read of tables and views — `local` are the anonymous session's settings,
+        and on a connection already in that session the statement goes alone (one statement, no setup)."""
         big = sum(len(v) for v in stmt.params.values() if isinstance(v, str | bytes)) > PIPELINE_LIMIT
         try:
             async with asyncio.timeout(self.deadline):
                 for attempt in (1, 2):
                     try:
                         async with self.connection() as conn:
+                            if lone and not (rollback or check or big or stmt.count_query is not None):
+                                return await self._in_session(conn, stmt, local)
+                            self.anonymous.discard(conn)  # what runs now may change the session
                             return await _transaction(conn, stmt, local, read_only, rollback, check, not big)
                     except psycopg.Error as e:
                         if not lost_connection(e):
@@ -121,6 +135,27 @@ class Database:
                 504, "57014", f"canceling statement: the request took longer than {self.deadline:g} s"
             ) from None
         raise AssertionError("unreachable")
+
+    async def _in_session(
+        self, conn: psycopg.AsyncConnection[Any], stmt: Statement, session: list[tuple[str, str]]
+    ) -> tuple[Any, ...]:
+        """An anonymous read as a lone statement in the connection's anonymous session: the session's
+        settings are made (for the session, not a transaction) the first time, and again after any other
+        request used the connection — that one may have run code (a function, a trigger) that changed
+        them. Only the builder's SELECTs of tables and views run here."""
+        if conn in self.anonymous:
+            cur = await conn.execute(stmt.query, stmt.params)
+        else:
+            async with conn.pipeline():
+                await conn.execute(
+                    "SELECT " + ", ".join("set_config(%s, %s, false)" for _ in session),
+                    [x for pair in session for x in pair],
+                )
+                cur = await conn.execute(stmt.query, stmt.params)
+            self.anonymous.add(conn)
+        row: tuple[Any, ...] | None = await cur.fetchone()
+        assert row is not None
+        return row
 
     @contextlib.asynccontextmanager
     async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
@@ -163,29 +198,36 @@ async def _transaction(
     check: Callable[[tuple[Any, ...]], None] | None,
     pipelined: bool,
 ) -> tuple[Any, ...]:
+    settings = [*local, ("transaction_read_only", "on")] if read_only else local
+    set_sql = "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in settings)
+    set_params = [x for pair in settings for x in pair]
+    if pipelined and not rollback and check is None and stmt.count_query is None:
+        # the settings and the statement in one pipeline: what is sent before its sync runs as one implicit
+        # transaction (the settings are local to it), and the pipeline's end is the one round trip
+        async with conn.pipeline():
+            await conn.execute(set_sql, set_params)
+            cur = await conn.execute(stmt.query, stmt.params)
+        row = stmt.result(cur.rowcount) if stmt.bare else await cur.fetchone()
+        assert row is not None
+        return row
+    # an explicit transaction: to roll back, to look at the row before committing, to count by plan
     async with contextlib.AsyncExitStack() as stack:
         pipeline = await stack.enter_async_context(conn.pipeline()) if pipelined else None
         async with conn.transaction(force_rollback=rollback):
-            if read_only:
-                await conn.execute("SET TRANSACTION READ ONLY")
-            if local:
-                await conn.execute(
-                    "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in local),
-                    [x for pair in local for x in pair],
-                )
+            await conn.execute(set_sql, set_params)
             cur = await conn.execute(stmt.query, stmt.params)
             if stmt.bare:
                 if pipeline is not None:
                     await pipeline.sync()  # the command's row count is known once its result has come back
-                row: tuple[Any, ...] | None = stmt.result(cur.rowcount)
+                found: tuple[Any, ...] | None = stmt.result(cur.rowcount)
             else:
-                row = await cur.fetchone()
-            assert row is not None
+                found = await cur.fetchone()
+            assert found is not None
             if stmt.count_query is not None:
-                row = (await _planned_count(conn, stmt), *row[1:])
+                found = (await _planned_count(conn, stmt), *found[1:])
             if check is not None:
-                check(row)  # inside the transaction: an error keeps nothing
-        return row
+                check(found)  # inside the transaction: an error keeps nothing
+        return found
     raise AssertionError("unreachable")
 
 
