@@ -337,7 +337,7 @@ def test_up_serve_is_idempotent_and_anonymous_may_only_read(server_url: str) -> 
         create_app(first.url(server_url, "postgres"), auth=AuthConfig(anon_role="nobody_granted")).check()
 
 
-@pytest.mark.parametrize("attempt", range(2))
+@pytest.mark.parametrize("attempt", range(4))
 def test_concurrent_up_runs_serialise(server_url: str, tmp_path: Any, attempt: int) -> None:
     """Finding 7: two docs on one database at once both exited 0 and left the union of both schemas;
     two runs creating the same new database raced into a UniqueViolation traceback."""

@@ -74,10 +74,21 @@ def ensure_database(url: str, dbname: str) -> bool:
         raise DatabaseError(f"cannot connect to PostgreSQL: {str(e).strip()}") from None
 
 
+_HOLDS_NOTHING = """
+SELECT NOT EXISTS (SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {user})
+   AND NOT EXISTS (SELECT FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {user})
+   AND NOT EXISTS (SELECT FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {user})
+""".format(user="n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%%'")
+
+
 def drop_created_database(url: str, dbname: str) -> str | None:
-    """Drop a database a failed `up` created (nothing is lost: it held only what the failed run put
-    there); a note when it cannot be dropped now (someone is connected to it)."""
+    """Drop a database a failed `up` created, if it still holds nothing (another run may have applied a
+    schema there meanwhile: then it stays); a note when it could not be dropped."""
     try:
+        with psycopg.connect(with_database(url, dbname), autocommit=True, connect_timeout=10) as conn:
+            row = conn.execute(_HOLDS_NOTHING).fetchone()
+        if not (row and row[0]):
+            return None  # someone else's schema is in it now
         with psycopg.connect(with_database(url, "postgres"), autocommit=True, connect_timeout=10) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(dbname)))
         return None
