@@ -140,23 +140,18 @@ _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Hea
 
 @_SETTINGS
 @given(text=_text)
-def test_select_strings(golden: tuple[psycopg.Connection[Any], SchemaCache], text: str) -> None:
+def test_select_and_order_strings(golden: tuple[psycopg.Connection[Any], SchemaCache], text: str) -> None:
     conn, cache = golden
     from urllib.parse import quote
 
-    _check(conn, cache, "people", "select=" + quote(text))
-    _check(conn, cache, "people", "select=" + quote("name," + text))
+    for query in (
+        "select=" + quote(text),
+        "select=" + quote("name," + text),
+        "order=" + quote(text),
+        "order=" + quote("name." + text),
+    ):
+        _check(conn, cache, "people", query)
     _check(conn, cache, "films", "select=" + quote(f"title,directors({text})"))
-
-
-@_SETTINGS
-@given(text=_text)
-def test_order_strings(golden: tuple[psycopg.Connection[Any], SchemaCache], text: str) -> None:
-    conn, cache = golden
-    from urllib.parse import quote
-
-    _check(conn, cache, "people", "order=" + quote(text))
-    _check(conn, cache, "people", "order=" + quote("name." + text))
 
 
 @_SETTINGS

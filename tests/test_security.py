@@ -151,14 +151,15 @@ def test_a_token_names_only_roles_the_authenticator_was_granted(shop_api: str) -
         assert ok.status_code == 200
 
 
-def _backends(db: str, state: str | None = None) -> list[tuple[Any, ...]]:
+def _sessions(db: str, columns: str) -> list[tuple[Any, ...]]:
+    """`columns` of pg_stat_activity for the authenticator's sessions in `db`."""
     name = psycopg.conninfo.conninfo_to_dict(db)["dbname"]
-    rows = _sql(
-        db,
-        "SELECT pid, state, wait_event, left(query, 60) FROM pg_stat_activity WHERE datname = %s AND usename = %s",
-        name,
-        AUTHENTICATOR,
-    )
+    query = f"SELECT {columns} FROM pg_stat_activity WHERE datname = %s AND usename = %s"
+    return _sql(db, query, name, AUTHENTICATOR)
+
+
+def _backends(db: str, state: str | None = None) -> list[tuple[Any, ...]]:
+    rows = _sessions(db, "pid, state, wait_event, left(query, 60)")
     return [r for r in rows if state is None or r[1] == state]
 
 
@@ -229,14 +230,7 @@ def test_every_request_has_a_deadline(shop: tuple[str, str, Any]) -> None:
 
 
 def _terminate(db: str) -> int:
-    name = psycopg.conninfo.conninfo_to_dict(db)["dbname"]
-    rows = _sql(
-        db,
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND usename = %s",
-        name,
-        AUTHENTICATOR,
-    )
-    return len(rows)
+    return len(_sessions(db, "pg_terminate_backend(pid)"))
 
 
 def test_terminated_backends_cost_no_request(shop: tuple[str, str, Any]) -> None:
