@@ -15,7 +15,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from schemadoc import model as m
 from schemadoc import server
 from schemadoc.compare import Difference, compare
-from schemadoc.errors import DatabaseError, Diagnostic, SchemadocError, SchemaHasErrors
+from schemadoc.errors import DatabaseError, Diagnostic, SchemadocError, SchemaHasErrors, Severity
 from schemadoc.fixes import apply_fixes, errors
 from schemadoc.introspect import introspect
 from schemadoc.parse import LoadedDocument, load
@@ -121,24 +121,72 @@ def check_extensions(conn: psycopg.Connection[Any], schema: m.Schema) -> None:
         )
 
 
-def apply_statements(conn: psycopg.Connection[Any], statements: list[Statement]) -> None:
-    """Run every statement in one transaction; on failure nothing is left behind and the error names the doc line."""
+def apply_statements(
+    conn: psycopg.Connection[Any], statements: list[Statement], best_effort: bool = False
+) -> tuple[int, list[Diagnostic]]:
+    """Run every statement in one transaction; on failure nothing is left behind and the error names the
+    doc line. `best_effort` (`up --fix`): a statement PostgreSQL rejects is left out (or a simpler form
+    of it kept) and the transaction goes on; the warnings say what was left out, at its line, and why."""
+    left_out: list[Diagnostic] = []
+    ran = 0
     with conn.transaction():
         conn.execute("SET LOCAL check_function_bodies = off")
         for st in statements:
-            try:
-                conn.execute(st.sql)
-            except psycopg.Error as e:
-                diag = e.diag
-                where = f"{st.span}: " if st.span else ""
-                raise DatabaseError(
-                    f"{where}PostgreSQL rejected {st.what or 'a statement'}: "
-                    f"{(diag.message_primary or str(e)).strip()}"
-                    + (f" ({diag.message_detail})" if diag.message_detail else "")
-                    + (f"\n  hint: {diag.message_hint}" if diag.message_hint else ""),
-                    sqlstate=e.sqlstate,
-                    span=st.span,
-                ) from None
+            if not best_effort:
+                try:
+                    conn.execute(st.sql)
+                except psycopg.Error as e:
+                    raise _rejected(st, e) from None
+                ran += 1
+                continue
+            first = _try(conn, st.sql)
+            if first is None:
+                ran += 1
+                continue
+            for sql_text, without in st.fallbacks:
+                if _try(conn, sql_text) is None:
+                    left_out.append(_left_out(st, first, f"{st.what or 'a statement'} was created without {without}"))
+                    ran += 1
+                    break
+            else:
+                left_out.append(_left_out(st, first, f"{st.what or 'a statement'} was left out"))
+    return ran, left_out
+
+
+def _try(conn: psycopg.Connection[Any], sql_text: str) -> psycopg.Error | None:
+    """Run one statement in a savepoint; the error when PostgreSQL rejects it (and nothing of it is kept)."""
+    try:
+        with conn.transaction():
+            conn.execute(sql_text.encode())
+        return None
+    except psycopg.Error as e:
+        return e
+
+
+def _reason(e: psycopg.Error) -> str:
+    diag = e.diag
+    return (diag.message_primary or str(e)).strip() + (f" ({diag.message_detail})" if diag.message_detail else "")
+
+
+def _rejected(st: Statement, e: psycopg.Error) -> DatabaseError:
+    diag = e.diag
+    where = f"{st.span}: " if st.span else ""
+    return DatabaseError(
+        f"{where}PostgreSQL rejected {st.what or 'a statement'}: {_reason(e)}"
+        + (f"\n  hint: {diag.message_hint}" if diag.message_hint else ""),
+        sqlstate=e.sqlstate,
+        span=st.span,
+    )
+
+
+def _left_out(st: Statement, e: psycopg.Error, what: str) -> Diagnostic:
+    return Diagnostic(
+        "SD080",
+        Severity.WARNING,
+        f"{what}: PostgreSQL rejected it: {_reason(e)}",
+        st.span,
+        help="correct it in the document; `up --fix` applies what it can and leaves this out",
+    )
 
 
 def prepare(doc: LoadedDocument, fix: bool) -> tuple[m.Schema, list[Diagnostic], list[Diagnostic]]:
@@ -208,24 +256,31 @@ def up(
     created = ensure_database(url, name)
     target = with_database(url, name)
     try:
-        applied = _up_locked(target, doc, schema, url, allow_data_loss, lock_wait)
+        applied, left_out = _up_locked(target, doc, schema, url, allow_data_loss, lock_wait, best_effort=fix)
     except BaseException as e:
         if created:  # a database this run made for nothing is not left behind
             note = drop_created_database(url, name)
             if note and isinstance(e, SchemadocError):
                 e.args = (f"{e.args[0]}\n  note: {note}", *e.args[1:])
         raise
-    return UpResult(_public_url(target), str(name), created, applied, remaining, fixed, embedded)
+    return UpResult(_public_url(target), str(name), created, applied, remaining + left_out, fixed, embedded)
 
 
 def _up_locked(
-    target: str, doc: LoadedDocument, schema: m.Schema, url: str, allow_data_loss: bool, lock_wait: float
-) -> int:
+    target: str,
+    doc: LoadedDocument,
+    schema: m.Schema,
+    url: str,
+    allow_data_loss: bool,
+    lock_wait: float,
+    best_effort: bool = False,
+) -> tuple[int, list[Diagnostic]]:
     """Under schemadoc's advisory lock on the database (held by a session of its own): concurrent runs go
     one after the other, each planning against what the one before applied."""
     from schemadoc.migrate.history import release_lock, reload_api_schema, take_lock
 
     roles = tuple(r.name for r in schema.roles)
+    left_out: list[Diagnostic] = []
     try:
         with (
             psycopg.connect(target, autocommit=True, connect_timeout=10) as lock,
@@ -237,9 +292,8 @@ def _up_locked(
                 conn.commit()
                 if is_empty(current):
                     check_extensions(conn, schema)
-                    statements = emit(schema)
-                    apply_statements(conn, statements)
-                    applied = len(statements)
+                    statements = emit(schema, best_effort=best_effort)
+                    applied, left_out = apply_statements(conn, statements, best_effort=best_effort)
                 else:
                     applied = _migrate_in_place(conn, doc, schema, current, url, allow_data_loss)
                 if applied:
@@ -249,7 +303,7 @@ def _up_locked(
                 release_lock(lock)
     except psycopg.OperationalError as e:
         raise DatabaseError(f"cannot connect to {conn_name(target)}: {str(e).strip()}") from None
-    return applied
+    return applied, left_out
 
 
 def conn_name(conninfo: str) -> str:

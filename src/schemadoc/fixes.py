@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemadoc import model as m
-from schemadoc.errors import Diagnostic, Severity
+from schemadoc.errors import Diagnostic, Fix, Severity
 
 
 def _partition_parent(schema: m.Schema, table_key: str, column: str) -> m.Schema:
@@ -23,7 +23,31 @@ def _partition_parent(schema: m.Schema, table_key: str, column: str) -> m.Schema
     return schema.with_(tables=tuple(tables))
 
 
-_FIXERS = {"partition-parent": lambda s, data: _partition_parent(s, data["table"], data["column"])}
+def _leave_out(schema: m.Schema, kind: str, key: str, table: str = "") -> m.Schema:
+    """The schema without one object the rest cannot stand on (a foreign key to a table the doc does not
+    define, an index on one, a trigger on one or executing an undefined function)."""
+    if kind == "foreign-key":
+        return schema.with_(
+            tables=tuple(
+                replace(t, foreign_keys=tuple(fk for fk in t.foreign_keys if fk.name != key)) if t.key == table else t
+                for t in schema.tables
+            )
+        )
+    field = {"index": "indexes", "trigger": "triggers", "policy": "policies"}[kind]
+    return schema.with_(**{field: tuple(o for o in getattr(schema, field) if o.key != key)})
+
+
+_FIXERS = {
+    "partition-parent": lambda s, data: _partition_parent(s, data["table"], data["column"]),
+    "leave-out": lambda s, data: _leave_out(s, data["kind"], data["key"], data.get("table", "")),
+}
+
+
+def leave_out(kind: str, key: str, what: str, table: str = "") -> Fix:
+    """The best-effort fix of an object that cannot be applied: `up --fix` leaves it out."""
+    from schemadoc.errors import Fix
+
+    return Fix(f"left out {what}", "leave-out", (("kind", kind), ("key", key), ("table", table)))
 
 
 def apply_fixes(schema: m.Schema, diagnostics: list[Diagnostic]) -> tuple[m.Schema, list[Diagnostic], list[Diagnostic]]:

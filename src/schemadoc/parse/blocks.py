@@ -12,10 +12,11 @@ from schemadoc.errors import Diagnostic, Severity, Span
 
 _DIRECTIVE = re.compile(r"<!--\s*schemadoc:\s*(.*?)\s*-->", re.S)
 
-# Headings that say a section describes something that is not (yet, or any more) the schema.
+# Headings that say a section describes something that is not (yet, or any more) the schema. A design
+# document proposes its schema, so "proposed" or "draft" is not among them; a legacy table is still there.
 _NOT_CURRENT = re.compile(
-    r"\b(future|planned|proposed|proposal|roadmap|to-?do|coming soon|not (yet )?implemented|"
-    r"deprecated|legacy|obsolete|wishlist|ideas?)\b",
+    r"\b(future|planned|roadmap|to-?do|coming soon|not (yet )?implemented|deprecated|obsolete|removed|"
+    r"wishlist|ideas?)\b",
     re.I,
 )
 
@@ -39,10 +40,15 @@ class Block:
     items: list[tuple[int, str]] = field(default_factory=list)  # list: (line, text)
     directives: dict[str, str] = field(default_factory=dict)
     end_line: int = 0
+    all_stale: bool = False  # every schema block of the doc is under such a heading: it is the doc itself
 
     @property
     def heading(self) -> Heading | None:
         return self.headings[-1] if self.headings else None
+
+    @property
+    def text_of_items(self) -> str:
+        return "\n".join(t for _, t in self.items)
 
     @property
     def language(self) -> str:
@@ -50,7 +56,13 @@ class Block:
 
     @property
     def not_current(self) -> Heading | None:
-        """The heading that marks this block as not current, if any."""
+        """The heading that marks this block as not current, if any (none when the whole doc is under one)."""
+        if self.all_stale:
+            return None
+        return self.stale_heading
+
+    @property
+    def stale_heading(self) -> Heading | None:
         for h in self.headings:
             if _NOT_CURRENT.search(h.text):
                 return h
@@ -179,4 +191,10 @@ def split_blocks(path: str, text: str) -> Document:
             i += 3
             continue
         i += 1
+    # a section marked "future" leaves the rest of the doc to be the schema; a doc all of whose schema is
+    # in such sections ("# Future database design") describes that schema
+    schema_like = [b for b in blocks if b.kind in ("fence", "table") or (b.kind == "list" and "`" in b.text_of_items)]
+    if schema_like and all(b.stale_heading is not None for b in schema_like):
+        for b in blocks:
+            b.all_stale = True
     return Document(path=path, text=text, blocks=blocks, diagnostics=diagnostics)

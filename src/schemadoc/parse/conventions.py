@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from schemadoc import model as m
 from schemadoc.errors import Fix, Severity, Span
+from schemadoc.fixes import leave_out
 from schemadoc.names import loose_key, quote_ident, snake_case
 from schemadoc.parse.builder import SchemaBuilder, TableDraft
 from schemadoc.parse.mermaid import Diagram
@@ -306,13 +307,17 @@ def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
     for t in schema.tables:
         for fk in t.foreign_keys:
             target = tables.get(fk.ref_key)
+            drop_fk = leave_out(
+                "foreign-key", fk.name, f'foreign key "{fk.name}" of "{t.name}" (the column stays)', t.key
+            )
             if target is None:
                 b.report(
                     "SD104",
                     Severity.ERROR,
                     f'foreign key of "{t.name}" references unknown table "{fk.ref_table}"',
                     fk.span,
-                    help=f'define table "{fk.ref_table}" or correct the reference',
+                    help=f'define table "{fk.ref_table}" or correct the reference (up --fix leaves the key out)',
+                    fix=drop_fk,
                 )
                 continue
             for col in fk.ref_columns:
@@ -322,10 +327,20 @@ def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
                         Severity.ERROR,
                         f'foreign key of "{t.name}" references unknown column "{fk.ref_table}.{col}"',
                         fk.span,
+                        fix=drop_fk,
                     )
-            for col in fk.columns:
-                if t.column(col) is None:
-                    b.report("SD105", Severity.ERROR, f'foreign key names unknown column "{t.name}.{col}"', fk.span)
+                    break
+            else:
+                for col in fk.columns:
+                    if t.column(col) is None:
+                        b.report(
+                            "SD105",
+                            Severity.ERROR,
+                            f'foreign key names unknown column "{t.name}.{col}"',
+                            fk.span,
+                            fix=drop_fk,
+                        )
+                        break
         for c in t.columns:
             bt = base_type(c.type).strip('"')
             if "." not in bt and m.qualify("public", bt) not in types and bt.lower() != bt and bt not in _BUILTIN:
@@ -374,11 +389,24 @@ def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
                     )
     for ix in schema.indexes:
         if ix.table_key not in relations:
-            b.report("SD106", Severity.ERROR, f'index "{ix.name}" is on unknown table "{ix.table}"', ix.span)
+            b.report(
+                "SD106",
+                Severity.ERROR,
+                f'index "{ix.name}" is on unknown table "{ix.table}"',
+                ix.span,
+                fix=leave_out("index", ix.key, f'index "{ix.name}"'),
+            )
     for trig in schema.triggers:
+        drop_trigger = leave_out("trigger", trig.key, f'trigger "{trig.name}"')
         if trig.table_key not in relations:
-            b.report("SD107", Severity.ERROR, f'trigger "{trig.name}" is on unknown table "{trig.table}"', trig.span)
-        if trig.function != TOUCH_FUNCTION and not any(
+            b.report(
+                "SD107",
+                Severity.ERROR,
+                f'trigger "{trig.name}" is on unknown table "{trig.table}"',
+                trig.span,
+                fix=drop_trigger,
+            )
+        elif trig.function != TOUCH_FUNCTION and not any(
             m.qualify(f.schema, f.name) == trig.function for f in schema.functions
         ):
             b.report(
@@ -386,10 +414,18 @@ def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
                 Severity.ERROR,
                 f'trigger "{trig.name}" executes function "{trig.function}", which the document does not define',
                 trig.span,
+                help="define the function in the document (up --fix leaves the trigger out)",
+                fix=drop_trigger,
             )
     for p in schema.policies:
         if p.table_key not in relations:
-            b.report("SD109", Severity.ERROR, f'policy "{p.name}" is on unknown table "{p.table}"', p.span)
+            b.report(
+                "SD109",
+                Severity.ERROR,
+                f'policy "{p.name}" is on unknown table "{p.table}"',
+                p.span,
+                fix=leave_out("policy", p.key, f'policy "{p.name}"'),
+            )
 
 
 _BUILTIN = {"SETOF"}

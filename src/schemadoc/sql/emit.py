@@ -17,6 +17,8 @@ class Statement:
     sql: str
     span: Span | None = None
     what: str = ""  # "table users", for messages
+    # best-effort apply: simpler forms to try when PostgreSQL rejects this one, each with what it leaves out
+    fallbacks: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         return self.sql
@@ -352,8 +354,25 @@ def needs_support(schema: m.Schema) -> tuple[bool, bool]:
     return cuid, touch
 
 
-def emit(schema: m.Schema) -> list[Statement]:
-    """The DDL that creates `schema` in an empty database, one statement per item."""
+def _table_fallbacks(t: m.Table) -> tuple[tuple[str, str], ...]:
+    """Simpler forms of a table for a best-effort apply: without its defaults and checks, then with its
+    columns and types alone."""
+    if t.partition_of is not None:
+        return ()
+    plain = tuple(m.replace(c, default=None, identity=None, generated=None) for c in t.columns)
+    no_checks = m.replace(t, columns=plain, checks=(), exclusions=())
+    bare = m.replace(no_checks, primary_key=None, uniques=(), partition_by=None)
+    out = []
+    if no_checks != t:
+        out.append((table_sql(no_checks, ()), "its defaults and checks"))
+    if bare != no_checks:
+        out.append((table_sql(bare, ()), "its defaults, checks and keys"))
+    return tuple(out)
+
+
+def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
+    """The DDL that creates `schema` in an empty database, one statement per item. `best_effort`: each
+    foreign key by ALTER TABLE after every table, and each table with simpler forms to fall back to."""
     out: list[Statement] = []
     cuid, touch = needs_support(schema)
     for s in schema.schemas:
@@ -380,8 +399,12 @@ def emit(schema: m.Schema) -> list[Statement]:
     for f in schema.functions:
         out.append(Statement(function_sql(f), f.span, f"function {f.name}"))
     ordered, inline, later = _table_order(schema)
+    if best_effort:
+        later = [(t, fk) for t in ordered for fk in inline[t.key]] + later
+        inline = {k: () for k in inline}
     for t in ordered:
-        out.append(Statement(table_sql(t, inline[t.key]), t.span, f"table {t.name}"))
+        fallbacks = _table_fallbacks(t) if best_effort else ()
+        out.append(Statement(table_sql(t, inline[t.key]), t.span, f"table {t.name}", fallbacks))
     for t, fk in later:
         out.append(
             Statement(
