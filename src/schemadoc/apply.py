@@ -100,25 +100,67 @@ def is_empty(db: m.Schema) -> bool:
     return not (db.tables or db.views or db.functions or db.enums or db.domains or db.composites or db.sequences)
 
 
-def check_extensions(conn: psycopg.Connection[Any], schema: m.Schema) -> None:
-    """Every extension the doc needs must be installable on this server; say which are not, and where."""
+def unavailable_extensions(conn: psycopg.Connection[Any], schema: m.Schema) -> list[m.Extension]:
+    """The extensions the doc needs that this server cannot create."""
     wanted = list(schema.extensions)
     if not wanted:
-        return
+        return []
     rows = conn.execute(
         "SELECT name FROM pg_available_extensions WHERE name = ANY(%s)", ([e.name for e in wanted],)
     ).fetchall()
     conn.rollback()
     available = {r[0] for r in rows}
-    missing = [e for e in wanted if e.name not in available]
+    return [e for e in wanted if e.name not in available]
+
+
+def check_extensions(conn: psycopg.Connection[Any], schema: m.Schema) -> None:
+    """Every extension the doc needs must be installable on this server; say which are not, and where."""
+    missing = unavailable_extensions(conn, schema)
     if missing:
         lines = "\n".join(f"  {e.span or '(implied)'}: {e.name}" for e in missing)
         raise DatabaseError(
             f"this PostgreSQL server cannot create {len(missing)} extension(s) the document needs; "
             f"nothing was applied:\n{lines}\n  hint: install PostgreSQL's contrib extensions on the server "
             "(the pgserver wheel has none; a system PostgreSQL such as Debian's postgresql package does), "
-            "or point DATABASE_URL at a server that has them"
+            "or point DATABASE_URL at a server that has them (up --fix applies the rest)"
         )
+
+
+def without_extensions(schema: m.Schema, missing: list[m.Extension]) -> tuple[m.Schema, list[Diagnostic]]:
+    """Best effort (`up --fix`) on a server without some extensions: they are left out, and a column of
+    one of their types becomes text; a warning for each."""
+    from schemadoc.parse.conventions import extension_of_type
+
+    gone = {e.name for e in missing}
+    notes = [
+        Diagnostic(
+            "SD081",
+            Severity.WARNING,
+            f'extension "{e.name}" is not available on this server: left out',
+            e.span,
+            help="install it on the server for the columns and functions that need it",
+        )
+        for e in missing
+    ]
+    tables = []
+    for t in schema.tables:
+        columns = []
+        for c in t.columns:
+            if extension_of_type(c.type) in gone:
+                notes.append(
+                    Diagnostic(
+                        "SD081",
+                        Severity.WARNING,
+                        f'{t.name}.{c.name} is of type {c.type}, which extension "{extension_of_type(c.type)}" '
+                        "provides: created as text",
+                        c.span,
+                    )
+                )
+                c = m.replace(c, type="text" + "[]" * c.type.count("[]"), default=None)
+            columns.append(c)
+        tables.append(m.replace(t, columns=tuple(columns)))
+    extensions = tuple(e for e in schema.extensions if e.name not in gone)
+    return schema.with_(tables=tuple(tables), extensions=extensions), notes
 
 
 def apply_statements(
@@ -291,9 +333,14 @@ def _up_locked(
                 current = introspect(conn, roles)
                 conn.commit()
                 if is_empty(current):
-                    check_extensions(conn, schema)
+                    missing = unavailable_extensions(conn, schema)
+                    if missing and best_effort:
+                        schema, left_out = without_extensions(schema, missing)
+                    elif missing:
+                        check_extensions(conn, schema)
                     statements = emit(schema, best_effort=best_effort)
-                    applied, left_out = apply_statements(conn, statements, best_effort=best_effort)
+                    applied, rejected = apply_statements(conn, statements, best_effort=best_effort)
+                    left_out += rejected
                 else:
                     applied = _migrate_in_place(conn, doc, schema, current, url, allow_data_loss)
                 if applied:

@@ -194,3 +194,66 @@ def is_known_type(type_text: str) -> bool:
     """True for PostgreSQL's built-in types (and common extensions'), spelled as format_type() prints them."""
     base = base_type(type_text)
     return base in _PLAIN or base in _CANONICAL.values() or base == "bpchar"
+
+
+# What other databases' types are in PostgreSQL, where sqlglot's PostgreSQL rendering is not a type
+# PostgreSQL has (unsigned and MySQL-only integers, T-SQL's bit, MySQL's year)
+_FOREIGN_INTEGERS = {
+    "utinyint": "smallint",
+    "usmallint": "integer",
+    "mediumint": "integer",
+    "umediumint": "integer",
+    "uint": "bigint",
+    "ubigint": "numeric(20)",
+    "year": "smallint",
+    "int128": "numeric(39)",
+    "uint128": "numeric(39)",
+}
+_DIALECTS = ("mysql", "tsql", "sqlite", "oracle")
+
+
+@lru_cache(maxsize=2048)
+def translate_type(text: str) -> str | None:
+    """A column type as PostgreSQL spells it: a PostgreSQL type as it is; another database's type
+    (MySQL's `datetime`, `tinyint(1)`, `int unsigned`, SQL Server's `nvarchar(max)`, `bit`,
+    `uniqueidentifier`, Oracle's `varchar2`, `number(10,2)`) as sqlglot translates it. None when no
+    dialect knows it."""
+    t = " ".join(text.split())
+    low = t.lower()
+    if low in ("serial", "bigserial", "smallserial", "serial4", "serial8", "serial2"):
+        return {"serial4": "serial", "serial8": "bigserial", "serial2": "smallserial"}.get(low, low)
+    try:
+        found = canonical_type(t)
+        if is_known_type(found):
+            return found
+    except TypeSyntaxError:
+        pass
+    if low in ("tinyint(1)", "bit", "bit(1)"):
+        return "boolean"  # MySQL's and SQL Server's booleans
+    if low in ("tinyblob", "mediumblob", "longblob", "varbinary", "binary", "image") or low.startswith("varbinary("):
+        return "bytea"
+    if low.endswith("(max)"):
+        t = t[: -len("(max)")]  # SQL Server: no length limit
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    for dialect in _DIALECTS:
+        try:
+            built = exp.DataType.build(t, dialect=dialect)
+        except (SqlglotError, ValueError):
+            continue
+        if built.this == exp.DataType.Type.ENUM:
+            return None  # a list of values: an enum type, which the reader makes
+        rendered = built.sql("postgres")
+        head = rendered.split("(")[0].strip().lower()
+        if head in _FOREIGN_INTEGERS:
+            return _FOREIGN_INTEGERS[head]
+        if head in ("smallint", "integer", "int", "bigint", "double precision", "real"):
+            rendered = head  # MySQL's display widths: int(11) is an integer
+        try:
+            found = canonical_type(rendered)
+        except TypeSyntaxError:
+            continue
+        if is_known_type(found):
+            return found
+    return None

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from schemadoc import model as m
 from schemadoc.errors import Diagnostic, DocumentError, Severity, Span
-from schemadoc.parse import conventions
+from schemadoc.parse import conventions, formats
 from schemadoc.parse.blocks import Block, Document, split_blocks
 from schemadoc.parse.builder import SchemaBuilder
+from schemadoc.parse.dbml import DbmlReader
 from schemadoc.parse.deferred import apply_deferred
 from schemadoc.parse.mermaid import Diagram, is_er_diagram, parse_mermaid
 from schemadoc.parse.prisma import PrismaMapper, PrismaSchema, parse_prisma
@@ -120,7 +121,14 @@ def load(path: str | Path) -> LoadedDocument:
 
 
 def loads(text: str, path: str = "<doc>") -> LoadedDocument:
-    doc = split_blocks(path, text)
+    """Read a document's text. A whole file in one schema format (schema.prisma, db.dbml, schema.sql) is
+    one block of that format."""
+    fmt = formats.by_extension(Path(path).suffix)
+    if fmt is not None:
+        block = Block("fence", 1, (), info=fmt.name, text=text, end_line=len(text.splitlines()))
+        doc = Document(path, text, [block], [])
+    else:
+        doc = split_blocks(path, text)
     return _Loader(doc).run()
 
 
@@ -212,28 +220,33 @@ class _Loader:
             self.list_block(block)
 
     def fence(self, block: Block) -> None:
+        """A code block to the reader of its format: by its language, else by its content."""
         lang = block.language
-        if lang in _SQL_LANGS:
-            self.sql_block(block)
-        elif lang == "prisma":
-            parse_prisma(block.text, block.line, self.doc.path, self.prisma, self.b)
-        elif lang == "mermaid":
-            if is_er_diagram(block.text):
-                self.diagrams.append(parse_mermaid(block.text, block.line))
-        elif lang in _CONFIG_LANGS or lang in _CODE_LANGS or lang:
+        fmt = formats.by_language(lang) if lang else formats.sniff(block.text)
+        if fmt is None:
             self.scan_names(block.text)
-            self.kept(block, f"```{lang} block")
-        else:
-            if is_er_diagram(block.text):
-                self.diagrams.append(parse_mermaid(block.text, block.line))
-            elif _REDIS_KEY.search(block.text):
-                self.redis.append(block)
-                self.kept(block, "Redis key layout")
-            elif _SCHEMA_WORDS.search(block.text):
-                self.sql_block(block)
-            else:
-                self.scan_names(block.text)
-                self.kept(block, "unlabelled code block")
+            self.kept(block, f"```{lang} block" if lang else "unlabelled code block")
+            return
+        getattr(self, f"read_{fmt.name}")(block)
+
+    # -- one method per format (formats.FORMATS) ----------------------------------------------------
+
+    def read_sql(self, block: Block) -> None:
+        self.sql_block(block)
+
+    def read_prisma(self, block: Block) -> None:
+        parse_prisma(block.text, block.line, self.doc.path, self.prisma, self.b)
+
+    def read_mermaid(self, block: Block) -> None:
+        if is_er_diagram(block.text):
+            self.diagrams.append(parse_mermaid(block.text, block.line))
+
+    def read_dbml(self, block: Block) -> None:
+        DbmlReader(self.b, self.doc.path).read(block.text, block.line)
+
+    def read_redis(self, block: Block) -> None:
+        self.redis.append(block)
+        self.kept(block, "Redis key layout")
 
     def kept(self, block: Block, what: str) -> None:
         self.b.report("SD014", Severity.INFO, f"{what} is not schema; kept as documentation", self.span(block.line))

@@ -94,9 +94,19 @@ def _inline_text(tok: Token) -> str:
 
 
 def split_blocks(path: str, text: str) -> Document:
-    md = MarkdownIt("commonmark").enable("table")
-    tokens = md.parse(text)
+    from schemadoc.parse.raw import raw_regions
+
     lines = text.splitlines()
+    # schema code pasted without a fence becomes a fenced block of its own; Markdown sees blank lines there
+    regions = raw_regions(lines)
+    if regions:
+        masked = list(lines)
+        for start, end, _ in regions:
+            masked[start:end] = [""] * (end - start)
+        tokens = MarkdownIt("commonmark").enable("table").parse("\n".join(masked) + "\n")
+    else:
+        tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    heading_at: list[tuple[int, tuple[Heading, ...]]] = [(0, ())]
     blocks: list[Block] = []
     diagnostics: list[Diagnostic] = []
     headings: list[Heading] = []
@@ -121,6 +131,7 @@ def split_blocks(path: str, text: str) -> Document:
             while headings and headings[-1].level >= level:
                 headings.pop()
             headings.append(Heading(level, title, line))
+            heading_at.append((line, tuple(headings)))
             i += 3
             continue
         if tok.type == "html_block":
@@ -191,6 +202,12 @@ def split_blocks(path: str, text: str) -> Document:
             i += 3
             continue
         i += 1
+    for start, end, lang in regions:
+        context = [h for at, h in heading_at if at <= start + 1][-1]
+        raw = Block("fence", start + 1, context, info=lang, text="\n".join(lines[start:end]) + "\n", end_line=end)
+        blocks.append(raw)
+    if regions:
+        blocks.sort(key=lambda b: b.line)
     # a section marked "future" leaves the rest of the doc to be the schema; a doc all of whose schema is
     # in such sections ("# Future database design") describes that schema
     schema_like = [b for b in blocks if b.kind in ("fence", "table") or (b.kind == "list" and "`" in b.text_of_items)]

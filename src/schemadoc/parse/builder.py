@@ -17,7 +17,7 @@ from schemadoc.names import choose_name, column_list_name, loose_key
 T = TypeVar("T")
 
 # A description's weight when two disagree: the richer format wins.
-RANK = {"sql": 3, "prisma": 3, "table": 2, "mermaid": 1}
+RANK = {"sql": 3, "prisma": 3, "dbml": 3, "orm": 3, "table": 2, "prose": 2, "mermaid": 1}
 
 
 @dataclass(slots=True)

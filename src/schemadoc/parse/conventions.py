@@ -51,6 +51,12 @@ _EXTENSION_OF = {
 _WORD = re.compile(r"[A-Za-z_][\w]*")
 
 
+def extension_of_type(type_text: str) -> str | None:
+    """The extension that provides a column type (geometry: postgis), if one does."""
+    base = base_type(type_text).strip('"').split(".")[-1].lower()
+    return _EXTENSION_OF.get(base)
+
+
 def apply_diagram(
     b: SchemaBuilder, diagram: Diagram, path: str, prisma: bool, prisma_schema: PrismaSchema, table_models: PrismaSchema
 ) -> None:
