@@ -307,6 +307,7 @@ class _Loader:
                 models={**self.prisma.models, **self.table_models.models},
                 enums={**self.prisma.enums, **self.table_models.enums},
             )
+            self.tables.resolve_relations(merged.models)
             mapper = PrismaMapper(merged, self.b, self.doc.path)
             for model in self.table_models.models.values():
                 mapper.map_model(model)

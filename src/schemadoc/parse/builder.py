@@ -38,6 +38,10 @@ class ConstraintDraft:
     nulls_not_distinct: bool = False
     column_level: bool = False
     span: Span | None = None
+    # a foreign key whose table is found once every table is known (ref_table ""): the tables its notes
+    # name, else the one its column's name names; `guessed`: nothing said it is a key but the name
+    candidates: tuple[str, ...] = ()
+    guessed: bool = False
 
 
 @dataclass(slots=True)

@@ -194,6 +194,7 @@ def resolve_relations(b: SchemaBuilder, model_tables: dict[str, str]) -> None:
     columns take the type of the key they reference."""
     from schemadoc.parse.table import RELATION_KEY
 
+    _resolve_described_keys(b, model_tables)
     by_loose = {loose_key(k): v for k, v in model_tables.items()}
     for d in b.tables.values():
         for c in d.constraints:
@@ -217,6 +218,58 @@ def resolve_relations(b: SchemaBuilder, model_tables: dict[str, str]) -> None:
                 if pk is not None and pk.columns[0] in target.columns:
                     key_type = target.columns[pk.columns[0]].type
             d.columns[name] = replace(col, type=key_type)
+
+
+def _resolve_described_keys(b: SchemaBuilder, model_tables: dict[str, str]) -> None:
+    """Foreign keys a description gives without their table (ref_table ""): the table its notes name,
+    else the one its column's name names (organization_id: organizations), keyed by that table's
+    primary key. A key no table matches is dropped — with a warning when the doc said it is a key; a key
+    only the name suggests is kept only when its column's type is the referenced key's."""
+    from schemadoc.parse.references import find_table, name_stem
+    from schemadoc.parse.table import RELATION_KEY, _guessed, _unresolved
+
+    names = {d.name: d for d in b.tables.values()}
+    aliases = {model: table for model, table in model_tables.items() if table in names}
+    for d in list(b.tables.values()):
+        kept = []
+        for c in d.constraints:
+            if c.kind != "foreign" or c.ref_table:
+                kept.append(c)
+                continue
+            target = None
+            for word in c.candidates:
+                target = aliases.get(word) or find_table(word, names)
+                if target is not None:
+                    break
+            stem = name_stem(c.columns[0])
+            if target is None and stem is not None:
+                target = aliases.get(stem) or find_table(stem, names)
+                if target is None and stem.lower() == "parent":
+                    target = d.name
+            found = names.get(target) if target is not None else None
+            pk = next((k for k in found.constraints if k.kind == "primary"), None) if found is not None else None
+            ref_columns = c.ref_columns or (pk.columns if pk is not None else ())
+            if found is not None and c.ref_columns:
+                ref_columns = tuple(b.resolve_column(found, col, c.span, "a foreign key") for col in c.ref_columns)
+            usable = (
+                found is not None
+                and len(ref_columns) == len(c.columns)
+                and all(col in found.columns for col in ref_columns)
+            )
+            if usable and c.guessed and found is not None:
+                mine, theirs = d.columns[c.columns[0]].type, found.columns[ref_columns[0]].type
+                usable = mine in (theirs, RELATION_KEY) and found is not d  # a name never suggests a self-reference
+            if not usable or found is None:
+                if not c.guessed:
+                    _unresolved(b, c, d.name)
+                if d.columns.get(c.columns[0]) is not None and d.columns[c.columns[0]].type == RELATION_KEY:
+                    d.columns[c.columns[0]] = replace(d.columns[c.columns[0]], type="text")
+                continue
+            c.ref_schema, c.ref_table, c.ref_columns = found.schema, found.name, ref_columns
+            if c.guessed:
+                _guessed(b, c, d.name, found.name)
+            kept.append(c)
+        d.constraints = kept
 
 
 def check_table_types(b: SchemaBuilder) -> None:

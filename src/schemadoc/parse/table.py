@@ -12,6 +12,7 @@ from schemadoc.parse.blocks import Block, Heading
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.orm import OrmType, enum_values, orm_type
 from schemadoc.parse.prisma import SCALARS, Attribute, PEnum, PField, PModel, PrismaSchema
+from schemadoc.parse.references import find_table, foreign_key_note, name_stem
 from schemadoc.types import TypeSyntaxError, canonical_type
 
 _NAME_HEADERS = (
@@ -69,6 +70,21 @@ _CONSTRAINT_HEADERS = (
     "required",
     "pk",
     "fk",
+    "is nullable",
+    "allow null",
+    "mandatory",
+    "not null",
+    "可空",
+    "允许空",
+    "允许为空",
+    "是否为空",
+    "是否可空",
+    "非空",
+    "必填",
+    "是否必填",
+    "obligatorio",
+    "obbligatorio",
+    "обязательное",
     "ограничения",
     "vincoli",
     "restricciones",
@@ -244,10 +260,32 @@ def prose_rows(block: Block) -> list[ColumnRow] | None:
             constraints.append("unique")
         type_text = _OPTIONAL_WORDS.sub("", type_text).strip(" ,")
         typed += bool(type_text)
+        given = type_text
         type_text = type_text or "text"
         for name in names:
-            rows.append(ColumnRow(name, type_text, "", ", ".join(constraints), desc.strip(), line, type_text))
+            rows.append(ColumnRow(name, type_text, "", ", ".join(constraints), desc.strip(), line, given))
     return rows if typed and len(rows) >= 2 and len(rows) >= len(block.items) // 2 else None
+
+
+# headers whose yes/no cell says whether a column may be NULL (True) or must have a value (False)
+_NULLABLE_HEADERS = {"null": True, "nullable": True, "is nullable": True, "optional": True, "allow null": True,
+                     "可空": True, "允许空": True, "允许为空": True, "是否为空": True, "是否可空": True,
+                     "required": False, "not null": False, "mandatory": False, "非空": False, "必填": False,
+                     "是否必填": False, "obligatorio": False, "obbligatorio": False, "обязательное": False,
+                     "requis": False, "pflicht": False}  # fmt: skip
+_YES = re.compile(r"^(yes|y|true|t|1|✓|✔|✅|x|是|да|sí|si|oui|ja|sim)$", re.I)
+_NO = re.compile(r"^(no|n|false|f|0|✗|✘|❌|-|否|нет|non|nein|não|nao)$", re.I)
+
+
+def _constraint_cell(header: str, cell: str) -> str:
+    """A constraints column's cell as words the reader knows: `Nullable: NO` is "not null"."""
+    h = header.lower()
+    if h == "default":
+        return f"default: {cell}" if cell else ""
+    if h in _NULLABLE_HEADERS and (_YES.match(cell) or _NO.match(cell)):
+        may_be_null = bool(_YES.match(cell)) == _NULLABLE_HEADERS[h]
+        return "nullable" if may_be_null else "not null"
+    return cell
 
 
 def read_rows(block: Block) -> list[ColumnRow]:
@@ -269,11 +307,7 @@ def read_rows(block: Block) -> list[ColumnRow]:
         if mt:
             type_text = mt.group(1).strip() + (mt.group(3) or "") + (mt.group(4) or "")
             note = (mt.group(2) or "").strip()
-        constraints = ", ".join(
-            (f"{_clean(header[i])}: {_clean(row[i])}" if _clean(header[i]).lower() == "default" else _clean(row[i]))
-            for i in ci
-            if i < len(row)
-        )
+        constraints = ", ".join(_constraint_cell(_clean(header[i]), _clean(row[i])) for i in ci if i < len(row))
         desc = _clean(row[di]) if di is not None and di < len(row) else ""
         rows.append(ColumnRow(name, type_text, note, constraints, desc, line, type_cell))
     return rows
@@ -289,6 +323,43 @@ class TableReader:
         self.schema = schema
         self.django = False  # set by the loader when the doc says it uses Django
         self.model_tables: dict[str, str] = {}  # "CustomUser" -> "users_customuser", from the headings
+        # (model, relation field, its key) of relations whose model is found once all are known
+        self.pending: list[tuple[str, PField, ConstraintDraft]] = []
+
+    def resolve_relations(self, models: dict[str, PModel]) -> None:
+        """The model each described relation references (the one its notes name, else the one its
+        column's name names), its key the referenced model's id; relations no model matches are dropped
+        (with a warning when the doc said it is a key)."""
+        for model_name, field, fk in self.pending:
+            model = models.get(model_name)
+            if model is None:
+                continue
+            target = _target_model(fk, models, model_name)
+            id_field = _id_field(models[target]) if target is not None else None
+            column = fk.columns[0]
+            scalar = next((f for f in model.fields if f.name == column), None)
+            compatible = (
+                id_field is not None
+                and scalar is not None
+                and (
+                    not fk.guessed
+                    or scalar.type == id_field.type
+                    or scalar.type == "String"
+                    and id_field.type == "String"
+                )
+            )
+            if target is None or id_field is None or not compatible:
+                model.fields = [f for f in model.fields if f is not field]
+                if not fk.guessed:
+                    _unresolved(self.b, fk, model_name)
+                continue
+            field.type = target
+            field.attributes[0].kwargs["references"] = [("ident", id_field.name)]
+            if scalar is not None and scalar.type != id_field.type and not fk.guessed:
+                scalar.type = id_field.type  # a key takes the referenced key's type
+            if fk.guessed:
+                _guessed(self.b, fk, model_name, target)
+        self.pending = []
 
     def span(self, line: int) -> Span:
         return Span(self.path, line, 1)
@@ -356,30 +427,24 @@ class TableReader:
             )
             if "last updated" in r.description.lower() or "updated at" in r.description.lower():
                 pass  # the reconcile step adds the trigger for "last updated" columns
-            fk = _FK.search(r.constraints)
-            if fk:
-                target, target_col = fk.group(1), fk.group(2) or fk.group(3)
+            is_pk = "primary key" in c or bool(re.search(r"\bpk\b", c))
+            fk = _foreign_key(r.name, r, is_pk, self.span(r.line))
+            if fk is not None:
                 actions = {}
-                if re.search(r"cascade\s+delete|on\s+delete\s+cascade|delete\s+cascade", c):
+                if fk.on_delete == "CASCADE" or re.search(r"cascade\s+delete|delete\s+cascade", c):
                     actions["onDelete"] = ("ident", "Cascade")
-                elif re.search(r"on\s+delete\s+set\s+null", c):
+                elif fk.on_delete == "SET NULL":
                     actions["onDelete"] = ("ident", "SetNull")
-                fields.append(
-                    PField(
-                        f"{r.name}__relation",
-                        target,
-                        optional,
-                        False,
-                        [
-                            Attribute(
-                                "relation",
-                                [],
-                                {"fields": [("ident", r.name)], "references": [("ident", target_col)], **actions},
-                            )
-                        ],
-                        r.line,
-                    )
+                relation = PField(
+                    f"{r.name}__relation",
+                    "",  # the model it references: found once every model is known (resolve_relations)
+                    optional,
+                    False,
+                    [Attribute("relation", [], {"fields": [("ident", r.name)], **actions})],
+                    r.line,
                 )
+                fields.append(relation)
+                self.pending.append((name, relation, fk))
         model_attrs = []
         if pk_composite:
             model_attrs.append(Attribute("id", [[("ident", n) for n in pk_composite]], {}))
@@ -494,20 +559,12 @@ class TableReader:
                         "check", None, expression=f"{quote_ident(column)} >= 0", expression_columns=(column,), span=span
                     )
                 )
-            fk = _FK.search(r.constraints) if ot.relation is None else None
-            if fk:
-                target = fk.group(1)
-                d.constraints.append(
-                    ConstraintDraft(
-                        "foreign",
-                        None,
-                        (column,),
-                        ref_table=target if target.islower() else snake_case(target),
-                        ref_columns=(fk.group(2) or fk.group(3),),
-                        on_delete="CASCADE" if "cascade" in c else "NO ACTION",
-                        span=span,
-                    )
-                )
+            if ot.relation is None:
+                fk = _foreign_key(column, r, is_pk, span)
+                if fk is not None:
+                    d.constraints.append(fk)
+                    if not r.raw_type:  # no type given: the key's type, once the referenced table is known
+                        d.columns[column] = m.replace(d.columns[column], type=RELATION_KEY)
         if not pk and "id" in d.columns:
             pk = ["id"]
             d.columns["id"] = m.replace(d.columns["id"], not_null=True)
@@ -573,6 +630,68 @@ class TableReader:
         db_name = name if self.prisma or name.islower() else snake_case(name)
         self.schema.enums[name] = PEnum(name, [(v, v) for v in values], db_name, line)
         return True
+
+
+def _foreign_key(column: str, r: ColumnRow, is_pk: bool, span: Span) -> ConstraintDraft | None:
+    """The foreign key a row describes (`FK → users`, "Foreign key to jobs.id"), or — for a column named
+    for a table, `organization_id` — the one its name suggests; its table is found once all are known."""
+    note = foreign_key_note(r.constraints, r.description)
+    if note is not None:
+        on_delete = note.on_delete or ("CASCADE" if "cascade" in r.constraints.lower() else "NO ACTION")
+        return ConstraintDraft(
+            "foreign",
+            None,
+            (column,),
+            ref_table="",
+            ref_columns=(note.column,) if note.column else (),
+            on_delete=on_delete,
+            span=span,
+            candidates=(note.table,) if note.table else (),
+            guessed=not note.strong,  # an arrow alone ("open → closed") may be prose: kept only if it resolves
+        )
+    if not is_pk and name_stem(column) is not None:
+        return ConstraintDraft("foreign", None, (column,), ref_table="", span=span, guessed=True)
+    return None
+
+
+def _target_model(fk: ConstraintDraft, models: dict[str, PModel], own: str) -> str | None:
+    for word in fk.candidates:
+        found = find_table(word, models)
+        if found is not None:
+            return found
+    stem = name_stem(fk.columns[0])
+    if stem is None:
+        return None
+    found = find_table(stem, models)
+    if found is None and stem.lower() in ("parent", "manager", "reports_to"):
+        return own if stem.lower() == "parent" else None
+    return found
+
+
+def _id_field(model: PModel) -> PField | None:
+    return next((f for f in model.fields if f.attr("id")), None)
+
+
+def _unresolved(b: SchemaBuilder, fk: ConstraintDraft, table: str) -> None:
+    said = f'"{fk.candidates[0]}"' if fk.candidates else "no table"
+    b.report(
+        "SD123",
+        Severity.WARNING,
+        f"{table}.{fk.columns[0]} is described as a foreign key to {said}, but no table of the document "
+        "matches; the column has no key",
+        fk.span,
+        help="name the referenced table as the document defines it (e.g. FK → users)",
+    )
+
+
+def _guessed(b: SchemaBuilder, fk: ConstraintDraft, table: str, target: str) -> None:
+    b.report(
+        "SD124",
+        Severity.INFO,
+        f"{table}.{fk.columns[0]} is taken as a foreign key to {target}, which its name names",
+        fk.span,
+        help=f"say so in the document (FK → {target}) to make it explicit",
+    )
 
 
 def _prisma_type(text: str) -> str:

@@ -1,0 +1,110 @@
+"""What a column's informal description says it references, and which table that is.
+
+Markdown tables, prose lists and diagrams say a column is a foreign key in words — `FK → users`,
+`references organizations.id`, `Foreign Key referencing Employees.EmployeeID`, `Foreign key to jobs.id`,
+`Foreign Key.`, `chiave esterna`, `外键` — often without naming the table; and ORM-minded docs leave it to
+the column's name (`organizationId` is Organization's key, `category_id` categories'). The table is
+found once every table of the doc is known: the one the note names, else the one the column's name
+names; a column no table matches keeps no key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from schemadoc.names import loose_key
+
+_MENTION = re.compile(
+    r"\b(?:foreign[\s_-]*keys?|fk|references?|referencing|refers?\s+to|ref|belongs\s+to|links?\s+to)\b|"
+    r"→|⟶|->|外键|外鍵|外部キー|외래\s*키|chiave\s+esterna|clave\s+(?:for[aá]nea|externa)|"
+    r"cl[ée]\s+[ée]trang[èe]re|fremdschl[üu]ssel|внешний\s+ключ|chave\s+estrangeira|obcy\s+klucz",
+    re.I,
+)
+# words that mark a foreign key on their own (an arrow alone is also "becomes" in prose)
+_STRONG = re.compile(
+    r"foreign|fk\b|referenc|refers|\bref\b|belongs|外|chiave|clave|cl[ée]|fremd|внешн|chave|obcy", re.I
+)
+_CONNECTOR = (
+    r"(?:\s*(?:[:=(>→⟶-]|(?:to|the|a|an|on|of|at|into|in|table|model|entity|referencing|references?|verso|à|zu|"
+    r"на|para)\b))*\s*"
+)
+_TARGET = re.compile(
+    _CONNECTOR + r"[`'\"*]*(?P<table>[A-Za-z_][\w$]*)[`'\"*]*"
+    r"(?:\s*(?:\.|::)\s*[`'\"*]*(?P<col>[A-Za-z_][\w$]*)|\s*\(\s*[`'\"*]*(?P<col2>[A-Za-z_][\w$]*)[`'\"*]*\s*\))?",
+    re.I,
+)
+_ACTION = re.compile(r"on\s+delete\s+(cascade|set\s+null|restrict|set\s+default|no\s+action)|"
+                     r"(cascade|set\s+null)\s+on\s+delete|delete\s+cascade|cascades?\b", re.I)  # fmt: skip
+# the endings of a column named for the table it references: organization_id, organizationId, EmployeeID
+_ID_SUFFIX = re.compile(r"^(?P<stem>.+?)(?:_id|Id|ID|_ID|_fk|_ref|_uuid|Uuid|_key)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A column's notes say it is a foreign key: to `table` (`column`) when they name them."""
+
+    table: str | None
+    column: str | None
+    on_delete: str | None
+    strong: bool  # said in words (foreign key, references), not only with an arrow
+
+
+def foreign_key_note(*texts: str) -> Note | None:
+    """The foreign key a column's notes (constraints, description) describe, if any."""
+    for text in texts:
+        if not text:
+            continue
+        mt = _MENTION.search(text)
+        if mt is None:
+            continue
+        strong = bool(_STRONG.search(mt.group(0)))
+        rest = text[mt.end() :]
+        target = _TARGET.match(rest)
+        table = column = None
+        if target is not None and not re.fullmatch(r"(?i)key|keys|id|column|field", target.group("table")):
+            table, column = target.group("table"), target.group("col") or target.group("col2")
+        if not strong and table is None:
+            continue  # an arrow that points at nothing is prose
+        action = _ACTION.search(text)
+        on_delete = None
+        if action is not None:
+            word = (action.group(1) or action.group(2) or "cascade").lower()
+            on_delete = " ".join(word.split()).upper()
+        return Note(table, column, on_delete, strong)
+    return None
+
+
+def name_stem(column: str) -> str | None:
+    """What a key column is named for: organization for organizationId, category for category_id."""
+    mt = _ID_SUFFIX.match(column)
+    if mt is None or not mt.group("stem").strip("_"):
+        return None
+    return mt.group("stem").strip("_")
+
+
+def _forms(word: str) -> set[str]:
+    """A name and its singular and plural spellings, loosely keyed (case and separators ignored)."""
+    w = loose_key(word)
+    out = {w, w + "s", w + "es"}
+    if w.endswith("y"):
+        out.add(w[:-1] + "ies")
+    if w.endswith("ies"):
+        out.add(w[:-3] + "y")
+    if w.endswith("es"):
+        out.add(w[:-2])
+    if w.endswith("s"):
+        out.add(w[:-1])
+    return out
+
+
+def find_table(word: str, tables: Iterable[str]) -> str | None:
+    """The one table `word` names (exactly, then by case, then singular or plural), or None."""
+    names = list(tables)
+    if word in names:
+        return word
+    for pool in ([t for t in names if t.lower() == word.lower()], [t for t in names if loose_key(t) in _forms(word)]):
+        if len(pool) == 1:
+            return pool[0]
+    return None
