@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from schemadoc import model as m
@@ -37,9 +38,10 @@ def _leave_out(schema: m.Schema, kind: str, key: str, table: str = "") -> m.Sche
     return schema.with_(**{field: tuple(o for o in getattr(schema, field) if o.key != key)})
 
 
-_FIXERS = {
+_FIXERS: dict[str, Callable[[m.Schema, dict[str, str]], m.Schema]] = {
     "partition-parent": lambda s, data: _partition_parent(s, data["table"], data["column"]),
     "leave-out": lambda s, data: _leave_out(s, data["kind"], data["key"], data.get("table", "")),
+    "left-out": lambda s, _data: s,  # a statement the reader could not read, so never part of the schema
 }
 
 

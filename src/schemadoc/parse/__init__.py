@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemadoc import model as m
-from schemadoc.errors import Diagnostic, DocumentError, Severity, Span
+from schemadoc.errors import Diagnostic, DocumentError, Fix, Severity, Span
 from schemadoc.parse import conventions, formats
 from schemadoc.parse.blocks import Block, Document, split_blocks
 from schemadoc.parse.builder import SchemaBuilder
@@ -16,7 +16,7 @@ from schemadoc.parse.deferred import apply_deferred
 from schemadoc.parse.mermaid import Diagram, is_er_diagram, parse_mermaid
 from schemadoc.parse.prisma import PrismaMapper, PrismaSchema, parse_prisma
 from schemadoc.parse.redis import read as read_keyspaces
-from schemadoc.parse.sql import Extra, SqlReader, split_statements
+from schemadoc.parse.sql import Extra, SqlReader, Statement, split_statements
 from schemadoc.parse.table import TableReader, is_column_table, names_other_section, table_name_from_heading
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -253,18 +253,65 @@ class _Loader:
 
     def sql_block(self, block: Block) -> None:
         heading = block.heading.text if block.heading else ""
-        for st in split_statements(block.text, block.line):
-            if st.node is None:
-                self.sql.extras.append(Extra("not-sql", st, heading))
-                first = st.text.splitlines()[0][:60] if st.text else ""
-                self.b.report(
-                    "SD012",
-                    Severity.INFO,
-                    f"not valid PostgreSQL, kept as documentation and not applied: {first!r}",
-                    Span(self.doc.path, st.line, st.col),
-                )
-                continue
+        hint = formats.SQL_DIALECTS.get(block.language)
+        statements = _join_trigger_bodies(split_statements(block.text, block.line))
+        for st in statements:
+            if st.node is None or (hint or _FOREIGN_TABLE.search(st.text)) and _CREATE_TABLE.match(st.text):
+                # rejected — or read by PostgreSQL's parser as something else: MySQL's `INDEX i (c)` in a
+                # CREATE TABLE parses as a column named index
+                if self.foreign_sql(st, heading, hint) or st.node is None:
+                    continue
             self.sql.read(st, heading)
+
+    def foreign_sql(self, st: Statement, heading: str, hint: str | None) -> bool:
+        """A statement PostgreSQL's parser rejects: another database's SQL, translated (parse/dialects.py);
+        else documentation — and, for a CREATE of a table, index, type or view, an error at its line."""
+        span = Span(self.doc.path, st.line, st.col)
+        first = st.text.splitlines()[0][:60] if st.text else ""
+        creates = _CREATE.match(st.text)
+        if creates and not _PLACEHOLDER.search(st.text):
+            from schemadoc.parse.dialects import translate
+
+            found = translate(st.text, hint)
+            if found is not None:
+                for text in found.statements:
+                    for pst in split_statements(text, st.line):
+                        if pst.node is not None:
+                            self.sql.read(Statement(pst.text, st.line, st.col, pst.node), heading)
+                for table, column in found.updated_at:
+                    self.b.updated_at_columns.append((m.qualify(self.sql.default_schema, table), column, span))
+                self.b.report(
+                    "SD015",
+                    Severity.INFO,
+                    f"{found.dialect} SQL, read as PostgreSQL" + (": " + "; ".join(found.notes) if found.notes else ""),
+                    span,
+                )
+                return True
+            if st.node is not None:
+                return False
+            virtual = re.match(r"^\s*create\s+virtual\b", st.text, re.I)  # SQLite's: no PostgreSQL form
+            if creates.group(1).lower() in ("table", "index", "unique index", "type", "view") and not virtual:
+                self.sql.extras.append(Extra("not-sql", st, heading))
+                self.b.report(
+                    "SD016",
+                    Severity.ERROR,
+                    f"CREATE {creates.group(1).upper()} that neither PostgreSQL nor another SQL dialect reads: "
+                    f"{st.error or 'syntax error'}",
+                    span,
+                    help="correct the statement (up --fix applies the rest of the document without it)",
+                    fix=Fix(f"left out {first!r}", "left-out"),
+                )
+                return True
+        if st.node is not None:
+            return False
+        self.sql.extras.append(Extra("not-sql", st, heading))
+        self.b.report(
+            "SD012",
+            Severity.INFO,
+            f"not valid PostgreSQL, kept as documentation and not applied: {first!r}",
+            span,
+        )
+        return True
 
     def scan_names(self, text: str) -> None:
         for pattern in _DB_NAME_PATTERNS:
@@ -330,6 +377,48 @@ class _Loader:
                 related=(old.span,) if old.span else (),
                 help="make both descriptions list the same values",
             )
+
+
+_CREATE = re.compile(
+    r"^\s*create\s+(?:or\s+replace\s+)?(?:temporary\s+|temp\s+|unlogged\s+|virtual\s+)?"
+    r"(table|unique\s+index|index|type|materialized\s+view|view|trigger|function|procedure|sequence|domain)\b",
+    re.I,
+)
+_CREATE_TABLE = re.compile(r"^\s*create\s+(?:temporary\s+|temp\s+)?table\b", re.I)
+# MySQL's and SQLite's words in a CREATE TABLE that PostgreSQL's parser may still accept as something else
+_FOREIGN_TABLE = re.compile(
+    r"`|\bAUTO_?INCREMENT\b|\bENGINE\s*=|\bUNSIGNED\b|\bON\s+UPDATE\s+CURRENT_TIMESTAMP|^\s*(UNIQUE\s+|FULLTEXT\s+)?(KEY|INDEX)\s+\w+\s*\(|"
+    r"\bENUM\s*\(|\bWITHOUT\s+ROWID\b",
+    re.I | re.M,
+)
+_PLACEHOLDER = re.compile(r"\.\.\.|…|\(\s*\.\.\s*\)|<[a-z_ ]+>", re.I)  # `CREATE TABLE users (...)`: pseudo-SQL
+
+
+def _join_trigger_bodies(statements: list[Statement]) -> list[Statement]:
+    """Another database's CREATE TRIGGER … BEGIN …; …; END (SQLite, MySQL) is one statement: the pieces
+    the top-level split made of its body are joined again."""
+    out: list[Statement] = []
+    open_body: list[Statement] = []
+    for st in statements:
+        if open_body:
+            open_body.append(st)
+            if re.search(r"\bEND\s*;?\s*$", st.text, re.I):
+                first = open_body[0]
+                out.append(Statement("; ".join(p.text for p in open_body), first.line, first.col, None, first.error))
+                open_body = []
+            continue
+        if (
+            st.node is None
+            and re.match(r"^\s*create\s+trigger\b", st.text, re.I)
+            and re.search(r"\bBEGIN\b", st.text, re.I)
+            and not re.search(r"\bEND\s*;?\s*$", st.text, re.I)
+        ):
+            open_body = [st]
+            continue
+        out.append(st)
+    if open_body:
+        out.extend(open_body)
+    return out
 
 
 def _diagnostic_order(d: Diagnostic) -> tuple[int, int, str]:

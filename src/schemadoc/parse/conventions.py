@@ -13,11 +13,11 @@ from schemadoc import model as m
 from schemadoc.errors import Fix, Severity, Span
 from schemadoc.fixes import leave_out
 from schemadoc.names import loose_key, quote_ident, snake_case
-from schemadoc.parse.builder import SchemaBuilder, TableDraft
+from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.mermaid import Diagram
 from schemadoc.parse.orm import enum_values, orm_type
 from schemadoc.parse.prisma import PField, PrismaMapper, PrismaSchema
-from schemadoc.types import base_type, is_known_type
+from schemadoc.types import base_type, is_known_type, translate_type
 
 TOUCH_FUNCTION = "schemadoc.touch_updated_at"
 
@@ -225,10 +225,22 @@ def _resolve_described_keys(b: SchemaBuilder, model_tables: dict[str, str]) -> N
     else the one its column's name names (organization_id: organizations), keyed by that table's
     primary key. A key no table matches is dropped — with a warning when the doc said it is a key; a key
     only the name suggests is kept only when its column's type is the referenced key's."""
-    from schemadoc.parse.references import find_table, name_stem
+    from schemadoc.parse.references import find_table, name_stem, stem_tables
     from schemadoc.parse.table import RELATION_KEY, _guessed, _unresolved
 
     names = {d.name: d for d in b.tables.values()}
+    if not any(c.kind == "foreign" for d in b.tables.values() for c in d.constraints):
+        # a document that declares no foreign key at all (MySQL DDL often does not) still names its
+        # keys: a column named for another table's key is taken as one when its type is that key's
+        for d in b.tables.values():
+            own_key = next((k.columns for k in d.constraints if k.kind == "primary"), ())
+            for column in d.columns:
+                if column not in own_key and name_stem(column) is not None:
+                    d.constraints.append(
+                        ConstraintDraft(
+                            "foreign", None, (column,), ref_table="", span=d.columns[column].span, guessed=True
+                        )
+                    )
     aliases = {model: table for model, table in model_tables.items() if table in names}
     for d in list(b.tables.values()):
         kept = []
@@ -243,14 +255,15 @@ def _resolve_described_keys(b: SchemaBuilder, model_tables: dict[str, str]) -> N
                     break
             stem = name_stem(c.columns[0])
             if target is None and stem is not None:
-                target = aliases.get(stem) or find_table(stem, names)
+                target = aliases.get(stem) or stem_tables(stem, names)
                 if target is None and stem.lower() == "parent":
                     target = d.name
             found = names.get(target) if target is not None else None
-            pk = next((k for k in found.constraints if k.kind == "primary"), None) if found is not None else None
-            ref_columns = c.ref_columns or (pk.columns if pk is not None else ())
-            if found is not None and c.ref_columns:
-                ref_columns = tuple(b.resolve_column(found, col, c.span, "a foreign key") for col in c.ref_columns)
+            ref_columns = c.ref_columns
+            if found is not None and ref_columns:
+                ref_columns = tuple(b.resolve_column(found, col, c.span, "a foreign key") for col in ref_columns)
+            elif found is not None:
+                ref_columns = _referenced_key(found, d.columns[c.columns[0]], c.guessed)
             usable = (
                 found is not None
                 and len(ref_columns) == len(c.columns)
@@ -272,17 +285,52 @@ def _resolve_described_keys(b: SchemaBuilder, model_tables: dict[str, str]) -> N
         d.constraints = kept
 
 
+def _referenced_key(target: TableDraft, column: m.Column, guessed: bool) -> tuple[str, ...]:
+    """The key of `target` a column references: its primary key — or, for a column only its name makes a
+    key, a unique column named like it (wallet.agent_id, transaction.from_agent_id: agent.agent_id)
+    when that one's type is the column's and the primary key's is not."""
+    pk = next((k.columns for k in target.constraints if k.kind == "primary"), ())
+    if not guessed:
+        return pk
+    unique = [k.columns[0] for k in target.constraints if k.kind in ("unique", "primary") and len(k.columns) == 1]
+    if pk and len(pk) == 1 and target.columns[pk[0]].type == column.type:
+        return pk
+    wanted = {loose_key(column.name), loose_key(target.name + "_id"), loose_key(_singular(target.name) + "_id")}
+    for name in unique:
+        if (
+            loose_key(name) in wanted | {loose_key(column.name.split("_", 1)[-1])}
+            and target.columns[name].type == column.type
+        ):
+            return (name,)
+    return pk
+
+
 def check_table_types(b: SchemaBuilder) -> None:
-    """A type in a Markdown table or diagram that PostgreSQL does not have and the doc does not define
-    (`TaggableManager`, `Money`) becomes text, with a warning at its row: the table still applies."""
+    """A column type PostgreSQL does not have and the doc does not define: another database's type is
+    read as PostgreSQL's (`datetime`: timestamp, SQL; `nvarchar(50)`, MySQL's `tinyint(1)`), noted; in an
+    informal description (`TaggableManager`, `Money`) any other becomes text, with a warning at its row:
+    the table still applies."""
     defined = {k.split(".", 1)[1].lower() for k in [*b.enums, *b.domains, *b.composites]}
     for d in b.tables.values():
-        if d.origin not in ("table", "mermaid"):
-            continue
         for name, col in list(d.columns.items()):
             base = base_type(col.type).strip('"').lower()
-            if is_known_type(col.type) or base in defined or base in _EXTENSION_OF:
+            if is_known_type(col.type) or base in defined or base in _EXTENSION_OF or "." in base:
                 continue
+            translated = translate_type(col.type.removesuffix("[]" * col.type.count("[]")))
+            if translated is not None:
+                if d.origin == "sql":
+                    b.report(
+                        "SD017",
+                        Severity.INFO,
+                        f'"{col.type}" of {d.name}.{name} is not a PostgreSQL type; read as {translated}, as '
+                        "another database means it",
+                        col.span,
+                        help=f"write {translated}",
+                    )
+                d.columns[name] = replace(col, type=translated + "[]" * col.type.count("[]"))
+                continue
+            if d.origin == "sql":
+                continue  # an unknown type in SQL is an error (check_structure says so)
             b.report(
                 "SD031",
                 Severity.WARNING,

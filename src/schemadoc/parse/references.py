@@ -99,6 +99,21 @@ def _forms(word: str) -> set[str]:
     return out
 
 
+def stem_tables(stem: str, tables: Iterable[str]) -> str | None:
+    """The table a key column's stem names: the whole stem (organization), else its last words
+    (from_agent: agent; homeTeam: Team; home_team: teams)."""
+    names = list(tables)
+    found = find_table(stem, names)
+    if found is not None:
+        return found
+    words = [w for w in re.split(r"_|(?<=[a-z0-9])(?=[A-Z])", stem) if w]
+    for i in range(1, len(words)):
+        found = find_table("_".join(words[i:]), names) or find_table("".join(words[i:]), names)
+        if found is not None:
+            return found
+    return None
+
+
 def find_table(word: str, tables: Iterable[str]) -> str | None:
     """The one table `word` names (exactly, then by case, then singular or plural), or None."""
     names = list(tables)

@@ -12,7 +12,7 @@ from schemadoc.parse.blocks import Block, Heading
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.orm import OrmType, enum_values, orm_type
 from schemadoc.parse.prisma import SCALARS, Attribute, PEnum, PField, PModel, PrismaSchema
-from schemadoc.parse.references import find_table, foreign_key_note, name_stem
+from schemadoc.parse.references import find_table, foreign_key_note, name_stem, stem_tables
 from schemadoc.types import TypeSyntaxError, canonical_type
 
 _NAME_HEADERS = (
@@ -324,29 +324,27 @@ class TableReader:
         self.django = False  # set by the loader when the doc says it uses Django
         self.model_tables: dict[str, str] = {}  # "CustomUser" -> "users_customuser", from the headings
         # (model, relation field, its key) of relations whose model is found once all are known
-        self.pending: list[tuple[str, PField, ConstraintDraft]] = []
+        self.pending: list[tuple[str, PField, ConstraintDraft, bool]] = []  # … and whether a type was given
 
     def resolve_relations(self, models: dict[str, PModel]) -> None:
         """The model each described relation references (the one its notes name, else the one its
         column's name names), its key the referenced model's id; relations no model matches are dropped
         (with a warning when the doc said it is a key)."""
-        for model_name, field, fk in self.pending:
+        for model_name, field, fk, typed in self.pending:
             model = models.get(model_name)
             if model is None:
                 continue
             target = _target_model(fk, models, model_name)
+            if fk.guessed and target == model_name:
+                target = None  # a name never suggests a self-reference (providerAccountId on Account)
             id_field = _id_field(models[target]) if target is not None else None
             column = fk.columns[0]
             scalar = next((f for f in model.fields if f.name == column), None)
+            # a key only its name suggests must be of the key's type, unless the doc gave it no type
             compatible = (
                 id_field is not None
                 and scalar is not None
-                and (
-                    not fk.guessed
-                    or scalar.type == id_field.type
-                    or scalar.type == "String"
-                    and id_field.type == "String"
-                )
+                and (not fk.guessed or not typed or scalar.type == id_field.type)
             )
             if target is None or id_field is None or not compatible:
                 model.fields = [f for f in model.fields if f is not field]
@@ -355,7 +353,7 @@ class TableReader:
                 continue
             field.type = target
             field.attributes[0].kwargs["references"] = [("ident", id_field.name)]
-            if scalar is not None and scalar.type != id_field.type and not fk.guessed:
+            if scalar is not None and scalar.type != id_field.type and (not fk.guessed or not typed):
                 scalar.type = id_field.type  # a key takes the referenced key's type
             if fk.guessed:
                 _guessed(self.b, fk, model_name, target)
@@ -444,7 +442,7 @@ class TableReader:
                     r.line,
                 )
                 fields.append(relation)
-                self.pending.append((name, relation, fk))
+                self.pending.append((name, relation, fk, bool(r.raw_type)))
         model_attrs = []
         if pk_composite:
             model_attrs.append(Attribute("id", [[("ident", n) for n in pk_composite]], {}))
@@ -662,7 +660,7 @@ def _target_model(fk: ConstraintDraft, models: dict[str, PModel], own: str) -> s
     stem = name_stem(fk.columns[0])
     if stem is None:
         return None
-    found = find_table(stem, models)
+    found = stem_tables(stem, models)
     if found is None and stem.lower() in ("parent", "manager", "reports_to"):
         return own if stem.lower() == "parent" else None
     return found
