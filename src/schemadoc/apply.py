@@ -170,6 +170,7 @@ def apply_statements(
     doc line. `best_effort` (`up --fix`): a statement PostgreSQL rejects is left out (or a simpler form
     of it kept) and the transaction goes on; the warnings say what was left out, at its line, and why."""
     left_out: list[Diagnostic] = []
+    gone: set[str] = set()  # tables left out
     ran = 0
     with conn.transaction():
         conn.execute("SET LOCAL check_function_bodies = off")
@@ -185,6 +186,8 @@ def apply_statements(
             if first is None:
                 ran += 1
                 continue
+            if first.sqlstate == "42P01" and any(f" {t}" in f" {st.what}".replace(".", " ") for t in gone):
+                continue  # on a table already left out, which its own warning says
             for sql_text, without in st.fallbacks:
                 if _try(conn, sql_text) is None:
                     left_out.append(_left_out(st, first, f"{st.what or 'a statement'} was created without {without}"))
@@ -192,6 +195,8 @@ def apply_statements(
                     break
             else:
                 left_out.append(_left_out(st, first, f"{st.what or 'a statement'} was left out"))
+                if st.what.startswith("table "):
+                    gone.add(st.what.removeprefix("table "))
     return ran, left_out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pglast import ast, parse_sql
@@ -224,7 +225,7 @@ def translate_type(text: str) -> str | None:
         return {"serial4": "serial", "serial8": "bigserial", "serial2": "smallserial"}.get(low, low)
     try:
         found = canonical_type(t)
-        if is_known_type(found):
+        if is_known_type(found) and _plausible_modifiers(found):
             return found
     except TypeSyntaxError:
         pass
@@ -254,6 +255,13 @@ def translate_type(text: str) -> str | None:
             found = canonical_type(rendered)
         except TypeSyntaxError:
             continue
-        if is_known_type(found):
+        if is_known_type(found) and _plausible_modifiers(found):
             return found
     return None
+
+
+def _plausible_modifiers(type_text: str) -> bool:
+    """Whether a type's modifiers are numbers (varchar(20), numeric(10,2)), not words: `UUID (PK, manual)`
+    is a uuid with a note, not a uuid with modifiers."""
+    mods = re.findall(r"\(([^)]*)\)", type_text.replace("[]", ""))
+    return all(re.fullmatch(r"\s*\d+\s*(,\s*-?\d+\s*)?", m) for m in mods)

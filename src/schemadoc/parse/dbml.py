@@ -16,7 +16,7 @@ from schemadoc import model as m
 from schemadoc.errors import Severity, Span
 from schemadoc.names import make_object_name, quote_ident
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
-from schemadoc.types import translate_type
+from schemadoc.types import TypeSyntaxError, canonical_type, translate_type
 
 # DBML's own words for a sequence-backed integer: `increment` on these is an identity column
 _INTEGERS = {"smallint", "integer", "bigint"}
@@ -89,7 +89,7 @@ class DbmlReader:
             if base in enums:
                 sql_type = quote_ident(base)
             else:
-                sql_type = translate_type(base) or base
+                sql_type = _sql_type(base)
             identity = None
             default = _default(col.default)
             if col.autoinc:
@@ -197,7 +197,7 @@ class DbmlReader:
             mine = []
             for c in cols:
                 column = f"{side.name}_{c.name}"
-                sql_type = translate_type(str(c.type).strip('"')) or str(c.type)
+                sql_type = _sql_type(str(c.type).strip('"'))
                 sql_type = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}.get(
                     sql_type, sql_type
                 )
@@ -217,6 +217,18 @@ class DbmlReader:
             columns += mine
         d.constraints.insert(0, ConstraintDraft("primary", None, tuple(columns), span=d.span))
         self.b.add_table(d)
+
+
+def _sql_type(written: str) -> str:
+    """A DBML column type as PostgreSQL spells it (another database's translated; an extension's, such as
+    GEOMETRY(POLYGON, 4326), as PostgreSQL's parser reads it)."""
+    found = translate_type(written)
+    if found is not None:
+        return found
+    try:
+        return canonical_type(written)
+    except TypeSyntaxError:
+        return written
 
 
 def _sides(ref: Any) -> tuple[list[Any], list[Any]]:

@@ -36,6 +36,18 @@ _NAME_HEADERS = (
     "spalte",
     "feld",
     "nombre",
+    "字段",
+    "字段名",
+    "字段名称",
+    "列名",
+    "列",
+    "欄位",
+    "欄位名稱",
+    "カラム",
+    "カラム名",
+    "項目",
+    "컬럼",
+    "필드",
 )
 _TYPE_HEADERS = (
     "type",
@@ -54,6 +66,16 @@ _TYPE_HEADERS = (
     "typ",
     "datentyp",
     "type de données",
+    "类型",
+    "類型",
+    "数据类型",
+    "數據類型",
+    "資料類型",
+    "字段类型",
+    "型",
+    "データ型",
+    "타입",
+    "자료형",
 )
 _CONSTRAINT_HEADERS = (
     "constraints",
@@ -90,6 +112,17 @@ _CONSTRAINT_HEADERS = (
     "restricciones",
     "contraintes",
     "einschränkungen",
+    "是否为空",
+    "约束",
+    "約束",
+    "索引/约束",
+    "键",
+    "主键",
+    "默认值",
+    "默認值",
+    "預設值",
+    "制約",
+    "제약",
 )
 _DESC_HEADERS = (
     "description",
@@ -106,6 +139,19 @@ _DESC_HEADERS = (
     "descripción",
     "beschreibung",
     "notizen",
+    "说明",
+    "說明",
+    "描述",
+    "备注",
+    "備註",
+    "注释",
+    "註釋",
+    "含义",
+    "字段含义",
+    "説明",
+    "備考",
+    "설명",
+    "비고",
 )
 # headings that name the part of a section, not the table: look one heading up for the table's name
 _GENERIC_HEADINGS = {
@@ -174,15 +220,23 @@ def is_column_table(block: Block) -> bool:
 
 
 def table_name_from_heading(text: str, prisma: bool) -> str | None:
-    """The table a heading names: '### users', '1. Users Table', 'Модель Budget', 'User (table: app_user)'."""
-    t = _clean(text)
-    explicit = re.search(r"\((?:db\s+)?table\s*[:=]\s*([A-Za-z_][\w.]*)\s*\)", t, re.I)
+    """The table a heading names: '### users', '1. Users Table', 'Модель Budget', 'User (table: app_user)',
+    '3.3 `material_tags` - 材料標籤關聯表', '歌单SongList Schema'. A name in backticks is the table's name as
+    written; a name in words is snake_cased (in a Prisma doc: the model's name)."""
+    explicit = re.search(r"\((?:db\s+)?table\s*[:=]\s*`?([A-Za-z_][\w.]*)`?\s*\)", text, re.I)
     if explicit:
         return explicit.group(1).split(".")[-1]
-    t = re.sub(r"^\s*(\d+[.)]\s*)+", "", t)  # "1. Users Table"
+    quoted: list[str] = re.findall(r"`([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)`", text)
+    lead = re.sub(rf"\b({_TABLE_WORDS}|the|an?)\b|[\d.)#*:\s-]", "", text.split("`")[0], flags=re.I)
+    if len(quoted) == 1 and not re.search(r"[A-Za-z]", lead):
+        return str(quoted[0].split(".")[-1])  # the heading leads with it: "3.3 `material_tags` - …", "`LeagueMeet`"
+    t = _clean(text)
+    t = re.sub(r"^\s*((\d+(\.\d+)*|[a-zA-Z])[.)]?\s+)+", "", t)  # "1. Users Table", "3.3 Tags", "a) Users"
     t = re.sub(r"\s*[-–—:]\s+.*$", "", t)  # "Organization - Organizzazioni"
+    t = re.sub(r"\s*[（(][^)）]*[)）]\s*$", "", t)  # "… (我关注的歌手)"
+    t = re.sub(r"[^\x00-\x7f]+", " ", t)  # words in other scripts: "歌单SongList Schema" is SongList
     t = re.sub(rf"\s*\((?:{_TABLE_WORDS})\)\s*$", "", t, flags=re.I)
-    t = re.sub(rf"\s+({_TABLE_WORDS})\s*$", "", t, flags=re.I)
+    t = re.sub(rf"\s+({_TABLE_WORDS}|schema)\s*$", "", t, flags=re.I)
     t = re.sub(rf"^({_TABLE_WORDS})\s*[:\s]\s*", "", t, flags=re.I)
     t = t.strip().strip(":")
     if not t or not re.match(r"^[A-Za-z_][\w ]*$", t) or t.lower() in _GENERIC_HEADINGS:
@@ -277,11 +331,30 @@ _YES = re.compile(r"^(yes|y|true|t|1|✓|✔|✅|x|是|да|sí|si|oui|ja|sim)$"
 _NO = re.compile(r"^(no|n|false|f|0|✗|✘|❌|-|否|нет|non|nein|não|nao)$", re.I)
 
 
+_DEFAULT_HEADERS = {"default", "默认值", "默認值", "預設值", "デフォルト", "기본값", "valor por defecto", "standardwert",
+                    "défaut", "по умолчанию", "predefinito"}  # fmt: skip
+# constraint words in other languages, as the reader's own
+_CONSTRAINT_WORDS = {"主键": "primary key", "主鍵": "primary key", "唯一": "unique", "非空": "not null",
+                     "不为空": "not null", "不可为空": "not null", "必填": "not null", "自增": "auto increment",
+                     "自增长": "auto increment", "自動増分": "auto increment", "外键": "foreign key", "外鍵": "foreign key",
+                     "主キー": "primary key", "一意": "unique", "기본키": "primary key", "고유": "unique"}  # fmt: skip
+
+
+def _constraint_words(text: str) -> str:
+    for word, meaning in _CONSTRAINT_WORDS.items():
+        text = text.replace(word, f" {meaning} ")
+    return text
+
+
 def _constraint_cell(header: str, cell: str) -> str:
     """A constraints column's cell as words the reader knows: `Nullable: NO` is "not null"."""
     h = header.lower()
-    if h == "default":
-        return f"default: {cell}" if cell else ""
+    if h in _DEFAULT_HEADERS:
+        if not cell or cell.lower() in ("-", "无", "無", "none", "null", "n/a", "—"):
+            return ""
+        if _constraint_words(cell).strip() == "auto increment":
+            return "auto increment"
+        return f"default: {cell}"
     if h in _NULLABLE_HEADERS and (_YES.match(cell) or _NO.match(cell)):
         may_be_null = bool(_YES.match(cell)) == _NULLABLE_HEADERS[h]
         return "nullable" if may_be_null else "not null"
@@ -307,7 +380,9 @@ def read_rows(block: Block) -> list[ColumnRow]:
         if mt:
             type_text = mt.group(1).strip() + (mt.group(3) or "") + (mt.group(4) or "")
             note = (mt.group(2) or "").strip()
-        constraints = ", ".join(_constraint_cell(_clean(header[i]), _clean(row[i])) for i in ci if i < len(row))
+        constraints = _constraint_words(
+            ", ".join(_constraint_cell(_clean(header[i]), _clean(row[i])) for i in ci if i < len(row))
+        )
         desc = _clean(row[di]) if di is not None and di < len(row) else ""
         rows.append(ColumnRow(name, type_text, note, constraints, desc, line, type_cell))
     return rows
@@ -471,9 +546,12 @@ class TableReader:
         django = self.django or any(re.search(r"Field\b|ForeignKey|OneToOne", r.raw_type) for r in rows)
         pk: list[str] = []
         for r in rows:
-            c = r.constraints.lower()
+            # a type's parenthesised remark ("UUID (PK, manual)") says what the constraints column would
+            c = (r.constraints + (", " + r.note if r.note and _REMARK.search(r.note) else "")).lower()
             span = self.span(r.line)
-            ot = orm_type(r.raw_type or r.type_text)
+            remark = bool(r.note) and bool(_REMARK.search(r.note))  # "UUID (PK, manual)", not "ForeignKey(Author)"
+            noted = orm_type(r.type_text) if remark else None
+            ot = noted if noted is not None else orm_type(r.raw_type or r.type_text)
             if ot is None:
                 self.b.report(
                     "SD031",
@@ -533,6 +611,9 @@ class TableReader:
             if serial:
                 sql_type = "integer" if sql_type == "serial" else "bigint"
                 default = f"nextval('{name}_{column}_seq'::regclass)"
+            auto = bool(re.search(r"auto[\s_-]?increment", c)) and sql_type in ("smallint", "integer", "bigint")
+            if auto:  # "AUTO_INCREMENT", "自增": an identity column
+                ot = OrmType(ot.sql, identity=True, relation=ot.relation, one_to_one=ot.one_to_one)
             is_pk = bool(re.search(r"\bprimary key\b|\bpk\b", c))
             if django:  # Django columns are NOT NULL unless null=True
                 not_null = not re.search(r"\bnull\b(?!\s*=\s*false)", c.replace("not null", "")) or is_pk
@@ -628,6 +709,12 @@ class TableReader:
         db_name = name if self.prisma or name.islower() else snake_case(name)
         self.schema.enums[name] = PEnum(name, [(v, v) for v in values], db_name, line)
         return True
+
+
+_REMARK = re.compile(
+    r"\b(pk|primary|unique|not null|nullable|optional|required|fk|foreign|auto|auto[-_ ]?increment|manual|indexed|default)\b",
+    re.I,
+)
 
 
 def _foreign_key(column: str, r: ColumnRow, is_pk: bool, span: Span) -> ConstraintDraft | None:
