@@ -223,6 +223,12 @@ def translate_type(text: str) -> str | None:
     low = t.lower()
     if low in ("serial", "bigserial", "smallserial", "serial4", "serial8", "serial2"):
         return {"serial4": "serial", "serial8": "bigserial", "serial2": "smallserial"}.get(low, low)
+    unsigned = re.fullmatch(
+        r"(tinyint|smallint|mediumint|int|integer|bigint)(\s*\(\d+\))?\s+unsigned(\s+zerofill)?", low
+    )
+    if unsigned:  # the next wider signed type holds every value
+        return {"tinyint": "smallint", "smallint": "integer", "mediumint": "integer", "int": "bigint",
+                "integer": "bigint", "bigint": "numeric(20)"}[unsigned.group(1)]  # fmt: skip
     try:
         found = canonical_type(t)
         if is_known_type(found) and _plausible_modifiers(found):
@@ -231,6 +237,7 @@ def translate_type(text: str) -> str | None:
         pass
     if low in ("tinyint(1)", "bit", "bit(1)"):
         return "boolean"  # MySQL's and SQL Server's booleans
+
     if low in ("tinyblob", "mediumblob", "longblob", "varbinary", "binary", "image") or low.startswith("varbinary("):
         return "bytea"
     if low.endswith("(max)"):

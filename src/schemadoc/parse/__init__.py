@@ -335,12 +335,33 @@ class _Loader:
         lead_in = (
             self.previous is not None
             and self.previous.kind == "paragraph"
+            and self.previous.headings == block.headings  # "**Indexes:**" right above, in the same section
             and (names_other_section(self.previous.text))
         )
         if (block.not_current is None or "include" in block.directives) and not lead_in:
-            name = self.tables.read_list(block)
+            name = self.pseudo_sql(block) or self.tables.read_list(block)
             if name is not None:
                 self.current_table = name
+
+    def pseudo_sql(self, block: Block) -> str | None:
+        r"""A list of SQL column definitions under a table's heading (`- \`id\`: INT AUTO_INCREMENT PRIMARY
+        KEY`): the table, read as the CREATE TABLE it spells (parse/pseudo.py)."""
+        from schemadoc.parse.pseudo import column_definitions, create_table
+        from schemadoc.parse.table import table_heading
+
+        columns = column_definitions(block.items)
+        found = table_heading(block.headings, self.prisma_conventions) if columns else None
+        if columns is None or found is None:
+            return None
+        name, heading = found
+        self.sql_block(Block("fence", heading.line, block.headings, info="sql", text=create_table(name, columns)))
+        draft = self.b.tables.get(m.qualify(self.sql.default_schema, name))
+        if draft is None:
+            return None
+        for column, _, line in columns:  # each column at its own item
+            if column in draft.columns:
+                draft.columns[column] = m.replace(draft.columns[column], span=self.span(line))
+        return name
 
     # -- Prisma ----------------------------------------------------------------------------------------
 

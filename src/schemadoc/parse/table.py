@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
@@ -259,9 +259,18 @@ def names_other_section(text: str) -> bool:
     return bool(_NOT_TABLE_SECTIONS.search(_clean(text)))
 
 
+_TABLES_SECTION = re.compile(rf"\b(tables?|{_TABLE_WORDS}|models|entities|tabelle|tablas|таблицы)\b|表", re.I)
+
+
+def in_tables_section(headings: tuple[Heading, ...]) -> bool:
+    """Whether the last heading is one of a section of tables ("## Core Tables" / "### policies")."""
+    return any(_TABLES_SECTION.search(_clean(h.text)) for h in headings[:-1])
+
+
 def table_heading(headings: tuple[Heading, ...], prisma: bool) -> tuple[str, Heading] | None:
-    """The nearest heading that names a table, skipping generic ones such as '### Columns'."""
-    if headings and _NOT_TABLE_SECTIONS.search(_clean(headings[-1].text)):
+    """The nearest heading that names a table, skipping generic ones such as '### Columns'. In a section
+    of tables, "### policies" is a table, not a section about policies."""
+    if headings and _NOT_TABLE_SECTIONS.search(_clean(headings[-1].text)) and not in_tables_section(headings):
         return None
     for h in reversed(headings):
         if _clean(h.text).strip(":").lower() in _GENERIC_HEADINGS:
@@ -269,6 +278,48 @@ def table_heading(headings: tuple[Heading, ...], prisma: bool) -> tuple[str, Hea
         name = table_name_from_heading(h.text, prisma)
         return (name, h) if name else None
     return None
+
+
+_BARE_ITEM = re.compile(r"^`[A-Za-z_][\w$]*`\s*(?:[:—–-]\s*.*)?$")
+# a column's type from its name, where the doc gives none
+_NAME_TYPES = (
+    (re.compile(r"^id$", re.I), "bigint"),
+    (
+        re.compile(r"(_at|At|_time|_timestamp)$|^(created|updated|deleted|expires|started|finished)$", re.I),
+        "timestamp with time zone",
+    ),  # fmt: skip
+    (re.compile(r"(_on|_date|Date)$|^date$", re.I), "date"),
+    (
+        re.compile(
+            r"^(is|has|can|should|allow)(_|[A-Z])|(_enabled|_active|_flag|Enabled|Active)$|^(active|enabled)$", re.I
+        ),
+        "boolean",
+    ),  # fmt: skip
+    (
+        re.compile(
+            r"(_count|Count|_total_count|_number|_seconds|_ms|_bytes|_size|_order|_position|_version)$|"
+            r"^(count|position|version|priority|rank|port)$",
+            re.I,
+        ),
+        "integer",
+    ),  # fmt: skip
+    (
+        re.compile(
+            r"(_json|_data|_metadata|_payload|_details|_config|_settings|Json)$|^(metadata|payload|data|details|"
+            r"config|settings|attributes)$",
+            re.I,
+        ),
+        "jsonb",
+    ),  # fmt: skip
+)
+
+
+def name_type(column: str) -> str:
+    """The type a column's name suggests (created_at: timestamptz, is_active: boolean), else text."""
+    for pattern, sql_type in _NAME_TYPES:
+        if pattern.search(column):
+            return sql_type
+    return "text"
 
 
 _PROSE_ITEM = re.compile(
@@ -318,6 +369,15 @@ def prose_rows(block: Block) -> list[ColumnRow] | None:
         type_text = type_text or "text"
         for name in names:
             rows.append(ColumnRow(name, type_text, "", ", ".join(constraints), desc.strip(), line, given))
+    if (
+        not typed
+        and rows
+        and len(rows) == len(block.items) >= 2
+        and all(_BARE_ITEM.match(t.strip()) for _, t in block.items)
+    ):
+        # a list of nothing but column names (`id`, `tenant_id`, …) under a table's heading: the columns,
+        # their types taken from their names
+        return [replace(r, type_text=name_type(r.name), raw_type="") for r in rows]
     return rows if typed and len(rows) >= 2 and len(rows) >= len(block.items) // 2 else None
 
 
@@ -443,7 +503,11 @@ class TableReader:
     def read_list(self, block: Block) -> str | None:
         """A bullet list of columns ("- `email` (VARCHAR): login address") under a table's heading."""
         rows = prose_rows(block)
-        if rows is None or any(_NOT_TABLE_SECTIONS.search(_clean(h.text)) for h in block.headings):
+        if rows is None:
+            return None
+        if any(_NOT_TABLE_SECTIONS.search(_clean(h.text)) for h in block.headings) and not in_tables_section(
+            block.headings
+        ):
             return None
         return self.read_columns(block, rows)
 
