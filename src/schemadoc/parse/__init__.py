@@ -8,6 +8,7 @@ from pathlib import Path
 
 from schemadoc import model as m
 from schemadoc.errors import Diagnostic, DocumentError, Fix, Severity, Span
+from schemadoc.names import snake_case
 from schemadoc.parse import conventions, formats
 from schemadoc.parse.blocks import Block, Document, split_blocks
 from schemadoc.parse.builder import SchemaBuilder
@@ -243,6 +244,19 @@ class _Loader:
 
     def read_dbml(self, block: Block) -> None:
         DbmlReader(self.b, self.doc.path).read(block.text, block.line)
+
+    def read_outline(self, block: Block) -> None:
+        """Tables outlined in a code block (parse/outline.py), read as a Markdown table's rows are."""
+        from schemadoc.parse.outline import read
+        from schemadoc.parse.table import ColumnRow, name_type
+
+        for table in read(block.text, block.line):
+            rows = [
+                ColumnRow(c.name, c.type_text or name_type(c.name), "", c.note, "", c.line, c.type_text)
+                for c in table.columns
+            ]
+            name = table.name if self.prisma_conventions or table.name.islower() else snake_case(table.name)
+            self.tables.add_rows(name, rows, table.line)
 
     def read_redis(self, block: Block) -> None:
         self.redis.append(block)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from schemadoc.parse.dbml import looks_like_dbml
 from schemadoc.parse.mermaid import is_er_diagram
+from schemadoc.parse.outline import looks_like_outline
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ FORMATS = (
         frozenset({".sql", ".ddl", ".psql", ".pgsql"}),
         lambda text: bool(_SQL_WORDS.search(text)),
     ),
+    Format("outline", frozenset(), frozenset(), looks_like_outline),
 )
 BY_NAME = {f.name: f for f in FORMATS}
 

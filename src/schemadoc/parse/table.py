@@ -526,10 +526,14 @@ class TableReader:
         model = re.match(r"^[\W\d_]*([A-Za-z_]\w*)", _clean(heading.text).split("(")[0].split(" - ")[0])
         if model is not None:
             self.model_tables.setdefault(model.group(1), name)
+        return self.add_rows(name, rows, heading.line)
+
+    def add_rows(self, name: str, rows: list[ColumnRow], line: int) -> str:
+        """The table `name` of these rows (a Prisma model in a Prisma doc)."""
         if self.prisma:
-            self.schema.models[name] = self._model(name, rows, heading.line)
+            self.schema.models[name] = self._model(name, rows, line)
         else:
-            self.b.add_table(self._draft(name, rows, heading.line))
+            self.b.add_table(self._draft(name, rows, line))
         return name
 
     # -- Prisma convention ------------------------------------------------------------------------
