@@ -16,6 +16,7 @@ from schemadoc.parse.dbml import DbmlReader
 from schemadoc.parse.deferred import apply_deferred
 from schemadoc.parse.mermaid import Diagram, is_er_diagram, parse_mermaid
 from schemadoc.parse.prisma import PrismaMapper, PrismaSchema, parse_prisma
+from schemadoc.parse.pyorm import PythonModels, map_models
 from schemadoc.parse.redis import read as read_keyspaces
 from schemadoc.parse.sql import Extra, SqlReader, Statement, split_statements
 from schemadoc.parse.table import TableReader, is_column_table, names_other_section, table_name_from_heading
@@ -145,6 +146,7 @@ class _Loader:
         self.tables = TableReader(self.b, doc.path, self.prisma_conventions, self.table_models)
         self.tables.django = bool(re.search(r"\bdjango\b", doc.text, re.I))
         self.diagrams: list[Diagram] = []
+        self.python = PythonModels()
         self.redis: list[Block] = []
         self.db_names: list[str] = []
         self.current_table: str | None = None
@@ -157,6 +159,7 @@ class _Loader:
         for block in self.doc.blocks:
             self.block(block)
         self.finish_prisma()
+        self.tables.model_tables.update(map_models(self.python, self.b, self.doc.path))
         for diagram in self.diagrams:
             conventions.apply_diagram(
                 self.b, diagram, self.doc.path, self.prisma_conventions, self.prisma, self.table_models
@@ -257,6 +260,11 @@ class _Loader:
             ]
             name = table.name if self.prisma_conventions or table.name.islower() else snake_case(table.name)
             self.tables.add_rows(name, rows, table.line)
+
+    def read_python(self, block: Block) -> None:
+        """ORM models (SQLAlchemy, SQLModel, Django), gathered now and mapped once every block is read."""
+        if not self.python.add(block.text, block.line, self.b, self.doc.path):
+            self.kept(block, "```python block without models")
 
     def read_redis(self, block: Block) -> None:
         self.redis.append(block)

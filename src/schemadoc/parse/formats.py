@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from schemadoc.parse.dbml import looks_like_dbml
 from schemadoc.parse.mermaid import is_er_diagram
 from schemadoc.parse.outline import looks_like_outline
+from schemadoc.parse.pyorm import looks_like_models
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ FORMATS = (
     Format("redis", frozenset({"redis"}), frozenset(), lambda text: bool(_REDIS_KEY.search(text))),
     Format("dbml", frozenset({"dbml"}), frozenset({".dbml"}), looks_like_dbml),
     Format("prisma", frozenset({"prisma"}), frozenset({".prisma"}), lambda text: bool(_PRISMA.search(text))),
+    Format("python", frozenset({"python", "py", "python3"}), frozenset({".py"}), looks_like_models),
     Format(
         "sql",
         frozenset({"sql", "postgresql", "postgres", "psql", "pgsql", "plpgsql", "ddl", *SQL_DIALECTS}),
