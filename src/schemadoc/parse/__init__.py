@@ -20,6 +20,7 @@ from schemadoc.parse.pyorm import PythonModels, map_models
 from schemadoc.parse.redis import read as read_keyspaces
 from schemadoc.parse.sql import Extra, SqlReader, Statement, split_statements
 from schemadoc.parse.table import TableReader, is_column_table, names_other_section, table_name_from_heading
+from schemadoc.parse.tsorm import TsModels, looks_like_orm, map_tables
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
@@ -147,6 +148,7 @@ class _Loader:
         self.tables.django = bool(re.search(r"\bdjango\b", doc.text, re.I))
         self.diagrams: list[Diagram] = []
         self.python = PythonModels()
+        self.ts = TsModels()
         self.redis: list[Block] = []
         self.db_names: list[str] = []
         self.current_table: str | None = None
@@ -160,6 +162,7 @@ class _Loader:
             self.block(block)
         self.finish_prisma()
         self.tables.model_tables.update(map_models(self.python, self.b, self.doc.path))
+        self.tables.model_tables.update(map_tables(self.ts, self.b, self.doc.path))
         for diagram in self.diagrams:
             conventions.apply_diagram(
                 self.b, diagram, self.doc.path, self.prisma_conventions, self.prisma, self.table_models
@@ -265,6 +268,13 @@ class _Loader:
         """ORM models (SQLAlchemy, SQLModel, Django), gathered now and mapped once every block is read."""
         if not self.python.add(block.text, block.line, self.b, self.doc.path):
             self.kept(block, "```python block without models")
+
+    def read_typescript(self, block: Block) -> None:
+        """ORM code (Drizzle, TypeORM, MikroORM, Sequelize, Knex), gathered now and mapped once every block
+        is read."""
+        javascript = block.language in ("javascript", "js", "jsx", "mjs", "cjs", "node")
+        if not looks_like_orm(block.text) or not self.ts.add(block.text, block.line, javascript):
+            self.kept(block, f"```{block.language or 'typescript'} block without tables")
 
     def read_redis(self, block: Block) -> None:
         self.redis.append(block)

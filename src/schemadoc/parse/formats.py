@@ -16,6 +16,7 @@ from schemadoc.parse.dbml import looks_like_dbml
 from schemadoc.parse.mermaid import is_er_diagram
 from schemadoc.parse.outline import looks_like_outline
 from schemadoc.parse.pyorm import looks_like_models
+from schemadoc.parse.tsorm import looks_like_orm
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,12 @@ FORMATS = (
     Format("dbml", frozenset({"dbml"}), frozenset({".dbml"}), looks_like_dbml),
     Format("prisma", frozenset({"prisma"}), frozenset({".prisma"}), lambda text: bool(_PRISMA.search(text))),
     Format("python", frozenset({"python", "py", "python3"}), frozenset({".py"}), looks_like_models),
+    Format(
+        "typescript",
+        frozenset({"typescript", "ts", "tsx", "javascript", "js", "jsx", "mjs", "cjs", "node"}),
+        frozenset({".ts", ".tsx", ".js", ".mjs", ".cjs"}),
+        looks_like_orm,
+    ),
     Format(
         "sql",
         frozenset({"sql", "postgresql", "postgres", "psql", "pgsql", "plpgsql", "ddl", *SQL_DIALECTS}),
