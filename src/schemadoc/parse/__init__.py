@@ -8,14 +8,14 @@ from pathlib import Path
 
 from schemadoc import model as m
 from schemadoc.errors import Diagnostic, DocumentError, Fix, Severity, Span
-from schemadoc.names import snake_case
+from schemadoc.names import loose_key, snake_case
 from schemadoc.parse import conventions, formats
 from schemadoc.parse.blocks import Block, Document, split_blocks
-from schemadoc.parse.builder import SchemaBuilder
+from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.dbml import DbmlReader
 from schemadoc.parse.deferred import apply_deferred
 from schemadoc.parse.mermaid import Diagram, is_er_diagram, parse_mermaid
-from schemadoc.parse.prisma import PrismaMapper, PrismaSchema, parse_prisma
+from schemadoc.parse.prisma import Attribute, PField, PModel, PrismaMapper, PrismaSchema, parse_prisma
 from schemadoc.parse.pyorm import PythonModels, map_models
 from schemadoc.parse.redis import read as read_keyspaces
 from schemadoc.parse.sql import Extra, SqlReader, Statement, split_statements
@@ -160,6 +160,7 @@ class _Loader:
     def run(self) -> LoadedDocument:
         for block in self.doc.blocks:
             self.block(block)
+        self.heading_tables()
         self.finish_prisma()
         self.tables.model_tables.update(map_models(self.python, self.b, self.doc.path))
         self.tables.model_tables.update(map_tables(self.ts, self.b, self.doc.path))
@@ -395,6 +396,63 @@ class _Loader:
                 draft.columns[column] = m.replace(draft.columns[column], span=self.span(line))
         return name
 
+    def heading_tables(self) -> None:
+        """A table the doc names in a section of tables ("#### **DocumentType** - Tipi di documento") but
+        describes no column of: created with its key, so what references it can (SD046)."""
+        from schemadoc.parse.table import in_tables_section, names_other_section
+
+        seen: set[int] = set()
+        named = {loose_key(k.split(".")[-1]) for k in self.b.tables} | {loose_key(k) for k in self.table_models.models}
+        for block in self.doc.blocks:
+            for depth in range(1, len(block.headings) + 1):
+                stack = block.headings[:depth]
+                h = stack[-1]
+                if h.line in seen or not in_tables_section(stack) or names_other_section(h.text):
+                    continue
+                seen.add(h.line)
+                if not re.match(r"^[\W\d_]*(\*\*|`)[A-Za-z_][\w]*(\*\*|`)", h.text.strip()):
+                    continue  # a name set off as one (**DocumentType**, `bus`), not a topic in words
+                if any(b.line > h.line and b.headings[:depth] == stack and b.kind in ("table", "list") and
+                       b.headings[-1] != h for b in self.doc.blocks):  # fmt: skip
+                    continue  # it has subsections: a group, not a table
+                name = table_name_from_heading(h.text, self.prisma_conventions)
+                if not name or loose_key(name) in named:
+                    continue
+                named.add(loose_key(name))
+                self.key_only_table(name, h.line)
+
+    def key_only_table(self, name: str, line: int) -> None:
+        span = self.span(line)
+        if self.prisma_conventions:
+            id_type = _dominant(
+                [f.type for mdl in self.table_models.models.values() for f in mdl.fields if f.attr("id")]
+            )
+            field = PField("id", id_type or "Int", False, False, [Attribute("id", [], {})], line)
+            if (id_type or "Int") == "Int":
+                field.attributes.append(Attribute("default", [("call", "autoincrement", [], {})], {}))
+            self.table_models.models[name] = PModel(name, [field], [], line, origin="table")
+        else:
+            id_type = _dominant(
+                [
+                    d.columns[c.columns[0]].type
+                    for d in self.b.tables.values()
+                    for c in d.constraints
+                    if c.kind == "primary" and len(c.columns) == 1 and c.columns[0] in d.columns
+                ]  # fmt: skip
+            )
+            draft = TableDraft("public", name, "table", span)
+            identity = None if id_type and id_type not in ("integer", "bigint") else "by default"
+            draft.columns["id"] = m.Column("id", id_type or "bigint", not_null=True, identity=identity, span=span)
+            draft.constraints.append(ConstraintDraft("primary", None, ("id",), span=span))
+            self.b.add_table(draft)
+        self.b.report(
+            "SD046",
+            Severity.INFO,
+            f"{name} is named among the tables but no column of it is described: created with its key (id)",
+            span,
+            help="describe its columns to have them created",
+        )
+
     # -- Prisma ----------------------------------------------------------------------------------------
 
     def finish_prisma(self) -> None:
@@ -430,6 +488,11 @@ class _Loader:
                 related=(old.span,) if old.span else (),
                 help="make both descriptions list the same values",
             )
+
+
+def _dominant(types: list[str]) -> str | None:
+    """The type most of the doc's keys have."""
+    return max(set(types), key=types.count) if types else None
 
 
 _CREATE = re.compile(
