@@ -169,34 +169,46 @@ def apply_statements(
     """Run every statement in one transaction; on failure nothing is left behind and the error names the
     doc line. `best_effort` (`up --fix`): a statement PostgreSQL rejects is left out (or a simpler form
     of it kept) and the transaction goes on; the warnings say what was left out, at its line, and why."""
-    left_out: list[Diagnostic] = []
-    gone: set[str] = set()  # tables left out
-    ran = 0
     with conn.transaction():
         conn.execute("SET LOCAL check_function_bodies = off")
-        for st in statements:
-            if not best_effort:
+        if not best_effort:
+            for st in statements:
                 try:
                     conn.execute(st.sql)
                 except psycopg.Error as e:
                     raise _rejected(st, e) from None
+            return len(statements), []
+        try:  # all at once first (a savepoint per statement costs two round trips each); one by one if it fails
+            with conn.transaction():
+                for st in statements:
+                    conn.execute(st.sql)
+            return len(statements), []
+        except psycopg.Error:
+            pass
+        return _one_by_one(conn, statements)
+
+
+def _one_by_one(conn: psycopg.Connection[Any], statements: list[Statement]) -> tuple[int, list[Diagnostic]]:
+    """Each statement in a savepoint: one PostgreSQL rejects is left out, or a simpler form of it kept."""
+    left_out: list[Diagnostic] = []
+    gone: set[str] = set()  # tables left out
+    ran = 0
+    for st in statements:
+        first = _try(conn, st.sql)
+        if first is None:
+            ran += 1
+            continue
+        if first.sqlstate == "42P01" and any(f" {t}" in f" {st.what}".replace(".", " ") for t in gone):
+            continue  # on a table already left out, which its own warning says
+        for sql_text, without in st.fallbacks:
+            if _try(conn, sql_text) is None:
+                left_out.append(_left_out(st, first, f"{st.what or 'a statement'} was created without {without}"))
                 ran += 1
-                continue
-            first = _try(conn, st.sql)
-            if first is None:
-                ran += 1
-                continue
-            if first.sqlstate == "42P01" and any(f" {t}" in f" {st.what}".replace(".", " ") for t in gone):
-                continue  # on a table already left out, which its own warning says
-            for sql_text, without in st.fallbacks:
-                if _try(conn, sql_text) is None:
-                    left_out.append(_left_out(st, first, f"{st.what or 'a statement'} was created without {without}"))
-                    ran += 1
-                    break
-            else:
-                left_out.append(_left_out(st, first, f"{st.what or 'a statement'} was left out"))
-                if st.what.startswith("table "):
-                    gone.add(st.what.removeprefix("table "))
+                break
+        else:
+            left_out.append(_left_out(st, first, f"{st.what or 'a statement'} was left out"))
+            if st.what.startswith("table "):
+                gone.add(st.what.removeprefix("table "))
     return ran, left_out
 
 
@@ -322,18 +334,16 @@ def _up_locked(
     lock_wait: float,
     best_effort: bool = False,
 ) -> tuple[int, list[Diagnostic]]:
-    """Under schemadoc's advisory lock on the database (held by a session of its own): concurrent runs go
-    one after the other, each planning against what the one before applied."""
+    """Under schemadoc's advisory lock on the database (a session lock: it outlives the transactions that
+    follow): concurrent runs go one after the other, each planning against what the one before applied."""
     from schemadoc.migrate.history import release_lock, reload_api_schema, take_lock
 
     roles = tuple(r.name for r in schema.roles)
     left_out: list[Diagnostic] = []
     try:
-        with (
-            psycopg.connect(target, autocommit=True, connect_timeout=10) as lock,
-            psycopg.connect(target, connect_timeout=10) as conn,
-        ):
-            take_lock(lock, lock_wait)
+        with psycopg.connect(target, connect_timeout=10) as conn:
+            take_lock(conn, lock_wait)
+            conn.commit()
             try:
                 current = introspect(conn, roles)
                 conn.commit()
@@ -352,7 +362,10 @@ def _up_locked(
                     reload_api_schema(conn)
                     conn.commit()
             finally:
-                release_lock(lock)
+                if not conn.closed:
+                    conn.rollback()
+                    release_lock(conn)
+                    conn.commit()
     except psycopg.OperationalError as e:
         raise DatabaseError(f"cannot connect to {conn_name(target)}: {str(e).strip()}") from None
     return applied, left_out
