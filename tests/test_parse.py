@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import schemadoc
 from schemadoc.errors import Severity
@@ -442,3 +443,32 @@ def test_prisma_excerpts_and_mysql_native_types_are_notes_not_warnings() -> None
         "content": "text",
         "flags": "smallint",
     }
+
+
+def test_fuzzing_reproducers_are_diagnostics_not_tracebacks() -> None:
+    """Found by fuzzing: a Prisma block cut inside `@@index([`, and expressions hundreds of operators deep
+    (RecursionError deparsing and reading PostgreSQL's tree)."""
+    cut = load("# X\n\n```prisma\nmodel A {\n  id Int @id\n  @@index([\n```\n")
+    assert {d.code for d in cut.errors} == {"SD021"} and any("closing bracket" in d.message for d in cut.errors)
+    chain = " + ".join(["1"] * 400)
+    deep = load(f"# X\n\n```sql\nCREATE TABLE t (a int CHECK (a > {chain}), b int DEFAULT {chain});\n```\n")
+    assert not deep.errors
+    t = deep.schema.table("public.t")
+    assert t is not None and t.column("b").default.count("+") == 399  # type: ignore[union-attr]
+    assert len(t.checks) == 1
+    deeper = load("# X\n\n```sql\nCREATE TABLE t (a int DEFAULT " + " + ".join(["1"] * 5000) + ");\n```\n")
+    assert [d.code for d in deeper.errors] == ["SD009"]
+
+
+def test_deep_expressions_come_up(fresh_db: str, tmp_path: Path) -> None:
+    import psycopg
+
+    import schemadoc
+
+    doc = tmp_path / "deep.md"
+    chain = " OR ".join(f"a = {i}" for i in range(200)) + " OR " + " + ".join(["a"] * 200) + " > 0"
+    doc.write_text(f"# X\n\n```sql\nCREATE TABLE t (id int PRIMARY KEY, a int CHECK ({chain}));\n```\n")
+    schemadoc.up(doc, fresh_db)
+    with psycopg.connect(fresh_db) as conn:
+        found = conn.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'c' AND conrelid = 't'::regclass")
+        assert found.fetchone() == (1,)

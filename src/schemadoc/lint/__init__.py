@@ -63,7 +63,9 @@ def lint(doc: LoadedDocument, select: Iterable[str] | None = None) -> list[Diagn
 def check(doc: LoadedDocument) -> list[Diagnostic]:
     """What `schemadoc check` reports: the reader's diagnostics and every rule's, in document order,
     less what a `<!-- schemadoc: disable=SD301 -->` directive turns off for the block after it."""
-    found = [d for d in list(doc.diagnostics) + lint(doc) if not disabled(doc, d)]
+    from schemadoc.parse.deep import deep
+
+    found = [d for d in list(doc.diagnostics) + deep(lambda: lint(doc)) if not disabled(doc, d)]
     return sorted(found, key=lambda d: (d.span.line if d.span else 0, d.span.col if d.span else 0, d.code))
 
 

@@ -13,6 +13,7 @@ from schemadoc.parse import conventions, formats
 from schemadoc.parse.blocks import Block, Document, split_blocks
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.dbml import DbmlReader
+from schemadoc.parse.deep import deep
 from schemadoc.parse.deferred import apply_deferred
 from schemadoc.parse.mermaid import Diagram, is_er_diagram, parse_mermaid
 from schemadoc.parse.prisma import Attribute, PField, PModel, PrismaMapper, PrismaSchema, parse_prisma
@@ -126,6 +127,10 @@ def load(path: str | Path) -> LoadedDocument:
 def loads(text: str, path: str = "<doc>") -> LoadedDocument:
     """Read a document's text. A whole file in one schema format (schema.prisma, db.dbml, schema.sql) is
     one block of that format."""
+    return deep(lambda: _loads(text, path))
+
+
+def _loads(text: str, path: str) -> LoadedDocument:
     fmt = formats.by_extension(Path(path).suffix)
     if fmt is not None:
         block = Block("fence", 1, (), info=fmt.name, text=text, end_line=len(text.splitlines()))
@@ -287,14 +292,30 @@ class _Loader:
     def sql_block(self, block: Block) -> None:
         heading = block.heading.text if block.heading else ""
         hint = formats.SQL_DIALECTS.get(block.language)
-        statements = _join_trigger_bodies(split_statements(block.text, block.line))
+        try:
+            statements = _join_trigger_bodies(split_statements(block.text, block.line))
+        except RecursionError:
+            self.too_deep(block.line)
+            return
         for st in statements:
             if st.node is None or (hint or _FOREIGN_TABLE.search(st.text)) and _CREATE_TABLE.match(st.text):
                 # rejected — or read by PostgreSQL's parser as something else: MySQL's `INDEX i (c)` in a
                 # CREATE TABLE parses as a column named index
                 if self.foreign_sql(st, heading, hint) or st.node is None:
                     continue
-            self.sql.read(st, heading)
+            try:
+                self.sql.read(st, heading)
+            except RecursionError:
+                self.too_deep(st.line)
+
+    def too_deep(self, line: int) -> None:
+        self.b.report(
+            "SD009",
+            Severity.ERROR,
+            "an expression here is nested deeper than schemadoc reads; the statement is not applied",
+            self.span(line),
+            help="split the expression (a CHECK of many ORs reads as col IN (…) or = ANY(ARRAY[…]))",
+        )
 
     def foreign_sql(self, st: Statement, heading: str, hint: str | None) -> bool:
         """A statement PostgreSQL's parser rejects: another database's SQL, translated (parse/dialects.py);

@@ -175,6 +175,8 @@ class _ArgParser:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
 
     def take(self) -> tuple[str, str]:
+        if self.i >= len(self.tokens):
+            raise ValueError("the attribute ends before its closing bracket")
         tok = self.tokens[self.i]
         self.i += 1
         return tok
