@@ -328,10 +328,13 @@ class _Loader:
 
             found = translate(st.text, hint)
             if found is not None:
+                before = set(self.b.tables)
                 for text in found.statements:
                     for pst in split_statements(text, st.line):
                         if pst.node is not None:
                             self.sql.read(Statement(pst.text, st.line, st.col, pst.node), heading)
+                for key in set(self.b.tables) - before:
+                    self.b.tables[key].dialect = found.dialect
                 for table, column in found.updated_at:
                     self.b.updated_at_columns.append((m.qualify(self.sql.default_schema, table), column, span))
                 self.b.report(
@@ -461,7 +464,7 @@ class _Loader:
                     if c.kind == "primary" and len(c.columns) == 1 and c.columns[0] in d.columns
                 ]  # fmt: skip
             )
-            draft = TableDraft("public", name, "table", span)
+            draft = TableDraft("public", name, "table", span, key_only=True)
             identity = None if id_type and id_type not in ("integer", "bigint") else "by default"
             draft.columns["id"] = m.Column("id", id_type or "bigint", not_null=True, identity=identity, span=span)
             draft.constraints.append(ConstraintDraft("primary", None, ("id",), span=span))

@@ -60,6 +60,8 @@ class TableDraft:
     comment: str | None = None
     # Prisma and Prisma-convention tables name their constraints the Prisma way
     naming: str = "postgres"  # postgres | prisma
+    dialect: str | None = None  # SQL written for another database, translated (MySQL, SQLite, …)
+    key_only: bool = False  # named, its columns not described: its key's type is what references it
 
     @property
     def key(self) -> str:

@@ -195,6 +195,7 @@ def resolve_relations(b: SchemaBuilder, model_tables: dict[str, str]) -> None:
     from schemadoc.parse.table import RELATION_KEY
 
     _resolve_described_keys(b, model_tables)
+    _key_only_types(b)
     by_loose = {loose_key(k): v for k, v in model_tables.items()}
     for d in b.tables.values():
         for c in d.constraints:
@@ -230,9 +231,12 @@ def _resolve_described_keys(b: SchemaBuilder, model_tables: dict[str, str]) -> N
 
     names = {d.name: d for d in b.tables.values()}
     if not any(c.kind == "foreign" for d in b.tables.values() for c in d.constraints):
-        # a document that declares no foreign key at all (MySQL DDL often does not) still names its
-        # keys: a column named for another table's key is taken as one when its type is that key's
+        # a document that declares no foreign key at all in another database's SQL (MySQL DDL often
+        # does not) still names its keys: a column named for another table's key is taken as one when
+        # its type is that key's. PostgreSQL DDL without keys means none.
         for d in b.tables.values():
+            if d.origin == "sql" and d.dialect is None:
+                continue
             own_key = next((k.columns for k in d.constraints if k.kind == "primary"), ())
             for column in d.columns:
                 if column not in own_key and name_stem(column) is not None:
@@ -283,6 +287,21 @@ def _resolve_described_keys(b: SchemaBuilder, model_tables: dict[str, str]) -> N
                 _guessed(b, c, d.name, found.name)
             kept.append(c)
         d.constraints = kept
+
+
+def _key_only_types(b: SchemaBuilder) -> None:
+    """A table the doc names without columns takes, for its key, the type of the columns that reference it."""
+    for d in b.tables.values():
+        if not d.key_only or "id" not in d.columns:
+            continue
+        for other in b.tables.values():
+            fk = next((c for c in other.constraints if c.kind == "foreign" and c.ref_table == d.name
+                       and c.ref_columns == ("id",) and c.columns[0] in other.columns), None)  # fmt: skip
+            if fk is not None:
+                found = other.columns[fk.columns[0]].type
+                if found not in ("integer", "bigint", "smallint"):
+                    d.columns["id"] = replace(d.columns["id"], type=found, identity=None)
+                break
 
 
 def _referenced_key(target: TableDraft, column: m.Column, guessed: bool) -> tuple[str, ...]:
@@ -438,6 +457,19 @@ def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
                     )
                     break
             else:
+                for col, ref in zip(fk.columns, fk.ref_columns, strict=False):
+                    mine, theirs = t.column(col), target.column(ref)
+                    if mine is not None and theirs is not None and not _comparable(mine.type, theirs.type):
+                        b.report(
+                            "SD113",
+                            Severity.ERROR,
+                            f'foreign key of "{t.name}" pairs {col} ({mine.type}) with {fk.ref_table}.{ref} '
+                            f"({theirs.type}): PostgreSQL cannot compare them",
+                            fk.span,
+                            help=f"give {t.name}.{col} the type of {fk.ref_table}.{ref} (up --fix leaves the key out)",
+                            fix=drop_fk,
+                        )
+                        break
                 for col in fk.columns:
                     if t.column(col) is None:
                         b.report(
@@ -536,6 +568,21 @@ def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
 
 
 _BUILTIN = {"SETOF"}
+# types a foreign key may pair (PostgreSQL has an equality operator between them)
+_FAMILIES = (
+    {"smallint", "integer", "bigint"},
+    {"text", "character varying", "character", "bpchar", "citext", "name"},
+    {"numeric", "real", "double precision"},
+    {"timestamp without time zone", "timestamp with time zone", "date"},
+)
+
+
+def _comparable(a: str, b: str) -> bool:
+    """Whether a key column of type `a` can reference one of type `b`."""
+    x, y = base_type(a).strip('"').lower(), base_type(b).strip('"').lower()
+    if x == y or a.endswith("[]") != b.endswith("[]"):
+        return x == y and a.endswith("[]") == b.endswith("[]")
+    return any(x in f and y in f for f in _FAMILIES) or not (is_known_type(a) and is_known_type(b))
 
 
 def _partition_keys(partition_by: str) -> list[str]:
