@@ -472,3 +472,27 @@ def test_deep_expressions_come_up(fresh_db: str, tmp_path: Path) -> None:
     with psycopg.connect(fresh_db) as conn:
         found = conn.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'c' AND conrelid = 't'::regclass")
         assert found.fetchone() == (1,)
+
+
+def test_functions_over_table_rows_come_after_their_tables(fresh_db: str, tmp_path: Path) -> None:
+    """Docs put their functions first; one taking or returning a table's rows is created once the table is."""
+    import psycopg
+
+    import schemadoc
+
+    doc = tmp_path / "fn.md"
+    doc.write_text(
+        "# X\n\n```sql\n"
+        "CREATE FUNCTION recent() RETURNS SETOF messages LANGUAGE sql STABLE AS\n"
+        "  $$ SELECT * FROM messages ORDER BY id DESC LIMIT 1 $$;\n"
+        "CREATE FUNCTION shout(m messages) RETURNS text LANGUAGE sql AS $$ SELECT upper(m.body) $$;\n"
+        "CREATE FUNCTION pairs() RETURNS TABLE(a messages, b int) LANGUAGE sql AS $$ SELECT NULL::messages, 1 $$;\n"
+        "CREATE FUNCTION plain(x int) RETURNS int LANGUAGE sql AS $$ SELECT x $$;\n"
+        "CREATE TABLE messages (id int PRIMARY KEY, body text, n int DEFAULT plain(1));\n"
+        "```\n"
+    )
+    schemadoc.up(doc, fresh_db)
+    with psycopg.connect(fresh_db) as conn:
+        conn.execute("INSERT INTO messages (id, body) VALUES (1, 'hi'), (2, 'yo')")
+        assert conn.execute("SELECT shout(m) FROM recent() m").fetchall() == [("YO",)]
+        assert conn.execute("SELECT n FROM messages WHERE id = 1").fetchone() == (1,)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -347,6 +348,28 @@ def _view_order(views: tuple[m.View, ...]) -> list[m.View]:
     return [by_key[k] for k in _kahn(deps, breaker=min)]
 
 
+def _table_types(schema: m.Schema) -> set[str]:
+    """The row types the doc's tables make, by every name a signature may use for them."""
+    names: set[str] = set()
+    for t in schema.tables:
+        names |= {t.name.lower(), f"{t.schema}.{t.name}".lower()}
+    return names
+
+
+def _signature_type(text: str) -> str:
+    t = re.sub(r"(?i)^\s*setof\s+", "", text.strip())
+    t = re.sub(r"(?i)%rowtype$|%type$", "", t).removesuffix("[]").strip()
+    return t.replace('"', "").lower()
+
+
+def _uses_table_type(f: m.Function, table_types: set[str]) -> bool:
+    types = [a.type for a in f.arguments] + [f.returns]
+    inner = re.match(r"(?is)^\s*table\s*\((.*)\)\s*$", f.returns)
+    if inner:
+        types += [part.strip().split(None, 1)[-1] for part in inner.group(1).split(",")]
+    return any(_signature_type(t) in table_types for t in types)
+
+
 def needs_support(schema: m.Schema) -> tuple[bool, bool]:
     """(needs cuid(), needs touch_updated_at()) — the helpers schemadoc installs in its own schema."""
     cuid = any(c.default and "schemadoc.cuid()" in c.default for t in schema.tables for c in t.columns)
@@ -395,9 +418,13 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
         out.append(Statement(domain_sql(d), d.span, f"domain {d.name}"))
     for seq in schema.sequences:
         out.append(Statement(sequence_sql(seq), seq.span, f"sequence {seq.name}"))
-    # functions first: defaults and checks may call them; bodies are checked when run, not now
+    # functions first: defaults and checks may call them; bodies are checked when run, not now — but a
+    # function whose arguments or result are a table's rows (RETURNS SETOF users) needs that table first
+    table_types = _table_types(schema)
+    late = [f for f in schema.functions if _uses_table_type(f, table_types)]
     for f in schema.functions:
-        out.append(Statement(function_sql(f), f.span, f"function {f.name}"))
+        if f not in late:
+            out.append(Statement(function_sql(f), f.span, f"function {f.name}"))
     ordered, inline, later = _table_order(schema)
     if best_effort:
         later = [(t, fk) for t in ordered for fk in inline[t.key]] + later
@@ -411,6 +438,8 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
                 f"ALTER TABLE {_q(t.schema, t.name)} ADD {foreign_key_sql(fk)};", fk.span, f"foreign key {fk.name}"
             )
         )
+    for f in late:
+        out.append(Statement(function_sql(f), f.span, f"function {f.name}"))
     table_keys = {t.key for t in schema.tables}
     # indexes on tables first; those on materialized views once the views exist
     for ix in schema.indexes:
