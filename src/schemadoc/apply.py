@@ -19,6 +19,7 @@ from schemadoc.errors import DatabaseError, Diagnostic, SchemadocError, SchemaHa
 from schemadoc.fixes import apply_fixes, errors
 from schemadoc.introspect import introspect
 from schemadoc.parse import LoadedDocument, load
+from schemadoc.platforms import leave_to_platforms
 from schemadoc.sql.emit import Statement, emit
 
 
@@ -294,8 +295,8 @@ def drift(
             current = introspect(conn, tuple(r.name for r in schema.roles))
     except psycopg.OperationalError as e:
         raise DatabaseError(f"cannot connect to {name}: {str(e).strip()}") from None
-    target = normalized(materialize(schema, url))
-    return name, compare(target, align(normalized(current), target))
+    target = normalized(leave_to_platforms(materialize(schema, url), schema))
+    return name, compare(target, align(normalized(leave_to_platforms(current, schema)), target))
 
 
 def up(

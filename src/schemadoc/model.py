@@ -410,13 +410,15 @@ class Schema:
     comments: tuple[Comment, ...] = ()
     # Redis key layouts: documented beside the database, not in it (so not part of equality)
     keyspaces: tuple[Keyspace, ...] = field(default=(), compare=False)
+    # hosted platforms the doc is written for (schemadoc.platforms): what they provide is not the doc's
+    platforms: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def build(cls, **kinds: Iterable[Any]) -> Schema:
         """A schema with every collection sorted by key, so equality does not depend on order."""
         values: dict[str, Any] = {}
         for name, items in kinds.items():
-            values[name] = tuple(sorted(items)) if name == "schemas" else _sorted(items)
+            values[name] = tuple(sorted(items)) if name in ("schemas", "platforms") else _sorted(items)
         return cls(**values)
 
     def table(self, key: str) -> Table | None:

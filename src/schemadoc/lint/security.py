@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from schemadoc import platforms
 from schemadoc.errors import Severity
 from schemadoc.lint import Finding, rule
 from schemadoc.parse import LoadedDocument
@@ -63,7 +64,7 @@ def rls_without_policy(doc: LoadedDocument) -> Iterator[Finding]:
     server without that role).""",
 )
 def policy_role_not_created(doc: LoadedDocument) -> Iterator[Finding]:
-    roles = {r.name for r in doc.schema.roles}
+    roles = {r.name for r in doc.schema.roles} | {r for p in platforms.of(doc.schema) for r in p.roles}
     for p in doc.schema.policies:
         for r in p.roles:
             if r not in roles and r not in ("public", "current_user", "session_user", "current_role"):
@@ -92,6 +93,31 @@ def secret_in_clear(doc: LoadedDocument) -> Iterator[Finding]:
                     c.span,
                     help=f"store {c.name}_hash instead",
                 )
+
+
+@rule(
+    "SD335",
+    "platform-table-without-rls",
+    Severity.WARNING,
+    "security",
+    """
+    On Supabase the API roles (anon, authenticated) are granted every table in public, and row level
+    security is what keeps rows private: a table without it can be read and changed by anyone holding the
+    project's public anon key. Supabase's own advisor reports it (rls_disabled_in_public). Enable row
+    level security and write the policies the table needs.""",
+)
+def platform_table_without_rls(doc: LoadedDocument) -> Iterator[Finding]:
+    exposed = [p for p in platforms.of(doc.schema) if p.anon_role]
+    if not exposed:
+        return
+    for t in doc.schema.tables:
+        if t.schema == "public" and not t.rls_enabled and t.partition_of is None:
+            yield Finding(
+                f'"{t.name}" has no row level security: on {exposed[0].title} anyone with the anon key can read '
+                "and change every row",
+                t.span,
+                help=f"ALTER TABLE {t.name} ENABLE ROW LEVEL SECURITY; then CREATE POLICY … ON {t.name} …",
+            )
 
 
 _SETTING = re.compile(r"current_setting\s*\(\s*'([^']+)'(?:::text)?\s*\)", re.I)

@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 
 from schemadoc import model as m
+from schemadoc import platforms
 from schemadoc.apply import prepare, target_database, with_database
 from schemadoc.errors import DatabaseError, SchemadocError
 from schemadoc.introspect import introspect
@@ -20,6 +21,7 @@ from schemadoc.migrate.diff import Renames, diff
 from schemadoc.migrate.ops import PREPARE, Notice, Op
 from schemadoc.migrate.shadow import materialize
 from schemadoc.parse import LoadedDocument, load
+from schemadoc.platforms import leave_to_platforms
 from schemadoc.sql.emit import needs_support
 from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
 
@@ -206,6 +208,10 @@ def reverse_renames(r: Renames) -> Renames:
 def _support_ops(conn: psycopg.Connection[Any] | None, schema: m.Schema) -> list[Op]:
     cuid, touch = needs_support(schema)
     ops: list[Op] = []
+    for platform in platforms.of(schema):  # a database that is not (yet) the platform gets its stand-in
+        present = conn is not None and conn.execute("SELECT to_regclass(%s)", (platform.sentinel,)).fetchone()
+        if not (present and present[0]):
+            ops.append(Op(platform.standin_sql(), f"create {platform.title}'s stand-in objects", PREPARE))
     if not (cuid or touch):
         return ops
 
@@ -332,7 +338,9 @@ def plan_between(
     online: bool = True,
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
 ) -> Plan:
-    current = align(current, target)
+    # what a hosted platform owns (Supabase's auth and storage) is compared only where the doc defines it
+    target = leave_to_platforms(target, doc.schema)
+    current = align(leave_to_platforms(current, doc.schema), target)
     declared, notices = declared_renames(doc, current, target)
     if renames:
         declared.tables.update(renames.tables)

@@ -19,6 +19,7 @@ import psycopg
 from psycopg import sql
 
 from schemadoc import model as m
+from schemadoc import platforms
 from schemadoc.apply import apply_statements, check_extensions, with_database
 from schemadoc.errors import DatabaseError
 from schemadoc.introspect import introspect
@@ -62,7 +63,8 @@ def shadow_database(url: str, role_names: tuple[str, ...] = ()) -> Iterator[str]
 def materialize(schema: m.Schema, url: str) -> m.Schema:
     """The schema as the server holds it once created: every expression in the server's spelling."""
     roles = tuple(r.name for r in schema.roles)
-    with shadow_database(url, roles) as shadow, psycopg.connect(shadow) as conn:
+    hosted = tuple(r for p in platforms.of(schema) for r in p.roles)  # made for the stand-in: dropped after
+    with shadow_database(url, roles + hosted) as shadow, psycopg.connect(shadow) as conn:
         check_extensions(conn, schema)
         apply_statements(conn, emit(schema))
         return graft_spans(introspect(conn, roles), schema)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from schemadoc.parse.redis import read as read_keyspaces
 from schemadoc.parse.sql import Extra, SqlReader, Statement, split_statements
 from schemadoc.parse.table import TableReader, is_column_table, names_other_section, table_name_from_heading
 from schemadoc.parse.tsorm import TsModels, looks_like_orm, map_tables
+from schemadoc.platforms import PLATFORMS, of, referenced
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
@@ -130,6 +132,40 @@ def loads(text: str, path: str = "<doc>") -> LoadedDocument:
     return deep(lambda: _loads(text, path))
 
 
+def platforms_used(b: SchemaBuilder, schema: m.Schema) -> m.Schema:
+    """The schema marked with the hosted platforms (Supabase) whose objects it uses without defining."""
+    found = []
+    for platform in PLATFORMS.values():
+        first = referenced(platform, schema)
+        if first is None:
+            continue
+        found.append(platform.name)
+        what, span = first
+        b.report(
+            "SD047",
+            Severity.INFO,
+            f"the document is written for {platform.title} (it uses {what}): what {platform.title} provides "
+            f"({platform.summary}) is taken as given, and up creates a minimal stand-in where it is missing",
+            span,
+        )
+    return schema.with_(platforms=found) if found else schema
+
+
+@functools.cache
+def _platform_schema(name: str) -> m.Schema:
+    return _loads(f"```sql\n{PLATFORMS[name].ddl}\n```\n", f"<{name}>").schema
+
+
+def provided(schema: m.Schema) -> m.Schema:
+    """What the doc's platforms provide (their tables, functions, roles), as one schema."""
+    parts = [_platform_schema(p.name) for p in of(schema)]
+    return m.Schema.build(
+        tables=[t for s in parts for t in s.tables],
+        functions=[f for s in parts for f in s.functions],
+        roles=[m.Role(r) for p in of(schema) for r in p.roles],
+    )
+
+
 def _loads(text: str, path: str) -> LoadedDocument:
     fmt = formats.by_extension(Path(path).suffix)
     if fmt is not None:
@@ -178,8 +214,8 @@ class _Loader:
         apply_deferred(self.b, self.sql.default_schema)
         conventions.add_updated_at_triggers(self.b)
         conventions.add_needed_extensions(self.b)
-        schema = self.b.build()
-        conventions.check_structure(self.b, schema)
+        schema = platforms_used(self.b, self.b.build())
+        conventions.check_structure(self.b, schema, provided(schema))
         keyspaces, found = read_keyspaces(self.doc.blocks, self.doc.path, schema)
         if keyspaces:
             schema = schema.with_(keyspaces=keyspaces)

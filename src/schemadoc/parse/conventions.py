@@ -425,11 +425,14 @@ def add_needed_extensions(b: SchemaBuilder) -> None:
             )
 
 
-def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
-    """Errors that would make the schema fail to apply, each at its line."""
-    relations = schema.relation_names()
+def check_structure(b: SchemaBuilder, schema: m.Schema, provided: m.Schema | None = None) -> None:
+    """Errors that would make the schema fail to apply, each at its line. `provided`: what the doc's
+    platforms (Supabase's auth.users, auth.uid()) bring, so references to it resolve."""
+    provided = provided or m.Schema()
+    relations = schema.relation_names() | provided.relation_names()
     types = {e.key for e in schema.enums} | {d.key for d in schema.domains} | {c.key for c in schema.composites}
-    tables = {t.key: t for t in schema.tables}
+    tables = {t.key: t for t in (*provided.tables, *schema.tables)}
+    functions = {m.qualify(f.schema, f.name) for f in (*schema.functions, *provided.functions)}
     for t in schema.tables:
         for fk in t.foreign_keys:
             target = tables.get(fk.ref_key)
@@ -545,9 +548,7 @@ def check_structure(b: SchemaBuilder, schema: m.Schema) -> None:
                 trig.span,
                 fix=drop_trigger,
             )
-        elif trig.function != TOUCH_FUNCTION and not any(
-            m.qualify(f.schema, f.name) == trig.function for f in schema.functions
-        ):
+        elif trig.function != TOUCH_FUNCTION and trig.function not in functions:
             b.report(
                 "SD108",
                 Severity.ERROR,

@@ -21,6 +21,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from schemadoc import model as m
+from schemadoc import platforms
 from schemadoc.errors import SchemadocError
 
 AUTHENTICATOR = "schemadoc_authenticator"
@@ -179,6 +180,10 @@ def provision(conn: psycopg.Connection[Any], schema: m.Schema, schemas: tuple[st
     doc_roles = [r.name for r in schema.roles]
     readers = _read_only_roles(schema)
     anon = readers[0] if readers else ANON
+    hosted = platforms.of(schema)
+    if hosted:  # a Supabase doc: its API roles, with the privileges the platform grants them
+        anon, readers = hosted[0].anon_role, [hosted[0].anon_role]
+        doc_roles += [r for p in hosted for r in p.roles]
     tables = [t for t in schema.tables if t.schema in schemas and not t.partition_of]
     views = [v for v in schema.views if v.schema in schemas]
     withheld: dict[str, tuple[str, ...]] = {}

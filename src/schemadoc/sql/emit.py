@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from schemadoc import model as m
+from schemadoc import platforms
 from schemadoc.errors import Span
 from schemadoc.names import qualified, quote_ident
 from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
@@ -408,6 +409,8 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
         out.append(Statement(CUID_FUNCTION_SQL, None, "function schemadoc.cuid"))
     if touch:
         out.append(Statement(TOUCH_FUNCTION_SQL, None, "function schemadoc.touch_updated_at"))
+    for platform in platforms.of(schema):  # Supabase's auth.users, auth.uid(), roles: where missing
+        out.append(Statement(platform.standin_sql(), None, f"{platform.title} stand-in"))
     for r in schema.roles:
         out.append(Statement(role_sql(r), r.span, f"role {r.name}"))
     for en in schema.enums:
