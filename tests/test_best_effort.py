@@ -70,3 +70,25 @@ def test_fix_applies_what_it_can_and_says_what_it_left_out(tmp_path: Path, fresh
     with psycopg.connect(fresh_db) as conn:
         fks = conn.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'f'").fetchone()
     assert fks == (0,)
+
+
+def test_a_statement_postgresql_rejects_is_an_error_at_its_place_and_fix_leaves_it_out(fresh_db: str) -> None:
+    doc = Path(__file__).parent / "golden" / "errors" / "missing-comma.md"
+    with pytest.raises(SchemadocError, match="nothing was applied"):
+        schemadoc.up(doc, fresh_db)
+    assert _tables(fresh_db) == {}
+    result = schemadoc.up(doc, fresh_db, fix=True)
+    assert _tables(fresh_db) == {"customers": ["id", "name"]}
+    (left,) = [d for d in result.fixed if d.code == "SD016"]
+    assert left.span is not None and (left.span.line, left.span.col) == (9, 3)
+    assert 'syntax error at or near "total"' in left.message
+
+
+def test_a_doc_with_no_schema_is_refused(tmp_path: Path, fresh_db: str) -> None:
+    doc = tmp_path / "notes.md"
+    doc.write_text("# Notes\n\nWe keep users and orders in PostgreSQL.\n")
+    for fix in (False, True):
+        with pytest.raises(SchemadocError, match="1 error") as refused:
+            schemadoc.up(doc, fresh_db, fix=fix)
+        assert [d.code for d in refused.value.diagnostics if d.severity >= schemadoc.Severity.ERROR] == ["SD001"]
+        assert "--fix" not in refused.value.message  # nothing a fix could do

@@ -78,6 +78,8 @@ def test_format(doc: Path, fresh_db: str) -> None:
     loaded = schemadoc.load(doc)
     errors = [d for d in loaded.diagnostics if d.severity >= schemadoc.Severity.ERROR]
     assert errors == [], errors
+    unread = [d for d in loaded.diagnostics if d.code == "SD002"]  # every block of the fixture was read
+    assert unread == [], unread
     schemadoc.up(doc, fresh_db)
     got = catalog(fresh_db)
     for part in ("tables", "enums", "indexes"):

@@ -258,7 +258,11 @@ def prepare(doc: LoadedDocument, fix: bool) -> tuple[m.Schema, list[Diagnostic],
     if errors(remaining):
         raise SchemaHasErrors(
             f"{doc.path}: the schema has {len(errors(remaining))} error(s); nothing was applied"
-            + ("" if fix else " (schemadoc up --fix applies the safe fixes)"),
+            + (
+                ""
+                if fix or not any(d.fix for d in errors(remaining))
+                else " (schemadoc up --fix applies the safe fixes)"
+            ),
             tuple(remaining),
         )
     return schema, remaining, fixed

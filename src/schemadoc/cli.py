@@ -107,7 +107,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     result = up(args.doc, args.database_url, fix=args.fix, dbname=args.dbname, allow_data_loss=args.allow_data_loss)
     doc_text = load(args.doc).text
     for d in result.fixed:
-        print(f"fixed: {d.span}: {d.fix.description if d.fix else d.message}", file=sys.stderr)
+        why = f" — {d.code}: {d.message}" if d.fix else ""
+        print(f"fixed: {d.span}: {d.fix.description if d.fix else d.message}{why}", file=sys.stderr)
     print_diagnostics(result.diagnostics, doc_text, sys.stderr, Severity.INFO if args.verbose else Severity.WARNING)
     if result.applied:
         print(f"applied {result.applied} statements to {result.database}", file=sys.stderr)

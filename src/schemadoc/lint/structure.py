@@ -31,7 +31,10 @@ def _targets(doc: LoadedDocument) -> Iterator[tuple[m.Table, m.ForeignKey, m.Tab
     bigint), and lets values in that the parent could never hold. Give both sides the same type.""",
 )
 def foreign_key_type_mismatch(doc: LoadedDocument) -> Iterator[Finding]:
+    incomparable = {d.span for d in doc.diagnostics if d.code == "SD113"}  # already an error: said once
     for t, fk, target in _targets(doc):
+        if fk.span in incomparable:
+            continue
         for col, ref in zip(fk.columns, fk.ref_columns, strict=True):
             mine, theirs = t.column(col), target.column(ref)
             if mine is None or theirs is None:

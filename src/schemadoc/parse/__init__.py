@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,16 +14,18 @@ from schemadoc.names import loose_key, snake_case
 from schemadoc.parse import conventions, formats
 from schemadoc.parse.blocks import Block, Document, split_blocks
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
+from schemadoc.parse.codemodel import map_tables
 from schemadoc.parse.dbml import DbmlReader
 from schemadoc.parse.deep import deep
 from schemadoc.parse.deferred import apply_deferred
+from schemadoc.parse.laravel import LaravelMigrations, looks_like_laravel
 from schemadoc.parse.mermaid import Diagram, is_er_diagram, parse_mermaid
 from schemadoc.parse.prisma import Attribute, PField, PModel, PrismaMapper, PrismaSchema, parse_prisma
 from schemadoc.parse.pyorm import PythonModels, map_models
 from schemadoc.parse.redis import read as read_keyspaces
 from schemadoc.parse.sql import Extra, SqlReader, Statement, split_statements
 from schemadoc.parse.table import TableReader, is_column_table, names_other_section, table_name_from_heading
-from schemadoc.parse.tsorm import TsModels, looks_like_orm, map_tables
+from schemadoc.parse.tsorm import TsModels, looks_like_orm
 from schemadoc.platforms import PLATFORMS, of, referenced
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -60,6 +63,14 @@ _CODE_LANGS = {
     "sequelize",
 }
 _SCHEMA_WORDS = re.compile(r"^\s*(CREATE|ALTER|COMMENT\s+ON|GRANT)\b", re.I | re.M)
+# what a block of schema says in any format (a block that says it and gives nothing is SD002)
+_LOOKS_LIKE_SCHEMA = re.compile(
+    r"\bcreate\s+(?:or\s+replace\s+)?(?:temp\w*\s+|unlogged\s+)?(?:table|type|view|index|function)\b"
+    r"|^\s*(?:model|table|enum|entity)\s+[\w.\"`]+\s*(?:\[[^\]\n]*\]\s*)?\{"
+    r"|\berDiagram\b|\b(?:pg|mysql|sqlite)Table\s*\(|@Entity\b|\bmodels\.Model\b|__tablename__"
+    r"|Schema::(?:create|table)\b|\.createTable\s*\(|\bsequelize\.define\s*\(|\bDataTypes\.\w+",
+    re.I | re.M,
+)
 _REDIS_KEY = re.compile(r"^\s*Key\s*:\s*\S+", re.I | re.M)
 _DB_NAME_PATTERNS = (
     re.compile(r"POSTGRES_DB\s*[:=]\s*['\"]?([\w-]+)"),
@@ -190,10 +201,12 @@ class _Loader:
         self.diagrams: list[Diagram] = []
         self.python = PythonModels()
         self.ts = TsModels()
+        self.php = LaravelMigrations()
         self.redis: list[Block] = []
         self.db_names: list[str] = []
         self.current_table: str | None = None
         self.previous: Block | None = None
+        self.kept_count = 0  # SD014 notes ("not schema; kept"): saying so is not reading anything
 
     def span(self, line: int) -> Span:
         return Span(self.doc.path, line, 1)
@@ -205,6 +218,7 @@ class _Loader:
         self.finish_prisma()
         self.tables.model_tables.update(map_models(self.python, self.b, self.doc.path))
         self.tables.model_tables.update(map_tables(self.ts, self.b, self.doc.path))
+        self.tables.model_tables.update(map_tables(self.php, self.b, self.doc.path))
         for diagram in self.diagrams:
             conventions.apply_diagram(
                 self.b, diagram, self.doc.path, self.prisma_conventions, self.prisma, self.table_models
@@ -219,6 +233,17 @@ class _Loader:
         keyspaces, found = read_keyspaces(self.doc.blocks, self.doc.path, schema)
         if keyspaces:
             schema = schema.with_(keyspaces=keyspaces)
+        elif (
+            not schema.tables and not schema.views and not any(d.severity >= Severity.ERROR for d in self.b.diagnostics)
+        ):
+            self.b.report(
+                "SD001",
+                Severity.ERROR,
+                "no schema found: no table is described here in any format schemadoc reads",
+                self.span(1),
+                help="describe the tables as SQL DDL, Prisma or DBML, an ORM's models, or Markdown tables of "
+                "columns under headings naming them; `schemadoc check -v` says what each block was read as",
+            )
         self.b.diagnostics.extend(found)
         names = self.db_names + self.sql.database_names
         return LoadedDocument(
@@ -240,10 +265,45 @@ class _Loader:
     # -- blocks -------------------------------------------------------------------------------------
 
     def block(self, block: Block) -> None:
+        before = self.read_so_far()
         try:
             self._block(block)
         finally:
             self.previous = block
+        if block.kind in ("fence", "table") and self.read_so_far() == before:
+            self.nothing_read(block)
+
+    def read_so_far(self) -> tuple[int, ...]:
+        """A fingerprint of everything read and said: unchanged by a block, the block gave nothing."""
+        b = self.b
+        kinds: list[Sized] = [b.indexes, b.enums, b.composites, b.domains, b.extensions, b.sequences, b.functions]
+        kinds += [b.views, b.triggers, b.policies, b.roles, b.grants, b.comments, b.deferred, self.prisma.models]
+        kinds += [self.prisma.enums, self.table_models.models, self.tables.pending, self.diagrams, self.redis]
+        kinds += [self.sql.extras, self.python.classes, self.python.tables, self.ts.tables, self.ts.enums]
+        kinds += [self.php.tables, *(t.columns for t in self.php.tables)]
+        columns = sum(len(d.columns) + 1 for d in b.tables.values())
+        return (len(b.diagnostics) - self.kept_count, columns, *map(len, kinds))
+
+    def nothing_read(self, block: Block) -> None:
+        """A block that looks like schema and gave nothing is said, never silently dropped (SD002)."""
+        if block.kind == "table":
+            looks = "a table of columns" if is_column_table(block) else None
+        else:
+            found = _LOOKS_LIKE_SCHEMA.search(block.text)
+            looks = " ".join(found.group(0).split()) if found else None
+        if looks is None:
+            return
+        what = "table" if block.kind == "table" else f"```{block.language} block" if block.language else "code block"
+        here = self.span(block.line)
+        self.b.diagnostics = [d for d in self.b.diagnostics if not (d.code == "SD014" and d.span == here)]
+        self.b.report(
+            "SD002",
+            Severity.WARNING,
+            f"this {what} looks like schema ({looks}) but nothing in it was read; none of it is applied",
+            here,
+            help="write it in a format schemadoc reads (SQL, Prisma, DBML, an ORM's models, a table of "
+            "columns under a heading naming the table), or mark it <!-- schemadoc: ignore -->",
+        )
 
     def _block(self, block: Block) -> None:
         if "ignore" in block.directives:
@@ -318,11 +378,17 @@ class _Loader:
         if not looks_like_orm(block.text) or not self.ts.add(block.text, block.line, javascript):
             self.kept(block, f"```{block.language or 'typescript'} block without tables")
 
+    def read_php(self, block: Block) -> None:
+        """Laravel migrations (Schema::create), gathered now and mapped once every block is read."""
+        if not looks_like_laravel(block.text) or not self.php.add(block.text, block.line):
+            self.kept(block, f"```{block.language or 'php'} block without migrations")
+
     def read_redis(self, block: Block) -> None:
         self.redis.append(block)
         self.kept(block, "Redis key layout")
 
     def kept(self, block: Block, what: str) -> None:
+        self.kept_count += 1
         self.b.report("SD014", Severity.INFO, f"{what} is not schema; kept as documentation", self.span(block.line))
 
     def sql_block(self, block: Block) -> None:
@@ -385,14 +451,19 @@ class _Loader:
             virtual = re.match(r"^\s*create\s+virtual\b", st.text, re.I)  # SQLite's: no PostgreSQL form
             if creates.group(1).lower() in ("table", "index", "unique index", "type", "view") and not virtual:
                 self.sql.extras.append(Extra("not-sql", st, heading))
+                message, where = self.parser_error(st)
+                help = "correct the statement (up --fix applies the rest of the document without it)"
+                comma = self.missing_comma(where)
+                if comma is not None:
+                    help = f"is a comma missing at the end of line {comma}? " + help
                 self.b.report(
                     "SD016",
                     Severity.ERROR,
-                    f"CREATE {creates.group(1).upper()} that neither PostgreSQL nor another SQL dialect reads: "
-                    f"{st.error or 'syntax error'}",
-                    span,
-                    help="correct the statement (up --fix applies the rest of the document without it)",
-                    fix=Fix(f"left out {first!r}", "left-out"),
+                    f"CREATE {creates.group(1).upper()} {_name_of(st.text)}that neither PostgreSQL nor another "
+                    f"SQL dialect reads: {message}",
+                    where,
+                    help=help,
+                    fix=Fix(f"left out CREATE {creates.group(1).upper()} {_name_of(st.text)}".rstrip(), "left-out"),
                 )
                 return True
         if st.node is not None:
@@ -405,6 +476,29 @@ class _Loader:
             span,
         )
         return True
+
+    def parser_error(self, st: Statement) -> tuple[str, Span]:
+        """PostgreSQL's parser message and the place it points at ("at index 105": the statement's
+        105th byte), else the statement's start."""
+        message = st.error or "syntax error"
+        at = re.search(r",? at index (\d+)$", message)
+        if at is None:
+            return message, Span(self.doc.path, st.line, st.col)
+        before = st.text.encode()[: int(at.group(1))].decode(errors="ignore")
+        line = st.line + before.count("\n")
+        col = len(before) - before.rfind("\n") if "\n" in before else st.col + len(before)
+        return message[: at.start()], Span(self.doc.path, line, col)
+
+    def missing_comma(self, where: Span) -> int | None:
+        """The line before an error at the start of a line, when it ends a column without a comma."""
+        lines = self.doc.text.splitlines()
+        here = lines[where.line - 1] if where.line <= len(lines) else ""
+        if where.line < 2 or here[: where.col - 1].strip():
+            return None
+        before = next((n for n in range(where.line - 1, 0, -1) if lines[n - 1].split("--")[0].strip()), None)
+        if before is None or lines[before - 1].split("--")[0].rstrip().endswith((",", "(")):
+            return None
+        return before
 
     def scan_names(self, text: str) -> None:
         for pattern in _DB_NAME_PATTERNS:
@@ -595,6 +689,15 @@ def _join_trigger_bodies(statements: list[Statement]) -> list[Statement]:
     if open_body:
         out.extend(open_body)
     return out
+
+
+def _name_of(create: str) -> str:
+    found = re.match(
+        r"(?is)\s*create\s+(?:or\s+replace\s+)?(?:\w+\s+)*?(?:table|index|type|view)\s+"
+        r"(?:if\s+not\s+exists\s+)?([\w.\"`\[\]]+)",
+        create,
+    )
+    return f"{found.group(1)} " if found and found.group(1).lower() not in ("on", "if") else ""
 
 
 def _diagnostic_order(d: Diagnostic) -> tuple[int, int, str]:

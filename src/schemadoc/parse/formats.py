@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from schemadoc.parse.dbml import looks_like_dbml
+from schemadoc.parse.laravel import looks_like_laravel
 from schemadoc.parse.mermaid import is_er_diagram
 from schemadoc.parse.outline import looks_like_outline
 from schemadoc.parse.pyorm import looks_like_models
@@ -46,6 +47,7 @@ FORMATS = (
         frozenset({".ts", ".tsx", ".js", ".mjs", ".cjs"}),
         looks_like_orm,
     ),
+    Format("php", frozenset({"php", "laravel"}), frozenset({".php"}), looks_like_laravel),
     Format(
         "sql",
         frozenset({"sql", "postgresql", "postgres", "psql", "pgsql", "plpgsql", "ddl", *SQL_DIALECTS}),

@@ -19,10 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from schemadoc import model as m
-from schemadoc.errors import Severity, Span
 from schemadoc.names import quote_ident, snake_case
-from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
+from schemadoc.parse.codemodel import CodeColumn, CodeTable, CodeTables, action, plural
 from schemadoc.types import translate_type
 
 # Drizzle's column builders (pg-core, mysql-core, sqlite-core) as the types they create
@@ -73,37 +71,8 @@ class Call:
 
 
 @dataclass(slots=True)
-class _Column:
-    name: str
-    sql_type: str
-    line: int
-    not_null: bool = False
-    pk: bool = False
-    unique: bool = False
-    default: str | None = None
-    identity: bool = False
-    ref: tuple[str, str | None] | None = None  # (table, variable or model as written; column)
-    on_delete: str = "NO ACTION"
-    index: bool = False
-
-
-@dataclass(slots=True)
-class _Table:
-    name: str
-    line: int
-    key: str  # the variable or class that holds it: what references name
-    columns: list[_Column] = field(default_factory=list)
-    primary: tuple[str, ...] = ()
-    uniques: list[tuple[str, ...]] = field(default_factory=list)
-    indexes: list[tuple[str | None, tuple[str, ...], bool]] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class TsModels:
+class TsModels(CodeTables):
     """The tables of a doc's TypeScript/JavaScript blocks, gathered before any is mapped."""
-
-    tables: list[_Table] = field(default_factory=list)
-    enums: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # variable -> (type name, values)
 
     def add(self, text: str, first_line: int, javascript: bool = False) -> bool:
         root = _parse(text, javascript)
@@ -263,7 +232,7 @@ class _Reader:
             self.sequelize(str(options.get("modelName") or model), call.args[0], options, node, model)
 
     def drizzle(self, variable: str, call: Call, node: Any) -> None:
-        table = _Table(str(call.args[0]), self.line(node), variable or str(call.args[0]))
+        table = CodeTable(str(call.args[0]), self.line(node), variable or str(call.args[0]))
         columns = call.args[1] if len(call.args) > 1 and isinstance(call.args[1], dict) else {}
         keys: dict[str, str] = {}
         for key, col_node in columns.items():
@@ -297,7 +266,7 @@ class _Reader:
                     )
         self.models.tables.append(table)
 
-    def drizzle_column(self, key: str, built: Call, node: Any) -> _Column | None:
+    def drizzle_column(self, key: str, built: Call, node: Any) -> CodeColumn | None:
         builder = built.name
         name = built.args[0] if built.args and isinstance(built.args[0], str) else key
         options = _obj(built.args[-1]) if built.args and isinstance(built.args[-1], dict) else {}
@@ -317,7 +286,7 @@ class _Reader:
                 sql_type = "timestamp with time zone"
             if builder.lower() == "integer" and options.get("mode") == "boolean":
                 sql_type = "boolean"  # sqlite-core's integer({ mode: "boolean" })
-        col = _Column(name, sql_type, self.line(node), identity=builder.lower() in _SERIALS)
+        col = CodeColumn(name, sql_type, self.line(node), identity=builder.lower() in _SERIALS)
         for method, args in built.chain:
             low = method.lower()
             if low == "primarykey":
@@ -340,13 +309,13 @@ class _Reader:
                     table, _, column = target.text.rpartition(".")
                     col.ref = (table, column or None)
                 actions = _obj(args[1]) if len(args) > 1 and isinstance(args[1], dict) else {}
-                col.on_delete = _action(actions.get("onDelete"))
+                col.on_delete = action(actions.get("onDelete"))
         return col
 
     def sequelize(self, model: str, attributes: Any, options: dict[str, Any], node: Any, key: str) -> None:
         table_name = options.get("tableName")
-        name = str(table_name) if isinstance(table_name, str) else _plural(model)
-        table = _Table(name, self.line(node), key)
+        name = str(table_name) if isinstance(table_name, str) else plural(model)
+        table = CodeTable(name, self.line(node), key)
         for attr, spec_node in attributes.items() if isinstance(attributes, dict) else []:
             raw = value(spec_node)
             spec = _obj(raw) if isinstance(raw, dict) else {"type": raw}
@@ -354,7 +323,7 @@ class _Reader:
             if sql_type is None:
                 continue
             column = str(spec.get("field") or attr)
-            col = _Column(column, sql_type, self.line(spec_node))
+            col = CodeColumn(column, sql_type, self.line(spec_node))
             col.pk = spec.get("primaryKey") is True
             col.not_null = spec.get("allowNull") is False or col.pk
             col.unique = spec.get("unique") is True
@@ -367,14 +336,14 @@ class _Reader:
                 target_name = target if isinstance(target, str) else target.text if isinstance(target, Ref) else None
                 if target_name:
                     col.ref = (target_name, str(refs.get("key") or "id"))
-                col.on_delete = _action(spec.get("onDelete"))
+                col.on_delete = action(spec.get("onDelete"))
             table.columns.append(col)
         if not any(c.pk for c in table.columns):
-            table.columns.insert(0, _Column("id", "integer", table.line, not_null=True, pk=True, identity=True))
+            table.columns.insert(0, CodeColumn("id", "integer", table.line, not_null=True, pk=True, identity=True))
         if options.get("timestamps") is not False:
             for stamp in ("createdAt", "updatedAt"):
                 if not any(c.name == stamp for c in table.columns):
-                    table.columns.append(_Column(stamp, "timestamp with time zone", table.line, not_null=True))
+                    table.columns.append(CodeColumn(stamp, "timestamp with time zone", table.line, not_null=True))
         self.models.tables.append(table)
 
     def sequelize_type(self, t: Any, table: str, column: str) -> str | None:
@@ -397,7 +366,7 @@ class _Reader:
         return None
 
     def knex(self, name: str, node: Any) -> None:
-        table = _Table(name, self.line(node), name)
+        table = CodeTable(name, self.line(node), name)
         arguments = node.child_by_field_name("arguments")
         functions = [
             c
@@ -440,13 +409,13 @@ class _Reader:
         return None
 
     def knex_column(
-        self, table: _Table, method: str, args: list[Any], chain: list[tuple[str, list[Any]]], line: int
+        self, table: CodeTable, method: str, args: list[Any], chain: list[tuple[str, list[Any]]], line: int
     ) -> None:
         low = method.lower()
         if low == "timestamps":
             for stamp in ("created_at", "updated_at"):
                 table.columns.append(
-                    _Column(
+                    CodeColumn(
                         stamp, "timestamp with time zone", line, default="now()" if args and args[-1] is True else None
                     )
                 )
@@ -480,7 +449,7 @@ class _Reader:
                 sql_type = f"character varying({numbers[0] if numbers else 255})"
             elif low == "decimal":
                 sql_type = f"numeric({','.join(numbers or ['8', '2'])})"
-        col = _Column(str(args[0]), sql_type, line)
+        col = CodeColumn(str(args[0]), sql_type, line)
         if low in ("increments", "bigincrements"):
             col.pk = col.not_null = col.identity = True
         methods = {name.lower(): a for name, a in chain}
@@ -497,7 +466,7 @@ class _Reader:
         table.columns.append(col)
 
     @staticmethod
-    def knex_reference(col: _Column, chain: list[tuple[str, list[Any]]]) -> None:
+    def knex_reference(col: CodeColumn, chain: list[tuple[str, list[Any]]]) -> None:
         methods = {name.lower(): a for name, a in chain}
         refs = methods.get("references")
         if not refs or not isinstance(refs[0], str):
@@ -510,7 +479,7 @@ class _Reader:
             t, _, c = target.rpartition(".")
             col.ref = (t, c)
         on_delete = methods.get("ondelete")
-        col.on_delete = _action(on_delete[0] if on_delete else None)
+        col.on_delete = action(on_delete[0] if on_delete else None)
 
     # -- classes: TypeORM and MikroORM entities ---------------------------------------------------------
 
@@ -529,7 +498,7 @@ class _Reader:
         mikro = "@mikro-orm" in _text(
             node.parent.parent if node.parent is not None and node.parent.parent is not None else node
         )
-        table = _Table(str(label or snake_case(class_name)), self.line(node), class_name)
+        table = CodeTable(str(label or snake_case(class_name)), self.line(node), class_name)
         body = node.child_by_field_name("body")
         for member in body.named_children if body is not None else []:
             if member.type not in ("public_field_definition", "field_definition"):
@@ -543,7 +512,7 @@ class _Reader:
         self.models.tables.append(table)
 
     def entity_field(
-        self, table: _Table, prop: str, annotation: Any, optional: bool, deco: Any, decos: list[Any], mikro: bool
+        self, table: CodeTable, prop: str, annotation: Any, optional: bool, deco: Any, decos: list[Any], mikro: bool
     ) -> None:
         kind, args = _decorator(deco)
         options: dict[str, Any] = {}
@@ -569,13 +538,13 @@ class _Reader:
                 else {}
             )
             name = str(join_opts.get("name") or (snake_case(prop) + "_id" if mikro else prop + "Id"))
-            col = _Column(name, "", line)
+            col = CodeColumn(name, "", line)
             col.ref = (target.split(".")[-1].split("=>")[-1].strip(), None)
             col.not_null = options.get("nullable") is False or (
                 mikro and options.get("nullable") is not True and not optional
             )
             col.unique = kind == "onetoone"
-            col.on_delete = _action(options.get("onDelete"))
+            col.on_delete = action(options.get("onDelete"))
             table.columns.append(col)
             return
         if kind not in ("column", "primarycolumn", "primarygeneratedcolumn", "createdatecolumn", "updatedatecolumn",
@@ -590,13 +559,13 @@ class _Reader:
         )
         if kind == "primarygeneratedcolumn":
             key_type = "uuid" if written == "uuid" else "integer"
-            col = _Column(column_name, key_type, line, not_null=True, pk=True, identity=key_type == "integer")
+            col = CodeColumn(column_name, key_type, line, not_null=True, pk=True, identity=key_type == "integer")
             if key_type == "uuid":
                 col.default = "gen_random_uuid()"
             table.columns.append(col)
             return
         if kind in ("createdatecolumn", "updatedatecolumn", "deletedatecolumn"):
-            col = _Column(column_name, "timestamp without time zone", line, not_null=kind != "deletedatecolumn")
+            col = CodeColumn(column_name, "timestamp without time zone", line, not_null=kind != "deletedatecolumn")
             col.default = "now()" if kind != "deletedatecolumn" else None
             table.columns.append(col)
             return
@@ -619,7 +588,7 @@ class _Reader:
         length = options.get("length")
         if isinstance(length, int) and sql_type.startswith("character"):
             sql_type = f"{sql_type.split('(')[0]}({length})"
-        col = _Column(column_name, sql_type, line)
+        col = CodeColumn(column_name, sql_type, line)
         col.pk = kind in ("primarycolumn", "primarykey") or options.get("primary") is True
         nullable = options.get("nullable") is True or (mikro and optional)
         col.not_null = col.pk or not nullable
@@ -652,64 +621,3 @@ def _literal(v: Any) -> str | None:
     if isinstance(v, Ref) and v.text.lower() in ("sql`now()`", "now"):
         return "now()"
     return None
-
-
-def _action(v: Any) -> str:
-    text = (v if isinstance(v, str) else "").upper().replace("_", " ")
-    return text if text in ("CASCADE", "SET NULL", "RESTRICT", "SET DEFAULT", "NO ACTION") else "NO ACTION"
-
-
-def _plural(word: str) -> str:
-    """Sequelize's table name for a model: its name in the plural (inflection's rules, the common ones)."""
-    if re.search(r"(s|x|z|ch|sh)$", word):
-        return word + "es"
-    if re.search(r"[^aeiou]y$", word):
-        return word[:-1] + "ies"
-    return word + "s"
-
-
-def map_tables(models: TsModels, b: SchemaBuilder, path: str) -> dict[str, str]:
-    """Every table the code declares, as drafts of the schema; which table each variable or class is."""
-    for type_name, values in models.enums.values():
-        b.enums.setdefault(m.qualify("public", type_name), m.Enum("public", type_name, values))
-    keys = {t.key: t.name for t in models.tables}
-    for t in models.tables:
-        span = Span(path, t.line, 1)
-        d = TableDraft("public", t.name, "orm", span)
-        for c in t.columns:
-            cspan = Span(path, c.line, 1)
-            sql_type = c.sql_type
-            if not sql_type:
-                from schemadoc.parse.table import RELATION_KEY
-
-                sql_type = RELATION_KEY
-            d.columns[c.name] = m.Column(
-                c.name, sql_type, not_null=c.not_null or c.pk, default=c.default,
-                identity="by default" if c.identity else None, span=cspan,
-            )  # fmt: skip
-            if c.unique and not c.pk:
-                d.constraints.append(ConstraintDraft("unique", None, (c.name,), span=cspan))
-            if c.ref is not None:
-                target, column = c.ref
-                d.constraints.append(
-                    ConstraintDraft(
-                        "foreign", None, (c.name,), ref_table="", ref_columns=(column,) if column else (),
-                        on_delete=c.on_delete, span=cspan, candidates=(keys.get(target, target),),
-                    )
-                )  # fmt: skip
-            if c.index:
-                name = f"{t.name}_{c.name}_index"
-                b.indexes[m.qualify("public", name)] = m.Index("public", name, t.name, (c.name,), span=cspan)
-        pk = t.primary or tuple(c.name for c in t.columns if c.pk)
-        if pk:
-            d.constraints.insert(0, ConstraintDraft("primary", None, pk, span=span))
-        for cols in t.uniques:
-            d.constraints.append(ConstraintDraft("unique", None, cols, span=span))
-        for label, cols, unique in t.indexes:
-            name = label or f"{t.name}_{'_'.join(cols)}_index"
-            b.indexes[m.qualify("public", name)] = m.Index("public", name, t.name, cols, unique, span=span)
-        if d.columns:
-            b.add_table(d)
-        else:
-            b.report("SD019", Severity.INFO, f"table {t.name} declares no columns schemadoc reads", span)
-    return keys
