@@ -81,7 +81,8 @@ def test_there_are_at_least_60_cases() -> None:
 def test_case_plans_and_converges(name: str, fresh_db: str, server_url: str, update_goldens: bool) -> None:
     case = CASES / name
     roles = _roles(case)
-    up(case / "before.md", fresh_db)
+    if [e.code for e in load(case / "before.md").errors] != ["SD001"]:  # "before" may be nothing: no schema
+        up(case / "before.md", fresh_db)
     start = _schema(fresh_db, roles)
     plan = build(case / "after.md", fresh_db)
     golden = case / "plan.sql"

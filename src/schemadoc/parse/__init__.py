@@ -18,6 +18,7 @@ from schemadoc.parse.codemodel import map_tables
 from schemadoc.parse.dbml import DbmlReader
 from schemadoc.parse.deep import deep
 from schemadoc.parse.deferred import apply_deferred
+from schemadoc.parse.erdiagram import apply_diagram
 from schemadoc.parse.laravel import LaravelMigrations, looks_like_laravel
 from schemadoc.parse.mermaid import Diagram, is_er_diagram, parse_mermaid
 from schemadoc.parse.prisma import Attribute, PField, PModel, PrismaMapper, PrismaSchema, parse_prisma
@@ -220,9 +221,7 @@ class _Loader:
         self.tables.model_tables.update(map_tables(self.ts, self.b, self.doc.path))
         self.tables.model_tables.update(map_tables(self.php, self.b, self.doc.path))
         for diagram in self.diagrams:
-            conventions.apply_diagram(
-                self.b, diagram, self.doc.path, self.prisma_conventions, self.prisma, self.table_models
-            )
+            apply_diagram(self.b, diagram, self.doc.path, self.prisma_conventions, self.prisma, self.table_models)
         conventions.resolve_relations(self.b, self.tables.model_tables)
         conventions.check_table_types(self.b)
         apply_deferred(self.b, self.sql.default_schema)
@@ -233,13 +232,11 @@ class _Loader:
         keyspaces, found = read_keyspaces(self.doc.blocks, self.doc.path, schema)
         if keyspaces:
             schema = schema.with_(keyspaces=keyspaces)
-        elif (
-            not schema.tables and not schema.views and not any(d.severity >= Severity.ERROR for d in self.b.diagnostics)
-        ):
+        elif not _has_schema(schema) and not any(d.severity >= Severity.ERROR for d in self.b.diagnostics):
             self.b.report(
                 "SD001",
                 Severity.ERROR,
-                "no schema found: no table is described here in any format schemadoc reads",
+                "no schema found: no table (nor type, view or function) is described here in any format schemadoc reads",
                 self.span(1),
                 help="describe the tables as SQL DDL, Prisma or DBML, an ORM's models, or Markdown tables of "
                 "columns under headings naming them; `schemadoc check -v` says what each block was read as",
@@ -689,6 +686,12 @@ def _join_trigger_bodies(statements: list[Statement]) -> list[Statement]:
     if open_body:
         out.extend(open_body)
     return out
+
+
+def _has_schema(schema: m.Schema) -> bool:
+    """Whether the doc defines anything of a database: tables, views, types, functions, sequences."""
+    kinds = (schema.tables, schema.views, schema.enums, schema.domains, schema.composites, schema.functions)
+    return any(kinds) or bool(schema.sequences)
 
 
 def _name_of(create: str) -> str:

@@ -12,11 +12,9 @@ from dataclasses import replace
 from schemadoc import model as m
 from schemadoc.errors import Fix, Severity, Span
 from schemadoc.fixes import leave_out
-from schemadoc.names import loose_key, quote_ident, snake_case
+from schemadoc.names import loose_key, snake_case
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
-from schemadoc.parse.mermaid import Diagram
-from schemadoc.parse.orm import enum_values, orm_type
-from schemadoc.parse.prisma import PField, PrismaMapper, PrismaSchema
+from schemadoc.parse.prisma import PField
 from schemadoc.types import base_type, is_known_type, translate_type
 
 TOUCH_FUNCTION = "schemadoc.touch_updated_at"
@@ -57,78 +55,6 @@ def extension_of_type(type_text: str) -> str | None:
     return _EXTENSION_OF.get(base)
 
 
-def apply_diagram(
-    b: SchemaBuilder, diagram: Diagram, path: str, prisma: bool, prisma_schema: PrismaSchema, table_models: PrismaSchema
-) -> None:
-    """Entities define tables nothing else defines; relationships are checked against the keys."""
-    models = {**prisma_schema.models, **table_models.models}
-    for entity in diagram.entities.values():
-        key = m.qualify("public", entity.name)
-        if key in b.tables or entity.name in models:
-            continue
-        d = TableDraft("public", entity.name, "mermaid", Span(path, entity.line, 1))
-        from schemadoc.parse.builder import ConstraintDraft
-
-        pk = []
-        for a in entity.attributes:
-            values = enum_values(a.comment) if a.type.lower() == "enum" else []
-            if values:
-                enum = m.Enum("public", f"{entity.name}_{a.name}", tuple(values), span=Span(path, a.line, 1))
-                b.enums[enum.key] = enum
-                t = quote_ident(enum.name)
-            else:
-                ot = orm_type(a.type)
-                t = ot.sql if ot is not None and ot.sql else "text"
-            d.columns[a.name] = m.Column(
-                a.name, t, not_null="PK" in a.keys, comment=a.comment or None, span=Span(path, a.line, 1)
-            )
-            if "PK" in a.keys:
-                pk.append(a.name)
-            if "UK" in a.keys:
-                d.constraints.append(ConstraintDraft("unique", None, (a.name,), span=Span(path, a.line, 1)))
-        if pk:
-            d.constraints.insert(0, ConstraintDraft("primary", None, tuple(pk), span=Span(path, entity.line, 1)))
-        b.add_table(d)
-    names = {t.name.lower(): t for t in b.tables.values()}
-    _infer_diagram_keys(b, diagram, names, path)
-    for rel in diagram.relationships:
-        left, right = names.get(rel.left.lower()), names.get(rel.right.lower())
-        span = Span(path, rel.line, 1)
-        if left is None or right is None:
-            missing = rel.left if left is None else rel.right
-            b.report(
-                "SD120", Severity.WARNING, f'ER diagram relationship names "{missing}", which no table defines', span
-            )
-            continue
-        if _carried(left, right) or left is right:
-            continue
-        if prisma and (rel.left_many or rel.right_many) and rel.left in models and rel.right in models:
-            a_name, b_name = sorted([rel.left, rel.right])
-            join = f"_{a_name}To{b_name}"
-            if m.qualify("public", join) in b.tables:
-                continue
-            mapper = PrismaMapper(
-                PrismaSchema(models=models, enums={**prisma_schema.enums, **table_models.enums}), b, path
-            )
-            mapper.add_join_table(models[a_name], models[b_name], None, rel.line)
-            b.report(
-                "SD121",
-                Severity.INFO,
-                f'no column carries the relationship {rel.left} – {rel.right} ("{rel.label}"); '
-                f'following Prisma, it becomes the implicit many-to-many table "{join}"',
-                span,
-                help="declare the relation fields on both models to say so explicitly",
-            )
-        else:
-            b.report(
-                "SD122",
-                Severity.WARNING,
-                f"ER diagram relationship {rel.left} – {rel.right} is carried by no foreign key",
-                span,
-                help=f"add a foreign key column to {rel.right if rel.left_many is False else rel.left}",
-            )
-
-
 def _singular(name: str) -> str:
     n = name.lower()
     if n.endswith("ies"):
@@ -136,57 +62,6 @@ def _singular(name: str) -> str:
     if n.endswith(("ses", "xes", "ches", "shes")):
         return n[:-2]
     return n[:-1] if n.endswith("s") and not n.endswith("ss") else n
-
-
-def _infer_diagram_keys(b: SchemaBuilder, diagram: Diagram, names: dict[str, TableDraft], path: str) -> None:
-    """Attributes a diagram marks FK carry its relationships: `ticket_id` carries tickets ||--o{ comments;
-    FK columns named after no entity (`customer_id`, `assigned_agent_id`) carry the remaining
-    relationships to their table in the order the diagram lists both."""
-    from schemadoc.parse.builder import ConstraintDraft
-
-    entity_stems = {_singular(e) for e in names}
-    used: set[tuple[str, str]] = set()
-    for rel in diagram.relationships:
-        if rel.left_many and rel.right_many:
-            continue  # many-to-many needs a join table
-        if not rel.left_many and not rel.right_many:
-            # one-to-one: the child is the side whose FK attribute is named after the other
-            sides = [(rel.left, rel.right), (rel.right, rel.left)]
-            oriented = [
-                (p, c)
-                for p, c in sides
-                if (e := diagram.entities.get(c)) is not None
-                and any(
-                    "FK" in a.keys and a.name.lower() in (f"{_singular(p.lower())}_id", f"{p.lower()}_id")
-                    for a in e.attributes
-                )
-            ]
-            if len(oriented) != 1:
-                continue  # no side to choose
-            parent_name, child_name = oriented[0]
-        else:
-            parent_name, child_name = (rel.left, rel.right) if rel.right_many else (rel.right, rel.left)
-        parent, child = names.get(parent_name.lower()), names.get(child_name.lower())
-        entity = diagram.entities.get(child_name)
-        if parent is None or child is None or child.origin != "mermaid" or entity is None:
-            continue
-        fk_attrs = [a.name for a in entity.attributes if "FK" in a.keys and (child.name, a.name) not in used]
-        stem = _singular(parent.name)
-        chosen = next((a for a in fk_attrs if a.lower() in (f"{stem}_id", f"{parent.name.lower()}_id")), None)
-        if chosen is None:
-            chosen = next((a for a in fk_attrs if a.lower().removesuffix("_id") not in entity_stems), None)
-        if chosen is None:
-            continue
-        used.add((child.name, chosen))
-        b.add_constraint(
-            child, ConstraintDraft("foreign", None, (chosen,), ref_table=parent.name, span=Span(path, rel.line, 1))
-        )
-
-
-def _carried(a: TableDraft, b: TableDraft) -> bool:
-    return any(c.kind == "foreign" and c.ref_table == b.name for c in a.constraints) or any(
-        c.kind == "foreign" and c.ref_table == a.name for c in b.constraints
-    )
 
 
 def resolve_relations(b: SchemaBuilder, model_tables: dict[str, str]) -> None:
@@ -259,7 +134,7 @@ def _resolve_described_keys(b: SchemaBuilder, model_tables: dict[str, str]) -> N
                     break
             stem = name_stem(c.columns[0])
             if target is None and stem is not None:
-                target = aliases.get(stem) or stem_tables(stem, names)
+                target = aliases.get(stem) or stem_tables(stem, names, own=d.name)
                 if target is None and stem.lower() == "parent":
                     target = d.name
             found = names.get(target) if target is not None else None
@@ -605,6 +480,5 @@ __all__ = [
     "TOUCH_FUNCTION",
     "add_needed_extensions",
     "add_updated_at_triggers",
-    "apply_diagram",
     "check_structure",
 ]

@@ -52,28 +52,37 @@ class Note:
 
 
 def foreign_key_note(*texts: str) -> Note | None:
-    """The foreign key a column's notes (constraints, description) describe, if any."""
-    for text in texts:
-        if not text:
-            continue
-        mt = _MENTION.search(text)
-        if mt is None:
-            continue
-        strong = bool(_STRONG.search(mt.group(0)))
-        rest = text[mt.end() :]
-        target = _TARGET.match(rest)
-        table = column = None
-        if target is not None and not re.fullmatch(r"(?i)key|keys|id|column|field", target.group("table")):
-            table, column = target.group("table"), target.group("col") or target.group("col2")
-        if not strong and table is None:
-            continue  # an arrow that points at nothing is prose
-        action = _ACTION.search(text)
-        on_delete = None
-        if action is not None:
-            word = (action.group(1) or action.group(2) or "cascade").lower()
-            on_delete = " ".join(word.split()).upper()
-        return Note(table, column, on_delete, strong)
-    return None
+    """The foreign key a column's notes (constraints, description) describe, if any: the first that
+    names its table (`Foreign Key` in one cell, "Reference to UserAlias" in the next), else the first."""
+    notes = [n for n in map(_note, texts) if n is not None]
+    named = [n for n in notes if n.table is not None]
+    if named and notes[0].table is None:
+        first = named[0]
+        return Note(first.table, first.column, notes[0].on_delete or first.on_delete, notes[0].strong or first.strong)
+    return notes[0] if notes else None
+
+
+def _note(text: str) -> Note | None:
+    """The foreign key one cell of notes describes, if it describes one."""
+    if not text:
+        return None
+    mt = _MENTION.search(text)
+    if mt is None:
+        return None
+    strong = bool(_STRONG.search(mt.group(0)))
+    rest = text[mt.end() :]
+    target = _TARGET.match(rest)
+    table = column = None
+    if target is not None and not re.fullmatch(r"(?i)key|keys|id|column|field", target.group("table")):
+        table, column = target.group("table"), target.group("col") or target.group("col2")
+    if not strong and table is None:
+        return None  # an arrow that points at nothing is prose
+    action = _ACTION.search(text)
+    on_delete = None
+    if action is not None:
+        word = (action.group(1) or action.group(2) or "cascade").lower()
+        on_delete = " ".join(word.split()).upper()
+    return Note(table, column, on_delete, strong)
 
 
 def name_stem(column: str) -> str | None:
@@ -99,19 +108,36 @@ def _forms(word: str) -> set[str]:
     return out
 
 
-def stem_tables(stem: str, tables: Iterable[str]) -> str | None:
+def stem_tables(stem: str, tables: Iterable[str], own: str | None = None) -> str | None:
     """The table a key column's stem names: the whole stem (organization), else its last words
-    (from_agent: agent; homeTeam: Team; home_team: teams)."""
+    (from_agent: agent; homeTeam: Team; home_team: teams), else the one table, not `own`, whose name ends
+    with it or that it abbreviates."""
     names = list(tables)
     found = find_table(stem, names)
     if found is not None:
         return found
-    words = [w for w in re.split(r"_|(?<=[a-z0-9])(?=[A-Z])", stem) if w]
+    words = _words(stem)
     for i in range(1, len(words)):
         found = find_table("_".join(words[i:]), names) or find_table("".join(words[i:]), names)
         if found is not None:
             return found
+    # the one table whose name ends with the stem (backend_id: dynamic_backend; alias_id: UserAlias) …
+    forms = _forms(stem)
+    names = [t for t in names if t != own]  # a loose match is never the column's own table
+    ending = [t for t in names if any(loose_key("".join(_words(t)[i:])) in forms for i in range(1, len(_words(t))))]
+    if len(ending) == 1:
+        return ending[0]
+    # … else the one it abbreviates (env_id: environment; org_id: organizations)
+    short = loose_key(stem)
+    if len(short) >= 3:
+        starting = [t for t in names if loose_key(t).startswith(short)]
+        if len(starting) == 1:
+            return starting[0]
     return None
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.split(r"[_\s-]|(?<=[a-z0-9])(?=[A-Z])", name) if w]
 
 
 def find_table(word: str, tables: Iterable[str]) -> str | None:

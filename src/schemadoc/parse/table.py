@@ -421,6 +421,21 @@ def _constraint_cell(header: str, cell: str) -> str:
     return cell
 
 
+def _type_and_constraints(cell: str) -> tuple[str, str]:
+    """A type cell that also lists constraints after a comma — `String(64), Primary Key`, `Integer,
+    Default 0` — as (type, constraints); commas inside parentheses (`numeric(10, 2)`, `Enum('a', 'b')`)
+    belong to the type."""
+    depth = 0
+    for i, ch in enumerate(cell):
+        depth += (ch in "([") - (ch in ")]")
+        if ch == "," and depth == 0:
+            rest = cell[i + 1 :].strip()
+            if _REMARK.search(rest):
+                return cell[:i].strip(), rest
+            return cell, ""
+    return cell, ""
+
+
 def read_rows(block: Block) -> list[ColumnRow]:
     header = block.rows[0]
     ni = _header_index(header, _NAME_HEADERS)
@@ -434,15 +449,14 @@ def read_rows(block: Block) -> list[ColumnRow]:
         name = _clean(row[ni])
         if not name or not re.match(r"^[\w$]+$", name):
             continue
-        type_cell = _clean(row[ti])
+        type_cell, folded = _type_and_constraints(_clean(row[ti]))
         mt = _TYPE_NOTE.match(type_cell)
         type_text, note = (type_cell, "")
         if mt:
             type_text = mt.group(1).strip() + (mt.group(3) or "") + (mt.group(4) or "")
             note = (mt.group(2) or "").strip()
-        constraints = _constraint_words(
-            ", ".join(_constraint_cell(_clean(header[i]), _clean(row[i])) for i in ci if i < len(row))
-        )
+        cells = [_constraint_cell(_clean(header[i]), _clean(row[i])) for i in ci if i < len(row)]
+        constraints = _constraint_words(", ".join(c for c in [*cells, folded] if c))
         desc = _clean(row[di]) if di is not None and di < len(row) else ""
         rows.append(ColumnRow(name, type_text, note, constraints, desc, line, type_cell))
     return rows
