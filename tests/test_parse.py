@@ -497,3 +497,19 @@ def test_functions_over_table_rows_come_after_their_tables(fresh_db: str, tmp_pa
         conn.execute("INSERT INTO messages (id, body) VALUES (1, 'hi'), (2, 'yo')")
         assert conn.execute("SELECT shout(m) FROM recent() m").fetchall() == [("YO",)]
         assert conn.execute("SELECT n FROM messages WHERE id = 1").fetchone() == (1,)
+
+
+def test_descriptions_of_one_table_are_merged_and_conflicts_name_both_places() -> None:
+    doc = load(
+        "# Shop\n\n```sql\nCREATE TABLE users (\n  id bigint PRIMARY KEY,\n  email text NOT NULL\n);\n```\n\n"
+        "### users\n\n| Column | Type | Notes |\n|---|---|---|\n| id | bigint | PK |\n"
+        "| email | varchar(255) | login |\n| nickname | text | |\n"
+    )
+    conflict = next(d for d in doc.diagnostics if d.code == "SD202")
+    assert conflict.span is not None and conflict.span.line == 15
+    assert [r.line for r in conflict.related] == [6]
+    assert "varchar" not in conflict.message and "text in its SQL definition (line 6)" in conflict.message
+    users = doc.schema.table("public.users")
+    assert users is not None and [(c.name, c.type) for c in users.columns] == [("id", "bigint"), ("email", "text")]
+    assert users.column("email").comment == "login"  # type: ignore[union-attr]
+    assert any(d.code == "SD201" and d.span is not None and d.span.line == 16 for d in doc.diagnostics)

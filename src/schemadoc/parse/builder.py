@@ -68,6 +68,10 @@ class TableDraft:
         return m.qualify(self.schema, self.name)
 
 
+_DESCRIPTION = {"sql": "SQL definition", "prisma": "Prisma model", "table": "table of columns", "orm": "ORM model",
+                "dbml": "DBML table", "mermaid": "diagram"}  # fmt: skip
+
+
 class SchemaBuilder:
     def __init__(self) -> None:
         self.tables: dict[str, TableDraft] = {}
@@ -141,8 +145,10 @@ class SchemaBuilder:
                 self.report(
                     "SD202",
                     Severity.WARNING,
-                    f'column "{primary.name}.{name}" is {mine.type} here but {col.type} '
-                    f"in another description; using {mine.type}",
+                    f'column "{primary.name}.{name}" is {col.type} here but {mine.type} in its '
+                    f"{_DESCRIPTION.get(primary.origin, primary.origin)}"
+                    + (f" (line {mine.span.line})" if mine.span else "")
+                    + f"; using {mine.type}",
                     col.span,
                     related=(mine.span,) if mine.span else (),
                     help="make both descriptions say the same type",
