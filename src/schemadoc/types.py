@@ -237,6 +237,18 @@ def translate_type(text: str) -> str | None:
         pass
     if low in ("tinyint(1)", "bit", "bit(1)"):
         return "boolean"  # MySQL's and SQL Server's booleans
+    number = re.fullmatch(r"number\s*\(\s*(\d+)\s*(?:,\s*0\s*)?\)", low)
+    if number:  # Oracle's whole numbers as ora2pg maps them (PG_INTEGER_TYPE)
+        digits = int(number.group(1))
+        return (
+            "smallint"
+            if digits < 5
+            else "integer"
+            if digits < 10
+            else "bigint"
+            if digits < 19
+            else f"numeric({digits})"
+        )
 
     if low in ("tinyblob", "mediumblob", "longblob", "varbinary", "binary", "image") or low.startswith("varbinary("):
         return "bytea"

@@ -205,8 +205,31 @@ def check_table_types(b: SchemaBuilder) -> None:
     informal description (`TaggableManager`, `Money`) any other becomes text, with a warning at its row:
     the table still applies."""
     defined = {k.split(".", 1)[1].lower() for k in [*b.enums, *b.domains, *b.composites]}
+    own = list(b.functions.values())  # a doc that defines uuid() means its own
     for d in b.tables.values():
+        oracle = any(base_type(c.type).strip('"').lower() in _ORACLE_TYPES for c in d.columns.values())
         for name, col in list(d.columns.items()):
+            written = (col.default or "").strip().lower()
+            default = _FOREIGN_DEFAULTS.get(written)
+            if default is not None and d.origin == "sql" and not any(f.name == written.rstrip("()") for f in own):
+                b.report(
+                    "SD017",
+                    Severity.INFO,
+                    f"default {col.default} of {d.name}.{name} is another database's; read as {default}",
+                    col.span,
+                    help=f"write DEFAULT {default}",
+                )
+                d.columns[name] = col = replace(col, default=default)
+            if oracle and col.type == "date":
+                b.report(
+                    "SD017",
+                    Severity.INFO,
+                    f"{d.name}.{name} is an Oracle DATE, which holds a time of day: read as timestamp(0), "
+                    "as ora2pg maps it",
+                    col.span,
+                    help="write timestamp(0) (or date, if the time of day is never used)",
+                )
+                d.columns[name] = col = replace(col, type="timestamp(0) without time zone")
             base = base_type(col.type).strip('"').lower()
             if is_known_type(col.type) or base in defined or base in _EXTENSION_OF or "." in base:
                 continue
@@ -234,6 +257,17 @@ def check_table_types(b: SchemaBuilder) -> None:
                 help="write a PostgreSQL type, or define the type in the document",
             )
             d.columns[name] = replace(col, type="text" + "[]" * col.type.count("[]"))
+
+
+# types only Oracle has: a table that uses them is Oracle's, and its DATE holds a time of day
+_ORACLE_TYPES = {"varchar2", "nvarchar2", "number", "clob", "nclob", "raw", "binary_float", "binary_double"}
+# other databases' current-time and id functions, written as a column default (PostgreSQL reads the
+# bare words as column names), as ora2pg and pgloader translate them
+_FOREIGN_DEFAULTS = {
+    "sysdate": "LOCALTIMESTAMP(0)", "systimestamp": "CURRENT_TIMESTAMP", "getdate()": "now()",
+    "sysdatetime()": "now()", "sysdatetimeoffset()": "now()", "getutcdate()": "(now() AT TIME ZONE 'utc')",
+    "newid()": "gen_random_uuid()", "sys_guid()": "gen_random_uuid()", "uuid()": "gen_random_uuid()",
+}  # fmt: skip
 
 
 def add_updated_at_triggers(b: SchemaBuilder) -> None:
