@@ -13,8 +13,8 @@ import pytest
 
 import schemadoc
 
-FORMATS = Path(__file__).parent / "formats"
-CASES = sorted(p for p in FORMATS.rglob("*") if p.is_file() and not p.name.endswith(".json"))
+FORMATS_DIR = Path(__file__).parent / "formats"
+CASES = sorted(p for p in FORMATS_DIR.rglob("*") if p.is_file() and not p.name.endswith(".json"))
 
 
 def catalog(db: str) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def catalog(db: str) -> dict[str, Any]:
     return {"tables": tables, "enums": enums, "indexes": indexes}
 
 
-@pytest.mark.parametrize("doc", CASES, ids=[str(p.relative_to(FORMATS)) for p in CASES])
+@pytest.mark.parametrize("doc", CASES, ids=[str(p.relative_to(FORMATS_DIR)) for p in CASES])
 def test_format(doc: Path, fresh_db: str) -> None:
     expected = json.loads(doc.with_name(doc.name.split(".")[0] + ".expected.json").read_text(encoding="utf-8"))
     loaded = schemadoc.load(doc)
@@ -85,3 +85,20 @@ def test_format(doc: Path, fresh_db: str) -> None:
     for part in ("tables", "enums", "indexes"):
         if part in expected:
             assert got[part] == expected[part], part
+
+
+def test_every_registered_format_has_a_reader_and_fixtures() -> None:
+    """The registry (parse/formats.py) is the one list of formats: each has its reader, and each code
+    format has a fixture directory here."""
+    from schemadoc.parse import _Loader
+    from schemadoc.parse.formats import FORMATS
+
+    for f in FORMATS:
+        assert callable(getattr(_Loader, f"read_{f.name}", None)), f.name
+    fixtures = {p.name for p in FORMATS_DIR.iterdir() if p.is_dir()}
+    covered = {"python": "python", "typescript": "typescript", "php": "laravel", "markdown_table": "markdown-table",
+               "prose": "prose", "sql": "sql", "prisma": "prisma", "dbml": "dbml", "mermaid": "mermaid",
+               "outline": "outline"}  # fmt: skip
+    for f in FORMATS:
+        if f.name != "redis":  # Redis key layouts: tests/test_keyspaces.py
+            assert covered[f.name] in fixtures, f.name

@@ -319,11 +319,10 @@ class _Loader:
             return
         if block.kind == "fence":
             self.fence(block)
-        elif block.kind == "table":
-            if is_column_table(block):
-                self.current_table = self.tables.read(block)
-        elif block.kind == "list":
-            self.list_block(block)
+            return
+        fmt = formats.by_kind(block.kind)
+        if fmt is not None:
+            getattr(self, f"read_{fmt.name}")(block)
 
     def fence(self, block: Block) -> None:
         """A code block to the reader of its format: by its language, else by its content."""
@@ -504,7 +503,12 @@ class _Loader:
                 if name.lower() not in ("db", "database", "dbname", "postgres") and "$" not in name:
                     self.db_names.append(name)
 
-    def list_block(self, block: Block) -> None:
+    def read_markdown_table(self, block: Block) -> None:
+        if is_column_table(block):
+            self.current_table = self.tables.read(block)
+
+    def read_prose(self, block: Block) -> None:
+        """A list: an enum's values, a table's prose indexes, its columns, or SQL column definitions."""
         headings = block.headings
         enum_context = any("enum" in h.text.lower() for h in headings)
         if enum_context and block.heading is not None and "enum" not in block.heading.text.lower().split()[-1:]:

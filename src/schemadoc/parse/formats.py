@@ -26,6 +26,7 @@ class Format:
     languages: frozenset[str]
     extensions: frozenset[str]
     sniff: Callable[[str], bool]
+    kinds: frozenset[str] = frozenset({"fence"})  # the document blocks it reads: code, Markdown tables, lists
 
 
 _SQL_WORDS = re.compile(r"^\s*(CREATE|ALTER|COMMENT\s+ON|GRANT)\b", re.I | re.M)
@@ -55,18 +56,28 @@ FORMATS = (
         lambda text: bool(_SQL_WORDS.search(text)),
     ),
     Format("outline", frozenset(), frozenset(), looks_like_outline),
+    # Markdown's own blocks: a table of columns (parse/table.py), a list of columns or SQL column
+    # definitions (parse/table.py, parse/pseudo.py); each reader decides whether its block describes a table
+    Format("markdown_table", frozenset(), frozenset(), lambda text: True, frozenset({"table"})),
+    Format("prose", frozenset(), frozenset(), lambda text: True, frozenset({"list"})),
 )
+_CODE = tuple(f for f in FORMATS if "fence" in f.kinds)
 BY_NAME = {f.name: f for f in FORMATS}
 
 
 def by_language(language: str) -> Format | None:
-    return next((f for f in FORMATS if language in f.languages), None)
+    return next((f for f in _CODE if language in f.languages), None)
 
 
 def by_extension(suffix: str) -> Format | None:
-    return next((f for f in FORMATS if suffix.lower() in f.extensions), None)
+    return next((f for f in _CODE if suffix.lower() in f.extensions), None)
 
 
 def sniff(text: str) -> Format | None:
-    """The format of a block that does not say: the first that recognises its content."""
-    return next((f for f in FORMATS if f.sniff(text)), None)
+    """The format of a code block that does not say: the first that recognises its content."""
+    return next((f for f in _CODE if f.sniff(text)), None)
+
+
+def by_kind(kind: str) -> Format | None:
+    """The reader of a Markdown block that is not code (a table, a list)."""
+    return next((f for f in FORMATS if kind in f.kinds and kind != "fence"), None)
