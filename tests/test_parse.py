@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import schemadoc
 from schemadoc.errors import Severity
 
@@ -513,3 +515,32 @@ def test_descriptions_of_one_table_are_merged_and_conflicts_name_both_places() -
     assert users is not None and [(c.name, c.type) for c in users.columns] == [("id", "bigint"), ("email", "text")]
     assert users.column("email").comment == "login"  # type: ignore[union-attr]
     assert any(d.code == "SD201" and d.span is not None and d.span.line == 16 for d in doc.diagnostics)
+
+
+def test_sql_standard_bodies_and_domains_come_up_in_dependency_order(fresh_db: str, tmp_path: Path) -> None:
+    """A RETURN or BEGIN ATOMIC body is resolved when created: after the tables and functions it names; a
+    domain whose CHECK calls a function after that function. A second up finds the database matching."""
+    import psycopg
+
+    import schemadoc
+
+    doc = tmp_path / "dep.md"
+    doc.write_text(
+        "# X\n\n```sql\n"
+        "CREATE DOMAIN email AS text CHECK (is_email(VALUE));\n"
+        "CREATE FUNCTION is_email(t text) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN has_at(t);\n"
+        "CREATE FUNCTION has_at(t text) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN t LIKE '%@%';\n"
+        "CREATE FUNCTION user_count() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM users; END;\n"
+        "CREATE TABLE users (id int PRIMARY KEY, address email);\n"
+        "CREATE VIEW counts AS SELECT user_count() AS n;\n"
+        "```\n"
+    )
+    loaded = schemadoc.load(doc)
+    assert [f.standard_body for f in loaded.schema.functions] == [True, True, True]
+    schemadoc.up(doc, fresh_db)
+    with psycopg.connect(fresh_db) as conn:
+        conn.execute("INSERT INTO users VALUES (1, 'a@b')")
+        assert conn.execute("SELECT n FROM counts").fetchone() == (1,)
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("INSERT INTO users VALUES (2, 'nobody')")
+    assert schemadoc.up(doc, fresh_db).applied == 0

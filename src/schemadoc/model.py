@@ -228,6 +228,8 @@ class Function:
     strict: bool = False
     security_definer: bool = False
     kind: str = "function"  # function | procedure
+    # a SQL-standard body (RETURN expr, BEGIN ATOMIC … END): parsed, and its objects resolved, at creation
+    standard_body: bool = False
     span: Span | None = field(default=None, compare=False, repr=False)
 
     @property

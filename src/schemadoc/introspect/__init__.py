@@ -209,6 +209,7 @@ def _function(r: dict[str, Any]) -> m.Function:
         r["strict"],
         r["security_definer"],
         "procedure" if r["kind"] == "p" else "function",
+        standard_body=bool(r["standard_body"]),
     )
 
 

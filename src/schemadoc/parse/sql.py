@@ -571,8 +571,10 @@ class SqlReader:
                 strict = bool(opt.arg.boolval)
             elif opt.defname == "security":
                 secdef = bool(opt.arg.boolval)
-        if node.sql_body is not None:
-            body = deparse(node.sql_body)
+        if node.sql_body is not None:  # RETURN expr, or BEGIN ATOMIC …; … END: kept as the server prints it
+            printed = str(RawStream()(node))
+            at = printed.rfind("BEGIN ATOMIC") if isinstance(node.sql_body, tuple) else -1
+            body = printed[at:] if at >= 0 else deparse(node.sql_body)
         if table_cols:
             returns = f"TABLE({', '.join(table_cols)})"
         elif node.returnType is not None:
@@ -590,6 +592,7 @@ class SqlReader:
             strict,
             secdef,
             kind="procedure" if node.is_procedure else "function",
+            standard_body=node.sql_body is not None,
             span=self.span(st),
         )
         self.b.add_unique_object(self.b.functions, f.key, f, "function")

@@ -167,6 +167,8 @@ def function_sql(f: m.Function) -> str:
             text += " STRICT"
     if f.security_definer:
         text += " SECURITY DEFINER"
+    if f.standard_body:
+        return text + f"\n{f.body.rstrip().rstrip(';')};"
     return text + f"\nAS {_dollar_quote(f.body)};"
 
 
@@ -371,6 +373,27 @@ def _uses_table_type(f: m.Function, table_types: set[str]) -> bool:
     return any(_signature_type(t) in table_types for t in types)
 
 
+def _names_any(text: str, names: set[str]) -> bool:
+    return any(w.lower() in names for w in re.findall(r"[A-Za-z_][\w$]*", text))
+
+
+def _calls(texts: list[str], names: set[str]) -> bool:
+    return any(m_.group(1).lower() in names for t in texts for m_ in re.finditer(r"([A-Za-z_][\w$]*)\s*\(", t))
+
+
+def _function_order(functions: tuple[m.Function, ...]) -> list[m.Function]:
+    """The doc's functions, each SQL-standard body after the functions it calls (resolved at creation)."""
+    by_key = {f.key: f for f in functions}
+    keys_of: dict[str, set[str]] = {}
+    for f in functions:
+        keys_of.setdefault(f.name.lower(), set()).add(f.key)
+    deps = {
+        f.key: {k for name in keys_of if f.standard_body and _calls([f.body], {name}) for k in keys_of[name]} - {f.key}
+        for f in functions
+    }
+    return [by_key[k] for k in _kahn(deps, breaker=min)]
+
+
 def needs_support(schema: m.Schema) -> tuple[bool, bool]:
     """(needs cuid(), needs touch_updated_at()) — the helpers schemadoc installs in its own schema."""
     cuid = any(c.default and "schemadoc.cuid()" in c.default for t in schema.tables for c in t.columns)
@@ -417,17 +440,30 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
         out.append(Statement(enum_sql(en), en.span, f"type {en.name}"))
     for ct in schema.composites:
         out.append(Statement(composite_sql(ct), ct.span, f"type {ct.name}"))
+    # a domain whose CHECK or DEFAULT calls one of the doc's functions comes after the functions
+    function_names = {f.name.lower() for f in schema.functions}
+    calling = [d for d in schema.domains if _calls([d.default or "", *(c.expression for c in d.checks)], function_names)]
     for d in schema.domains:
-        out.append(Statement(domain_sql(d), d.span, f"domain {d.name}"))
+        if d not in calling:
+            out.append(Statement(domain_sql(d), d.span, f"domain {d.name}"))
     for seq in schema.sequences:
         out.append(Statement(sequence_sql(seq), seq.span, f"sequence {seq.name}"))
     # functions first: defaults and checks may call them; bodies are checked when run, not now — but a
-    # function whose arguments or result are a table's rows (RETURNS SETOF users) needs that table first
+    # function whose arguments or result are a table's rows (RETURNS SETOF users), or whose SQL-standard
+    # body (RETURN …, BEGIN ATOMIC …) is resolved at creation and names a table, needs the tables first
     table_types = _table_types(schema)
-    late = [f for f in schema.functions if _uses_table_type(f, table_types)]
-    for f in schema.functions:
+    relations = {t.name.lower() for t in schema.tables} | {v.name.lower() for v in schema.views}
+    functions = _function_order(schema.functions)
+    late = [
+        f
+        for f in functions
+        if _uses_table_type(f, table_types) or f.standard_body and _names_any(f.body, relations)
+    ]
+    for f in functions:
         if f not in late:
             out.append(Statement(function_sql(f), f.span, f"function {f.name}"))
+    for d in calling:
+        out.append(Statement(domain_sql(d), d.span, f"domain {d.name}"))
     ordered, inline, later = _table_order(schema)
     if best_effort:
         later = [(t, fk) for t in ordered for fk in inline[t.key]] + later
