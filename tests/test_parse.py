@@ -527,6 +527,7 @@ def test_sql_standard_bodies_and_domains_come_up_in_dependency_order(fresh_db: s
     doc = tmp_path / "dep.md"
     doc.write_text(
         "# X\n\n```sql\n"
+        "CREATE TYPE contact AS (label text, address email);\n"
         "CREATE DOMAIN email AS text CHECK (is_email(VALUE));\n"
         "CREATE FUNCTION is_email(t text) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN has_at(t);\n"
         "CREATE FUNCTION has_at(t text) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN t LIKE '%@%';\n"

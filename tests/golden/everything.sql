@@ -7,13 +7,13 @@ CREATE EXTENSION IF NOT EXISTS btree_gist;
 
 DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'billing') THEN CREATE ROLE billing NOLOGIN; END IF; END $$;
 
+CREATE SEQUENCE app.invoice_numbers AS integer INCREMENT BY 1 START WITH 1000;
+
 CREATE TYPE app.invoice_status AS ENUM ('draft', 'sent', 'paid');
 
 CREATE TYPE app.address AS (street text, city text, zip character varying(10));
 
 CREATE DOMAIN app.money_amount AS numeric(12,2) DEFAULT 0 NOT NULL CONSTRAINT money_amount_check CHECK (value >= 0);
-
-CREATE SEQUENCE app.invoice_numbers AS integer INCREMENT BY 1 START WITH 1000;
 
 CREATE OR REPLACE PROCEDURE app.close_invoices(before date)
 LANGUAGE plpgsql

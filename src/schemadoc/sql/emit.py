@@ -381,17 +381,43 @@ def _calls(texts: list[str], names: set[str]) -> bool:
     return any(m_.group(1).lower() in names for t in texts for m_ in re.finditer(r"([A-Za-z_][\w$]*)\s*\(", t))
 
 
-def _function_order(functions: tuple[m.Function, ...]) -> list[m.Function]:
-    """The doc's functions, each SQL-standard body after the functions it calls (resolved at creation)."""
-    by_key = {f.key: f for f in functions}
-    keys_of: dict[str, set[str]] = {}
+_Early = m.Enum | m.CompositeType | m.Domain | m.Function
+
+
+def _dependency_order(types: list[_Early], functions: list[m.Function]) -> list[_Early]:
+    """Types and functions, each after what must exist when it is created: a domain after the functions
+    its CHECK or DEFAULT calls and its base type, a composite after its attributes' types, a function
+    after its signature's types and — a SQL-standard body being resolved at creation — what it calls."""
+    rank = {m.Enum: 0, m.CompositeType: 1, m.Domain: 2}  # among the ready: enums, composites, domains, functions
+    nodes: dict[str, _Early] = {f"{rank[type(t)]} {t.key}": t for t in types} | {f"3 {f.key}": f for f in functions}
+    type_keys: dict[str, str] = {}
+    for key, t in nodes.items():
+        if not isinstance(t, m.Function):
+            type_keys[t.name.lower()] = type_keys[f"{t.schema}.{t.name}".lower()] = key
+    function_keys: dict[str, set[str]] = {}
     for f in functions:
-        keys_of.setdefault(f.name.lower(), set()).add(f.key)
-    deps = {
-        f.key: {k for name in keys_of if f.standard_body and _calls([f.body], {name}) for k in keys_of[name]} - {f.key}
-        for f in functions
-    }
-    return [by_key[k] for k in _kahn(deps, breaker=min)]
+        function_keys.setdefault(f.name.lower(), set()).add(f"3 {f.key}")
+
+    def types_in(texts: list[str]) -> set[str]:
+        bases = {_signature_type(text).removesuffix("[]") for text in texts}
+        return {type_keys[b] for b in bases if b in type_keys}
+
+    def calls(texts: list[str]) -> set[str]:
+        return {k for name, keys in function_keys.items() if _calls(texts, {name}) for k in keys}
+
+    deps: dict[str, set[str]] = {}
+    for key, obj in nodes.items():
+        if isinstance(obj, m.Domain):
+            deps[key] = types_in([obj.type]) | calls([obj.default or "", *(c.expression for c in obj.checks)])
+        elif isinstance(obj, m.CompositeType):
+            deps[key] = types_in([t for _, t in obj.attributes])
+        elif isinstance(obj, m.Function):
+            signature = [a.type for a in obj.arguments] + [obj.returns]
+            deps[key] = types_in(signature) | (calls([obj.body]) if obj.standard_body else set())
+        else:
+            deps[key] = set()
+        deps[key].discard(key)
+    return [nodes[k] for k in _kahn(deps, breaker=min)]
 
 
 def needs_support(schema: m.Schema) -> tuple[bool, bool]:
@@ -436,34 +462,30 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
         out.append(Statement(platform.standin_sql(), None, f"{platform.title} stand-in"))
     for r in schema.roles:
         out.append(Statement(role_sql(r), r.span, f"role {r.name}"))
-    for en in schema.enums:
-        out.append(Statement(enum_sql(en), en.span, f"type {en.name}"))
-    for ct in schema.composites:
-        out.append(Statement(composite_sql(ct), ct.span, f"type {ct.name}"))
-    # a domain whose CHECK or DEFAULT calls one of the doc's functions comes after the functions
-    function_names = {f.name.lower() for f in schema.functions}
-    calling = [d for d in schema.domains if _calls([d.default or "", *(c.expression for c in d.checks)], function_names)]
-    for d in schema.domains:
-        if d not in calling:
-            out.append(Statement(domain_sql(d), d.span, f"domain {d.name}"))
-    for seq in schema.sequences:
-        out.append(Statement(sequence_sql(seq), seq.span, f"sequence {seq.name}"))
-    # functions first: defaults and checks may call them; bodies are checked when run, not now — but a
-    # function whose arguments or result are a table's rows (RETURNS SETOF users), or whose SQL-standard
-    # body (RETURN …, BEGIN ATOMIC …) is resolved at creation and names a table, needs the tables first
+    # types and the functions that run before the tables, in one dependency order: a domain after the
+    # functions its CHECK calls, a composite after the types of its attributes, a function after the
+    # types of its signature (its body is checked when run, not now) — but a function whose arguments or
+    # result are a table's rows (RETURNS SETOF users), or whose SQL-standard body (RETURN …, BEGIN ATOMIC)
+    # is resolved at creation and names a table, comes after the tables
     table_types = _table_types(schema)
     relations = {t.name.lower() for t in schema.tables} | {v.name.lower() for v in schema.views}
-    functions = _function_order(schema.functions)
     late = [
         f
-        for f in functions
+        for f in schema.functions
         if _uses_table_type(f, table_types) or f.standard_body and _names_any(f.body, relations)
     ]
-    for f in functions:
-        if f not in late:
-            out.append(Statement(function_sql(f), f.span, f"function {f.name}"))
-    for d in calling:
-        out.append(Statement(domain_sql(d), d.span, f"domain {d.name}"))
+    for seq in schema.sequences:
+        out.append(Statement(sequence_sql(seq), seq.span, f"sequence {seq.name}"))
+    early = [f for f in schema.functions if f not in late]
+    for obj in _dependency_order([*schema.enums, *schema.composites, *schema.domains], early):
+        if isinstance(obj, m.Enum):
+            out.append(Statement(enum_sql(obj), obj.span, f"type {obj.name}"))
+        elif isinstance(obj, m.CompositeType):
+            out.append(Statement(composite_sql(obj), obj.span, f"type {obj.name}"))
+        elif isinstance(obj, m.Domain):
+            out.append(Statement(domain_sql(obj), obj.span, f"domain {obj.name}"))
+        elif isinstance(obj, m.Function):
+            out.append(Statement(function_sql(obj), obj.span, f"function {obj.name}"))
     ordered, inline, later = _table_order(schema)
     if best_effort:
         later = [(t, fk) for t in ordered for fk in inline[t.key]] + later
@@ -477,7 +499,8 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
                 f"ALTER TABLE {_q(t.schema, t.name)} ADD {foreign_key_sql(fk)};", fk.span, f"foreign key {fk.name}"
             )
         )
-    for f in late:
+    for f in _dependency_order([], late):
+        assert isinstance(f, m.Function)
         out.append(Statement(function_sql(f), f.span, f"function {f.name}"))
     table_keys = {t.key for t in schema.tables}
     # indexes on tables first; those on materialized views once the views exist
