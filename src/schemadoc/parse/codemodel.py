@@ -40,6 +40,17 @@ class CodeTable:
     indexes: list[tuple[str | None, tuple[str, ...], bool]] = field(default_factory=list)
 
 
+def sql_literal(v: Any) -> str | None:
+    """A code literal (True, 3, 2.5, "draft") as a SQL default; None for what is not a plain value."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return str(v)
+    if isinstance(v, str):
+        return "'" + v.replace("'", "''") + "'"
+    return None
+
+
 @dataclass(slots=True)
 class CodeTables:
     """The tables (and enum types) of a doc's code blocks in one language, gathered before any is mapped

@@ -344,54 +344,13 @@ def check_structure(b: SchemaBuilder, schema: m.Schema, provided: m.Schema | Non
     functions = {m.qualify(f.schema, f.name) for f in (*schema.functions, *provided.functions)}
     for t in schema.tables:
         for fk in t.foreign_keys:
-            target = tables.get(fk.ref_key)
-            drop_fk = leave_out(
-                "foreign-key", fk.name, f'foreign key "{fk.name}" of "{t.name}" (the column stays)', t.key
-            )
-            if target is None:
-                b.report(
-                    "SD104",
-                    Severity.ERROR,
-                    f'foreign key of "{t.name}" references unknown table "{fk.ref_table}"',
-                    fk.span,
-                    help=f'define table "{fk.ref_table}" or correct the reference (up --fix leaves the key out)',
-                    fix=drop_fk,
+            problem = _foreign_key_problem(t, fk, tables.get(fk.ref_key))
+            if problem is not None:
+                code, message, help = problem
+                drop = leave_out(
+                    "foreign-key", fk.name, f'foreign key "{fk.name}" of "{t.name}" (the column stays)', t.key
                 )
-                continue
-            for col in fk.ref_columns:
-                if target.column(col) is None:
-                    b.report(
-                        "SD105",
-                        Severity.ERROR,
-                        f'foreign key of "{t.name}" references unknown column "{fk.ref_table}.{col}"',
-                        fk.span,
-                        fix=drop_fk,
-                    )
-                    break
-            else:
-                for col, ref in zip(fk.columns, fk.ref_columns, strict=False):
-                    mine, theirs = t.column(col), target.column(ref)
-                    if mine is not None and theirs is not None and not _comparable(mine.type, theirs.type):
-                        b.report(
-                            "SD113",
-                            Severity.ERROR,
-                            f'foreign key of "{t.name}" pairs {col} ({mine.type}) with {fk.ref_table}.{ref} '
-                            f"({theirs.type}): PostgreSQL cannot compare them",
-                            fk.span,
-                            help=f"give {t.name}.{col} the type of {fk.ref_table}.{ref} (up --fix leaves the key out)",
-                            fix=drop_fk,
-                        )
-                        break
-                for col in fk.columns:
-                    if t.column(col) is None:
-                        b.report(
-                            "SD105",
-                            Severity.ERROR,
-                            f'foreign key names unknown column "{t.name}.{col}"',
-                            fk.span,
-                            fix=drop_fk,
-                        )
-                        break
+                b.report(code, Severity.ERROR, message, fk.span, help=help, fix=drop)
         for c in t.columns:
             bt = base_type(c.type).strip('"')
             if "." not in bt and m.qualify("public", bt) not in types and bt.lower() != bt and bt not in _BUILTIN:
@@ -475,6 +434,33 @@ def check_structure(b: SchemaBuilder, schema: m.Schema, provided: m.Schema | Non
                 p.span,
                 fix=leave_out("policy", p.key, f'policy "{p.name}"'),
             )
+
+
+def _foreign_key_problem(t: m.Table, fk: m.ForeignKey, target: m.Table | None) -> tuple[str, str, str | None] | None:
+    """Why a foreign key cannot be created, as (code, message, help): an unknown table or column, or
+    columns PostgreSQL cannot compare. `up --fix` leaves such a key out; its column stays."""
+    if target is None:
+        return (
+            "SD104",
+            f'foreign key of "{t.name}" references unknown table "{fk.ref_table}"',
+            f'define table "{fk.ref_table}" or correct the reference (up --fix leaves the key out)',
+        )
+    for col in fk.ref_columns:
+        if target.column(col) is None:
+            return "SD105", f'foreign key of "{t.name}" references unknown column "{fk.ref_table}.{col}"', None
+    for col, ref in zip(fk.columns, fk.ref_columns, strict=False):
+        mine, theirs = t.column(col), target.column(ref)
+        if mine is not None and theirs is not None and not _comparable(mine.type, theirs.type):
+            return (
+                "SD113",
+                f'foreign key of "{t.name}" pairs {col} ({mine.type}) with {fk.ref_table}.{ref} ({theirs.type}): '
+                "PostgreSQL cannot compare them",
+                f"give {t.name}.{col} the type of {fk.ref_table}.{ref} (up --fix leaves the key out)",
+            )
+    for col in fk.columns:
+        if t.column(col) is None:
+            return "SD105", f'foreign key names unknown column "{t.name}.{col}"', None
+    return None
 
 
 _BUILTIN = {"SETOF"}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemadoc.names import snake_case
-from schemadoc.parse.codemodel import CodeColumn, CodeTable, CodeTables, action, plural
+from schemadoc.parse.codemodel import CodeColumn, CodeTable, CodeTables, action, plural, sql_literal
 
 # Blueprint methods -> PostgreSQL types (Illuminate\Database\Schema\Grammars\PostgresGrammar)
 _TYPES = {
@@ -265,16 +265,10 @@ class _Raw:
 
 
 def _literal(v: Any) -> str | None:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return str(v)
-    if isinstance(v, str):
-        return "'" + v.replace("'", "''") + "'"
     if isinstance(v, _Raw):
         raw = re.fullmatch(r"""(?:DB::raw|new\s+Expression)\(\s*['"](.+)['"]\s*\)""", v.text)
         return raw.group(1) if raw and re.fullmatch(r"[\w() ]+", raw.group(1)) else None
-    return None
+    return sql_literal(v)
 
 
 def _builder_variable(function: Any) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemadoc.names import quote_ident, snake_case
-from schemadoc.parse.codemodel import CodeColumn, CodeTable, CodeTables, action, plural
+from schemadoc.parse.codemodel import CodeColumn, CodeTable, CodeTables, action, plural, sql_literal
 from schemadoc.types import translate_type
 
 # Drizzle's column builders (pg-core, mysql-core, sqlite-core) as the types they create
@@ -612,12 +612,6 @@ def _decorator(node: Any) -> tuple[str, list[Any]]:
 
 
 def _literal(v: Any) -> str | None:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return str(v)
-    if isinstance(v, str):
-        return "'" + v.replace("'", "''") + "'"
     if isinstance(v, Ref) and v.text.lower() in ("sql`now()`", "now"):
         return "now()"
-    return None
+    return sql_literal(v)
