@@ -936,6 +936,36 @@ def _sql_default(text: str) -> str:
         return "CURRENT_TIMESTAMP" if t.lower() == "now()" else t
     if t.lower() in ("true", "false", "null", "current_timestamp", "current_date"):
         return t.upper() if t.lower().startswith("current") else t.lower()
-    if t.startswith("'") and t.endswith("'"):
+    if t.startswith("'") and t.endswith("'") and "'" not in t[1:-1].replace("''", ""):
+        return t
+    if _is_sql_value(t):  # '{}'::jsonb, gen_random_uuid(), ARRAY[]::text[], now() + interval '1 day'
         return t
     return "'" + t.strip('"').replace("'", "''") + "'"
+
+
+def _is_sql_value(text: str) -> bool:
+    """Whether a default cell is already a SQL expression that names no column (a bare word like
+    `active` is a value to quote, not a column)."""
+    if not re.search(r"::|\(|^'|^array\b", text, re.I):
+        return False
+    from pglast import ast, parse_sql
+    from pglast.parser import ParseError
+    from pglast.visitors import Visitor
+
+    try:
+        statements = parse_sql(f"SELECT {text}")
+    except ParseError:
+        return False
+    select = statements[0].stmt if len(statements) == 1 else None
+    if not isinstance(select, ast.SelectStmt) or not select.targetList or len(select.targetList) != 1:
+        return False
+
+    class Columns(Visitor):
+        found = False
+
+        def visit_ColumnRef(self, ancestors: object, node: object) -> None:
+            self.found = True
+
+    seen = Columns()
+    seen(select.targetList[0])
+    return not seen.found and select.fromClause is None
