@@ -545,3 +545,18 @@ def test_sql_standard_bodies_and_domains_come_up_in_dependency_order(fresh_db: s
         with pytest.raises(psycopg.errors.CheckViolation):
             conn.execute("INSERT INTO users VALUES (2, 'nobody')")
     assert schemadoc.up(doc, fresh_db).applied == 0
+
+
+def test_key_columns_find_the_table_they_are_named_for() -> None:
+    from schemadoc.parse.references import find_table, foreign_key_note, stem_tables
+
+    tables = ["users", "questions_revisions", "dynamic_backend", "environment", "UserAlias", "categories"]
+    assert find_table("user", tables) == "users"
+    assert find_table("question_revision", tables) == "questions_revisions"  # each word in the plural
+    assert stem_tables("backend", tables) == "dynamic_backend"  # the table it ends
+    assert stem_tables("env", tables) == "environment"  # the table it abbreviates
+    assert stem_tables("alias", tables) == "UserAlias"
+    assert stem_tables("alias", tables, own="UserAlias") is None  # never loosely its own table
+    assert stem_tables("cat", [*tables, "catalog_items"]) is None  # ambiguous: no key
+    note = foreign_key_note("Foreign Key", "Reference to UserAlias")  # the table in the next cell
+    assert note is not None and note.table == "UserAlias" and note.strong

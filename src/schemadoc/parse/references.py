@@ -145,7 +145,27 @@ def find_table(word: str, tables: Iterable[str]) -> str | None:
     names = list(tables)
     if word in names:
         return word
-    for pool in ([t for t in names if t.lower() == word.lower()], [t for t in names if loose_key(t) in _forms(word)]):
+    singular = _singular_words(word)
+    for pool in (
+        [t for t in names if t.lower() == word.lower()],
+        [t for t in names if loose_key(t) in _forms(word)],
+        [t for t in names if _singular_words(t) == singular],  # question_revision: questions_revisions
+    ):
         if len(pool) == 1:
             return pool[0]
     return None
+
+
+def _singular_words(name: str) -> tuple[str, ...]:
+    """A name's words, each in the singular (loosely: ies→y, es/s dropped)."""
+    out = []
+    for w in _words(name):
+        w = w.lower()
+        if w.endswith("ies") and len(w) > 4:
+            w = w[:-3] + "y"
+        elif w.endswith(("ses", "xes", "ches", "shes")):
+            w = w[:-2]
+        elif w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+            w = w[:-1]
+        out.append(w)
+    return tuple(out)
