@@ -21,6 +21,7 @@ from schemadoc.introspect import introspect
 from schemadoc.parse import LoadedDocument, load
 from schemadoc.platforms import leave_to_platforms
 from schemadoc.sql.emit import Statement, emit
+from schemadoc.urls import normalize as normalize_url
 
 
 @dataclass(slots=True)
@@ -47,7 +48,7 @@ def server_url(database_url: str | None = None, home: str | Path | None = None) 
     """(URL of the server to use, whether it is the embedded one)."""
     url = database_url or os.environ.get("DATABASE_URL")
     if url:
-        return url, False
+        return normalize_url(url).conninfo, False  # Prisma's ?schema=, ?connection_limit= … as libpq reads them
     return server.start(home).url(), True
 
 

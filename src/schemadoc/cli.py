@@ -32,6 +32,7 @@ from schemadoc.parse import LoadedDocument, load
 from schemadoc.render import schema_as_json, schema_as_markdown
 from schemadoc.report import as_github, as_json, as_sarif, print_diagnostics, summary
 from schemadoc.sql.emit import emit_script
+from schemadoc.urls import normalize as normalize_url
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -940,6 +941,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        _database_url(args)
         return int(args.func(args))
     except SchemaHasErrors as e:
         print_diagnostics(e.diagnostics, _source(args), sys.stderr, Severity.WARNING)
@@ -953,6 +955,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _database_url(args: argparse.Namespace) -> None:
+    """--database-url or $DATABASE_URL as libpq reads it (Prisma's ?schema=, ?connection_limit=, …),
+    with a note for each thing changed."""
+    if not hasattr(args, "database_url"):
+        return
+    given = args.database_url or os.environ.get("DATABASE_URL")
+    if not given:
+        return
+    url = normalize_url(given)
+    for note in url.notes:
+        print(f"note: DATABASE_URL {note}", file=sys.stderr)
+    args.database_url = url.conninfo
 
 
 def _source(args: argparse.Namespace) -> str | None:
