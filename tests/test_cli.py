@@ -19,7 +19,7 @@ from schemadoc.apply import with_database
 from schemadoc.cli import main
 from schemadoc.errors import Diagnostic
 
-from .conftest import CORPUS, EXAMPLES, SEEDS
+from .conftest import CORPUS, EXAMPLES, SEEDS, shared
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -108,8 +108,7 @@ def test_emitted_sql_golden(name: str, update_goldens: bool, capsys: pytest.Capt
 
 @pytest.mark.parametrize("doc", sorted(p.name for p in CORPUS.glob("*.md")) or ["<corpus missing>"])
 def test_corpus_documents_check_without_crash(doc: str) -> None:
-    path = CORPUS / doc
-    assert path.exists(), f"corpus not found at {CORPUS}"
+    path = shared(CORPUS / doc)
     r = run("check", "--format", "json", str(path))
     assert r.returncode in (0, 1), r.stderr
     assert "Traceback" not in r.stderr
@@ -223,8 +222,7 @@ def test_inspect_prints_markdown_and_json(fresh_db: str) -> None:
 @pytest.mark.parametrize("doc", sorted(p.name for p in CORPUS.glob("0*.md")) or ["<corpus missing>"])
 def test_corpus_documents_that_check_clean_come_up(doc: str, fresh_db: str) -> None:
     """`check` without errors means `up` applies the document; with errors, `up` applies nothing."""
-    path = CORPUS / doc
-    assert path.exists(), f"corpus not found at {CORPUS}"
+    path = shared(CORPUS / doc)
     checked = run("check", str(path))
     r = run("up", "--database-url", fresh_db, str(path))
     assert "Traceback" not in r.stderr

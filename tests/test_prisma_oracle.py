@@ -25,7 +25,7 @@ from schemadoc.model import Schema
 from schemadoc.parse.blocks import split_blocks
 from schemadoc.parse.prisma import CUID_DEFAULT, UUID_DEFAULT, UUID_DEFAULT_TEXT
 
-from .conftest import CORPUS, EXAMPLES, ROOT
+from .conftest import CORPUS, EXAMPLES, ROOT, shared
 
 SETUP = CORPUS.parent / "oracles" / "prisma" / "setup.sh"
 ORACLE_DIR = ROOT / ".cache" / "prisma-oracle"
@@ -40,7 +40,7 @@ def oracle() -> Path:
     if not script.exists():
         if not (shutil.which("node") and shutil.which("npm")):
             pytest.skip("the Prisma oracle needs node and npm (install Node.js to run this comparison)")
-        assert SETUP.exists(), f"oracle setup not found at {SETUP}"
+        shared(SETUP)
         r = subprocess.run(["bash", str(SETUP), str(ORACLE_DIR)], capture_output=True, text=True, timeout=600)
         if r.returncode != 0 or not script.exists():
             pytest.skip(f"could not install the Prisma oracle with npm: {r.stderr.strip()[-300:]}")
@@ -97,7 +97,7 @@ def _inputs(case: str, tmp_path: Path) -> tuple[str, Path]:
     if case in TABLE_DOCS:
         doc, prisma = TABLE_DOCS[case]
         return prisma.read_text(), doc
-    source = CASES[case]
+    source = shared(CASES[case]) if case == "oracle-sample" else CASES[case]
     body = source.read_text() if source.suffix == ".prisma" else prisma_blocks(source)
     assert body.strip(), f"{source} has no prisma blocks"
     doc = tmp_path / "doc.md"

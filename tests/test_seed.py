@@ -14,7 +14,7 @@ from schemadoc.apply import with_database
 from schemadoc.parse import load
 from schemadoc.seed import parse_rows, seed
 
-from .conftest import CORPUS, SEEDS
+from .conftest import CORPUS, SEEDS, shared
 from .test_cli import run
 
 N = 60
@@ -279,7 +279,7 @@ def test_shapes_read_from_defaults_descriptions_and_json_blocks() -> None:
     assert description_example("Array of source objects") == [{}]
     assert description_example("Additional attributes as JSON") is None
     # corpus 033: "**Permissions Format:**" and a ```json block under the Role table
-    found = examples(load(CORPUS / "033.md"))
+    found = examples(load(shared(CORPUS / "033.md")))
     assert found[("public.Role", "permissions")] == ["users.view", "users.create", "posts.view", "posts.edit"]
 
 

@@ -14,7 +14,7 @@ from schemadoc.cli import main
 from schemadoc.lint import check
 from schemadoc.site import build, page_name
 
-from .conftest import CORPUS, ROOT, SEEDS
+from .conftest import CORPUS, ROOT, SEEDS, shared
 
 SHOTS = ROOT / "build" / "screenshots"
 
@@ -139,7 +139,7 @@ def test_shared_sql_block_shows_the_tables_own_statement(tmp_path: Path) -> None
 def test_diagram_tables_link_to_their_pages(tmp_path: Path) -> None:
     if shutil.which("dot") is None:
         pytest.skip("Graphviz (dot) is not installed: make install sets it up")
-    doc, _ = _site(CORPUS / "033.md", tmp_path)
+    doc, _ = _site(shared(CORPUS / "033.md"), tmp_path)
     index = (tmp_path / "index.html").read_text()
     assert "<svg" in index
     for t in doc.schema.tables:
