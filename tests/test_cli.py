@@ -408,3 +408,16 @@ def test_drift_reports_each_difference_with_the_doc_line(fresh_db: str) -> None:
         ("table", "public.products", "changed"),
         ("table", "public.scratch", "extra"),
     }
+
+
+def test_exit_codes_keep_usage_errors_apart_from_drift(tmp_path: Path) -> None:
+    """0 clean, 1 errors, 2 drift, 3 destructive change refused, 64 a wrong command line."""
+    for argv in (["up", "--nosuch", "x.md"], ["nosuchcommand"], ["check"]):
+        r = run(*argv)
+        assert r.returncode == 64 and "usage:" in r.stderr, (argv, r.returncode)
+    ok = tmp_path / "ok.md"
+    ok.write_text("# X\n\n```sql\nCREATE TABLE t (id int PRIMARY KEY);\n```\n")
+    assert run("check", str(ok)).returncode == 0
+    bad = tmp_path / "bad.md"
+    bad.write_text("# X\n\nNo schema here.\n")
+    assert run("check", str(bad)).returncode == 1

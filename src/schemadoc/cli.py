@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import psycopg
 
@@ -764,8 +764,21 @@ def _serve_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+# exit codes: 0 clean, 1 errors found or a command failed, 2 drift (the database differs from the doc),
+# 3 a destructive change refused, 64 the command line itself is wrong (sysexits' EX_USAGE)
+EXIT_USAGE = 64
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error exits 64, not 2 (which says: drift)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="schemadoc",
         description="A Markdown design document as the source of truth for a live PostgreSQL database.",
     )
