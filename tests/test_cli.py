@@ -276,6 +276,26 @@ def test_check_live_validates_documented_queries(server_url: str, capsys: pytest
     assert leftovers == (0,)
 
 
+def test_check_live_applies_the_schema_and_reports_what_postgresql_rejects(
+    tmp_path: Path, server_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`check` reads a CHECK on a column that does not exist as fine; PostgreSQL does not (issue 17)."""
+    doc = tmp_path / "readings.md"
+    doc.write_text(
+        "# X\n\n```sql\nCREATE TABLE readings (\n  id int PRIMARY KEY,\n  value numeric,\n  CHECK (m > 0)\n);\n"
+        "CREATE TABLE notes (id int PRIMARY KEY, body text);\n```\n"
+    )
+    assert main(["check", str(doc)]) == 0
+    capsys.readouterr()
+    assert main(["check", "--live", "--database-url", server_url, "--format", "json", str(doc)]) == 1
+    found = [d for d in json.loads(capsys.readouterr().out) if d["severity"] == "error"]
+    assert [(d["code"], d["line"]) for d in found] == [("SD351", 4)]
+    assert found[0]["message"] == 'PostgreSQL rejects this: column "m" does not exist'
+    for name in ("shop-api", "bakery", "photobook"):  # the seeds apply cleanly
+        main(["check", "--live", "--database-url", server_url, "--format", "json", str(SEEDS[name])])
+        assert not [d for d in json.loads(capsys.readouterr().out) if d["code"] == "SD351"], name
+
+
 def test_check_sarif_and_github_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--format", "sarif", str(SEEDS["bakery"])]) == 0
     sarif = json.loads(capsys.readouterr().out)

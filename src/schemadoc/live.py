@@ -36,20 +36,34 @@ def validate_queries(doc: LoadedDocument, server_url: str) -> list[Diagnostic]:
         with psycopg.connect(url, autocommit=False) as conn:
             version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
             conn.commit()
-            _apply_schema(conn, doc)
+            rejected = _apply_schema(conn, doc)
             _try(conn, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-            return [d for extra in doc.extras if (d := _check(conn, extra, doc, version)) is not None]
+            return rejected + [d for extra in doc.extras if (d := _check(conn, extra, doc, version)) is not None]
     finally:
         with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
 
 
-def _apply_schema(conn: psycopg.Connection[Any], doc: LoadedDocument) -> None:
+def _apply_schema(conn: psycopg.Connection[Any], doc: LoadedDocument) -> list[Diagnostic]:
+    """The whole schema, applied as `up --fix` would: what PostgreSQL rejects is an error at its line
+    (SD351: `CHECK (m > 0)` on a column that does not exist, a default the column's type refuses), and
+    the rest is there for the documented queries to be checked against."""
     try:
         schema, _, _ = prepare(doc, fix=True)
-        apply_statements(conn, emit(schema))
+        _, rejected = apply_statements(conn, emit(schema, best_effort=True), best_effort=True)
     except SchemadocError:
-        conn.rollback()  # queries are still checked against the catalog as it is
+        conn.rollback()  # the doc's own errors, which check reports; queries meet the catalog as it is
+        return []
+    return [
+        Diagnostic(
+            "SD351",
+            Severity.ERROR,
+            "PostgreSQL rejects this: " + d.message.split(": PostgreSQL rejected it: ", 1)[-1],
+            d.span,
+            help="correct it in the document (`up` would fail here; `up --fix` leaves it out)",
+        )
+        for d in rejected
+    ]
 
 
 def _try(conn: psycopg.Connection[Any], statement: str) -> bool:
