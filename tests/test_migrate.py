@@ -181,8 +181,9 @@ def test_interactive_rename_confirmation(
 # ---- versioned migrations ---------------------------------------------------------------------
 
 
-def _migrate(*args: str, doc: Path, url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return run("migrate", *args, "--doc", str(doc), "--database-url", url, "--dir", str(cwd / "migrations"))
+def _migrate(action: str, *args: str, doc: Path, url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`schemadoc migrate ACTION DOC [NAME|N]`, as every command takes DOC."""
+    return run("migrate", action, str(doc), *args, "--database-url", url, "--dir", str(cwd / "migrations"))
 
 
 def test_migrate_new_apply_status_rollback(tmp_path: Path, fresh_db: str) -> None:
@@ -195,6 +196,13 @@ def test_migrate_new_apply_status_rollback(tmp_path: Path, fresh_db: str) -> Non
     assert "CREATE TABLE customers" in (m1 / "up.sql").read_text()
     nothing = _migrate("new", "again", doc=doc, url=fresh_db, cwd=tmp_path)
     assert nothing.returncode == 0 and "no changes" in nothing.stderr
+
+    earlier = run(
+        "migrate", "status", "--doc", str(doc), "--database-url", fresh_db, "--dir", str(tmp_path / "migrations")
+    )
+    assert earlier.returncode == 0, earlier.stderr  # the earlier spelling, --doc DOC, still works
+    missing = run("migrate", "new", "--database-url", fresh_db)
+    assert missing.returncode == 64 and "needs the document" in missing.stderr
 
     doc.write_text(SHOP_V2)
     refused = _migrate("new", "v2", doc=doc, url=fresh_db, cwd=tmp_path)

@@ -278,9 +278,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from schemadoc.migrate import history
 
     directory = args.dir
+    words = list(args.words)
+    args.doc = args.doc or (words.pop(0) if words else None)
+    if args.doc is None:
+        raise UsageError(f"migrate {args.action} needs the document: schemadoc migrate {args.action} docs/DATABASE.md")
+    args.name = words.pop(0) if words else None
+    if words:
+        raise UsageError(f"migrate {args.action}: unexpected {' '.join(words)}")
     if args.action == "new":
         if not args.name:
-            raise SchemadocError("migrate new needs a NAME: schemadoc migrate new add_orders --doc docs/DATABASE.md")
+            raise UsageError("migrate new needs a NAME: schemadoc migrate new docs/DATABASE.md add_orders")
         url, doc = _migration_target(args)
         schema, _, _ = prepare(doc, args.fix)
         created, plan = history.new(
@@ -713,9 +720,12 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+_DOC_HELP = "the design document (Markdown, or a whole .sql/.prisma/.dbml/.py/.ts/.php file)"
+
+
 def _doc_database_args(p: argparse.ArgumentParser) -> None:
     """DOC and the database it names: $DATABASE_URL or --database-url, the doc's own name or --dbname."""
-    p.add_argument("doc")
+    p.add_argument("doc", help=_DOC_HELP)
     p.add_argument("--database-url", default=None)
     p.add_argument("--dbname", default=None)
 
@@ -769,6 +779,12 @@ def _serve_options(p: argparse.ArgumentParser) -> None:
 EXIT_USAGE = 64
 
 
+class UsageError(SchemadocError):
+    """The command line is wrong in a way argparse cannot see."""
+
+    exit_code = EXIT_USAGE
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error exits 64, not 2 (which says: drift)."""
 
@@ -786,7 +802,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     c = sub.add_parser("check", help="report every problem in the document at its line")
-    c.add_argument("doc")
+    c.add_argument("doc", help=_DOC_HELP)
     c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     c.add_argument("-v", "--verbose", action="store_true", help="also print notes (info)")
     c.add_argument(
@@ -807,12 +823,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_check)
 
     s = sub.add_parser("sql", help="print the DDL the document describes")
-    s.add_argument("doc")
+    s.add_argument("doc", help=_DOC_HELP)
     s.add_argument("--fix", action="store_true", help="apply the safe fixes first")
     s.set_defaults(func=cmd_sql)
 
     u = sub.add_parser("up", help="create the database and apply the document's schema")
-    u.add_argument("doc")
+    u.add_argument("doc", help=_DOC_HELP)
     u.add_argument("--database-url", default=None, help="default: $DATABASE_URL, else the embedded server")
     u.add_argument("--dbname", default=None, help="database to create (default: the one the doc names)")
     u.add_argument("--fix", action="store_true", help="apply the safe fixes schemadoc knows")
@@ -861,8 +877,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     mg = sub.add_parser("migrate", help="versioned migrations: new NAME | apply | rollback [N] | status")
     mg.add_argument("action", choices=("new", "apply", "rollback", "status"))
-    mg.add_argument("name", nargs="?", default=None, help="new: the migration's name; rollback: how many")
-    mg.add_argument("--doc", required=True, help="the design document (names the database and, for new, the target)")
+    mg.add_argument(
+        "words",
+        nargs="*",
+        metavar="DOC [NAME|N]",
+        help="the design document (names the database and, for new, the target); then, for new, the "
+        "migration's name, for rollback how many",
+    )
+    mg.add_argument("--doc", default=None, help=argparse.SUPPRESS)  # the earlier spelling, still read
     mg.add_argument("--dir", default="migrations", help="the migrations directory (default: migrations)")
     mg.add_argument("--database-url", default=None)
     mg.add_argument("--dbname", default=None)
@@ -908,7 +930,7 @@ def build_parser() -> argparse.ArgumentParser:
     he.set_defaults(func=cmd_health)
 
     dg = sub.add_parser("diagram", help="draw the entity-relationship diagram")
-    dg.add_argument("doc")
+    dg.add_argument("doc", help=_DOC_HELP)
     dg.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
     dg.add_argument("--out", default=None, help="write to this file instead of standard output")
     dg.add_argument("--fix", action="store_true", help="draw the document after its safe fixes")
@@ -930,7 +952,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.set_defaults(func=cmd_serve)
 
     dc = sub.add_parser("docs", help="write a static, browsable site of the doc's schema")
-    dc.add_argument("doc")
+    dc.add_argument("doc", help=_DOC_HELP)
     dc.add_argument("--out", default="site", help="the folder to write (default: site)")
     dc.set_defaults(func=cmd_docs)
 
