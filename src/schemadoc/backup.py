@@ -9,12 +9,8 @@ new database and verifies it against the manifest: the same schema fingerprint, 
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import hashlib
 import json
-import os
-import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,50 +20,12 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from schemadoc import __version__, server
+from schemadoc import __version__, pgbin
 from schemadoc.apply import normalized, with_database
 from schemadoc.errors import DatabaseError, SchemadocError
 from schemadoc.introspect import introspect
 from schemadoc.migrate.align import canonicalized
 from schemadoc.render import schema_as_json
-
-
-def _major(tool: Path) -> int | None:
-    try:
-        out = subprocess.run([str(tool), "--version"], capture_output=True, text=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    mt = re.search(r"(\d+)(?:\.\d+)?", out)
-    return int(mt.group(1)) if mt else None
-
-
-def find_tool(name: str, server_major: int) -> Path:
-    """A `pg_dump`/`pg_restore` at least as new as the server (older ones refuse newer servers)."""
-    dirs: list[Path] = []
-    env = os.environ.get("SCHEMADOC_PG_BIN")
-    if env:
-        dirs.append(Path(env))
-    dirs += [Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]
-    on_path = shutil.which(name)
-    if on_path:
-        dirs.append(Path(os.path.realpath(on_path)).parent)
-    try:
-        dirs.append(server.find_bindir())
-    except SchemadocError:
-        pass
-    seen: set[Path] = set()
-    for d in dirs:
-        tool = d / name
-        if tool in seen or not tool.exists():
-            continue
-        seen.add(tool)
-        major = _major(tool)
-        if major is not None and major >= server_major:
-            return tool
-    raise SchemadocError(
-        f"no {name} for PostgreSQL {server_major} or newer on this machine; install the PostgreSQL client "
-        f"(e.g. Debian's postgresql-client-{server_major}) or set SCHEMADOC_PG_BIN to its bin directory"
-    )
 
 
 def _run(tool: Path, args: list[str], what: str) -> None:
@@ -131,7 +89,9 @@ def backup(url: str, out: str | Path, doc: str | Path | None = None) -> Backup:
             version = conn.execute("SHOW server_version").fetchone()
     except psycopg.OperationalError as e:
         raise DatabaseError(f"cannot connect: {str(e).strip()}") from None
-    _run(find_tool("pg_dump", major), ["--format=custom", "--no-owner", f"--file={out}", f"--dbname={url}"], "pg_dump")
+    _run(
+        pgbin.client("pg_dump", major), ["--format=custom", "--no-owner", f"--file={out}", f"--dbname={url}"], "pg_dump"
+    )
     manifest = {
         "schemadoc": __version__,
         "database": conninfo_to_dict(url).get("dbname"),
@@ -175,7 +135,7 @@ def restore(file: str | Path, url: str, into: str) -> Restored:
     target = with_database(url, into)
     try:
         _run(
-            find_tool("pg_restore", major),
+            pgbin.client("pg_restore", major),
             ["--no-owner", "--exit-on-error", "--single-transaction", f"--dbname={target}", str(file)],
             "pg_restore",
         )

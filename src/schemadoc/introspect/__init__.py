@@ -18,13 +18,35 @@ _MODES = {"i": "IN", "o": "OUT", "b": "INOUT", "v": "VARIADIC", "t": "TABLE"}
 
 
 @cache
-def query(name: str) -> str:
-    return files("schemadoc.introspect").joinpath("sql", f"{name}.sql").read_text()
+def query(name: str, server_version: int = 10**6) -> str:
+    """The catalog query `name` for a server of `server_version` (libpq's number, 140005 for 14.5).
+
+    Catalog columns that newer servers added are read between `-- @since N` and `-- @else` (or
+    `-- @end`); what older servers get instead follows `-- @else`."""
+    text = files("schemadoc.introspect").joinpath("sql", f"{name}.sql").read_text()
+    return for_version(text, server_version)
+
+
+def for_version(text: str, server_version: int) -> str:
+    kept: list[str] = []
+    keep = [True]
+    for line in text.splitlines(keepends=True):
+        directive = line.strip()
+        if directive.startswith("-- @since "):
+            keep.append(keep[-1] and server_version >= int(directive.split()[2]) * 10000)
+        elif directive == "-- @else":
+            since_ok = keep.pop()
+            keep.append(keep[-1] and not since_ok)
+        elif directive == "-- @end":
+            keep.pop()
+        elif keep[-1]:
+            kept.append(line)
+    return "".join(kept)
 
 
 def _rows(conn: psycopg.Connection[Any], name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(query(name), params)
+        cur.execute(query(name, conn.info.server_version), params)
         return cur.fetchall()
 
 

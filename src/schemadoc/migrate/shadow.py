@@ -20,7 +20,8 @@ from psycopg import sql
 
 from schemadoc import model as m
 from schemadoc import platforms
-from schemadoc.apply import apply_statements, check_extensions, with_database
+from schemadoc.apply import apply_statements, check_extensions, unavailable_extensions, with_database
+from schemadoc.degrade import stand_in_for
 from schemadoc.errors import DatabaseError
 from schemadoc.introspect import introspect
 from schemadoc.sql.emit import emit
@@ -65,6 +66,7 @@ def materialize(schema: m.Schema, url: str) -> m.Schema:
     roles = tuple(r.name for r in schema.roles)
     hosted = tuple(r for p in platforms.of(schema) for r in p.roles)  # made for the stand-in: dropped after
     with shadow_database(url, roles + hosted) as shadow, psycopg.connect(shadow) as conn:
+        schema, _, _ = stand_in_for(schema, unavailable_extensions(conn, schema))
         check_extensions(conn, schema)
         apply_statements(conn, emit(schema))
         return graft_spans(introspect(conn, roles), schema)

@@ -9,7 +9,11 @@ SELECT con.conrelid AS table_oid, con.conname AS name, con.contype AS kind,
              JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS ref_columns,
        con.confdeltype AS on_delete, con.confupdtype AS on_update, con.confmatchtype AS match_type,
        con.condeferrable AS deferrable, con.condeferred AS initially_deferred,
+-- @since 15
        COALESCE((SELECT i.indnullsnotdistinct FROM pg_index i WHERE i.indexrelid = con.conindid), false) AS nulls_not_distinct
+-- @else
+       false AS nulls_not_distinct
+-- @end
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -1,7 +1,11 @@
 SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
        pg_get_function_result(p.oid) AS returns, l.lanname AS language,
+-- @since 14
        CASE WHEN p.prosqlbody IS NULL THEN p.prosrc ELSE pg_get_function_sqlbody(p.oid) END AS body,
        p.prosqlbody IS NOT NULL AS standard_body,
+-- @else
+       p.prosrc AS body, false AS standard_body,
+-- @end
        p.provolatile AS volatility, p.proisstrict AS strict, p.prosecdef AS security_definer,
        COALESCE(p.proargnames, ARRAY[]::text[]) AS arg_names,
        COALESCE(p.proargmodes::text[], ARRAY[]::text[]) AS arg_modes,

@@ -11,7 +11,11 @@ SELECT n.nspname AS schema, ic.relname AS name, tc.relname AS table_name,
              LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k.ord - 1]
              ORDER BY k.ord)::text[] AS keys,
        pg_get_expr(i.indpred, i.indrelid, true) AS "where",
+-- @since 15
        i.indnullsnotdistinct AS nulls_not_distinct
+-- @else
+       false AS nulls_not_distinct
+-- @end
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class tc ON tc.oid = i.indrelid
