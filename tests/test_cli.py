@@ -348,22 +348,32 @@ def test_configuration_and_inline_disable(tmp_path: Path, capsys: pytest.Capture
 def test_check_fix_rewrites_each_seed(
     name: str, tmp_path: Path, fresh_db: str, update_goldens: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`check --fix` leaves a document that checks without errors and comes up; goldens per seed."""
+    """`check --write` leaves a document that checks without errors and comes up; goldens per seed.
+    `check --fix` reports, without touching the file, exactly what the rewritten doc reports."""
     doc = tmp_path / f"{name}.md"
     original = SEEDS[name].read_bytes()
     doc.write_bytes(original)
     assert main(["check", "--diff", str(doc)]) == 0
     assert doc.read_bytes() == original  # --diff only shows
-    main(["check", "--fix", str(doc)])
+    capsys.readouterr()
+    in_memory = main(["check", "--fix", "--format", "json", str(doc)])
+    fixed_in_memory = capsys.readouterr()
+    assert doc.read_bytes() == original  # --fix means the same as everywhere: in memory, the file untouched
+    assert "check --write" in fixed_in_memory.err
+    main(["check", "--write", str(doc)])
     capsys.readouterr()
     fixed = doc.read_text()
     golden = GOLDEN / f"{name}.fixed.md"
     if update_goldens:
         golden.write_text(fixed)
     assert fixed == golden.read_text(), "fixed document changed; review and run pytest --update-goldens"
-    assert main(["check", "--format", "json", str(doc)]) == 0
+    assert main(["check", "--format", "json", str(doc)]) == 0 == in_memory
+    after_write = json.loads(capsys.readouterr().out)
+    assert [(d["code"], d["message"]) for d in after_write] == [
+        (d["code"], d["message"]) for d in json.loads(fixed_in_memory.out)
+    ]
     fixable = {"SD111", "SD310", "SD311", "SD050", "SD313"}
-    remaining = [d for d in json.loads(capsys.readouterr().out) if d["code"] in fixable]
+    remaining = [d for d in after_write if d["code"] in fixable]
     assert remaining == []  # foreign-key indexes too: CREATE INDEX, Prisma @@index, or the table's index list
     r = run("up", "--database-url", fresh_db, str(doc))
     assert r.returncode == 0, r.stderr[-1500:]
@@ -374,9 +384,9 @@ def test_unsafe_fix_adds_the_missing_updated_at_triggers(
 ) -> None:
     doc = tmp_path / "shop.md"
     doc.write_bytes(SEEDS["shop-api"].read_bytes())
-    main(["check", "--fix", str(doc)])
+    main(["check", "--write", str(doc)])
     assert "SD306" in {d.code for d in schemadoc_check(doc)}  # safe fixes leave behaviour alone
-    main(["check", "--fix", "--unsafe-fixes", str(doc)])
+    main(["check", "--write", "--unsafe-fixes", str(doc)])
     capsys.readouterr()
     assert "SD306" not in {d.code for d in schemadoc_check(doc)}
     assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
@@ -441,3 +451,30 @@ def test_exit_codes_keep_usage_errors_apart_from_drift(tmp_path: Path) -> None:
     bad = tmp_path / "bad.md"
     bad.write_text("# X\n\nNo schema here.\n")
     assert run("check", str(bad)).returncode == 1
+
+
+def test_fix_means_the_same_on_every_command_that_reads_a_doc(fresh_db: str, tmp_path: Path) -> None:
+    """shop-api only comes up with --fix: every command reading it takes --fix and then works on it."""
+    doc = str(SEEDS["shop-api"])
+    db = ("--database-url", fresh_db)
+    assert run("up", "--fix", *db, doc).returncode == 0
+    refused = run("health", *db, doc)
+    assert refused.returncode == 1 and "nothing was applied" in refused.stderr and "up --fix" in refused.stderr
+    for args in (
+        ("drift", "--fix", *db, doc),
+        ("plan", "--fix", *db, doc),
+        ("health", "--fix", *db, doc),
+        ("stats", "--fix", *db, doc),
+        ("seed", "--fix", "--rows", "5", *db, doc),
+        ("sql", "--fix", doc),
+        ("diagram", "--fix", doc),
+        ("docs", "--fix", "--out", str(tmp_path / "site"), doc),
+        ("backup", "--fix", "--out", str(tmp_path / "shop.dump"), *db, doc),
+    ):
+        r = run(*args)
+        assert r.returncode == 0, f"{args[0]} --fix: {r.stderr[-1500:]}"
+        assert "nothing was applied" not in r.stderr
+    assert (tmp_path / "site" / "index.html").exists()
+    # the same flag on every parser, with the same help
+    helps = {cmd: run(cmd, "--help").stdout for cmd in ("drift", "health", "seed", "serve", "stats", "docs", "sql")}
+    assert all("in memory" in " ".join(h.split()) for h in helps.values()), helps

@@ -119,10 +119,10 @@ def test_every_seed_on_postgresql(major: int, tmp_path: Path) -> None:
             plan = _ok(_cli(home, *v, "plan", "--fix", str(doc)), f"{name}: plan")
             assert "nothing to do" in plan, f"{name} on {major} does not plan to itself empty:\n{plan}"
             _ok(_cli(home, *v, "drift", "--fix", str(doc)), f"{name}: drift")
-            _ok(_cli(home, *v, "seed", "--rows", "10", str(doc)), f"{name}: seed")
-            stats = json.loads(_ok(_cli(home, *v, "stats", "--format", "json", str(doc)), f"{name}: stats"))
+            _ok(_cli(home, *v, "seed", "--fix", "--rows", "10", str(doc)), f"{name}: seed")
+            stats = json.loads(_ok(_cli(home, *v, "stats", "--fix", "--format", "json", str(doc)), f"{name}: stats"))
             assert stats, f"{name}: stats found nothing"
-            _cli_health = _cli(home, *v, "health", "--format", "json", str(doc))
+            _cli_health = _cli(home, *v, "health", "--fix", "--format", "json", str(doc))
             assert _cli_health.returncode in (0, 1) and "Traceback" not in _cli_health.stderr, _cli_health.stderr
             assert json.loads(_cli_health.stdout)["server_version"].split(".")[0] == str(major)
             inspected = json.loads(
@@ -132,7 +132,7 @@ def test_every_seed_on_postgresql(major: int, tmp_path: Path) -> None:
             )
             assert inspected["tables"], f"{name}: inspect found no table"
             dump = tmp_path / f"{name}.dump"
-            _ok(_cli(home, *v, "backup", "--out", str(dump), str(doc)), f"{name}: backup")
+            _ok(_cli(home, *v, "backup", "--fix", "--out", str(dump), str(doc)), f"{name}: backup")
             _ok(_cli(home, *v, "restore", str(dump), "--into", f"{name}_restored"), f"{name}: restore")
             _serve_and_read(home, doc, major)
         st = json.loads(_ok(_cli(home, "status", "--format", "json"), "status"))

@@ -7,6 +7,7 @@ Exit codes: 0 success / clean, 1 errors found or the command failed, 2 drift (or
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import difflib
 import json
@@ -28,7 +29,7 @@ from schemadoc.lint.fixes import fix_text
 from schemadoc.migrate.diff import Renames
 from schemadoc.migrate.ops import Op
 from schemadoc.migrate.plan import Plan
-from schemadoc.parse import LoadedDocument, load
+from schemadoc.parse import LoadedDocument, load, loads
 from schemadoc.render import schema_as_json, schema_as_markdown
 from schemadoc.report import as_github, as_json, as_sarif, print_diagnostics, summary
 from schemadoc.sql.emit import emit_script
@@ -39,9 +40,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     doc = load(args.doc)
     config = find_config(args.doc)
     diagnostics = check(doc)
-    if args.fix or args.diff:
+    if args.write or args.diff or args.fix:
         fixed_text, applied = fix_text(doc, config.apply(diagnostics), unsafe=args.unsafe_fixes)
-        if args.diff:
+        if args.fix and not (args.write or args.diff):  # in memory: what the doc would report once fixed
+            print(
+                f"note: {len(applied)} finding(s) fixed in memory; `check --write` rewrites {args.doc} with them",
+                file=sys.stderr,
+            )
+            doc = loads(fixed_text, doc.path)
+            diagnostics = check(doc)
+        elif args.diff:
             sys.stdout.writelines(
                 difflib.unified_diff(
                     doc.text.splitlines(keepends=True),
@@ -51,12 +59,13 @@ def cmd_check(args: argparse.Namespace) -> int:
                 )
             )
             return 0
-        if applied:
-            with open(args.doc, "w", encoding="utf-8", newline="") as fh:
-                fh.write(fixed_text)
-            print(f"fixed {len(applied)} finding(s) in {args.doc}", file=sys.stderr)
-        doc = load(args.doc)
-        diagnostics = check(doc)
+        else:
+            if applied:
+                with open(args.doc, "w", encoding="utf-8", newline="") as fh:
+                    fh.write(fixed_text)
+                print(f"fixed {len(applied)} finding(s) in {args.doc}", file=sys.stderr)
+            doc = load(args.doc)
+            diagnostics = check(doc)
     if args.live:
         from schemadoc.live import validate_queries
 
@@ -341,7 +350,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_seed(args: argparse.Namespace) -> int:
     from schemadoc.kvseed import seed_with_keys
 
-    doc = load(args.doc)
+    doc = _loaded(args)
     kv = None
     if doc.schema.keyspaces and args.keys > 0:
         redis_url = redis_url_for(args.redis_url, _home(args))
@@ -484,7 +493,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     with conn:
         found = health(conn, long_after=args.long_after, idle_after=args.idle_after, max_lag=args.max_lag)
     if not args.no_drift:
-        _, differences_found = drift(args.doc, args.database_url, dbname=args.dbname)
+        _, differences_found = drift(args.doc, args.database_url, dbname=args.dbname, fix=args.fix)
         if differences_found:
             found.problems.append(f"{len(differences_found)} difference(s) from the document (schemadoc drift)")
             found.ok = False
@@ -544,7 +553,7 @@ def redis_url_for(given: str | None, home: Path) -> str | None:
 def cmd_kv_audit(args: argparse.Namespace) -> int:
     from schemadoc.kv import audit, keyspaces
 
-    doc = load(args.doc)
+    doc = _loaded(args)
     if not doc.schema.keyspaces:
         raise SchemadocError(f"{args.doc}: the document has no Redis key layouts")
     url = redis_url_for(args.redis_url, _home(args))
@@ -597,7 +606,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     keyspaces = None
     redis_url = None
-    doc = load(args.doc)
+    doc = _loaded(args)
     if doc.schema.keyspaces:
         redis_url = redis_url_for(args.redis_url, _home(args))
         if redis_url is not None:
@@ -657,7 +666,7 @@ GRACE = 5  # seconds in-flight requests get to finish once the server is told to
 def cmd_docs(args: argparse.Namespace) -> int:
     from schemadoc.site import build
 
-    doc = load(args.doc)
+    doc = _loaded(args)
     findings = find_config(args.doc).apply(check(doc))
     written = build(doc, findings, args.out)
     print(f"wrote {len(written)} files to {args.out}/ (open {args.out}/index.html)", file=sys.stderr)
@@ -670,7 +679,7 @@ def cmd_maintain(args: argparse.Namespace) -> int:
     conn, name = _connect_doc_database(args)
     conn.autocommit = True
     with conn:
-        steps = maintain(conn, load(args.doc), allow_full=args.allow_full)
+        steps = maintain(conn, _loaded(args), allow_full=args.allow_full)
     if args.format == "json":
         print(
             json.dumps(
@@ -752,10 +761,32 @@ _DOC_HELP = "the design document (Markdown, or a whole .sql/.prisma/.dbml/.py/.t
 
 
 def _doc_database_args(p: argparse.ArgumentParser) -> None:
-    """DOC and the database it names: $DATABASE_URL or --database-url, the doc's own name or --dbname."""
+    """DOC and the database it names: $DATABASE_URL or --database-url, the doc's own name or --dbname;
+    --fix: the doc as `up --fix` applied it."""
     p.add_argument("doc", help=_DOC_HELP)
     p.add_argument("--database-url", default=None)
     p.add_argument("--dbname", default=None)
+    _fix_arg(p)
+
+
+# one meaning everywhere: the document with its safe fixes applied in memory (the file is left as it is;
+# `check --write` rewrites it)
+_FIX_HELP = "use the document with its safe fixes applied in memory, as `up --fix` applies it (the file is not changed)"
+
+
+def _fix_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--fix", action="store_true", help=_FIX_HELP)
+
+
+def _loaded(args: argparse.Namespace) -> LoadedDocument:
+    """The doc; with --fix, its schema after the safe fixes (what `up --fix` applied)."""
+    from schemadoc.apply import prepare
+
+    doc = load(args.doc)
+    if getattr(args, "fix", False):
+        schema, remaining, _ = prepare(doc, True)
+        doc = dataclasses.replace(doc, schema=schema, diagnostics=remaining)
+    return doc
 
 
 def _redis_url_arg(p: argparse.ArgumentParser) -> None:
@@ -847,8 +878,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also prepare the doc's queries on a real server ($DATABASE_URL or the embedded one)",
     )
     c.add_argument("--database-url", default=None)
-    c.add_argument("--fix", action="store_true", help="rewrite the document with the safe fixes")
-    c.add_argument("--unsafe-fixes", action="store_true", help="with --fix, also apply fixes that change behaviour")
+    _fix_arg(c)
+    c.add_argument("--write", action="store_true", help="rewrite the document with the safe fixes")
+    c.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --write or --diff, also fixes that change behaviour"
+    )
     c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them")
     c.add_argument(
         "--fail-on",
@@ -860,14 +894,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("sql", help="print the DDL the document describes")
     s.add_argument("doc", help=_DOC_HELP)
-    s.add_argument("--fix", action="store_true", help="apply the safe fixes first")
+    _fix_arg(s)
     s.set_defaults(func=cmd_sql)
 
     u = sub.add_parser("up", help="create the database and apply the document's schema")
     u.add_argument("doc", help=_DOC_HELP)
     u.add_argument("--database-url", default=None, help="default: $DATABASE_URL, else the embedded server")
     u.add_argument("--dbname", default=None, help="database to create (default: the one the doc names)")
-    u.add_argument("--fix", action="store_true", help="apply the safe fixes schemadoc knows")
+    u.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes schemadoc knows (in memory; the file is not changed)"
+    )
     u.add_argument(
         "--allow-data-loss",
         action="store_true",
@@ -886,7 +922,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     dr = sub.add_parser("drift", help="compare the live database with the document (exit 2 on drift)")
     _doc_database_args(dr)
-    dr.add_argument("--fix", action="store_true", help="compare with the document after its safe fixes")
     dr.add_argument("--format", choices=("text", "json"), default="text")
     dr.set_defaults(func=cmd_drift)
 
@@ -899,7 +934,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REV|FILE",
         help="plan from another version of the doc (a git revision or a file) instead of the database",
     )
-    pl.add_argument("--fix", action="store_true", help="plan to the document after its safe fixes")
     pl.add_argument("--down", action="store_true", help="print the down migration instead")
     pl.add_argument("--allow-data-loss", action="store_true", help="do not refuse (exit 3) a plan that destroys data")
     pl.add_argument(
@@ -924,7 +958,7 @@ def build_parser() -> argparse.ArgumentParser:
     mg.add_argument("--dir", default="migrations", help="the migrations directory (default: migrations)")
     mg.add_argument("--database-url", default=None)
     mg.add_argument("--dbname", default=None)
-    mg.add_argument("--fix", action="store_true")
+    _fix_arg(mg)
     mg.add_argument("--allow-data-loss", action="store_true")
     mg.add_argument("--lock-wait", type=float, default=60.0, help="seconds to wait for another deploy's lock")
     mg.add_argument("--format", choices=("text", "json"), default="text")
@@ -969,7 +1003,7 @@ def build_parser() -> argparse.ArgumentParser:
     dg.add_argument("doc", help=_DOC_HELP)
     dg.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
     dg.add_argument("--out", default=None, help="write to this file instead of standard output")
-    dg.add_argument("--fix", action="store_true", help="draw the document after its safe fixes")
+    _fix_arg(dg)
     dg.set_defaults(func=cmd_diagram)
 
     kv = sub.add_parser("kv", help="the doc's Redis key layouts on a live Redis")
@@ -989,6 +1023,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     dc = sub.add_parser("docs", help="write a static, browsable site of the doc's schema")
     dc.add_argument("doc", help=_DOC_HELP)
+    _fix_arg(dc)
     dc.add_argument("--out", default="site", help="the folder to write (default: site)")
     dc.set_defaults(func=cmd_docs)
 
