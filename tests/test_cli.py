@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -9,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -478,3 +480,59 @@ def test_fix_means_the_same_on_every_command_that_reads_a_doc(fresh_db: str, tmp
     # the same flag on every parser, with the same help
     helps = {cmd: run(cmd, "--help").stdout for cmd in ("drift", "health", "seed", "serve", "stats", "docs", "sql")}
     assert all("in memory" in " ".join(h.split()) for h in helps.values()), helps
+
+
+def test_every_command_speaks_json_and_so_do_its_failures(fresh_db: str, tmp_path: Path) -> None:
+    from schemadoc.cli import build_parser
+
+    def commands(parser: argparse.ArgumentParser, prefix: str = "") -> dict[str, argparse.ArgumentParser]:
+        found: dict[str, argparse.ArgumentParser] = {}
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    if any(isinstance(a, argparse._SubParsersAction) for a in sub._actions):
+                        found |= commands(sub, f"{prefix}{name} ")
+                    elif sub.prog.split()[-1] == name:  # not an alias
+                        found[prefix + name] = sub
+        return found
+
+    every = commands(build_parser())
+    assert {"up", "sql", "backup", "restore", "docs", "down", "status", "kv audit", "serve"} <= set(every)
+    for name, sub in every.items():
+        fmt = [a for a in sub._actions if "--format" in a.option_strings]
+        assert fmt and "json" in (fmt[0].choices or ()), f"{name} has no --format json"
+
+    db = ("--database-url", fresh_db)
+    up_ok = run("up", "--format", "json", *db, str(SEEDS["venta"]))
+    assert up_ok.returncode == 0, up_ok.stderr
+    result = json.loads(up_ok.stdout)
+    assert result["ok"] and result["applied"] > 0 and result["database"] and result["url"]
+    # a failure: exit code and diagnostics as JSON on stdout, the message on stderr as ever
+    refused = run("up", "--format", "json", *db, str(SEEDS["shop-api"]))
+    failure = json.loads(refused.stdout)
+    assert refused.returncode == 1 == failure["exit_code"] and failure["ok"] is False
+    assert "nothing was applied" in failure["error"] and "nothing was applied" in refused.stderr
+    assert any(d["code"] == "SD111" and d["line"] == 238 for d in failure["diagnostics"])
+    usage = run("drift", "--format", "json")
+    assert usage.returncode == 64 and json.loads(usage.stdout)["exit_code"] == 64
+    unreachable = run(
+        "stats", "--format", "json", "--database-url", "postgresql://nobody@127.0.0.1:1/x", str(SEEDS["venta"])
+    )
+    assert unreachable.returncode == 1 and "Traceback" not in unreachable.stderr
+    assert json.loads(unreachable.stdout)["ok"] is False
+    # the commands that had none before
+    statements = json.loads(run("sql", "--format", "json", str(SEEDS["venta"])).stdout)["statements"]
+    assert statements and all(s["sql"] for s in statements) and any(s["line"] for s in statements)
+    dump = tmp_path / "venta.dump"
+    made = json.loads(run("backup", "--format", "json", "--out", str(dump), *db, str(SEEDS["venta"])).stdout)
+    assert made["path"] == str(dump) and made["manifest"]["tables"]
+    into = f"restored_{uuid.uuid4().hex[:8]}"
+    back = run("restore", "--format", "json", "--database-url", fresh_db, str(dump), "--into", into)
+    assert back.returncode == 0 and json.loads(back.stdout)["verified"] is True
+    with psycopg.connect(with_database(fresh_db, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{into}"')
+    site = json.loads(run("docs", "--format", "json", "--out", str(tmp_path / "site"), str(SEEDS["venta"])).stdout)
+    assert Path(site["index"]).exists()
+    assert json.loads(run("rules", "--format", "json").stdout)[0]["code"].startswith("SD")
+    drawn = json.loads(run("diagram", "--format", "json", str(SEEDS["venta"])).stdout)
+    assert drawn["entities"] and drawn["relationships"]

@@ -90,6 +90,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    if args.format == "json":
+        print(json.dumps([_rule_dict(r) for r in rules()], indent=2))
+        return 0
     for r in rules():
         print(f"{r.code}  {str(r.severity):<7}  {r.family:<9}  {r.name}")
     return 0
@@ -99,8 +102,25 @@ def cmd_rule(args: argparse.Namespace) -> int:
     found = next((r for r in rules() if r.code == args.code.upper() or r.name == args.code), None)
     if found is None:
         raise SchemadocError(f"no rule {args.code!r}; `schemadoc rules` lists them")
+    if args.format == "json":
+        print(json.dumps(_rule_dict(found), indent=2))
+        return 0
     print(f"{found.code} {found.name} ({found.severity}, {found.family})\n\n{found.explanation}")
     return 0
+
+
+def _rule_dict(r: Any) -> dict[str, str]:
+    return {
+        "code": r.code,
+        "name": r.name,
+        "severity": str(r.severity),
+        "family": r.family,
+        "explanation": r.explanation,
+    }
+
+
+def _json(value: object) -> None:
+    print(json.dumps(value, indent=2, default=str))
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -108,6 +128,16 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from schemadoc.apply import prepare
 
     schema, remaining, _ = prepare(doc, args.fix)
+    if args.format == "json":
+        from schemadoc.sql.emit import emit
+
+        _json(
+            {
+                "statements": [{"sql": st.sql, "line": st.span.line if st.span else None} for st in emit(schema)],
+                "diagnostics": [d.as_dict() for d in remaining],
+            }
+        )
+        return 0
     print_diagnostics(remaining, doc.text, sys.stderr, Severity.WARNING)
     sys.stdout.write(emit_script(schema))
     return 0
@@ -124,7 +154,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(f"applied {result.applied} statements to {result.database}", file=sys.stderr)
     else:
         print(f"{result.database} is up to date", file=sys.stderr)
-    print(result.url)
+    redis_url = None
     if result.embedded and not os.environ.get("REDIS_URL") and load(args.doc).uses_redis:
         from schemadoc import redis_server
 
@@ -133,6 +163,22 @@ def cmd_up(args: argparse.Namespace) -> int:
             print(f"Redis for the doc: {redis_url} (schemadoc down stops it)", file=sys.stderr)
         except SchemadocError as e:  # the database is up; Redis is beside it, not a reason to fail
             print(f"note: no Redis for the doc's key layouts: {e}", file=sys.stderr)
+    if args.format == "json":
+        _json(
+            {
+                "ok": True,
+                "url": result.url,
+                "database": result.database,
+                "created_database": result.created_database,
+                "applied": result.applied,
+                "embedded": result.embedded,
+                "redis_url": redis_url,
+                "fixed": [d.as_dict() for d in result.fixed],
+                "diagnostics": [d.as_dict() for d in result.diagnostics],
+            }
+        )
+    else:
+        print(result.url)
     if args.serve:
         args.dbname = result.database  # the same server as up's (its URL keeps any password; result.url does not)
         args.authenticator_url = _provision_serve_roles(args)
@@ -409,7 +455,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     made = backup(url, out, args.doc)
     rows = sum(made.manifest["tables"].values())
     print(f"backed up {name}: {len(made.manifest['tables'])} table(s), {rows:,} row(s) -> {made.path}", file=sys.stderr)
-    print(made.path)
+    if args.format == "json":
+        _json({"database": name, "path": str(made.path), "manifest": made.manifest})
+    else:
+        print(made.path)
     return 0
 
 
@@ -424,7 +473,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
         f"restored into {done.database}" + (", verified against the manifest" if done.verified else ", NOT verified"),
         file=sys.stderr,
     )
-    print(with_database(url, done.database))
+    if args.format == "json":
+        _json(
+            {
+                "database": done.database,
+                "url": with_database(url, done.database),
+                "verified": done.verified,
+                "problems": done.problems,
+            }
+        )
+    else:
+        print(with_database(url, done.database))
     return 0 if done.verified else 1
 
 
@@ -633,6 +692,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = app_from_config(config, keyspaces)
     app.check()  # a superuser connection, or an anonymous role it may not switch to: refused here
     print(f"serving {name} on http://{args.host}:{args.port}/ (PostgREST's API)", file=sys.stderr)
+    if getattr(args, "format", None) == "json" and args.command == "serve":
+        print(
+            json.dumps(
+                {
+                    "serving": f"http://{args.host}:{args.port}/",
+                    "database": name,
+                    "anon_role": app.auth.anon_role,
+                    "jwt": app.auth.enabled,
+                    "workers": args.workers,
+                }
+            ),
+            flush=True,
+        )
     if args.allow_superuser:
         print(
             "WARNING: --allow-superuser: if the connection is a superuser's, a function a request can call "
@@ -670,6 +742,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
     findings = find_config(args.doc).apply(check(doc))
     written = build(doc, findings, args.out)
     print(f"wrote {len(written)} files to {args.out}/ (open {args.out}/index.html)", file=sys.stderr)
+    if args.format == "json":
+        _json({"out": str(args.out), "index": str(Path(args.out) / "index.html"), "files": [str(p) for p in written]})
     return 0
 
 
@@ -704,6 +778,7 @@ def cmd_down(args: argparse.Namespace) -> int:
     from schemadoc import redis_server
 
     homes = server.known_homes() if args.all else [_home(args)]
+    done = []
     for home in homes:
         where = f" ({home})" if args.all or args.doc else ""
         stopped = server.stop(home, purge=args.purge)
@@ -713,8 +788,12 @@ def cmd_down(args: argparse.Namespace) -> int:
         )
         if args.purge:
             print(f"its cluster and databases deleted{where}", file=sys.stderr)
-        if redis_server.stop(home / "redis"):
+        redis_stopped = redis_server.stop(home / "redis")
+        if redis_stopped:
             print(f"private Redis stopped{where}", file=sys.stderr)
+        done.append({"home": str(home), "stopped": stopped, "purged": args.purge, "redis_stopped": redis_stopped})
+    if args.format == "json":
+        _json(done if args.all else done[0])
     return 0
 
 
@@ -849,7 +928,15 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
+        if _wants_json(sys.argv[1:]):
+            _json({"ok": False, "error": f"{self.prog}: {message}", "exit_code": EXIT_USAGE, "diagnostics": []})
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    """--format json / --format=json on the command line (read before or without a parse)."""
+    argv = list(argv)
+    return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:], strict=False))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -893,11 +980,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_check)
 
     s = sub.add_parser("sql", help="print the DDL the document describes")
+    s.add_argument("--format", choices=("text", "json"), default="text")
     s.add_argument("doc", help=_DOC_HELP)
     _fix_arg(s)
     s.set_defaults(func=cmd_sql)
 
     u = sub.add_parser("up", help="create the database and apply the document's schema")
+    u.add_argument("--format", choices=("text", "json"), default="text")
     u.add_argument("doc", help=_DOC_HELP)
     u.add_argument("--database-url", default=None, help="default: $DATABASE_URL, else the embedded server")
     u.add_argument("--dbname", default=None, help="database to create (default: the one the doc names)")
@@ -915,8 +1004,10 @@ def build_parser() -> argparse.ArgumentParser:
     u.set_defaults(func=cmd_up)
 
     r = sub.add_parser("rules", help="list the lint rules")
+    r.add_argument("--format", choices=("text", "json"), default="text")
     r.set_defaults(func=cmd_rules)
     r1 = sub.add_parser("rule", help="explain one lint rule")
+    r1.add_argument("--format", choices=("text", "json"), default="text")
     r1.add_argument("code")
     r1.set_defaults(func=cmd_rule)
 
@@ -975,11 +1066,13 @@ def build_parser() -> argparse.ArgumentParser:
     sd.set_defaults(func=cmd_seed)
 
     bk = sub.add_parser("backup", help="pg_dump the doc's database, with a manifest to verify restores")
+    bk.add_argument("--format", choices=("text", "json"), default="text")
     _doc_database_args(bk)
     bk.add_argument("--out", default=None, help="the dump file (default: <database>-<timestamp>.dump)")
     bk.set_defaults(func=cmd_backup)
 
     rs = sub.add_parser("restore", help="restore a backup into a new database and verify it")
+    rs.add_argument("--format", choices=("text", "json"), default="text")
     rs.add_argument("file")
     rs.add_argument("--into", required=True, help="the new database to restore into")
     rs.add_argument("--database-url", default=None)
@@ -1001,7 +1094,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     dg = sub.add_parser("diagram", help="draw the entity-relationship diagram")
     dg.add_argument("doc", help=_DOC_HELP)
-    dg.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid")
+    dg.add_argument("--format", choices=("mermaid", "dot", "svg", "png", "json"), default="mermaid")
     dg.add_argument("--out", default=None, help="write to this file instead of standard output")
     _fix_arg(dg)
     dg.set_defaults(func=cmd_diagram)
@@ -1017,11 +1110,13 @@ def build_parser() -> argparse.ArgumentParser:
     au.set_defaults(func=cmd_kv_audit)
 
     sv = sub.add_parser("serve", help="a PostgREST-compatible REST API over the doc's database")
+    sv.add_argument("--format", choices=("text", "json"), default="text", help="json: one line when serving starts")
     _doc_database_args(sv)
     _serve_options(sv)
     sv.set_defaults(func=cmd_serve)
 
     dc = sub.add_parser("docs", help="write a static, browsable site of the doc's schema")
+    dc.add_argument("--format", choices=("text", "json"), default="text")
     dc.add_argument("doc", help=_DOC_HELP)
     _fix_arg(dc)
     dc.add_argument("--out", default="site", help="the folder to write (default: site)")
@@ -1034,6 +1129,7 @@ def build_parser() -> argparse.ArgumentParser:
     mt.set_defaults(func=cmd_maintain)
 
     d = sub.add_parser("down", help="stop the project's embedded PostgreSQL (and its Redis)")
+    d.add_argument("--format", choices=("text", "json"), default="text")
     d.add_argument("doc", nargs="?", default=None, help="a doc or folder of the project (default: the current one)")
     d.add_argument("--all", action="store_true", help="stop every embedded server schemadoc started on this machine")
     d.add_argument("--purge", action="store_true", help="also delete its cluster and every database in it")
@@ -1079,16 +1175,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except SchemaHasErrors as e:
         print_diagnostics(e.diagnostics, _source(args), sys.stderr, Severity.WARNING)
-        print(f"error: {e.message}", file=sys.stderr)
-        return e.exit_code
+        return _failed(args, e)
     except SchemadocError as e:
-        print(f"error: {e.message}", file=sys.stderr)
-        return e.exit_code
+        return _failed(args, e)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _failed(args: argparse.Namespace, e: SchemadocError) -> int:
+    """The error on stderr; with --format json, also as JSON on stdout, so a script reads every outcome."""
+    print(f"error: {e.message}", file=sys.stderr)
+    if getattr(args, "format", None) == "json":
+        _json(
+            {
+                "ok": False,
+                "error": e.message,
+                "exit_code": e.exit_code,
+                "diagnostics": [d.as_dict() for d in e.diagnostics],
+            }
+        )
+    return e.exit_code
 
 
 def _database_url(args: argparse.Namespace) -> None:

@@ -8,6 +8,7 @@ grouped in clusters by the document section that defines them, so 50+ tables sta
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -96,6 +97,38 @@ def mermaid(schema: m.Schema) -> str:
     return "\n".join(lines) + "\n"
 
 
+def as_data(schema: m.Schema) -> dict[str, object]:
+    """The diagram as data (`--format json`): entities with their keyed columns, relationships with both ends."""
+    tables = {t.key: t for t in schema.tables}
+    entities = [
+        {
+            "name": t.key,
+            "columns": [{"name": c.name, "type": c.type, "keys": _marks(t).get(c.name, [])} for c in t.columns],
+        }
+        for t in schema.tables
+        if not t.partition_of
+    ]
+    relationships = []
+    for t in schema.tables:
+        if t.partition_of:
+            continue
+        for fk in t.foreign_keys:
+            if fk.ref_key not in tables:
+                continue
+            left, right = _cardinality(t, fk)
+            relationships.append(
+                {
+                    "child": t.key,
+                    "columns": list(fk.columns),
+                    "parent": fk.ref_key,
+                    "ref_columns": list(fk.ref_columns),
+                    "parent_end": "zero-or-one" if left == "|o" else "exactly-one",
+                    "child_end": "zero-or-one" if right == "o|" else "zero-or-many",
+                }
+            )
+    return {"entities": entities, "relationships": relationships}
+
+
 def _section(doc: LoadedDocument | None, t: m.Table) -> str:
     """The heading of the document section that defines the table (level 1–2), for clustering."""
     if doc is None or t.span is None:
@@ -175,6 +208,8 @@ def render(schema: m.Schema, fmt: str, doc: LoadedDocument | None = None) -> byt
     """The diagram in `fmt` (mermaid, dot, svg, png); svg and png are laid out by Graphviz."""
     if fmt == "mermaid":
         return mermaid(schema).encode()
+    if fmt == "json":
+        return (json.dumps(as_data(schema), indent=2) + "\n").encode()
     source = dot(schema, doc)
     if fmt == "dot":
         return source.encode()
