@@ -22,6 +22,7 @@ from schemadoc.introspect import introspect
 from schemadoc.parse import LoadedDocument, load
 from schemadoc.platforms import leave_to_platforms
 from schemadoc.sql.emit import Statement, emit
+from schemadoc.urls import connection_variables, from_variables
 from schemadoc.urls import normalize as normalize_url
 
 
@@ -238,6 +239,10 @@ def target_database(
     doc: LoadedDocument, database_url: str | None, dbname: str | None, home: str | Path | None
 ) -> tuple[str, str, bool]:
     """(server URL, database name, embedded?): the URL's database, else the one the doc names."""
+    if not database_url and not os.environ.get("DATABASE_URL"):
+        # the server the doc's configuration names by variable (`host: ${DB_HOST}` …), when they are set
+        named = from_variables(connection_variables(doc.text), os.environ)
+        database_url = named.conninfo if named else None
     url, embedded = server_url(database_url, home if home is not None else server.project_home(doc.path))
     name = dbname or (conninfo_to_dict(url).get("dbname") if database_url or os.environ.get("DATABASE_URL") else None)
     if not name or name == "postgres" and embedded:

@@ -1207,6 +1207,16 @@ def _database_url(args: argparse.Namespace) -> None:
         return
     given = args.database_url or os.environ.get("DATABASE_URL")
     if not given:
+        doc = getattr(args, "doc", None)
+        if doc and os.path.isfile(doc):
+            from schemadoc.parse import read_text
+            from schemadoc.urls import connection_variables, from_variables
+
+            named = from_variables(connection_variables(read_text(doc)), os.environ)
+            if named is not None:
+                for note in named.notes:
+                    print(f"note: {note}", file=sys.stderr)
+                args.database_url = named.conninfo
         return
     url = normalize_url(given)
     for note in url.notes:

@@ -9,11 +9,13 @@ here. A URL libpq still cannot read is an error that says why, never a traceback
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from psycopg import pq
-from psycopg.conninfo import conninfo_to_dict
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from schemadoc.errors import SchemadocError
 
@@ -88,3 +90,60 @@ def _without_password(message: str) -> str:
     import re
 
     return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", message)
+
+
+# the parts of a connection a doc's configuration names by variable (`host: ${DB_HOST}`, `DB_PORT=5432`,
+# `process.env.DB_USER`, `env("DB_PASSWORD")`): the variable's last word says which part it is
+_PARTS = {
+    "HOST": "host",
+    "HOSTNAME": "host",
+    "SERVER": "host",
+    "PORT": "port",
+    "NAME": "dbname",
+    "DB": "dbname",
+    "DATABASE": "dbname",
+    "DBNAME": "dbname",
+    "USER": "user",
+    "USERNAME": "user",
+    "PASSWORD": "password",
+    "PASS": "password",
+    "PWD": "password",
+}
+_VARIABLE = re.compile(
+    r"\$\{?((?:DB|DATABASE|POSTGRES|POSTGRESQL|PG|PSQL)_?(?:[A-Z]+_)*?(?:"
+    + "|".join(sorted(_PARTS, key=len, reverse=True))
+    + r"))\b"
+    r"|\benv\(\s*['\"]((?:DB|DATABASE|POSTGRES|PG)_?[A-Z_]+)['\"]"
+    r"|process\.env\.((?:DB|DATABASE|POSTGRES|PG)_?[A-Z_]+)"
+    r"|^\s*(?:export\s+)?((?:DB|DATABASE|POSTGRES|PG)_?[A-Z_]*?(?:HOST|PORT|NAME|USER|USERNAME|PASSWORD|DB))\s*=",
+    re.MULTILINE,
+)
+
+
+def connection_variables(text: str) -> dict[str, str]:
+    """{libpq keyword: environment variable} for the connection parts a doc's configuration names."""
+    found: dict[str, str] = {}
+    for mt in _VARIABLE.finditer(text):
+        name = next(g for g in mt.groups() if g)
+        last = name.rsplit("_", 1)[-1] if "_" in name else name[-4:]
+        part = _PARTS.get(last) or next((p for w, p in _PARTS.items() if name.endswith(w)), None)
+        if part and name != "DATABASE_URL":
+            found.setdefault(part, name)
+    return found
+
+
+def from_variables(variables: dict[str, str], environ: Mapping[str, str]) -> DatabaseUrl | None:
+    """The connection the doc's variables give, when its host variable is set; None otherwise (a database
+    name alone, `DB_NAME` set for a backup script, says nothing of which server)."""
+    given = {part: environ[var] for part, var in variables.items() if environ.get(var)}
+    if "host" not in given:
+        return None
+    if "port" in given and not given["port"].strip().isdigit():
+        raise SchemadocError(f'{variables["port"]}="{given["port"]}" is not a port number')
+    conninfo = make_conninfo("", **given)
+    names = ", ".join(variables[p] for p in given)
+    unset = [v for p, v in variables.items() if p not in given]
+    note = f"connecting with {names} as the doc's configuration names them" + (
+        f" ({', '.join(unset)} unset: libpq's default)" if unset else ""
+    )
+    return DatabaseUrl(conninfo, (note,))
