@@ -34,13 +34,17 @@ def test_every_seed_document_is_filled(name: str, fresh_db: str) -> None:
     assert r.returncode == 0, r.stderr[-2000:]
     report = json.loads(r.stdout)
     rows = report["rows"]
-    assert rows and all(n > 0 for n in rows.values()), rows
-    full = [t for t, n in rows.items() if n >= N]
-    assert len(full) >= 0.75 * len(rows), rows  # the rest are capped by one-to-one keys or partitions
+    # exactly the rows asked for in every table (one-to-one keys and CHECKs included), none short
+    assert rows and all(n == N for n in rows.values()) and report["short"] == [], (rows, report["short"])
     for table, n in rows.items():
         schema, _, rel = table.partition(".")
         assert _count(fresh_db, f'"{schema}"."{rel}"') >= n
     assert report["skipped"] == []  # the doc's own rows all applied
+    # a second run, with a new random seed, adds as many again: unique values do not collide with the first's
+    again = run("seed", "--database-url", fresh_db, "--default-rows", str(N), "--format", "json", str(doc))
+    second = json.loads(again.stdout)
+    assert all(n == N for n in second["rows"].values()) and second["short"] == [], (second["rows"], second["short"])
+    assert second["seed"] != report["seed"] and f"--seed {second['seed']}" in again.stderr
 
 
 def test_doc_rows_go_in_first_and_generated_rows_respect_them(fresh_db: str) -> None:
@@ -336,3 +340,57 @@ def test_domains_and_pattern_checks(fresh_db: str) -> None:
         assert re.fullmatch(r"[\w.+-]+@[\w.-]+\.[a-z]{2,}", contact), contact  # the column's emails, not noise
         assert 1 <= qty <= 500
         assert re.fullmatch(r"[A-Z]{3}-[0-9]{4}", sku) and re.fullmatch(r"[0-9]{5}", postcode)
+
+
+def test_a_table_that_cannot_take_the_rows_asked_says_so(fresh_db: str, tmp_path: Path) -> None:
+    doc = tmp_path / "flags.md"
+    doc.write_text(
+        "# Flags\n\n```sql\nCREATE TABLE flags (id serial PRIMARY KEY, enabled boolean NOT NULL UNIQUE);\n"
+        "CREATE TABLE items (id serial PRIMARY KEY, name text);\n```\n"
+    )
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    r = run("seed", "--database-url", fresh_db, "--rows", "10", "--format", "json", str(doc))
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["rows"] == {"public.flags": 2, "public.items": 10}
+    assert report["short"] == [
+        {
+            "table": "public.flags",
+            "asked": 10,
+            "made": 2,
+            "why": "the generated rows its CHECKs and unique keys accept ran out (unique or listed: enabled)",
+        }
+    ]
+    assert "warning: fewer rows than asked: public.flags: 2 of 10 rows" in r.stderr
+
+
+def test_values_fit_what_the_doc_says_a_column_holds(fresh_db: str, server_url: str) -> None:
+    """Names by what the table holds, values the doc lists in a comment, times of day as text."""
+    from schemadoc.seed import _QUALITIES
+
+    venta = SEEDS["venta"]
+    assert run("up", "--database-url", fresh_db, str(venta)).returncode == 0
+    assert run("seed", "--database-url", fresh_db, "--default-rows", "60", str(venta)).returncode == 0
+    with psycopg.connect(fresh_db) as conn:
+        # `status String // "active", "cancelled", "expired"` in the Prisma model; the SQL says only TEXT
+        statuses = {r[0] for r in conn.execute("SELECT DISTINCT status FROM subscriptions")}
+        assert statuses == {"active", "cancelled", "expired"}
+        providers = {r[0] for r in conn.execute("SELECT DISTINCT provider FROM subscriptions")}
+        assert providers <= {"revenuecat", "stripe"}
+    bakery = SEEDS["bakery"]
+    name = "sdt_seed_meaning"
+    assert run("up", "--database-url", server_url, "--dbname", name, str(bakery)).returncode == 0
+    try:
+        assert (
+            run("seed", "--database-url", server_url, "--dbname", name, "--default-rows", "60", str(bakery)).returncode
+            == 0
+        )
+        with psycopg.connect(with_database(server_url, name)) as conn:
+            products = [r[0] for r in conn.execute("SELECT name FROM products WHERE description IS DISTINCT FROM 'x'")]
+            generated = [p for p in products if p.split()[0] in _QUALITIES]
+            assert len(generated) >= 60  # "Organic Lemon", not "Norma Fisher" (the doc's three are its own)
+            slots = [r[0] for r in conn.execute("SELECT delivery_time FROM delivery_schedules")]
+            assert slots and all(re.fullmatch(r"\d\d:\d\d(-\d\d:\d\d)?", s) for s in slots), slots[:5]
+    finally:
+        with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -418,31 +419,33 @@ def cmd_seed(args: argparse.Namespace) -> int:
             kv=kv,
             keys=args.keys,
             default_rows=args.default_rows,
-            seed_value=args.seed,
+            seed_value=args.seed if args.seed is not None else random.SystemRandom().randrange(2**31),
             progress=sys.stderr.isatty(),
         )
     if keys:
         print(f"seeded Redis: {sum(keys.values()):,} key(s) in {len(keys)} layout(s)", file=sys.stderr)
     for line in report.skipped:
         print(f"warning: the document's seed row did not apply: {line}", file=sys.stderr)
+    for short in report.short:
+        print(f"warning: fewer rows than asked: {short}", file=sys.stderr)
     total = sum(report.rows.values())
     print(
         f"seeded {name}: {total:,} generated row(s) in {len(report.rows)} table(s), "
-        f"{report.doc_rows} statement(s) of the document's own rows",
+        f"{report.doc_rows} statement(s) of the document's own rows; seed {report.seed_value} "
+        f"(--seed {report.seed_value} makes the same rows again)",
         file=sys.stderr,
     )
     if args.format == "json":
-        print(
-            json.dumps(
-                {
-                    "database": name,
-                    "rows": report.rows,
-                    "doc_statements": report.doc_rows,
-                    "skipped": report.skipped,
-                    "redis_keys": keys,
-                },
-                indent=2,
-            )
+        _json(
+            {
+                "database": name,
+                "rows": report.rows,
+                "short": [dataclasses.asdict(s) for s in report.short],
+                "seed": report.seed_value,
+                "doc_statements": report.doc_rows,
+                "skipped": report.skipped,
+                "redis_keys": keys,
+            }
         )
     return 0
 
@@ -1059,7 +1062,12 @@ def build_parser() -> argparse.ArgumentParser:
     _doc_database_args(sd)
     sd.add_argument("--rows", default=None, help="N, or TABLE=N,OTHER=M, or TABLE=K/OTHER (K per OTHER row)")
     sd.add_argument("--default-rows", type=int, default=100, help="rows for tables --rows does not name")
-    sd.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same data")
+    sd.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="random seed: the same seed gives the same data (default: a new one each run, printed)",
+    )
     sd.add_argument("--format", choices=("text", "json"), default="text")
     _redis_url_arg(sd)
     sd.add_argument("--keys", type=int, default=100, help="keys per documented Redis layout (0: none)")

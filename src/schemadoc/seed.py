@@ -41,7 +41,21 @@ from schemadoc.parse import LoadedDocument
 from schemadoc.shapes import Shaper, default_example, examples, is_shaped
 from schemadoc.sql.emit import _kahn
 
-ROUNDS = 4  # attempts to reach a table's row count when CHECKs or uniqueness filter rows out
+ROUNDS = 40  # at most, to reach a table's row count when CHECKs or uniqueness filter rows out
+STALLED = 3  # rounds in a row that add nothing: the table cannot take more rows of this kind
+
+
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    """A table that got fewer rows than asked, and why."""
+
+    table: str
+    asked: int
+    made: int
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.table}: {self.made:,} of {self.asked:,} rows ({self.why})"
 
 
 @dataclass(slots=True)
@@ -49,6 +63,8 @@ class SeedReport:
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows generated and kept
     doc_rows: int = 0  # the document's own INSERT statements that ran
     skipped: list[str] = field(default_factory=list)  # doc statements that failed, with why
+    short: list[Shortfall] = field(default_factory=list)  # tables that got fewer rows than asked
+    seed_value: int = 0  # the random seed used: `--seed` with it gives the same data again
 
 
 def parse_rows(spec: str | None, default: int, tables: Iterable[str]) -> dict[str, int | tuple[float, str]]:
@@ -237,6 +253,24 @@ class Values:
 
         return make
 
+    def _named(self, table: str) -> Callable[[], str]:
+        """A name that fits what `table` (or a column's word for it) holds: people's, companies',
+        products', categories', places'; else the thing's own noun and a word."""
+        f, rng = self.fake, self.rng
+        kind = _kind_of(table)
+        if kind == "person":
+            return f.name
+        if kind == "organization":
+            return f.company
+        if kind == "goods":
+            return lambda: f"{rng.choice(_QUALITIES)} {f.word().title()}"
+        if kind == "group":
+            return lambda: f.word().title()
+        if kind == "place":
+            return f.city
+        noun = _singular(table).replace("_", " ").strip().title() or "Item"
+        return lambda: f"{noun} {f.word().title()}"
+
     def _text(self, table: m.Table, name: str, t: str, unique: bool) -> Callable[[int], Any]:
         f, rng = self.fake, self.rng
         limit = None
@@ -258,17 +292,14 @@ class Values:
             return tagged(f.first_name)
         if name in ("last_name", "lastname", "surname", "family_name"):
             return tagged(f.last_name)
-        if name in ("name", "full_name", "fullname", "display_name", "username", "user_name", "author"):
-            maker = (
-                f.user_name
-                if "user" in name
-                else (
-                    f.company
-                    if table.name.lower() in ("companies", "vendors", "brands", "stores", "organizations")
-                    else f.name
-                )
-            )
-            return tagged(maker)
+        if name in ("full_name", "fullname", "display_name", "author", "contact_name", "customer_name"):
+            return tagged(f.name)
+        if name in ("username", "user_name", "login", "handle"):
+            return tagged(f.user_name)
+        if name in ("name", "label"):
+            return tagged(self._named(table.name))
+        if name.endswith("_name") and _kind_of(name.removesuffix("_name")) is not None:  # company_name, city_name
+            return tagged(self._named(name.removesuffix("_name")))
         if "phone" in name or name == "mobile":
             return tagged(lambda: f.numerify("+1-###-###-####"))
         if "slug" in name:
@@ -309,9 +340,54 @@ class Values:
             return tagged(lambda: f"{f.word()}:{rng.choice(['read', 'write', 'create', 'update', 'delete'])}")
         if name in ("pro", "pros", "con", "cons", "feature", "features", "highlight", "highlights"):
             return tagged(lambda: f.sentence(nb_words=3).rstrip("."))
+        if name.endswith(("time", "_slot", "timeslot")) and (not limit or limit >= 5):
+
+            def slot() -> str:  # a time of day as text: "14:30", or a window "09:00-11:00" where it fits
+                start = rng.randrange(7, 20)
+                if not limit or limit >= 11:
+                    return f"{start:02d}:00-{start + 2:02d}:00"
+                return f"{start:02d}:{rng.choice(('00', '30'))}"
+
+            return tagged(slot)
         if "status" in name or "type" in name or "role" in name or "kind" in name:
             return tagged(lambda: rng.choice(["active", "pending", "archived"]))
         return tagged(lambda: f.word())
+
+
+_QUALITIES = ("Classic", "Deluxe", "Organic", "Premium", "Mini", "Family", "Signature", "Seasonal", "Fresh", "Vintage")
+_KINDS = {
+    "person": (
+        "user account customer person people member employee staff author rider driver student teacher "
+        "patient doctor contact client profile admin owner agent player guest subscriber candidate buyer "
+        "seller courier instructor reviewer participant attendee passenger tenant volunteer"
+    ),
+    "organization": (
+        "company vendor brand store organization org shop supplier merchant business restaurant bakery "
+        "partner manufacturer retailer agency team tenant_org publisher provider"
+    ),
+    "goods": "product item menu_item dish cake good offering service plan course book recipe ingredient variant sku",
+    "group": "category tag genre topic label collection department type group kind section",
+    "place": "city location region branch venue warehouse site area zone",
+}
+
+
+def _singular(word: str) -> str:
+    w = word.lower()
+    for plural, one in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("s", "")):
+        if w.endswith(plural) and len(w) > len(plural) + 1:
+            return w[: -len(plural)] + one
+    return w
+
+
+def _kind_of(table: str) -> str | None:
+    """What a table holds, by its name's last word: person, organization, goods, group or place."""
+    last = _singular(re.split(r"[_\s]+|(?<=[a-z])(?=[A-Z])", table)[-1] or table)
+    whole = _singular(table)
+    for kind, words in _KINDS.items():
+        vocabulary = words.split()
+        if last in vocabulary or whole in vocabulary:
+            return kind
+    return None
 
 
 # ---- CHECK bounds -----------------------------------------------------------------------------
@@ -457,7 +533,7 @@ def seed(
     `then` runs inside the transaction once the rows are in, before it commits (another store's writes
     that must happen with them or not at all: the doc's Redis keys).
     """
-    report = SeedReport()
+    report = SeedReport(seed_value=seed_value)
     schema = introspect(conn)
     conn.commit()
     if not schema.tables:
@@ -483,10 +559,21 @@ def seed(
             if target <= 0:
                 continue
             meter.start(t.name, target)
-            done = _fill(
-                conn, _domains_resolved(t, schema), target, values, enums, deferred, _examples(conn, t, shapes), meter
+            done, why = _fill(
+                conn,
+                _domains_resolved(t, schema),
+                target,
+                values,
+                enums,
+                deferred,
+                _examples(conn, t, shapes),
+                meter,
+                _listed_values(doc, t),
+                _unique_keys(schema, t),
             )
             report.rows[key] = done
+            if done < target:
+                report.short.append(Shortfall(key, target, done, why))
             meter.finish(done)
         _fill_deferred(conn, schema, deferred, values)
         if then is not None:
@@ -601,12 +688,38 @@ def _advance_sequences(conn: psycopg.Connection[Any], schema: m.Schema) -> None:
                 )
 
 
-def _pool(conn: psycopg.Connection[Any], table: m.Table, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+def _unique_keys(schema: m.Schema, t: m.Table) -> list[tuple[str, ...]]:
+    """The column sets no two rows may share: UNIQUE constraints, and unique indexes on plain columns
+    (Prisma's @unique and @@unique are indexes, not constraints)."""
+    keys = [u.columns for u in t.uniques]
+    for ix in schema.indexes:
+        if ix.unique and ix.where is None and ix.schema == t.schema and ix.table == t.name:
+            columns = tuple(k.strip('"') for k in ix.keys)
+            if all(t.column(c) is not None for c in columns):
+                keys.append(columns)
+    return keys
+
+
+def _pool(
+    conn: psycopg.Connection[Any],
+    table: m.Table,
+    columns: tuple[str, ...],
+    unused_by: tuple[m.Table, tuple[str, ...]] | None = None,
+) -> list[tuple[Any, ...]]:
+    """The parent keys a new row may reference; `unused_by` (a one-to-one key): only those no row of
+    that table references yet, so a second run still finds parents to pair with."""
     cols = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
     cond = sql.SQL(" AND ").join(sql.SQL("{} IS NOT NULL").format(sql.Identifier(c)) for c in columns)
     q = sql.SQL("SELECT DISTINCT {cols} FROM {t} WHERE {cond}").format(
         cols=cols, t=sql.Identifier(table.schema, table.name), cond=cond
     )
+    if unused_by is not None:
+        child, child_cols = unused_by
+        q = sql.SQL("{q} EXCEPT SELECT {child_cols} FROM {child}").format(
+            q=q,
+            child_cols=sql.SQL(", ").join(sql.Identifier(c) for c in child_cols),
+            child=sql.Identifier(child.schema, child.name),
+        )
     return [tuple(r) for r in conn.execute(q).fetchall()]
 
 
@@ -619,8 +732,12 @@ def _fill(
     deferred: set[tuple[str, str]],
     shapes: dict[str, Any] | None = None,
     meter: Progress | None = None,
-) -> int:
-    unique_cols = {u.columns[0] for u in t.uniques if len(u.columns) == 1}
+    listed: dict[str, list[str]] | None = None,
+    unique_keys: list[tuple[str, ...]] | None = None,
+) -> tuple[int, str]:
+    """Rows for `t` (up to `target`): (how many went in, why fewer when fewer)."""
+    keys = unique_keys if unique_keys is not None else [u.columns for u in t.uniques]
+    unique_cols = {k[0] for k in keys if len(k) == 1}
     if t.primary_key and len(t.primary_key.columns) == 1:
         unique_cols.add(t.primary_key.columns[0])
     bounds = check_bounds(t)
@@ -630,29 +747,34 @@ def _fill(
     for fk in t.foreign_keys:
         if (t.key, fk.name) in deferred:
             continue
-        pools[fk.name] = _pool(conn, m.Table(fk.ref_schema, fk.ref_table), fk.ref_columns)
+        if fk.columns in keys or (t.primary_key and fk.columns == t.primary_key.columns):
+            one_to_one.add(fk.name)
+        unused_by = (t, fk.columns) if fk.name in one_to_one else None
+        pools[fk.name] = _pool(conn, m.Table(fk.ref_schema, fk.ref_table), fk.ref_columns, unused_by)
         for i, name in enumerate(fk.columns):
             fk_by_col[name] = (fk, i)
-        if fk.columns in [u.columns for u in t.uniques] or (t.primary_key and fk.columns == t.primary_key.columns):
-            one_to_one.add(fk.name)
     nullable = {fk.name: not any((col := t.column(x)) and col.not_null for x in fk.columns) for fk in t.foreign_keys}
     deferred_cols = {n for fk in t.foreign_keys if (t.key, fk.name) in deferred for n in fk.columns}
     columns = [c for c in t.columns if not _auto(c) and c.name not in deferred_cols]
+    asked = target
     for fk_name in one_to_one:
         target = min(target, len(pools[fk_name]))
     for fk in t.foreign_keys:
         if fk.name in pools and not pools[fk.name] and not nullable[fk.name]:
-            return 0  # a required parent has no rows: nothing can reference it
+            return 0, f"its required parent {fk.ref_table} has no rows"  # nothing can reference it
     makers = {
         c.name: values.maker(
             t, c, c.name in unique_cols, bounds.get(c.name, (None, None)), enums, (shapes or {}).get(c.name)
         )
         for c in columns
     }
+    for name, choices in (listed or {}).items():  # values the doc lists for a column ("active", "expired")
+        if name in makers and name not in unique_cols:
+            makers[name] = _one_of(choices, values.rng)
     for check in t.checks:  # a CHECK that lists a column's values is that column's enum
-        listed = check_values(check.expression)
-        if listed is not None and listed[0] in makers:
-            makers[listed[0]] = _one_of(listed[1], values.rng)
+        in_check = check_values(check.expression)
+        if in_check is not None and in_check[0] in makers:
+            makers[in_check[0]] = _one_of(in_check[1], values.rng)
     for name, (pattern, insensitive) in check_patterns(t).items():
         if name in makers:
             makers[name] = _matching(makers[name], pattern, insensitive, name in unique_cols, values.rng, values.fake)
@@ -683,26 +805,33 @@ def _fill(
         )
     table_id = sql.Identifier(t.schema, t.name)
     kept = 0
-    counter = 0
+    # generated values are tagged with a running number: a second run goes on from the rows there are,
+    # so its unique values (slugs, codes, emails) do not collide with the first run's
+    there = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(table_id)).fetchone()
+    counter = first = int(there[0]) if there else 0
     shuffled = {name: rng.sample(pool, len(pool)) for name, pool in pools.items() if name in one_to_one}
     # CHECK passes unless false; columns the database fills (ids) are NULL in the scratch table
     checks = [sql.SQL("(" + c.expression + ") IS NOT FALSE") for c in t.checks]
     if t.partition_by:  # a row must fall into one of the partitions
         bounds_sql = _partition_bounds(conn, t)
         if not bounds_sql:
-            return 0
+            return 0, "it is partitioned and has no partition to hold a row"
         checks.append(sql.SQL("(" + " OR ".join(f"({b})" for b in bounds_sql) + ")"))
     where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(checks) if checks else sql.SQL("")
     cols = sql.SQL(", ").join(sql.Identifier(n) for n in names)
+    made = 0  # rows generated so far, against `kept`: the share the CHECKs and unique keys let through
+    stalled = 0
     for _ in range(ROUNDS):
         need = target - kept
-        if need <= 0:
+        if need <= 0 or stalled >= STALLED:
             break
         if not names:
             conn.execute(sql.SQL("INSERT INTO {} DEFAULT VALUES").format(table_id))
             kept += 1
             continue
-        batch = need + max(need // 5, 5)
+        accepted = kept / made if made and kept else 0.2 if made else 1.0
+        batch = min(int(need / max(accepted, 0.02) * 1.3) + 5, need * 50 + 5)
+        made += batch
         with conn.cursor() as cur:
             with cur.copy(
                 sql.SQL("COPY {} ({}) FROM STDIN").format(
@@ -723,7 +852,7 @@ def _fill(
                                 if not pool or (nullable[fk.name] and rng.random() < 0.1):
                                     chosen[fk.name] = None
                                 elif fk.name in shuffled:
-                                    chosen[fk.name] = pool[(kept + counter - 1) % len(pool)]
+                                    chosen[fk.name] = pool[(counter - first) % len(pool)]
                                 else:
                                     chosen[fk.name] = pool[rng.randrange(len(pool))]
                             picked = chosen[fk.name]
@@ -741,6 +870,7 @@ def _fill(
                     ).format(t=table_id, cols=cols, s=sql.Identifier(stage), where=where, n=sql.Literal(need))
                 )
                 kept += cur.rowcount
+                stalled = 0 if cur.rowcount > 0 else stalled + 1
         except psycopg.Error as e:
             raise DatabaseError(
                 f"seeding {t.name}: PostgreSQL rejected the generated rows: {(e.diag.message_primary or str(e)).strip()}"
@@ -749,7 +879,58 @@ def _fill(
                 span=t.span,
             ) from None
         conn.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(stage)))
-    return kept
+    if kept >= asked:
+        return kept, ""
+    if kept >= target:
+        return kept, "one row per parent row of its one-to-one key, and every parent row has one"
+    limits = [c.name for c in columns if c.name in unique_cols or c.name in (listed or {})]
+    why = "the generated rows its CHECKs and unique keys accept ran out"
+    return kept, why + (f" (unique or listed: {', '.join(limits)})" if limits else "")
+
+
+_LISTED = re.compile(r"""["'`]([^"'`,|]{1,40})["'`]""")
+
+
+def _listed_values(doc: LoadedDocument, t: m.Table) -> dict[str, list[str]]:
+    """Per column, the values the doc lists for it where its type does not: a comment on a line that
+    defines it (`status String // "active", "cancelled", "expired"`, `status text -- 'draft' | 'sent'`),
+    in any of the doc's descriptions of the table (the Prisma model as well as the SQL), or its comment."""
+    mine = doc.schema.table(t.key)
+    if mine is None:
+        return {}
+    lines = doc.text.splitlines()
+    out: dict[str, list[str]] = {}
+    for col in mine.columns:
+        texts = [col.comment or ""]
+        for number, line in enumerate(lines):
+            words = line.split()
+            if not words or words[0].strip('"`,') != col.name:
+                continue
+            at = min((i for i in (line.find("//"), line.find("--"), line.find(" #")) if i >= 0), default=-1)
+            if at >= 0 and _describes(lines, number, t.name):
+                texts.append(line[at:])
+        for text in texts:
+            found = [v.strip() for v in _LISTED.findall(text) if v.strip()]
+            if len(found) >= 2 and len(set(found)) == len(found):
+                out[col.name] = found
+                break
+    return out
+
+
+_OPENS = re.compile(
+    r"""^\s*(?:model|create\s+table(?:\s+if\s+not\s+exists)?|table|type|interface|class|enum|#+)\s+[`"\[]?(?:\w+\.)?(\w+)""",
+    re.I,
+)
+
+
+def _describes(lines: list[str], number: int, table: str) -> bool:
+    """Whether line `number` sits in a description of `table`: the nearest model, CREATE TABLE, class or
+    heading above it names the table (singular or plural, any case)."""
+    for line in reversed(lines[max(0, number - 80) : number]):
+        opened = _OPENS.match(line)
+        if opened:
+            return _singular(opened.group(1).lower()) == _singular(table.lower())
+    return False
 
 
 def _one_of(choices: list[str], rng: random.Random) -> Callable[[int], Any]:
