@@ -44,7 +44,20 @@ def test_dot_clusters_by_section_and_svg_needs_graphviz() -> None:
     doc = schemadoc.load(SEEDS["bakery"])
     source = dot(doc.schema, doc)
     ids = {t.name: f"t{i}" for i, t in enumerate(doc.schema.tables)}
-    assert source.startswith("digraph schema {") and f"{ids['users']} -> {ids['orders']} [" in source
+    assert source.startswith("digraph schema {")
+    # from the parent's key (east side of its row) to the child's foreign key (west side of its row);
+    # the crow's foot at the child, the bars at the parent; a one-to-one child end is no crow's foot
+    users, orders, loyalty = (doc.schema.table(f"public.{n}") for n in ("users", "orders", "loyalty_points"))
+    assert users and orders and loyalty
+    uid = [c.name for c in users.columns].index("id")
+    fk = [c.name for c in orders.columns].index("user_id")
+    assert (
+        f"{ids['users']}:t{uid}:e -> {ids['orders']}:c{fk}:w [label=<user_id>, arrowtail=teetee, arrowhead=crowodot]"
+        in source
+    )
+    one = [c.name for c in loyalty.columns].index("user_id")
+    assert f"-> {ids['loyalty_points']}:c{one}:w [label=<user_id>, arrowtail=teetee, arrowhead=teeodot]" in source
+    assert "arrowtail=teeodot, arrowhead=crowodot, style=dashed" in source  # orders.delivery_schedule_id: optional
     two = schemadoc.loads(
         "# App\n\n## Accounts\n\n```sql\nCREATE TABLE users (id int PRIMARY KEY);\n```\n\n"
         "## Billing\n\n```sql\nCREATE TABLE invoices (id int PRIMARY KEY, user_id int REFERENCES users(id));\n```\n",

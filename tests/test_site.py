@@ -206,9 +206,32 @@ def test_site_in_headless_chromium(tmp_path: Path) -> None:
             page.goto(path.as_uri())
             assert page.title()
         assert problems == [], problems
-        # the diagram: a click on a table goes to its page
+        # the diagram: fitted to the page at 1400 px (nothing cut off), at actual size on request
         page.goto((tmp_path / "index.html").as_uri())
         page.screenshot(path=str(SHOTS / "docs-index.png"))
+        box = page.locator(".diagram").bounding_box()
+        svg = page.locator(".diagram svg").bounding_box()
+        assert box and svg and svg["x"] >= box["x"] and svg["x"] + svg["width"] <= box["x"] + box["width"] + 1
+        assert page.evaluate(
+            "document.querySelector('.diagram').scrollWidth <= document.querySelector('.diagram').clientWidth"
+        )
+        page.click("#diagram-size")
+        assert (
+            page.locator(".diagram.actual").count() == 1 and page.locator("#diagram-size").inner_text() == "Fit to page"
+        )
+        page.click("#diagram-size")
+        # the findings page: errors and warnings shown, notes behind their checkbox
+        page.goto((tmp_path / "findings.html").as_uri())
+        notes = page.locator('tr[data-sev="info"]')
+        warnings = page.locator('tr[data-sev="warning"]')
+        assert notes.count() > 0 and warnings.count() > 0
+        assert not notes.first.is_visible() and warnings.first.is_visible()
+        page.check('.filters input[data-sev="info"]')
+        assert notes.first.is_visible()
+        page.uncheck('.filters input[data-sev="warning"]')
+        assert not warnings.first.is_visible()
+        # a click on a table in the diagram goes to its page
+        page.goto((tmp_path / "index.html").as_uri())
         page.click('svg a[*|href="tables/public.products.html"]')
         page.wait_for_url("**/tables/public.products.html")
         assert page.locator("h1").inner_text() == "products"

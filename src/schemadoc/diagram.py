@@ -149,7 +149,7 @@ def dot(schema: m.Schema, doc: LoadedDocument | None = None, link: Callable[[str
         "digraph schema {",
         '    graph [rankdir=LR, fontname="Helvetica", nodesep=0.4, ranksep=1.0, concentrate=true];',
         '    node [shape=plain, fontname="Helvetica", fontsize=10];',
-        '    edge [fontname="Helvetica", fontsize=8, arrowhead=none, arrowtail=crow, dir=both, color="#555555"];',
+        '    edge [fontname="Helvetica", fontsize=8, dir=both, color="#555555"];',
     ]
     clusters: dict[str, list[m.Table]] = defaultdict(list)
     for t in schema.tables:
@@ -163,13 +163,14 @@ def dot(schema: m.Schema, doc: LoadedDocument | None = None, link: Callable[[str
     def node(t: m.Table) -> str:
         marks = _marks(t)
         rows = [f'<tr><td bgcolor="#dde6f0" colspan="2"><b>{html.escape(t.name)}</b></td></tr>']
-        for c in t.columns:
+        for n, c in enumerate(t.columns):
             key = " ".join(marks.get(c.name, []))
             name = f"<u>{html.escape(c.name)}</u>" if "PK" in key else html.escape(c.name)
+            # numbered ports: a column's name never becomes port syntax (a ':' would read as a compass point)
             rows.append(
-                f'<tr><td align="left" port="{html.escape(c.name)}">{name}'
+                f'<tr><td align="left" port="c{n}">{name}'
                 f"{' <i>' + key + '</i>' if key else ''}</td>"
-                f'<td align="left"><font color="#666666">{html.escape(short_type(c.type))}</font></td></tr>'
+                f'<td align="left" port="t{n}"><font color="#666666">{html.escape(short_type(c.type))}</font></td></tr>'
             )
         label = (
             '<table border="0" cellborder="1" cellspacing="0" cellpadding="3" bgcolor="white">'
@@ -187,15 +188,35 @@ def dot(schema: m.Schema, doc: LoadedDocument | None = None, link: Callable[[str
             out.append("    }")
         else:
             out.extend(node(t) for t in members)
-    keys = {t.key for t in schema.tables}
+    tables = {t.key: t for t in schema.tables}
     for t in schema.tables:
         for fk in t.foreign_keys:
-            if fk.ref_key in keys and not t.partition_of:
-                style = ", style=dashed" if _optional(t, fk) else ""
-                label = html.escape(", ".join(fk.columns))
-                out.append(f"    {ids[fk.ref_key]} -> {ids[t.key]} [label=<{label}>{style}];")
+            parent = tables.get(fk.ref_key)
+            if parent is None or t.partition_of:
+                continue
+            # drawn parent -> child (parents rank left of their children), from the referenced column to
+            # the referencing one; crow's-foot ends: the parent's at the tail, the child's at the head
+            left, right = _cardinality(t, fk)
+            tail = "teeodot" if left == "|o" else "teetee"  # zero or one parent | exactly one
+            head = "teeodot" if right == "o|" else "crowodot"  # one-to-one | zero or many children
+            style = ", style=dashed" if _optional(t, fk) else ""
+            label = html.escape(", ".join(fk.columns))
+            ports = (
+                f"{ids[fk.ref_key]}:{_port(parent, fk.ref_columns[0], 't')}:e -> {ids[t.key]}:{_port(t, fk.columns[0], 'c')}:w"
+                if parent is not t
+                else f"{ids[t.key]}:{_port(t, fk.ref_columns[0], 't')}:e -> {ids[t.key]}:{_port(t, fk.columns[0], 't')}:e"
+            )
+            out.append(f"    {ports} [label=<{label}>, arrowtail={tail}, arrowhead={head}{style}];")
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _port(t: m.Table, column: str, cell: str) -> str:
+    """The port of `column`'s row: its name cell ("c", the row's west side, where a child's foreign key
+    is reached) or its type cell ("t", the east side, where a parent's key is left from); parents rank
+    left of their children."""
+    names = [c.name for c in t.columns]
+    return f"{cell}{names.index(column)}" if column in names else "_"
 
 
 def _dot_string(text: str) -> str:

@@ -205,7 +205,13 @@ pre { background:var(--bg); padding:.7rem; border-radius:6px; overflow:auto; }
 .sev-info { color:var(--muted); font-weight:600; }
 .prose { border-left:3px solid var(--line); padding-left:1rem; }
 .diagram { overflow:auto; border:1px solid var(--line); border-radius:6px; padding:.5rem; background:#fff; }
+/* fitted to the page's width (the whole diagram in view); "actual size" scrolls it instead */
+.diagram svg { display:block; max-width:100%; height:auto; }
+.diagram.actual svg { max-width:none; }
+.diagram-tools { margin:.3rem 0; font-size:.85rem; }
 .diagram svg a:hover text { fill:var(--accent); }
+.filters { margin:.5rem 0 1rem; font-size:.9rem; } .filters label { margin-right:1rem; cursor:pointer; }
+tr[data-sev].hidden { display:none; }
 .counts span { margin-right:1.2rem; }
 """
 
@@ -230,6 +236,20 @@ _JS = """
       a.appendChild(small); li.appendChild(a); list.appendChild(li);
     });
   }
+  var diagram = document.querySelector('.diagram'), size = document.querySelector('#diagram-size');
+  if (diagram && size) size.addEventListener('click', function () {
+    var actual = diagram.classList.toggle('actual');
+    size.textContent = actual ? 'Fit to page' : 'Actual size';
+  });
+  // the findings filter: a checkbox per severity, rows of unchecked ones hidden
+  document.querySelectorAll('.filters input[data-sev]').forEach(function (cb) {
+    function apply() {
+      document.querySelectorAll('tr[data-sev="' + cb.getAttribute('data-sev') + '"]').forEach(function (tr) {
+        tr.classList.toggle('hidden', !cb.checked);
+      });
+    }
+    cb.addEventListener('change', apply); apply();
+  });
   if (!box) return;
   box.addEventListener('input', function () { show(box.value); });
   box.addEventListener('keydown', function (e) {
@@ -325,8 +345,8 @@ class _Site:
             at = at or ("<td></td>" if with_owner else "")
             help_ = f'<br><span class="meta">help: {_e(d.help)}</span>' if d.help else ""
             rows.append(
-                f'<tr><td class="sev-{sev}">{sev}</td><td><code>{_e(d.code)}</code></td><td>{where}</td>{at}'
-                f"<td>{_e(d.message)}{help_}</td></tr>"
+                f'<tr data-sev="{sev}"><td class="sev-{sev}">{sev}</td><td><code>{_e(d.code)}</code></td>'
+                f"<td>{where}</td>{at}<td>{_e(d.message)}{help_}</td></tr>"
             )
         head = "<th>Severity</th><th>Rule</th><th>Where</th>" + ("<th>At</th>" if with_owner else "")
         return f'<table class="grid"><tr>{head}<th>Finding</th></tr>{"".join(rows)}</table>'
@@ -503,7 +523,10 @@ class _Site:
             "<h2>Diagram</h2>",
         ]
         if svg:
-            parts.append(f'<div class="diagram">{svg}</div>')
+            parts.append(
+                '<p class="diagram-tools"><button type="button" id="diagram-size">Actual size</button></p>'
+                f'<div class="diagram">{svg}</div>'
+            )
         else:
             parts.append(
                 '<p class="meta">The diagram needs Graphviz (<code>dot</code>); install it and run '
@@ -547,7 +570,17 @@ class _Site:
         return self.page("Schema", "\n".join(parts), "")
 
     def findings_page(self) -> str:
-        body = f"<h1>Findings</h1>{self.finding_rows(self.findings, '', with_owner=True)}"
+        by_sev: dict[str, int] = defaultdict(int)
+        for d in self.findings:
+            by_sev[Severity(d.severity).name.lower()] += 1
+        # errors and warnings shown, notes behind their checkbox: what needs doing first
+        boxes = "".join(
+            f'<label><input type="checkbox" data-sev="{sev}"{" checked" if sev != "info" else ""}> '
+            f"{label} ({by_sev[sev]})</label>"
+            for sev, label in (("error", "Errors"), ("warning", "Warnings"), ("info", "Notes"))
+        )
+        filters = f'<p class="filters">Show: {boxes}</p>' if self.findings else ""
+        body = f"<h1>Findings</h1>{filters}{self.finding_rows(self.findings, '', with_owner=True)}"
         return self.page("Findings", body, "")
 
     def search_index(self) -> list[dict[str, str]]:
