@@ -536,3 +536,28 @@ def test_every_command_speaks_json_and_so_do_its_failures(fresh_db: str, tmp_pat
     assert json.loads(run("rules", "--format", "json").stdout)[0]["code"].startswith("SD")
     drawn = json.loads(run("diagram", "--format", "json", str(SEEDS["venta"])).stdout)
     assert drawn["entities"] and drawn["relationships"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("up", "DOC"),
+        ("drift", "DOC"),
+        ("plan", "DOC"),
+        ("seed", "DOC"),
+        ("stats", "DOC"),
+        ("health", "DOC"),
+        ("backup", "DOC"),
+        ("maintain", "DOC"),
+        ("inspect",),
+        ("migrate", "status", "DOC"),
+        ("migrate", "apply", "DOC"),
+        ("check", "--live", "DOC"),
+        ("serve", "DOC"),
+    ],
+)
+def test_an_unreachable_server_is_one_error_line_never_a_traceback(args: tuple[str, ...]) -> None:
+    argv = [str(SEEDS["venta"]) if a == "DOC" else a for a in args]
+    r = run(*argv, "--database-url", "postgresql://nobody@127.0.0.1:1/x")
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr and "error: " in r.stderr and "Connection refused" in r.stderr

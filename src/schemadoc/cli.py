@@ -1186,6 +1186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _failed(args, e)
     except SchemadocError as e:
         return _failed(args, e)
+    except psycopg.OperationalError as e:  # a server that went away mid-command: one line, never a traceback
+        return _failed(args, SchemadocError(f"lost the connection to PostgreSQL: {str(e).strip()}"))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

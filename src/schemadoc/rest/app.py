@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, quote
 
 import psycopg
 
+from schemadoc.errors import SchemadocError
 from schemadoc.kv import Keyspaces
 from schemadoc.rest.auth import AuthConfig, authenticate, settings
 from schemadoc.rest.build import PAYLOAD, ApiError, Builder, Statement
@@ -170,8 +171,11 @@ class Api:
     def check(self) -> None:
         """Refuse to serve as a superuser (unless allowed) or with an anonymous role the connection may
         not switch to: SchemadocError, saying what to do."""
-        with psycopg.connect(self.dsn, connect_timeout=10) as conn:
-            found = read_authenticator(conn)
+        try:
+            with psycopg.connect(self.dsn, connect_timeout=10) as conn:
+                found = read_authenticator(conn)
+        except psycopg.OperationalError as e:
+            raise SchemadocError(f"cannot connect to the database to serve: {str(e).strip()}") from None
         refuse_privileged(found, self.allow_superuser)
         check_anon_role(found, self.auth.anon_role)
 
