@@ -136,3 +136,34 @@ def test_catalog_queries_read_only_what_the_server_version_has() -> None:
     assert for_version(nested, 150000) == "a\nc\n"
     assert for_version(nested, 160000) == "a\nb\nc\n"
     assert for_version(nested, 130000) == "c\n"
+
+
+def test_the_configuration_names_the_servers_folder_and_version(tmp_path: Path) -> None:
+    """[tool.schemadoc] home = … and pg-version = …: the embedded server lives there and runs that major."""
+    if shutil.which("npm") is None and not any(i.major == 16 for i in pgbin.installations()):
+        pytest.skip("PostgreSQL 16 is neither on this machine nor downloadable (no npm)")
+    root = tmp_path / "shop"
+    doc = _project(root)
+    (root / "pyproject.toml").write_text("[tool.schemadoc]\nhome = 'var/pg'\npg-version = 16\n")
+    home = root / "var" / "pg"
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SCHEMADOC_HOME", "SCHEMADOC_PG_VERSION")}
+    base["SCHEMADOC_CACHE"] = str(pgbin.cache_dir())  # the shared download cache, a registry of its own below
+    try:
+        r = subprocess.run(
+            [sys.executable, "-m", "schemadoc.cli", "up", str(doc)],
+            capture_output=True,
+            text=True,
+            env=base,
+            cwd=tmp_path,
+            timeout=600,
+        )
+        assert r.returncode == 0, r.stderr
+        assert server.project_home(doc) == home and (home / "pgdata" / "PG_VERSION").read_text().strip() == "16"
+        with psycopg.connect(r.stdout.strip().splitlines()[-1]) as conn:
+            assert conn.info.server_version // 10000 == 16
+    finally:
+        server.stop(home, purge=True)
+    bad = root / "pyproject.toml"
+    bad.write_text("[tool.schemadoc]\npg-version = 12\n")
+    r = run("up", str(doc), env={"DATABASE_URL": ""})
+    assert r.returncode == 1 and "pg-version must be a PostgreSQL major from 13 to 18" in r.stderr

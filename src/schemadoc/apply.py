@@ -15,6 +15,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from schemadoc import model as m
 from schemadoc import server
 from schemadoc.compare import Difference, compare
+from schemadoc.config import find_config
 from schemadoc.degrade import stand_in_for, without_extensions
 from schemadoc.errors import DatabaseError, Diagnostic, SchemadocError, SchemaHasErrors, Severity
 from schemadoc.fixes import apply_fixes, errors
@@ -46,12 +47,16 @@ def database_name_for(doc: LoadedDocument) -> str:
     return name[:63]
 
 
-def server_url(database_url: str | None = None, home: str | Path | None = None) -> tuple[str, bool]:
-    """(URL of the server to use, whether it is the embedded one)."""
+def server_url(
+    database_url: str | None = None, home: str | Path | None = None, pg_version: int | None = None
+) -> tuple[str, bool]:
+    """(URL of the server to use, whether it is the embedded one). `pg_version`: the embedded server's
+    major when nothing else asks for one (--pg-version and $SCHEMADOC_PG_VERSION come first)."""
     url = database_url or os.environ.get("DATABASE_URL")
     if url:
         return normalize_url(url).conninfo, False  # Prisma's ?schema=, ?connection_limit= … as libpq reads them
-    return server.start(home if home is not None else server.project_home()).url(), True
+    major = None if os.environ.get("SCHEMADOC_PG_VERSION") else pg_version
+    return server.start(home if home is not None else server.project_home(), major).url(), True
 
 
 def with_database(url: str, dbname: str) -> str:
@@ -243,7 +248,11 @@ def target_database(
         # the server the doc's configuration names by variable (`host: ${DB_HOST}` …), when they are set
         named = from_variables(connection_variables(doc.text), os.environ)
         database_url = named.conninfo if named else None
-    url, embedded = server_url(database_url, home if home is not None else server.project_home(doc.path))
+    url, embedded = server_url(
+        database_url,
+        home if home is not None else server.project_home(doc.path),
+        find_config(doc.path).pg_version,
+    )
     name = dbname or (conninfo_to_dict(url).get("dbname") if database_url or os.environ.get("DATABASE_URL") else None)
     if not name or name == "postgres" and embedded:
         name = database_name_for(doc)

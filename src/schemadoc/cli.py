@@ -70,7 +70,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.live:
         from schemadoc.live import validate_queries
 
-        url, _ = server_url(args.database_url, _home(args))
+        url, _ = server_url(args.database_url, _home(args), config.pg_version)
         diagnostics = sorted(
             diagnostics + validate_queries(doc, url),
             key=lambda d: (d.span.line if d.span else 0, d.span.col if d.span else 0, d.code),

@@ -5,6 +5,8 @@ select = ["SD3"]            # codes or prefixes to report (default: all)
 ignore = ["SD321", "SD333"]  # codes or prefixes never reported
 fail-on = "warning"          # lowest severity that makes `check` exit 1 (default: error)
 postgres-version = 14        # the oldest PostgreSQL the schema must run on (SD380)
+pg-version = 16              # the PostgreSQL major the embedded server runs (as --pg-version)
+home = ".schemadoc"          # where the embedded server lives, from this file's folder
 [tool.schemadoc.severity]
 SD313 = "info"               # per-rule severity
 """
@@ -28,6 +30,8 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     source: str | None = None
     postgres_version: int | None = None
+    pg_version: int | None = None  # the embedded server's major
+    home: Path | None = None  # the embedded server's folder
 
     def wants(self, code: str) -> bool:
         if self.select and not any(code.startswith(s) for s in self.select):
@@ -80,8 +84,16 @@ def _config(section: dict[str, object], source: str) -> Config:
     version = section.get("postgres-version")
     if version is not None and (not isinstance(version, int) or not 9 <= version <= 30):
         raise SchemadocError(f"{source}: postgres-version must be a major version number such as 14")
+    embedded = section.get("pg-version")
+    if embedded is not None and (not isinstance(embedded, int) or not 13 <= embedded <= 18):
+        raise SchemadocError(f"{source}: pg-version must be a PostgreSQL major from 13 to 18")
+    home = section.get("home")
+    if home is not None and not isinstance(home, str):
+        raise SchemadocError(f"{source}: home must be a folder path")
     return Config(
         postgres_version=version,
+        pg_version=embedded,
+        home=(Path(source).parent / home).resolve() if isinstance(home, str) else None,
         select=codes("select"),
         ignore=codes("ignore"),
         fail_on=level(section.get("fail-on", "error"), "fail-on"),

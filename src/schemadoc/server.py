@@ -147,7 +147,8 @@ def _is_running(bindir: Path, datadir: Path, user: str | None) -> bool:
 
 
 def project_home(start_at: str | Path | None = None) -> Path:
-    """Where a project's embedded servers live: $SCHEMADOC_HOME, else `.schemadoc/` at the project root.
+    """Where a project's embedded servers live: $SCHEMADOC_HOME, else the configuration's `home`, else
+    `.schemadoc/` at the project root.
 
     The root is found from `start_at` (a doc or a folder; the current directory when None) upwards: the
     first folder that already holds `.schemadoc/`, else the first with schemadoc.toml, a pyproject.toml
@@ -156,6 +157,11 @@ def project_home(start_at: str | Path | None = None) -> Path:
     if env:
         return Path(env).absolute()
     here = Path(start_at).absolute() if start_at is not None else Path.cwd()
+    from schemadoc.config import find_config
+
+    configured = find_config(here).home
+    if configured is not None:
+        return configured
     folder = here if here.is_dir() else here.parent
     chain = [folder, *folder.parents]
     for d in chain:
