@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -106,3 +107,57 @@ def test_names_never_become_graphviz_syntax() -> None:
         shown = html.unescape(svg)
         for n in HOSTILE[:2]:
             assert n in shown  # drawn as the name it is
+
+
+def _points(text: str) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)", text)]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) lays out the SVG")
+def test_the_svgs_edge_ends_are_on_the_right_rows_and_the_right_ends() -> None:
+    """Read back from the SVG Graphviz drew: each relationship leaves the parent's key row and reaches the
+    child's foreign-key row; the crow's foot is at the child; a one-to-one has none; a mandatory parent
+    end has no circle."""
+    doc = schemadoc.load(SEEDS["bakery"])
+    ids = {f"t{i}": t for i, t in enumerate(doc.schema.tables)}
+    root = ET.fromstring(render(doc.schema, "svg", doc))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    rows: dict[tuple[str, str], tuple[float, float, float]] = {}  # (node, column) -> (x min, x max, y)
+    for g in root.iterfind(".//s:g[@class='node']", ns):
+        node = g.findtext("s:title", namespaces=ns) or ""
+        xs = [p[0] for poly in g.iterfind(".//s:polygon", ns) for p in _points(poly.get("points", ""))]
+        for text in g.iterfind(".//s:text", ns):
+            rows.setdefault((node, (text.text or "").strip()), (min(xs), max(xs), float(text.get("y", 0))))
+    checked = 0
+    for g in root.iterfind(".//s:g[@class='edge']", ns):
+        title = g.findtext("s:title", namespaces=ns) or ""
+        parent_id, child_id = (part.split(":")[0] for part in title.split("->"))
+        parent, child = ids[parent_id], ids[child_id]
+        label = g.findtext("s:text", namespaces=ns) or ""
+        fk = next(f for f in child.foreign_keys if ", ".join(f.columns) == label and f.ref_key == parent.key)
+        path = _points(g.find("s:path", ns).get("d", "").replace("M", " ").replace("C", " "))  # type: ignore[union-attr]
+        start, end = path[0], path[-1]
+        px0, px1, py = rows[(parent_id, fk.ref_columns[0])]
+        cx0, cx1, cy = rows[(child_id, fk.columns[0])]
+        assert abs(start[1] - (py - 4)) < 9 and abs(start[0] - px1) < 25, (
+            title,
+            start,
+            py,
+        )  # the key's row, east (past its end marks)
+        assert abs(end[1] - (cy - 4)) < 9 and abs(end[0] - cx0) < 25, (title, end, cy)  # the foreign key's row, west
+        crows = [p for p in g.iterfind("s:polygon", ns) if len(_points(p.get("points", ""))) >= 8]
+        circles = [(float(e.get("cx", 0)), float(e.get("cy", 0))) for e in g.iterfind("s:ellipse", ns)]
+        near_child = [c for c in circles if abs(c[0] - cx0) < abs(c[0] - px1)]
+        near_parent = [c for c in circles if c not in near_child]
+        one_to_one = any(set(u.columns) == set(fk.columns) for u in child.uniques)
+        if one_to_one:
+            assert not crows, f"{title}: a one-to-one drawn with a crow's foot"
+        else:
+            assert len(crows) == 1, title
+            centre = sum(x for x, _ in _points(crows[0].get("points", ""))) / len(_points(crows[0].get("points", "")))
+            assert abs(centre - cx0) < abs(centre - px1), f"{title}: the crow's foot is at the parent"
+        assert len(near_child) == 1, title  # zero-or-…: the circle at the child end
+        optional = any(not (c := child.column(n)) or not c.not_null for n in fk.columns)
+        assert len(near_parent) == (1 if optional else 0), title  # a mandatory parent: bars only
+        checked += 1
+    assert checked == sum(len(t.foreign_keys) for t in doc.schema.tables)

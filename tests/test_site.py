@@ -220,6 +220,21 @@ def test_site_in_headless_chromium(tmp_path: Path) -> None:
             page.locator(".diagram.actual").count() == 1 and page.locator("#diagram-size").inner_text() == "Fit to page"
         )
         page.click("#diagram-size")
+        fitted = svg["width"]
+        page.click("#zoom-in")
+        page.click("#zoom-in")
+        zoomed = page.locator(".diagram svg").bounding_box()
+        assert zoomed and zoomed["width"] > fitted * 1.5  # zoomed in, the box scrolls
+        assert page.evaluate(
+            "document.querySelector('.diagram').scrollWidth > document.querySelector('.diagram').clientWidth"
+        )
+        page.click("#zoom-out")
+        smaller = page.locator(".diagram svg").bounding_box()
+        assert smaller and smaller["width"] < zoomed["width"]
+        assert page.locator("#diagram-size").inner_text() == "Fit to page"
+        page.click("#diagram-size")  # back to the page's width
+        back = page.locator(".diagram svg").bounding_box()
+        assert back and abs(back["width"] - fitted) < 2
         # the findings page: errors and warnings shown, notes behind their checkbox
         page.goto((tmp_path / "findings.html").as_uri())
         notes = page.locator('tr[data-sev="info"]')

@@ -447,7 +447,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
                 "redis_keys": keys,
             }
         )
-    return 0
+    return 1 if report.short else 0  # the rows that could go in did (and stay); fewer than asked is a failure
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

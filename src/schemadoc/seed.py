@@ -688,6 +688,21 @@ def _advance_sequences(conn: psycopg.Connection[Any], schema: m.Schema) -> None:
                 )
 
 
+def _status_like(c: m.Column) -> bool:
+    name = c.name.lower()
+    text = re.sub(r"\(.*\)", "", c.type).strip() in ("text", "character varying", "varchar", "character")
+    return text and bool(re.search(r"(status|state|type|role|kind|category|level|tier|plan|stage)$", name))
+
+
+def _values_there(conn: psycopg.Connection[Any], t: m.Table, column: str) -> list[str]:
+    """The distinct values of `column` in the rows already in `t` (at most 30: a vocabulary, not data)."""
+    q = sql.SQL("SELECT DISTINCT {c}::text FROM {t} WHERE {c} IS NOT NULL LIMIT 31").format(
+        c=sql.Identifier(column), t=sql.Identifier(t.schema, t.name)
+    )
+    found = [str(r[0]) for r in conn.execute(q).fetchall()]
+    return sorted(found) if len(found) <= 30 else []
+
+
 def _unique_keys(schema: m.Schema, t: m.Table) -> list[tuple[str, ...]]:
     """The column sets no two rows may share: UNIQUE constraints, and unique indexes on plain columns
     (Prisma's @unique and @@unique are indexes, not constraints)."""
@@ -768,6 +783,11 @@ def _fill(
         )
         for c in columns
     }
+    for c in columns:  # a status-like text column: the values the rows already there use (the doc's own)
+        if c.name in makers and c.name not in unique_cols and _status_like(c):
+            seen = _values_there(conn, t, c.name)
+            if len(seen) >= 2:
+                makers[c.name] = _one_of(seen, values.rng)
     for name, choices in (listed or {}).items():  # values the doc lists for a column ("active", "expired")
         if name in makers and name not in unique_cols:
             makers[name] = _one_of(choices, values.rng)

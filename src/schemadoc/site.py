@@ -237,10 +237,23 @@ _JS = """
     });
   }
   var diagram = document.querySelector('.diagram'), size = document.querySelector('#diagram-size');
-  if (diagram && size) size.addEventListener('click', function () {
-    var actual = diagram.classList.toggle('actual');
-    size.textContent = actual ? 'Fit to page' : 'Actual size';
-  });
+  var svg = diagram && diagram.querySelector('svg'), scale = null;
+  function zoom(factor) {  // from what is shown now; the diagram then scrolls inside its box
+    var natural = parseFloat(svg.getAttribute('width')) || svg.getBoundingClientRect().width;
+    scale = (scale || svg.getBoundingClientRect().width / natural) * factor;
+    diagram.classList.add('actual');
+    svg.style.width = Math.round(natural * scale) + 'px'; svg.style.height = 'auto';
+    size.textContent = 'Fit to page';
+  }
+  if (diagram && size && svg) {
+    size.addEventListener('click', function () {
+      var actual = diagram.classList.toggle('actual');
+      svg.style.width = ''; svg.style.height = ''; scale = actual ? 1 : null;
+      size.textContent = actual ? 'Fit to page' : 'Actual size';
+    });
+    document.querySelector('#zoom-in').addEventListener('click', function () { zoom(1.25); });
+    document.querySelector('#zoom-out').addEventListener('click', function () { zoom(0.8); });
+  }
   // the findings filter: a checkbox per severity, rows of unchecked ones hidden
   document.querySelectorAll('.filters input[data-sev]').forEach(function (cb) {
     function apply() {
@@ -524,7 +537,9 @@ class _Site:
         ]
         if svg:
             parts.append(
-                '<p class="diagram-tools"><button type="button" id="diagram-size">Actual size</button></p>'
+                '<p class="diagram-tools"><button type="button" id="zoom-out" title="Zoom out">−</button> '
+                '<button type="button" id="zoom-in" title="Zoom in">+</button> '
+                '<button type="button" id="diagram-size">Actual size</button></p>'
                 f'<div class="diagram">{svg}</div>'
             )
         else:
