@@ -105,7 +105,7 @@ def _wait(predicate: Callable[[], bool], what: str, timeout: float = 30) -> None
 
 def test_health_sees_a_streaming_replica_its_lag_and_a_paused_standby(tmp_path: Path) -> None:
     """A real primary and a real standby (pg_basebackup -R, streaming replication) on this machine."""
-    from schemadoc import server
+    from schemadoc import pgbin, server
     from schemadoc.ops import health
 
     tmp = Path(tempfile.mkdtemp(prefix="schemadoc-repl-"))  # outside pytest's basetemp, see conftest
@@ -115,10 +115,11 @@ def test_health_sees_a_streaming_replica_its_lag_and_a_paused_standby(tmp_path: 
     server._prepare_home(standby_home, user)
     datadir = standby_home / "pgdata"
     bindir = primary.bindir
+    primary_version = server.status(tmp / "primary").version or "0"  # the npm packages have no pg_basebackup
     port = server._stable_port(standby_home)
     try:
         server._run(
-            [str(bindir / "pg_basebackup"), "-D", str(datadir), "-R", "-X", "stream", "-h", "127.0.0.1",
+            [str(pgbin.client("pg_basebackup", int(primary_version.split(".")[0]))), "-D", str(datadir), "-R", "-X", "stream", "-h", "127.0.0.1",
              "-p", str(primary.port), "-U", server.SUPERUSER, "--no-sync"],
             user,
             "pg_basebackup",

@@ -1,0 +1,26 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop view public.item_names to recreate it — ACCESS EXCLUSIVE on item_names
+DROP VIEW item_names;
+
+-- create view public.item_names [after.md:5:1]
+CREATE VIEW item_names AS
+SELECT id,
+    name
+   FROM items;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop view public.item_names to recreate it — ACCESS EXCLUSIVE on item_names
+DROP VIEW item_names;
+
+-- create view public.item_names
+CREATE VIEW item_names AS
+SELECT name
+   FROM items;

@@ -1,0 +1,17 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 1 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop view public.item_names — ACCESS EXCLUSIVE on item_names
+DROP VIEW item_names;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 1 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- create view public.item_names
+CREATE VIEW item_names AS
+SELECT name
+   FROM items;

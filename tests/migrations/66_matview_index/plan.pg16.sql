@@ -1,0 +1,33 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 3 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop materialized view public.item_names to recreate it — ACCESS EXCLUSIVE on item_names
+DROP MATERIALIZED VIEW item_names;
+
+-- create materialized view public.item_names [after.md:5:1]
+CREATE MATERIALIZED VIEW item_names AS
+SELECT id,
+    upper(name) AS name
+   FROM items;
+
+-- create index item_names_id — SHARE on item_names [after.md:6:1]
+CREATE UNIQUE INDEX item_names_id ON item_names (id);
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 3 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop materialized view public.item_names to recreate it — ACCESS EXCLUSIVE on item_names
+DROP MATERIALIZED VIEW item_names;
+
+-- create materialized view public.item_names
+CREATE MATERIALIZED VIEW item_names AS
+SELECT id,
+    name
+   FROM items;
+
+-- create index item_names_id — SHARE on item_names
+CREATE UNIQUE INDEX item_names_id ON item_names (id);

@@ -1,0 +1,22 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 1 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- drop materialized view public.leaderboard — ACCESS EXCLUSIVE on leaderboard
+DROP MATERIALIZED VIEW leaderboard;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- create materialized view public.leaderboard
+CREATE MATERIALIZED VIEW leaderboard AS
+SELECT team,
+    sum(points) AS points
+   FROM scores
+  GROUP BY team;
+
+-- create index leaderboard_team_idx — SHARE on leaderboard
+CREATE UNIQUE INDEX leaderboard_team_idx ON leaderboard (team);
