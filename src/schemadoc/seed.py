@@ -831,12 +831,24 @@ def _fill(
     counter = first = int(there[0]) if there else 0
     shuffled = {name: rng.sample(pool, len(pool)) for name, pool in pools.items() if name in one_to_one}
     # CHECK passes unless false; columns the database fills (ids) are NULL in the scratch table
-    checks = [sql.SQL("(" + c.expression + ") IS NOT FALSE") for c in t.checks]
+    checks: list[sql.Composable] = [sql.SQL("(" + c.expression + ") IS NOT FALSE") for c in t.checks]
     if t.partition_by:  # a row must fall into one of the partitions
         bounds_sql = _partition_bounds(conn, t)
         if not bounds_sql:
             return 0, "it is partitioned and has no partition to hold a row"
         checks.append(sql.SQL("(" + " OR ".join(f"({b})" for b in bounds_sql) + ")"))
+    # rows whose unique key a row already in the table has are skipped before LIMIT picks the ones to
+    # insert (ON CONFLICT would drop them after it, and a round could insert nothing while fresh rows wait)
+    for key in [*keys, *([t.primary_key.columns] if t.primary_key else [])]:
+        if key and all(k in names for k in key):
+            checks.append(
+                sql.SQL("NOT EXISTS (SELECT FROM {t} x WHERE {match})").format(
+                    t=sql.Identifier(t.schema, t.name),
+                    match=sql.SQL(" AND ").join(
+                        sql.SQL("x.{c} = {s}.{c}").format(c=sql.Identifier(k), s=sql.Identifier(stage)) for k in key
+                    ),
+                )
+            )
     where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(checks) if checks else sql.SQL("")
     cols = sql.SQL(", ").join(sql.Identifier(n) for n in names)
     made = 0  # rows generated so far, against `kept`: the share the CHECKs and unique keys let through
