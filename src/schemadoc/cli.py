@@ -22,10 +22,11 @@ import psycopg
 
 from schemadoc import __version__, pgbin, server
 from schemadoc.apply import drift, server_url, up, with_database
+from schemadoc.catalogue import entries, entry
 from schemadoc.config import find_config
 from schemadoc.errors import SchemadocError, SchemaHasErrors, Severity
 from schemadoc.introspect import introspect
-from schemadoc.lint import check, rules
+from schemadoc.lint import check
 from schemadoc.lint.fixes import fix_text
 from schemadoc.migrate.diff import Renames
 from schemadoc.migrate.ops import Op
@@ -80,7 +81,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(as_json(diagnostics))
     elif args.format == "sarif":
-        print(as_sarif(diagnostics, {r.code: (r.name, r.explanation) for r in rules()}, __version__))
+        print(as_sarif(diagnostics, {r.code: (r.name, r.explanation) for r in entries()}, __version__))
     elif args.format == "github":
         print(as_github([d for d in diagnostics if d.severity >= Severity.WARNING or args.verbose]))
     else:
@@ -92,15 +93,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_rules(args: argparse.Namespace) -> int:
     if args.format == "json":
-        print(json.dumps([_rule_dict(r) for r in rules()], indent=2))
+        print(json.dumps([_rule_dict(r) for r in entries()], indent=2))
         return 0
-    for r in rules():
+    for r in entries():
         print(f"{r.code}  {str(r.severity):<7}  {r.family:<9}  {r.name}")
     return 0
 
 
 def cmd_rule(args: argparse.Namespace) -> int:
-    found = next((r for r in rules() if r.code == args.code.upper() or r.name == args.code), None)
+    found = entry(args.code)
     if found is None:
         raise SchemadocError(f"no rule {args.code!r}; `schemadoc rules` lists them")
     if args.format == "json":
@@ -1006,10 +1007,12 @@ def build_parser() -> argparse.ArgumentParser:
     _serve_options(u)
     u.set_defaults(func=cmd_up)
 
-    r = sub.add_parser("rules", help="list the lint rules")
+    r = sub.add_parser(
+        "rules", help="list every diagnostic code: the reader's, apply's, check --live's and the lint rules"
+    )
     r.add_argument("--format", choices=("text", "json"), default="text")
     r.set_defaults(func=cmd_rules)
-    r1 = sub.add_parser("rule", help="explain one lint rule")
+    r1 = sub.add_parser("rule", help="explain one diagnostic code (or rule name)")
     r1.add_argument("--format", choices=("text", "json"), default="text")
     r1.add_argument("code")
     r1.set_defaults(func=cmd_rule)

@@ -19,6 +19,7 @@ from schemadoc.parse.conventions import _singular
 from schemadoc.parse.mermaid import Attribute, Diagram, Relationship
 from schemadoc.parse.orm import enum_values, orm_type
 from schemadoc.parse.prisma import PrismaMapper, PrismaSchema
+from schemadoc.parse.prisma import table_name as prisma_table_name
 from schemadoc.parse.references import find_table, foreign_key_note, name_stem, stem_tables
 
 
@@ -47,6 +48,8 @@ def apply_diagram(
             if side in drafts:
                 continue
             known = _known(b, side)
+            if known is None and side in models:  # a Prisma model: its table may be @@map'ed to another name
+                known = _known(b, prisma_table_name(models[side]))
             if known is not None:
                 drafts[side] = known
             elif side not in models:
