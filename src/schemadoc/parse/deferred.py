@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pglast import ast
-from pglast.enums import AlterTableType, ObjectType
+from pglast.enums import AlterTableType, ConstrType, ObjectType
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
-from schemadoc.parse.builder import SchemaBuilder
-from schemadoc.parse.sql import deparse
+from schemadoc.parse.builder import SchemaBuilder, TableDraft
+from schemadoc.parse.sql import SqlReader, deparse
 
 
 def apply_deferred(b: SchemaBuilder, default_schema: str) -> None:
@@ -21,8 +21,34 @@ def apply_deferred(b: SchemaBuilder, default_schema: str) -> None:
             _comment(b, node, span, default_schema)
 
 
+def _constraint_using_index(
+    b: SchemaBuilder, d: TableDraft, reader: SqlReader, c: ast.Constraint, span: Span | None
+) -> None:
+    """`ADD CONSTRAINT name PRIMARY KEY | UNIQUE USING INDEX idx`: the constraint takes the index's columns
+    and the index becomes the constraint's own (PostgreSQL renames it), so it is no longer a separate index."""
+    key = m.qualify(d.schema, c.indexname)
+    ix = b.indexes.get(key)
+    plain = ix is not None and ix.where is None and all(k.strip('"') in d.columns for k in ix.keys)
+    if ix is None or not plain:
+        b.report(
+            "SD011",
+            Severity.WARNING,
+            f'ADD CONSTRAINT … USING INDEX "{c.indexname}": '
+            + ("the document defines no such index" if ix is None else "the index is not on plain columns")
+            + "; the constraint is left out",
+            span,
+        )
+        return
+    del b.indexes[key]
+    keys = tuple(ast.String(sval=k.strip('"')) for k in ix.keys)
+    reader._constraint(d, ast.Constraint(contype=c.contype, conname=c.conname or c.indexname, keys=keys,
+                                         deferrable=c.deferrable, initdeferred=c.initdeferred), span, column=None)  # fmt: skip
+    if c.contype == ConstrType.CONSTR_PRIMARY:
+        for k in keys:
+            d.columns[k.sval] = replace(d.columns[k.sval], not_null=True)
+
+
 def _alter(b: SchemaBuilder, node: ast.AlterTableStmt, span: Span | None, default_schema: str) -> None:
-    from schemadoc.parse.sql import SqlReader
 
     rv = node.relation
     key = m.qualify(rv.schemaname or default_schema, rv.relname)
@@ -48,6 +74,8 @@ def _alter(b: SchemaBuilder, node: ast.AlterTableStmt, span: Span | None, defaul
             d.rls_forced = True
         elif t == AlterTableType.AT_NoForceRowSecurity:
             d.rls_forced = False
+        elif t == AlterTableType.AT_AddConstraint and getattr(cmd.def_, "indexname", None):
+            _constraint_using_index(b, d, reader, cmd.def_, span)
         elif t == AlterTableType.AT_AddConstraint:
             reader._constraint(d, cmd.def_, span, column=None)
         elif t == AlterTableType.AT_AddColumn:
