@@ -995,6 +995,24 @@ class _Planner:
             blocker=f"SELECT count(*) FROM {_tq(k)} WHERE {col} IS NULL",
         )
 
+    def _key_exists_before(self, fk: m.ForeignKey) -> bool:
+        """Whether the key `fk` references is there before the late key-building steps: on a table this
+        plan creates (its keys come with it), or already on the table in the database."""
+        if fk.ref_key in self.new_tables:
+            return True
+        current = self.cur.table(fk.ref_key)
+        if current is None:
+            return True  # a renamed or otherwise rebuilt table: its keys come with it
+        wanted = set(fk.ref_columns)
+        keys = [current.primary_key.columns] if current.primary_key else []
+        keys += [u.columns for u in current.uniques]
+        keys += [
+            tuple(k.strip('"') for k in ix.keys)
+            for ix in self.cur.indexes
+            if ix.unique and ix.where is None and ix.schema == current.schema and ix.table == current.name
+        ]
+        return any(set(key) == wanted for key in keys)
+
     def _add_constraint(self, t: m.Table, kind: str, c: Any) -> None:
         k = t.key
         at = f"ALTER TABLE {_tq(k)}"
@@ -1034,11 +1052,14 @@ class _Planner:
                 )
             )
         elif kind == "f":
+            # a key the plan itself adds to an existing table is built late (CONCURRENTLY, then USING
+            # INDEX): a foreign key that references it comes after it
+            after_key = 0.0 if self._key_exists_before(c) else INDEXES - 0.35 - FOREIGN_KEYS
             self.add(
                 Op(
                     f"{at} ADD {foreign_key_sql(c)} NOT VALID;",
                     f"add foreign key {c.name}",
-                    FOREIGN_KEYS,
+                    FOREIGN_KEYS + after_key,
                     k,
                     SHARE_ROW_EXCLUSIVE,
                     span=c.span,
@@ -1048,7 +1069,7 @@ class _Planner:
                 Op(
                     f"{at} VALIDATE CONSTRAINT {quote_ident(c.name)};",
                     f"validate foreign key {c.name}",
-                    FOREIGN_KEYS + 0.5,
+                    FOREIGN_KEYS + 0.5 + after_key / 2,
                     k,
                     SHARE_UPDATE_EXCLUSIVE,
                     scans=True,
