@@ -892,6 +892,8 @@ class _Planner:
                             span=n.span,
                         )
                     )
+                if not o.not_null:  # PostgreSQL adds an identity only to a NOT NULL column
+                    self._set_not_null(t, n, TABLES)
                 self.add(
                     Op(
                         f"{at} ADD GENERATED {n.identity.upper()} AS IDENTITY;",
@@ -924,14 +926,14 @@ class _Planner:
                         span=n.span,
                     )
                 )
-        if o.not_null and not n.not_null and not (o.identity and n.identity is None):
+        if o.not_null and not n.not_null:  # DROP IDENTITY leaves NOT NULL: it goes too when the doc says so
             self.add(
                 Op(f"{at} DROP NOT NULL;", f"drop not null of {k}.{n.name}", TABLES, k, ACCESS_EXCLUSIVE, span=n.span)
             )
         if n.not_null and not o.not_null and not (n.identity and o.identity is None):
             self._set_not_null(t, n)
 
-    def _set_not_null(self, t: m.Table, c: m.Column) -> None:
+    def _set_not_null(self, t: m.Table, c: m.Column, phase: float = CONSTRAINTS) -> None:
         """NOT NULL without a long ACCESS EXCLUSIVE scan: a CHECK validated under a weak lock first."""
         k, col = t.key, quote_ident(c.name)
         name = make_object_name(t.name, c.name, "not_null")
@@ -941,7 +943,7 @@ class _Planner:
                 Op(
                     f"{at} ALTER COLUMN {col} SET NOT NULL;",
                     f"set not null on {k}.{c.name}",
-                    CONSTRAINTS,
+                    phase,
                     k,
                     ACCESS_EXCLUSIVE,
                     span=c.span,
@@ -952,7 +954,7 @@ class _Planner:
             Op(
                 f"{at} ADD CONSTRAINT {quote_ident(name)} CHECK ({col} IS NOT NULL) NOT VALID;",
                 f"add check {name}",
-                CONSTRAINTS,
+                phase,
                 k,
                 ACCESS_EXCLUSIVE,
                 span=c.span,
@@ -962,7 +964,7 @@ class _Planner:
             Op(
                 f"{at} VALIDATE CONSTRAINT {quote_ident(name)};",
                 f"validate check {name}",
-                CONSTRAINTS,
+                phase,
                 k,
                 SHARE_UPDATE_EXCLUSIVE,
                 scans=True,
@@ -973,7 +975,7 @@ class _Planner:
             Op(
                 f"{at} ALTER COLUMN {col} SET NOT NULL;",
                 f"set not null on {k}.{c.name} (proved by {name})",
-                CONSTRAINTS,
+                phase,
                 k,
                 ACCESS_EXCLUSIVE,
                 span=c.span,
@@ -983,7 +985,7 @@ class _Planner:
             Op(
                 f"{at} DROP CONSTRAINT {quote_ident(name)};",
                 f"drop check {name}",
-                CONSTRAINTS,
+                phase,
                 k,
                 ACCESS_EXCLUSIVE,
                 span=c.span,
