@@ -84,6 +84,15 @@ def _split(key: str) -> tuple[str, str]:
     return schema, name
 
 
+_NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')+)'(?:::regclass)?\)$")
+
+
+def _owned_sequence(default: str | None) -> str | None:
+    """The sequence a `nextval('name'::regclass)` default draws from, as written there; else None."""
+    found = _NEXTVAL.match(default.strip()) if default else None
+    return found.group(1).replace("''", "'") if found else None
+
+
 def _tq(key: str) -> str:
     return _q(*_split(key))
 
@@ -854,6 +863,7 @@ class _Planner:
             and (type_changes or o.default is not None or n.default is not None)
         ):
             if n.default is not None:
+                created = self._serial_sequence(t, n, o.default)
                 self.add(
                     Op(
                         f"{at} SET DEFAULT {n.default};",
@@ -864,10 +874,25 @@ class _Planner:
                         span=n.span,
                     )
                 )
+                if created:
+                    self.add(
+                        Op(
+                            f"SELECT setval({_literal(created)}, coalesce(max({col}), 0) + 1, false) FROM {_tq(k)};",
+                            f"start {created} past the existing values of {k}.{n.name}",
+                            TABLES,
+                            k,
+                            scans=True,
+                            span=n.span,
+                        )
+                    )
             elif not type_changes:
                 self.add(
                     Op(f"{at} DROP DEFAULT;", f"drop default of {k}.{n.name}", TABLES, k, ACCESS_EXCLUSIVE, span=n.span)
                 )
+            gone = _owned_sequence(o.default)
+            if gone and gone != _owned_sequence(n.default) and not self._modelled_sequence(gone):
+                # serial → plain: the column's own sequence goes with the default that used it
+                self.add(Op(f"DROP SEQUENCE IF EXISTS {gone};", f"drop sequence {gone}", TABLES, k, ACCESS_EXCLUSIVE))
         elif type_changes and n.default is not None and o.default is not None:
             self.add(
                 Op(
@@ -932,6 +957,31 @@ class _Planner:
             )
         if n.not_null and not o.not_null and not (n.identity and o.identity is None):
             self._set_not_null(t, n)
+
+    def _modelled_sequence(self, name: str) -> bool:
+        """A sequence of the schema model (CREATE SEQUENCE in the doc), not a serial column's own."""
+        bare = name.replace('"', "")
+        return any(q.key == bare or q.name == bare for q in [*self.tgt.sequences, *self.cur.sequences])
+
+    def _serial_sequence(self, t: m.Table, c: m.Column, old_default: str | None) -> str | None:
+        """integer → serial: the column's own sequence (`nextval('t_id_seq')`, not a modelled one) is made
+        and owned by the column before the default uses it; its name, else None."""
+        name = _owned_sequence(c.default)
+        if name is None or name == _owned_sequence(old_default) or self._modelled_sequence(name):
+            return None
+        base = {"smallint": "smallint", "integer": "integer", "bigint": "bigint"}.get(c.type, "bigint")
+        col = f"{_tq(t.key)}.{quote_ident(c.name)}"
+        self.add(
+            Op(
+                f"CREATE SEQUENCE IF NOT EXISTS {name} AS {base} OWNED BY {col};",
+                f"create sequence {name} for {t.key}.{c.name}",
+                TABLES,
+                t.key,
+                ACCESS_EXCLUSIVE,
+                span=c.span,
+            )
+        )
+        return name
 
     def _set_not_null(self, t: m.Table, c: m.Column, phase: float = CONSTRAINTS) -> None:
         """NOT NULL without a long ACCESS EXCLUSIVE scan: a CHECK validated under a weak lock first."""
