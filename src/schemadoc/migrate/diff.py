@@ -631,6 +631,7 @@ class _Planner:
         for k in sorted(cur.keys() & tgt.keys()):
             if k not in self.new_tables:
                 self._alter_table(cur[k], tgt[k])
+        views = {v.key for v in self.tgt.views}
         for k in sorted(self.dropped_tables):
             t = cur[k]
             if t.partition_of in self.dropped_tables:
@@ -638,8 +639,8 @@ class _Planner:
             self.add(
                 Op(
                     f"DROP TABLE {_tq(k)};",
-                    f"drop table {k}",
-                    DROP,
+                    f"drop table {k}" + (" (a view of the same name replaces it)" if k in views else ""),
+                    VIEWS - 0.5 if k in views else DROP,  # the name must be free before the view is made
                     k,
                     ACCESS_EXCLUSIVE,
                     loses=f"every row of {k}",
