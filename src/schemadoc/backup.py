@@ -21,7 +21,8 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from schemadoc import __version__, pgbin
-from schemadoc.apply import normalized, with_database
+from schemadoc.apply import normalized
+from schemadoc.database import with_database
 from schemadoc.errors import DatabaseError, SchemadocError
 from schemadoc.introspect import introspect
 from schemadoc.migrate.align import canonicalized

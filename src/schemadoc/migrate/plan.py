@@ -13,7 +13,7 @@ import psycopg
 
 from schemadoc import model as m
 from schemadoc import platforms
-from schemadoc.apply import prepare, target_database, with_database
+from schemadoc.database import prepare, target_database, with_database
 from schemadoc.errors import DatabaseError, SchemadocError
 from schemadoc.introspect import introspect
 from schemadoc.migrate.align import align
