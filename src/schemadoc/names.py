@@ -25,13 +25,6 @@ def qualified(schema: str, name: str, default_schema: str = "public") -> str:
     return f"{quote_ident(schema)}.{quote_ident(name)}"
 
 
-def truncate_identifier(name: str) -> str:
-    raw = name.encode()
-    if len(raw) < NAMEDATALEN:
-        return name
-    return raw[: NAMEDATALEN - 1].decode(errors="ignore")
-
-
 def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
     """PostgreSQL's makeObjectName(): name1_name2_label, shortening the longer part to fit."""
     overhead = (len(label.encode()) + 1 if label else 0) + (1 if name2 else 0)

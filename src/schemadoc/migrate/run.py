@@ -29,10 +29,6 @@ class Step:
     index: Any = None  # for CREATE INDEX CONCURRENTLY: (schema or None, index name)
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 def steps_of(text: str, name: str = "script") -> list[Step]:
     """The statements of a script, each knowing whether it can run inside a transaction."""
     try:

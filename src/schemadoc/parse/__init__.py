@@ -89,7 +89,6 @@ class LoadedDocument:
     schema: m.Schema
     diagnostics: list[Diagnostic]
     extras: list[Extra] = field(default_factory=list)
-    redis_blocks: list[Block] = field(default_factory=list)
     database_name: str | None = None
     prisma_conventions: bool = False
     blocks: list[Block] = field(default_factory=list)
@@ -249,7 +248,6 @@ class _Loader:
             schema=schema,
             diagnostics=sorted(self.b.diagnostics, key=_diagnostic_order),
             extras=self.sql.extras,
-            redis_blocks=self.redis,
             blocks=self.doc.blocks,
             database_name=names[0] if names else None,
             prisma_conventions=self.prisma_conventions,
