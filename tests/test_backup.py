@@ -7,8 +7,8 @@ from pathlib import Path
 
 import psycopg
 
-from schemadoc.apply import with_database
-from schemadoc.backup import backup, restore, snapshot
+from schemadoc.admin.backup import backup, restore, snapshot
+from schemadoc.servers.database import with_database
 
 from .conftest import SEEDS
 from .test_cli import run

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from schemadoc.catalogue import entries, entry
 from schemadoc.lint import check
+from schemadoc.lint.catalogue import entries, entry
 from schemadoc.parse import load
 
 from .test_cli import run

@@ -17,9 +17,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from schemadoc.apply import with_database
 from schemadoc.cli import main
 from schemadoc.errors import Diagnostic
+from schemadoc.servers.database import with_database
 
 from .conftest import CORPUS, EXAMPLES, SEEDS, shared
 

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import schemadoc
-from schemadoc.diagram import dot, layout, mermaid, render
+from schemadoc.docs.diagram import dot, layout, mermaid, render
 from schemadoc.errors import SchemadocError
 
 from .conftest import SEEDS

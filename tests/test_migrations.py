@@ -16,14 +16,15 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict
 
 from schemadoc import model as m
-from schemadoc.apply import normalized, prepare, up, with_database
-from schemadoc.compare import differences
 from schemadoc.introspect import introspect
 from schemadoc.migrate.align import align
+from schemadoc.migrate.compare import differences
 from schemadoc.migrate.plan import build
 from schemadoc.migrate.run import run_steps, steps_of
 from schemadoc.migrate.shadow import materialize
+from schemadoc.migrate.up import normalized, up
 from schemadoc.parse import load
+from schemadoc.servers.database import prepare, with_database
 
 CASES = Path(__file__).parent / "migrations"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())

@@ -105,8 +105,9 @@ def _wait(predicate: Callable[[], bool], what: str, timeout: float = 30) -> None
 
 def test_health_sees_a_streaming_replica_its_lag_and_a_paused_standby(tmp_path: Path) -> None:
     """A real primary and a real standby (pg_basebackup -R, streaming replication) on this machine."""
-    from schemadoc import pgbin, server
-    from schemadoc.ops import health
+    from schemadoc.admin.stats import health
+    from schemadoc.servers import pgbin
+    from schemadoc.servers import postgres as server
 
     tmp = Path(tempfile.mkdtemp(prefix="schemadoc-repl-"))  # outside pytest's basetemp, see conftest
     primary = server.start(tmp / "primary")

@@ -13,9 +13,9 @@ import psycopg
 import pytest
 
 import schemadoc
-from schemadoc.apply import drift
 from schemadoc.lint import lint
 from schemadoc.migrate.plan import build
+from schemadoc.migrate.up import drift
 from schemadoc.rest.app import create_app
 from schemadoc.rest.auth import AuthConfig
 from schemadoc.rest.roles import provision

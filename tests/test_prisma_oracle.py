@@ -19,8 +19,8 @@ import psycopg
 import pytest
 
 import schemadoc
-from schemadoc.compare import differences
 from schemadoc.introspect import introspect
+from schemadoc.migrate.compare import differences
 from schemadoc.model import Schema
 from schemadoc.parse.blocks import split_blocks
 from schemadoc.parse.prisma import CUID_DEFAULT, UUID_DEFAULT, UUID_DEFAULT_TEXT
@@ -111,7 +111,7 @@ def test_catalog_matches_prisma_migrate(case: str, oracle: Path, server_url: str
     schema_file = tmp_path / "schema.prisma"
     schema_file.write_text(as_schema_file(body))
 
-    from schemadoc.apply import with_database
+    from schemadoc.servers.database import with_database
 
     dbs = {}
     for side in ("prisma", "schemadoc"):

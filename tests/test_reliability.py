@@ -16,10 +16,11 @@ import psycopg
 import pytest
 
 from schemadoc import model as m
-from schemadoc.apply import normalized, with_database
 from schemadoc.introspect import introspect
 from schemadoc.migrate import history
 from schemadoc.migrate.run import run_steps, steps_of
+from schemadoc.migrate.up import normalized
+from schemadoc.servers.database import with_database
 
 TRIALS = 50
 

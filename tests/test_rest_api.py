@@ -19,7 +19,7 @@ from postgrest import APIError, SyncPostgrestClient
 
 import schemadoc
 from schemadoc.rest.app import create_app
-from schemadoc.seed import seed
+from schemadoc.seed.generate import seed
 
 from .conftest import SEEDS, authenticator_url
 from .test_cli import run
@@ -49,7 +49,7 @@ def _bakery_app(db: str, **kwargs: Any) -> Any:
 @pytest.fixture(scope="module")
 def bakery_api(server_url: str) -> Iterator[tuple[str, str]]:
     """(API base URL, database URL): the bakery doc up and seeded, served on a free port."""
-    from schemadoc.apply import with_database
+    from schemadoc.servers.database import with_database
 
     name = "sdt_rest_bakery"
     admin = with_database(server_url, "postgres")
@@ -859,7 +859,7 @@ def test_up_then_serve(server_url: str) -> None:
     import subprocess
     import sys
 
-    from schemadoc.apply import with_database
+    from schemadoc.servers.database import with_database
 
     name = "sdt_up_serve"
     admin = with_database(server_url, "postgres")

@@ -20,11 +20,11 @@ import psycopg
 import pytest
 
 import schemadoc
-from schemadoc.apply import with_database
 from schemadoc.errors import SchemadocError
 from schemadoc.rest.app import create_app
 from schemadoc.rest.auth import AuthConfig
 from schemadoc.rest.roles import AUTHENTICATOR, provision
+from schemadoc.servers.database import with_database
 
 from .conftest import SEEDS, TEST_PASSWORD, scratch_database
 from .test_rest_api import SECRET, _first_answer, _serve, _token
@@ -39,7 +39,7 @@ def _sql(db: str, query: str, *params: object) -> list[tuple[Any, ...]]:
 def shop(server_url: str) -> Iterator[tuple[str, str, Any]]:
     """(database URL, authenticator URL, roles): seed 001 (shop-api) up, seeded, and set up for serving
     exactly as `up --serve` does."""
-    from schemadoc.seed import seed
+    from schemadoc.seed.generate import seed
 
     with scratch_database(server_url) as db:
         name = psycopg.conninfo.conninfo_to_dict(db)["dbname"]

@@ -10,9 +10,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from schemadoc.apply import with_database
 from schemadoc.parse import load
-from schemadoc.seed import parse_rows, seed
+from schemadoc.seed.generate import parse_rows, seed
+from schemadoc.servers.database import with_database
 
 from .conftest import CORPUS, SEEDS, shared
 from .test_cli import run
@@ -271,7 +271,7 @@ def test_json_and_array_values_follow_the_docs_examples(fresh_db: str, tmp_path:
 
 
 def test_shapes_read_from_defaults_descriptions_and_json_blocks() -> None:
-    from schemadoc.shapes import default_example, description_example, examples
+    from schemadoc.seed.shapes import default_example, description_example, examples
 
     assert default_example('\'{"a": null, "b": [1]}\'::jsonb') == {"a": None, "b": [1]}
     assert default_example("ARRAY['user'::text, 'it''s'::text]") == ["user", "it's"]
@@ -366,7 +366,7 @@ def test_a_table_that_cannot_take_the_rows_asked_says_so(fresh_db: str, tmp_path
 
 def test_values_fit_what_the_doc_says_a_column_holds(fresh_db: str, server_url: str) -> None:
     """Names by what the table holds, values the doc lists in a comment, times of day as text."""
-    from schemadoc.seed import _QUALITIES
+    from schemadoc.seed.generate import _QUALITIES
 
     venta = SEEDS["venta"]
     assert run("up", "--database-url", fresh_db, str(venta)).returncode == 0

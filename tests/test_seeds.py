@@ -8,11 +8,11 @@ import psycopg
 import pytest
 
 import schemadoc
-from schemadoc.compare import align_expressions, differences
-from schemadoc.fixes import apply_fixes
 from schemadoc.introspect import introspect
+from schemadoc.migrate.compare import align_expressions, differences
 from schemadoc.model import Schema, Table
 from schemadoc.model import replace as m_replace
+from schemadoc.parse.repair import apply_fixes
 
 from .conftest import SEEDS
 
@@ -221,8 +221,8 @@ def test_finity_prisma_map(fresh_db: str) -> None:
 @pytest.mark.parametrize("name", ["bakery", "photobook", "shop-api"])
 def test_inspect_markdown_builds_the_same_database(name: str, server_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """database -> `inspect --format md` -> `up` into a new database -> the same catalog."""
-    from schemadoc.apply import with_database
-    from schemadoc.render import schema_as_markdown
+    from schemadoc.docs.render import schema_as_markdown
+    from schemadoc.servers.database import with_database
 
     first, second = (with_database(server_url, f"inspect_{name.replace('-', '_')}_{i}") for i in (1, 2))
     with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:

@@ -13,9 +13,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from schemadoc import pgbin, server
 from schemadoc.errors import ServerError
 from schemadoc.introspect import for_version
+from schemadoc.servers import pgbin
+from schemadoc.servers import postgres as server
 
 from .conftest import EXAMPLES
 from .test_cli import run

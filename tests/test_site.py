@@ -11,8 +11,8 @@ import pytest
 
 import schemadoc
 from schemadoc.cli import main
+from schemadoc.docs.site import build, page_name
 from schemadoc.lint import check
-from schemadoc.site import build, page_name
 
 from .conftest import CORPUS, ROOT, SEEDS, shared
 

@@ -10,7 +10,7 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict
 
 from schemadoc.errors import SchemadocError
-from schemadoc.urls import connection_variables, from_variables, normalize
+from schemadoc.servers.urls import connection_variables, from_variables, normalize
 
 from .test_cli import run
 

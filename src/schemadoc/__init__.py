@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-from schemadoc.apply import UpResult, up
 from schemadoc.errors import Diagnostic, SchemadocError, Severity, Span
 from schemadoc.introspect import introspect
+from schemadoc.migrate.up import UpResult, up
 from schemadoc.model import Schema
 from schemadoc.parse import LoadedDocument, load, loads
 from schemadoc.sql.emit import emit, emit_script
@@ -20,12 +20,12 @@ from schemadoc.sql.emit import emit, emit_script
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from schemadoc.kv import Keyspaces
+    from schemadoc.kv.keyspaces import Keyspaces
 
 
 def keyspaces(doc: str | Path | LoadedDocument, redis_url: str | None = None) -> Keyspaces:
-    """The doc's Redis key layouts on a Redis (see schemadoc.kv); imported on first use."""
-    from schemadoc.kv import keyspaces as bind
+    """The doc's Redis key layouts on a Redis (see schemadoc.kv.keyspaces); imported on first use."""
+    from schemadoc.kv.keyspaces import keyspaces as bind
 
     return bind(doc, redis_url)
 

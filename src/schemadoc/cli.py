@@ -20,22 +20,25 @@ from typing import Any, NoReturn
 
 import psycopg
 
-from schemadoc import __version__, pgbin, server
-from schemadoc.apply import drift, server_url, up, with_database
-from schemadoc.catalogue import entries, entry
+from schemadoc import __version__
 from schemadoc.config import find_config
+from schemadoc.docs.render import schema_as_json, schema_as_markdown
 from schemadoc.errors import SchemadocError, SchemaHasErrors, Severity
 from schemadoc.introspect import introspect
 from schemadoc.lint import check
+from schemadoc.lint.catalogue import entries, entry
 from schemadoc.lint.fixes import fix_text
 from schemadoc.migrate.diff import Renames
 from schemadoc.migrate.ops import Op
 from schemadoc.migrate.plan import Plan
+from schemadoc.migrate.up import drift, up
 from schemadoc.parse import LoadedDocument, load, loads
-from schemadoc.render import schema_as_json, schema_as_markdown
 from schemadoc.report import as_github, as_json, as_sarif, print_diagnostics, summary
+from schemadoc.servers import pgbin
+from schemadoc.servers import postgres as server
+from schemadoc.servers.database import server_url, with_database
+from schemadoc.servers.urls import normalize as normalize_url
 from schemadoc.sql.emit import emit_script
-from schemadoc.urls import normalize as normalize_url
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -69,7 +72,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             doc = load(args.doc)
             diagnostics = check(doc)
     if args.live:
-        from schemadoc.live import validate_queries
+        from schemadoc.admin.live import validate_queries
 
         url, _ = server_url(args.database_url, _home(args), config.pg_version)
         diagnostics = sorted(
@@ -127,7 +130,7 @@ def _json(value: object) -> None:
 
 def cmd_sql(args: argparse.Namespace) -> int:
     doc = load(args.doc)
-    from schemadoc.apply import prepare
+    from schemadoc.servers.database import prepare
 
     schema, remaining, _ = prepare(doc, args.fix)
     if args.format == "json":
@@ -158,7 +161,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(f"{result.database} is up to date", file=sys.stderr)
     redis_url = None
     if result.embedded and not os.environ.get("REDIS_URL") and load(args.doc).uses_redis:
-        from schemadoc import redis_server
+        from schemadoc.servers import redis as redis_server
 
         try:
             redis_url = redis_server.start(_home(args) / "redis")
@@ -322,7 +325,7 @@ def plan_as_json(plan: Plan) -> dict[str, object]:
 
 def _migration_target(args: argparse.Namespace) -> tuple[str, LoadedDocument]:
     """(URL of the database migrations apply to, the document that names it)."""
-    from schemadoc.apply import ensure_database, target_database
+    from schemadoc.servers.database import ensure_database, target_database
 
     doc = load(args.doc)
     url, name, _ = target_database(doc, args.database_url, args.dbname, None)
@@ -331,8 +334,8 @@ def _migration_target(args: argparse.Namespace) -> tuple[str, LoadedDocument]:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from schemadoc.apply import prepare
     from schemadoc.migrate import history
+    from schemadoc.servers.database import prepare
 
     directory = args.dir
     words = list(args.words)
@@ -396,7 +399,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    from schemadoc.kvseed import seed_with_keys
+    from schemadoc.kv.seed import seed_with_keys
 
     doc = _loaded(args)
     kv = None
@@ -408,7 +411,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         else:
-            from schemadoc.kv import keyspaces
+            from schemadoc.kv.keyspaces import keyspaces
 
             kv = keyspaces(doc, redis_url)
     conn, name = _connect_doc_database(args)
@@ -452,7 +455,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from schemadoc.backup import backup
+    from schemadoc.admin.backup import backup
 
     url, name = _doc_database(args)
     out = args.out or f"{name}-{dt.datetime.now():%Y%m%dT%H%M%S}.dump"
@@ -467,7 +470,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from schemadoc.backup import restore
+    from schemadoc.admin.backup import restore
 
     url, _ = server_url(args.database_url, _home(args))
     done = restore(args.file, url, args.into)
@@ -493,7 +496,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def _doc_database(args: argparse.Namespace) -> tuple[str, str]:
     """(URL of the database the doc names, its name), per --database-url/--dbname."""
-    from schemadoc.apply import target_database
+    from schemadoc.servers.database import target_database
 
     url, name, _ = target_database(load(args.doc), args.database_url, args.dbname, None)
     return with_database(url, name), name
@@ -517,7 +520,7 @@ def _size(n: int | None) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from schemadoc.ops import stats
+    from schemadoc.admin.stats import stats
 
     conn, name = _connect_doc_database(args)
     with conn:
@@ -550,7 +553,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    from schemadoc.ops import health
+    from schemadoc.admin.stats import health
 
     conn, name = _connect_doc_database(args)
     with conn:
@@ -583,8 +586,8 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:
-    from schemadoc.apply import prepare
-    from schemadoc.diagram import render as draw
+    from schemadoc.docs.diagram import render as draw
+    from schemadoc.servers.database import prepare
 
     doc = load(args.doc)
     schema, _, _ = prepare(doc, args.fix)
@@ -606,7 +609,7 @@ def _home(args: argparse.Namespace | None = None) -> Path:
 
 def redis_url_for(given: str | None, home: Path) -> str | None:
     """--redis-url, $REDIS_URL, or the private Redis that `schemadoc up` started (when running)."""
-    from schemadoc import redis_server
+    from schemadoc.servers import redis as redis_server
 
     if given or os.environ.get("REDIS_URL"):
         return given or os.environ.get("REDIS_URL")
@@ -614,7 +617,7 @@ def redis_url_for(given: str | None, home: Path) -> str | None:
 
 
 def cmd_kv_audit(args: argparse.Namespace) -> int:
-    from schemadoc.kv import audit, keyspaces
+    from schemadoc.kv.keyspaces import audit, keyspaces
 
     doc = _loaded(args)
     if not doc.schema.keyspaces:
@@ -673,7 +676,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if doc.schema.keyspaces:
         redis_url = redis_url_for(args.redis_url, _home(args))
         if redis_url is not None:
-            from schemadoc.kv import keyspaces as bind
+            from schemadoc.kv.keyspaces import keyspaces as bind
 
             keyspaces = bind(doc, redis_url)
     # one configuration, for this process's app or for each worker's (they build theirs from it)
@@ -740,7 +743,7 @@ GRACE = 5  # seconds in-flight requests get to finish once the server is told to
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from schemadoc.site import build
+    from schemadoc.docs.site import build
 
     doc = _loaded(args)
     findings = find_config(args.doc).apply(check(doc))
@@ -752,7 +755,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_maintain(args: argparse.Namespace) -> int:
-    from schemadoc.ops import maintain
+    from schemadoc.admin.stats import maintain
 
     conn, name = _connect_doc_database(args)
     conn.autocommit = True
@@ -779,7 +782,7 @@ def cmd_maintain(args: argparse.Namespace) -> int:
 
 
 def cmd_down(args: argparse.Namespace) -> int:
-    from schemadoc import redis_server
+    from schemadoc.servers import redis as redis_server
 
     homes = server.known_homes() if args.all else [_home(args)]
     done = []
@@ -863,7 +866,7 @@ def _fix_arg(p: argparse.ArgumentParser) -> None:
 
 def _loaded(args: argparse.Namespace) -> LoadedDocument:
     """The doc; with --fix, its schema after the safe fixes (what `up --fix` applied)."""
-    from schemadoc.apply import prepare
+    from schemadoc.servers.database import prepare
 
     doc = load(args.doc)
     if getattr(args, "fix", False):
@@ -1223,7 +1226,7 @@ def _database_url(args: argparse.Namespace) -> None:
         doc = getattr(args, "doc", None)
         if doc and os.path.isfile(doc):
             from schemadoc.parse import read_text
-            from schemadoc.urls import connection_variables, from_variables
+            from schemadoc.servers.urls import connection_variables, from_variables
 
             named = from_variables(connection_variables(read_text(doc)), os.environ)
             if named is not None:

@@ -87,4 +87,4 @@ def rules() -> Iterator[Rule]:
 
 
 def _load_rules() -> None:
-    from schemadoc.lint import consistency, design, indexes, keyspaces, runtime, security, structure, types  # noqa: F401
+    from schemadoc.lint import consistency, datatypes, design, indexes, keyspaces, runtime, security, structure  # noqa: F401

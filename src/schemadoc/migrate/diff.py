@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from schemadoc import model as m
-from schemadoc.compare import _by_key
+from schemadoc.migrate.compare import _by_key
 from schemadoc.migrate.ops import (
     ACCESS_EXCLUSIVE,
     ATTACH,

@@ -13,7 +13,6 @@ import psycopg
 
 from schemadoc import model as m
 from schemadoc import platforms
-from schemadoc.database import prepare, target_database, with_database
 from schemadoc.errors import DatabaseError, SchemadocError
 from schemadoc.introspect import introspect
 from schemadoc.migrate.align import align
@@ -22,6 +21,7 @@ from schemadoc.migrate.ops import PREPARE, Notice, Op
 from schemadoc.migrate.shadow import materialize
 from schemadoc.parse import LoadedDocument, load
 from schemadoc.platforms import leave_to_platforms
+from schemadoc.servers.database import prepare, target_database, with_database
 from schemadoc.sql.emit import needs_support
 from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
 

@@ -20,10 +20,10 @@ from psycopg import sql
 
 from schemadoc import model as m
 from schemadoc import platforms
-from schemadoc.database import apply_statements, check_extensions, unavailable_extensions, with_database
-from schemadoc.degrade import stand_in_for
 from schemadoc.errors import DatabaseError
 from schemadoc.introspect import introspect
+from schemadoc.servers.database import apply_statements, check_extensions, unavailable_extensions, with_database
+from schemadoc.sql.degrade import stand_in_for
 from schemadoc.sql.emit import emit
 
 

@@ -11,10 +11,10 @@ from dataclasses import replace
 
 from schemadoc import model as m
 from schemadoc.errors import Fix, Severity, Span
-from schemadoc.fixes import leave_out
 from schemadoc.names import loose_key, snake_case
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.prisma import PField
+from schemadoc.parse.repair import leave_out
 from schemadoc.types import base_type, is_known_type, translate_type
 
 TOUCH_FUNCTION = "schemadoc.touch_updated_at"

@@ -1,0 +1,1 @@
+"""`schemadoc serve`: a PostgREST-compatible REST API over the doc's database."""

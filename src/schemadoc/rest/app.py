@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl, quote
 import psycopg
 
 from schemadoc.errors import SchemadocError
-from schemadoc.kv import Keyspaces
+from schemadoc.kv.keyspaces import Keyspaces
 from schemadoc.rest.auth import AuthConfig, authenticate, settings
 from schemadoc.rest.build import PAYLOAD, ApiError, Builder, Statement
 from schemadoc.rest.cache import SchemaCache
@@ -834,7 +834,7 @@ def app_from_config(config: dict[str, Any], keyspaces: Keyspaces | None = None) 
         config.get("statement_timeouts"),
     )
     if keyspaces is None and config.get("doc") and config.get("redis_url"):
-        from schemadoc.kv import keyspaces as bind
+        from schemadoc.kv.keyspaces import keyspaces as bind
         from schemadoc.parse import load
 
         keyspaces = bind(load(config["doc"]), config["redis_url"])

@@ -19,7 +19,7 @@ from typing import Any
 
 from psycopg import sql
 
-from schemadoc.kv import Keyspace, Keyspaces, ShapeError
+from schemadoc.kv.keyspaces import Keyspace, Keyspaces, ShapeError
 from schemadoc.rest.build import ApiError, Statement
 from schemadoc.rest.query import Query, SelectField
 

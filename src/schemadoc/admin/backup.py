@@ -20,13 +20,14 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from schemadoc import __version__, pgbin
-from schemadoc.apply import normalized
-from schemadoc.database import with_database
+from schemadoc import __version__
+from schemadoc.docs.render import schema_as_json
 from schemadoc.errors import DatabaseError, SchemadocError
 from schemadoc.introspect import introspect
 from schemadoc.migrate.align import canonicalized
-from schemadoc.render import schema_as_json
+from schemadoc.migrate.up import normalized
+from schemadoc.servers import pgbin
+from schemadoc.servers.database import with_database
 
 
 def _run(tool: Path, args: list[str], what: str) -> None:

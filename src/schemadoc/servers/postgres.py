@@ -3,7 +3,7 @@
 One server per project: its home is `.schemadoc/` at the project's root, found from the doc's folder
 (see `project_home`), so every command run from anywhere in the project reaches the same cluster. Its
 port is chosen once, from the project's path, and kept across restarts, so a URL `up` printed stays
-good. The binaries come from `schemadoc.pgbin`. PostgreSQL refuses to run as root, so under root the
+good. The binaries come from `schemadoc.servers.pgbin`. PostgreSQL refuses to run as root, so under root the
 cluster belongs to an unprivileged system user.
 """
 
@@ -25,8 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from schemadoc import pgbin
 from schemadoc.errors import ServerError
+from schemadoc.servers import pgbin
 
 DEFAULT_HOME = ".schemadoc"
 SUPERUSER = "postgres"
@@ -47,7 +47,7 @@ class EmbeddedServer:
 
 
 def find_bindir(major: int | None = None) -> Path:
-    """Where initdb/pg_ctl/postgres live (see `schemadoc.pgbin` for the order)."""
+    """Where initdb/pg_ctl/postgres live (see `schemadoc.servers.pgbin` for the order)."""
     return pgbin.server(major).bindir
 
 

@@ -21,9 +21,9 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from schemadoc.kv import Keyspace, Keyspaces
+from schemadoc.kv.keyspaces import Keyspace, Keyspaces
 from schemadoc.parse import LoadedDocument
-from schemadoc.seed import SeedReport, seed
+from schemadoc.seed.generate import SeedReport, seed
 
 _ENDPOINTS = ["/api/products", "/api/orders", "/api/cart", "/api/auth/login", "/api/users/me", "/api/reviews"]
 

@@ -642,7 +642,7 @@ def _title(doc: LoadedDocument) -> str:
 
 
 def _svg(schema: m.Schema, doc: LoadedDocument) -> str | None:
-    from schemadoc.diagram import dot, layout
+    from schemadoc.docs.diagram import dot, layout
 
     known = {t.key for t in schema.tables}
     source = dot(schema, doc, link=lambda key: f"tables/{page_name(key)}" if key in known else None)

@@ -10,24 +10,24 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from schemadoc import model as m
-from schemadoc.compare import Difference, compare
-from schemadoc.database import apply_statements as apply_statements
-from schemadoc.database import check_extensions as check_extensions
-from schemadoc.database import conn_name as conn_name
-from schemadoc.database import database_name_for as database_name_for
-from schemadoc.database import drop_created_database as drop_created_database
-from schemadoc.database import ensure_database as ensure_database
-from schemadoc.database import is_empty as is_empty
-from schemadoc.database import prepare as prepare
-from schemadoc.database import server_url as server_url
-from schemadoc.database import target_database as target_database
-from schemadoc.database import unavailable_extensions as unavailable_extensions
-from schemadoc.database import with_database as with_database
-from schemadoc.degrade import stand_in_for, without_extensions
 from schemadoc.errors import DatabaseError, Diagnostic, SchemadocError
 from schemadoc.introspect import introspect
+from schemadoc.migrate.compare import Difference, compare
 from schemadoc.parse import LoadedDocument, load
 from schemadoc.platforms import leave_to_platforms
+from schemadoc.servers.database import (
+    apply_statements,
+    check_extensions,
+    conn_name,
+    drop_created_database,
+    ensure_database,
+    is_empty,
+    prepare,
+    target_database,
+    unavailable_extensions,
+    with_database,
+)
+from schemadoc.sql.degrade import stand_in_for, without_extensions
 from schemadoc.sql.emit import emit
 
 

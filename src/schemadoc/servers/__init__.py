@@ -1,0 +1,1 @@
+"""Where PostgreSQL and Redis come from and how schemadoc reaches them: binaries, the embedded servers, URLs, connections."""
