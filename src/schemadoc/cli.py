@@ -194,11 +194,12 @@ def cmd_up(args: argparse.Namespace) -> int:
 def _provision_serve_roles(args: argparse.Namespace) -> str:
     """`up --serve`: the authenticator and anonymous roles made (idempotently); the authenticator's URL."""
     from schemadoc.rest.roles import provision, stored_password
+    from schemadoc.servers.database import connect
 
     url, name = _doc_database(args)
     schemas = tuple(args.schema or ["public"])
     try:
-        with psycopg.connect(url, connect_timeout=10) as conn:
+        with connect(url) as conn:
             roles = provision(conn, load(args.doc).schema, schemas, stored_password(_home(args), url))
     except psycopg.Error as e:
         raise SchemadocError(f"cannot set up the API's roles in {name}: {str(e).strip()}") from None
@@ -503,11 +504,10 @@ def _doc_database(args: argparse.Namespace) -> tuple[str, str]:
 
 
 def _connect_doc_database(args: argparse.Namespace) -> tuple[psycopg.Connection[Any], str]:
+    from schemadoc.servers.database import connect
+
     url, name = _doc_database(args)
-    try:
-        return psycopg.connect(url, connect_timeout=10), name
-    except psycopg.OperationalError as e:
-        raise SchemadocError(f"cannot connect to {name}: {str(e).strip()}") from None
+    return connect(url), name
 
 
 def _size(n: int | None) -> str:
@@ -827,11 +827,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     url, _ = server_url(args.database_url, _home(args))
     if args.dbname:
         url = with_database(url, args.dbname)
-    try:
-        with psycopg.connect(url, connect_timeout=10) as conn:
-            schema = introspect(conn)
-    except psycopg.OperationalError as e:
-        raise SchemadocError(f"cannot connect to PostgreSQL: {str(e).strip()}") from None
+    from schemadoc.servers.database import connect
+
+    with connect(url) as conn:
+        schema = introspect(conn)
     from psycopg.conninfo import conninfo_to_dict
 
     database = str(conninfo_to_dict(url).get("dbname") or "postgres")

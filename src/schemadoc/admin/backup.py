@@ -27,7 +27,7 @@ from schemadoc.introspect import introspect
 from schemadoc.migrate.align import canonicalized
 from schemadoc.migrate.up import normalized
 from schemadoc.servers import pgbin
-from schemadoc.servers.database import with_database
+from schemadoc.servers.database import connect, with_database
 
 
 def _run(tool: Path, args: list[str], what: str) -> None:
@@ -83,14 +83,11 @@ class Backup:
 def backup(url: str, out: str | Path, doc: str | Path | None = None) -> Backup:
     """Dump the database at `url` to `out` (custom format) and write `out`.json beside it."""
     out = Path(out)
-    try:
-        with psycopg.connect(url, connect_timeout=10) as conn:
-            major = conn.info.server_version // 10000
-            fingerprint, counts = snapshot(conn)
-            grants = database_grants(conn)
-            version = conn.execute("SHOW server_version").fetchone()
-    except psycopg.OperationalError as e:
-        raise DatabaseError(f"cannot connect: {str(e).strip()}") from None
+    with connect(url) as conn:
+        major = conn.info.server_version // 10000
+        fingerprint, counts = snapshot(conn)
+        grants = database_grants(conn)
+        version = conn.execute("SHOW server_version").fetchone()
     _run(
         pgbin.client("pg_dump", major), ["--format=custom", "--no-owner", f"--file={out}", f"--dbname={url}"], "pg_dump"
     )
@@ -126,14 +123,11 @@ def restore(file: str | Path, url: str, into: str) -> Restored:
     problems: list[str] = []
     if manifest and manifest.get("dump_sha256") != hashlib.sha256(file.read_bytes()).hexdigest():
         raise SchemadocError(f"{file} does not match its manifest (sha256 differs): the file changed after the backup")
-    try:
-        with psycopg.connect(with_database(url, "postgres"), autocommit=True, connect_timeout=10) as admin:
-            if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (into,)).fetchone():
-                raise SchemadocError(f"database {into} already exists; restore goes into a new database (--into NAME)")
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(into)))
-            major = admin.info.server_version // 10000
-    except psycopg.OperationalError as e:
-        raise DatabaseError(f"cannot connect: {str(e).strip()}") from None
+    with connect(with_database(url, "postgres"), autocommit=True, what="PostgreSQL") as admin:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (into,)).fetchone():
+            raise SchemadocError(f"database {into} already exists; restore goes into a new database (--into NAME)")
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(into)))
+        major = admin.info.server_version // 10000
     target = with_database(url, into)
     try:
         _run(
@@ -142,12 +136,12 @@ def restore(file: str | Path, url: str, into: str) -> Restored:
             "pg_restore",
         )
     except SchemadocError:
-        with psycopg.connect(with_database(url, "postgres"), autocommit=True) as admin:
+        with connect(with_database(url, "postgres"), autocommit=True, what="PostgreSQL") as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(into)))
         raise
     if manifest is None:
         return Restored(into, False, ["no manifest beside the backup: restored, not verified"])
-    with psycopg.connect(target, autocommit=True) as conn:
+    with connect(target, autocommit=True) as conn:
         for grantee, privileges in manifest.get("database_grants", []):
             role = sql.SQL("PUBLIC") if grantee == "public" else sql.Identifier(grantee)
             conn.execute(
@@ -155,7 +149,7 @@ def restore(file: str | Path, url: str, into: str) -> Restored:
                     sql.SQL(", ").join(sql.SQL(p) for p in privileges if p.isalpha()), sql.Identifier(into), role
                 )
             )
-    with psycopg.connect(target) as conn:
+    with connect(target) as conn:
         fingerprint, counts = snapshot(conn)
     if fingerprint != manifest["schema_sha256"]:
         problems.append("the restored schema differs from the one backed up")

@@ -19,7 +19,7 @@ from psycopg import sql
 from schemadoc.errors import Diagnostic, SchemadocError, Severity, Span
 from schemadoc.parse import LoadedDocument
 from schemadoc.parse.sql import Extra
-from schemadoc.servers.database import apply_statements, ensure_database, prepare, with_database
+from schemadoc.servers.database import apply_statements, connect, ensure_database, prepare, with_database
 from schemadoc.sql.emit import emit
 
 CODE = "SD350"
@@ -33,14 +33,14 @@ def validate_queries(doc: LoadedDocument, server_url: str) -> list[Diagnostic]:
     ensure_database(server_url, scratch)
     url = with_database(server_url, scratch)
     try:
-        with psycopg.connect(url, autocommit=False) as conn:
+        with connect(url) as conn:
             version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
             conn.commit()
             rejected = _apply_schema(conn, doc)
             _try(conn, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
             return rejected + [d for extra in doc.extras if (d := _check(conn, extra, doc, version)) is not None]
     finally:
-        with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as admin:
+        with connect(with_database(server_url, "postgres"), autocommit=True, what="PostgreSQL") as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
 
 

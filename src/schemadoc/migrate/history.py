@@ -20,13 +20,14 @@ from typing import Any
 import psycopg
 
 from schemadoc import model as m
-from schemadoc.errors import DatabaseError, SchemadocError
+from schemadoc.errors import SchemadocError
 from schemadoc.introspect import introspect
 from schemadoc.migrate.diff import Renames
 from schemadoc.migrate.plan import Plan, plan_between
 from schemadoc.migrate.run import run_steps, steps_of
 from schemadoc.migrate.shadow import materialize, shadow_database
 from schemadoc.parse import LoadedDocument
+from schemadoc.servers.database import connect
 
 LOCK_KEY = 0x5C4E_D0C0  # pg_advisory_lock key: "schemadoc migrations"
 
@@ -108,7 +109,7 @@ def _slug(name: str) -> str:
 
 def state_after(migrations: list[Migration], url: str, role_names: tuple[str, ...]) -> m.Schema:
     """The schema the existing migrations build, replayed on a scratch database."""
-    with shadow_database(url, role_names) as shadow, psycopg.connect(shadow, autocommit=True) as conn:
+    with shadow_database(url, role_names) as shadow, connect(shadow, autocommit=True) as conn:
         for mg in migrations:
             run_steps(conn, steps_of(mg.up_sql, mg.id), name=mg.id)
         return introspect(conn, role_names)
@@ -179,10 +180,7 @@ class _Locked:
     """A connection holding the migrations advisory lock, with the history table in place."""
 
     def __init__(self, url: str, lock_wait: float) -> None:
-        try:
-            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
-        except psycopg.OperationalError as e:
-            raise DatabaseError(f"cannot connect: {str(e).strip()}") from None
+        self.conn = connect(url, autocommit=True)
         self.lock_wait = lock_wait
 
     def __enter__(self) -> psycopg.Connection[Any]:

@@ -13,7 +13,7 @@ import psycopg
 
 from schemadoc import model as m
 from schemadoc import platforms
-from schemadoc.errors import DatabaseError, SchemadocError
+from schemadoc.errors import SchemadocError
 from schemadoc.introspect import introspect
 from schemadoc.migrate.align import align
 from schemadoc.migrate.diff import Renames, diff
@@ -21,7 +21,7 @@ from schemadoc.migrate.ops import PREPARE, Notice, Op
 from schemadoc.migrate.shadow import materialize
 from schemadoc.parse import LoadedDocument, load
 from schemadoc.platforms import leave_to_platforms
-from schemadoc.servers.database import prepare, target_database, with_database
+from schemadoc.servers.database import DatabaseMissing, connect, prepare, target_database, with_database
 from schemadoc.sql.emit import needs_support
 from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
 
@@ -299,20 +299,18 @@ def build(
             current, target, doc, None, source=old.path, renames=renames, online=online, lock_timeout=lock_timeout
         )
     try:
-        conn = psycopg.connect(with_database(url, name), connect_timeout=10, autocommit=True)
-    except psycopg.OperationalError as e:
-        if "does not exist" in str(e):
-            return plan_between(
-                m.Schema(),
-                target,
-                doc,
-                None,
-                source=f"database {name} (not created yet)",
-                renames=renames,
-                online=online,
-                lock_timeout=lock_timeout,
-            )
-        raise DatabaseError(f"cannot connect to {name}: {str(e).strip()}") from None
+        conn = connect(with_database(url, name), autocommit=True)
+    except DatabaseMissing:
+        return plan_between(
+            m.Schema(),
+            target,
+            doc,
+            None,
+            source=f"database {name} (not created yet)",
+            renames=renames,
+            online=online,
+            lock_timeout=lock_timeout,
+        )
     with conn:
         current = introspect(conn, tuple(r.name for r in schema.roles))
         return plan_between(

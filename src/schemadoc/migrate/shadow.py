@@ -22,7 +22,13 @@ from schemadoc import model as m
 from schemadoc import platforms
 from schemadoc.errors import DatabaseError
 from schemadoc.introspect import introspect
-from schemadoc.servers.database import apply_statements, check_extensions, unavailable_extensions, with_database
+from schemadoc.servers.database import (
+    apply_statements,
+    check_extensions,
+    connect,
+    unavailable_extensions,
+    with_database,
+)
 from schemadoc.sql.degrade import stand_in_for
 from schemadoc.sql.emit import emit
 
@@ -32,11 +38,7 @@ def shadow_database(url: str, role_names: tuple[str, ...] = ()) -> Iterator[str]
     """A new empty database on the server at `url` (or SHADOW_DATABASE_URL's), dropped on exit."""
     server = os.environ.get("SHADOW_DATABASE_URL") or url
     name = f"schemadoc_shadow_{os.getpid()}_{secrets.token_hex(4)}"
-    try:
-        admin = psycopg.connect(server, autocommit=True, connect_timeout=10)
-    except psycopg.OperationalError as e:
-        raise DatabaseError(f"cannot connect to PostgreSQL: {str(e).strip()}") from None
-    with admin:
+    with connect(server, autocommit=True, what="PostgreSQL") as admin:
         existing = {
             r[0] for r in admin.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (list(role_names),))
         }
@@ -65,7 +67,7 @@ def materialize(schema: m.Schema, url: str) -> m.Schema:
     """The schema as the server holds it once created: every expression in the server's spelling."""
     roles = tuple(r.name for r in schema.roles)
     hosted = tuple(r for p in platforms.of(schema) for r in p.roles)  # made for the stand-in: dropped after
-    with shadow_database(url, roles + hosted) as shadow, psycopg.connect(shadow) as conn:
+    with shadow_database(url, roles + hosted) as shadow, connect(shadow) as conn:
         schema, _, _ = stand_in_for(schema, unavailable_extensions(conn, schema))
         check_extensions(conn, schema)
         apply_statements(conn, emit(schema))

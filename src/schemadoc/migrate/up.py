@@ -10,7 +10,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from schemadoc import model as m
-from schemadoc.errors import DatabaseError, Diagnostic, SchemadocError
+from schemadoc.errors import Diagnostic, SchemadocError
 from schemadoc.introspect import introspect
 from schemadoc.migrate.compare import Difference, compare
 from schemadoc.parse import LoadedDocument, load
@@ -18,13 +18,14 @@ from schemadoc.platforms import leave_to_platforms
 from schemadoc.servers.database import (
     apply_statements,
     check_extensions,
-    conn_name,
+    connect,
     drop_created_database,
     ensure_database,
     is_empty,
     prepare,
     target_database,
     unavailable_extensions,
+    unreachable,
     with_database,
 )
 from schemadoc.sql.degrade import stand_in_for, without_extensions
@@ -57,11 +58,8 @@ def drift(
     from schemadoc.migrate.align import align
     from schemadoc.migrate.shadow import materialize
 
-    try:
-        with psycopg.connect(with_database(url, name), connect_timeout=10) as conn:
-            current = introspect(conn, tuple(r.name for r in schema.roles))
-    except psycopg.OperationalError as e:
-        raise DatabaseError(f"cannot connect to {name}: {str(e).strip()}") from None
+    with connect(with_database(url, name)) as conn:
+        current = introspect(conn, tuple(r.name for r in schema.roles))
     target = normalized(leave_to_platforms(materialize(schema, url), schema))
     return name, compare(target, align(normalized(leave_to_platforms(current, schema)), target))
 
@@ -109,7 +107,7 @@ def _up_locked(
     roles = tuple(r.name for r in schema.roles)
     left_out: list[Diagnostic] = []
     try:
-        with psycopg.connect(target, connect_timeout=10) as conn:
+        with connect(target) as conn:
             take_lock(conn, lock_wait)
             conn.commit()
             try:
@@ -136,8 +134,8 @@ def _up_locked(
                     conn.rollback()
                     release_lock(conn)
                     conn.commit()
-    except psycopg.OperationalError as e:
-        raise DatabaseError(f"cannot connect to {conn_name(target)}: {str(e).strip()}") from None
+    except psycopg.OperationalError as e:  # the server went away mid-run
+        raise unreachable(e, target) from None
     return applied, left_out
 
 

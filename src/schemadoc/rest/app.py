@@ -29,7 +29,6 @@ from urllib.parse import parse_qsl, quote
 
 import psycopg
 
-from schemadoc.errors import SchemadocError
 from schemadoc.kv.keyspaces import Keyspaces
 from schemadoc.rest.auth import AuthConfig, authenticate, settings
 from schemadoc.rest.build import PAYLOAD, ApiError, Builder, Statement
@@ -38,6 +37,7 @@ from schemadoc.rest.query import Query, QueryError, parse
 from schemadoc.rest.redislayer import RedisLayer
 from schemadoc.rest.roles import check_anon_role, read_authenticator, refuse_privileged
 from schemadoc.rest.sessions import DEADLINE, Database, listen, status_for
+from schemadoc.servers.database import connect
 
 log = logging.getLogger("schemadoc.serve")
 
@@ -171,17 +171,14 @@ class Api:
     def check(self) -> None:
         """Refuse to serve as a superuser (unless allowed) or with an anonymous role the connection may
         not switch to: SchemadocError, saying what to do."""
-        try:
-            with psycopg.connect(self.dsn, connect_timeout=10) as conn:
-                found = read_authenticator(conn)
-        except psycopg.OperationalError as e:
-            raise SchemadocError(f"cannot connect to the database to serve: {str(e).strip()}") from None
+        with connect(self.dsn) as conn:
+            found = read_authenticator(conn)
         refuse_privileged(found, self.allow_superuser)
         check_anon_role(found, self.auth.anon_role)
 
     def reload(self) -> None:
         """The schema cache, and what the authenticator may switch to, read again."""
-        with psycopg.connect(self.dsn, connect_timeout=10) as conn:
+        with connect(self.dsn) as conn:
             self.cache = SchemaCache.load(conn, self.schemas)
             found = read_authenticator(conn)
         self.auth.switchable, self.auth.role_settings = found.switchable, found.settings

@@ -45,6 +45,28 @@ def server_url(
     return server.start(home if home is not None else server.project_home(), major).url(), True
 
 
+class DatabaseMissing(DatabaseError):
+    """The server is there; the database is not (yet)."""
+
+
+def connect(url: str, *, autocommit: bool = False, what: str | None = None) -> psycopg.Connection[Any]:
+    """A connection to `url`, or the one error every command reports for a server or database it cannot
+    reach: "cannot connect to NAME: why" (DatabaseMissing when only the database is missing)."""
+    try:
+        return psycopg.connect(url, autocommit=autocommit, connect_timeout=10)
+    except psycopg.OperationalError as e:
+        raise unreachable(e, url, what) from None
+
+
+def unreachable(e: psycopg.OperationalError, url: str, what: str | None = None) -> DatabaseError:
+    """A connection error as schemadoc says it: one line naming the database."""
+    reason = str(e).strip()
+    name = what or conn_name(url)
+    if re.search(r'database "[^"]*" does not exist', reason):
+        return DatabaseMissing(f"cannot connect to {name}: {reason}")
+    return DatabaseError(f"cannot connect to {name}: {reason}")
+
+
 def with_database(url: str, dbname: str) -> str:
     params = conninfo_to_dict(url)
     params["dbname"] = dbname
@@ -54,19 +76,15 @@ def with_database(url: str, dbname: str) -> str:
 def ensure_database(url: str, dbname: str) -> bool:
     """Create `dbname` on the server at `url` if missing; True when this call created it (a concurrent
     creator's database is simply there)."""
-    admin = with_database(url, "postgres")
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
-            if exists:
-                return False
-            try:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-            except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
-                return False  # another run created it between our look and our CREATE
-            return True
-    except psycopg.OperationalError as e:
-        raise DatabaseError(f"cannot connect to PostgreSQL: {str(e).strip()}") from None
+    with connect(with_database(url, "postgres"), autocommit=True, what="PostgreSQL") as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
+        if exists:
+            return False
+        try:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+        except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+            return False  # another run created it between our look and our CREATE
+        return True
 
 
 _HOLDS_NOTHING = """
