@@ -102,6 +102,7 @@ class Table:
     rls_forced: bool = False
     comment: str | None = None
     span: Span | None = field(default=None, compare=False, repr=False)
+    unlogged: bool = False  # CREATE UNLOGGED TABLE: not written to the WAL, emptied after a crash, not replicated
 
     @property
     def key(self) -> str:

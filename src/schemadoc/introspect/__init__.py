@@ -113,6 +113,7 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
                 rls_enabled=t["rls_enabled"],
                 rls_forced=t["rls_forced"],
                 comment=t["comment"],
+                unlogged=t["unlogged"],
             )
         )
     indexes = [

@@ -57,6 +57,7 @@ class TableDraft:
     partition_bound: str | None = None
     rls_enabled: bool = False
     rls_forced: bool = False
+    unlogged: bool = False
     comment: str | None = None
     # Prisma and Prisma-convention tables name their constraints the Prisma way
     naming: str = "postgres"  # postgres | prisma
@@ -344,6 +345,7 @@ class SchemaBuilder:
             rls_forced=d.rls_forced,
             comment=d.comment,
             span=d.span,
+            unlogged=d.unlogged,
         )
 
     def _expand_grants(self, tables: list[m.Table], _indexes: list[m.Index]) -> list[m.Grant]:

@@ -74,6 +74,10 @@ def _alter(b: SchemaBuilder, node: ast.AlterTableStmt, span: Span | None, defaul
             d.rls_forced = True
         elif t == AlterTableType.AT_NoForceRowSecurity:
             d.rls_forced = False
+        elif t == AlterTableType.AT_SetUnLogged:
+            d.unlogged = True
+        elif t == AlterTableType.AT_SetLogged:
+            d.unlogged = False
         elif t == AlterTableType.AT_AddConstraint and getattr(cmd.def_, "indexname", None):
             _constraint_using_index(b, d, reader, cmd.def_, span)
         elif t == AlterTableType.AT_AddConstraint:

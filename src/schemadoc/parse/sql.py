@@ -334,6 +334,7 @@ class SqlReader:
         rv = node.relation
         span = self.span(st)
         d = TableDraft(self.schema_of(rv), rv.relname, "sql", span)
+        d.unlogged = rv.relpersistence == "u"
         self.b.schemas.add(d.schema)
         for el in node.tableElts or ():
             if isinstance(el, ast.ColumnDef):

@@ -82,13 +82,17 @@ def foreign_key_sql(fk: m.ForeignKey, default_schema: str = "public") -> str:
     return text + _deferrable(fk.deferrable, fk.initially_deferred)
 
 
+def _persistence(t: m.Table) -> str:
+    return "UNLOGGED " if t.unlogged else ""
+
+
 def table_sql(t: m.Table, inline_fks: tuple[m.ForeignKey, ...]) -> str:
     if t.partition_of is not None:
         parent_schema, _, parent = t.partition_of.partition(".")
-        head = f"CREATE TABLE {_q(t.schema, t.name)} PARTITION OF {_q(parent_schema, parent)}"
+        head = f"CREATE {_persistence(t)}TABLE {_q(t.schema, t.name)} PARTITION OF {_q(parent_schema, parent)}"
         items = []
     else:
-        head = f"CREATE TABLE {_q(t.schema, t.name)}"
+        head = f"CREATE {_persistence(t)}TABLE {_q(t.schema, t.name)}"
         items = [column_sql(t, c) for c in t.columns]
     if t.primary_key:
         items.append(f"CONSTRAINT {quote_ident(t.primary_key.name)} PRIMARY KEY ({_cols(t.primary_key.columns)})")

@@ -2,7 +2,7 @@ SELECT c.oid, n.nspname AS schema, c.relname AS name,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by,
        CASE WHEN c.relispartition THEN pn.nspname || '.' || p.relname END AS partition_of,
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
-       c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
+       c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced, c.relpersistence = 'u' AS unlogged,
        obj_description(c.oid, 'pg_class') AS comment
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -1,0 +1,50 @@
+"""The operations that turn one schema into another, in an order PostgreSQL accepts, safe forms first.
+
+Both schemas come from the same server's catalog (the live database, and the document applied to a
+scratch database), so every expression is spelled by PostgreSQL on both sides and compared as text.
+Safe forms (expand/contract): indexes on existing tables are built CONCURRENTLY; CHECKs and foreign
+keys are added NOT VALID and validated separately; NOT NULL goes through a validated CHECK; unique
+and primary keys are built as indexes CONCURRENTLY and attached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from schemadoc import model as m
+from schemadoc.migrate.diff import indexes, security, tables, typedefs, views
+from schemadoc.migrate.diff import renames as renames_
+from schemadoc.migrate.diff.state import REWRITE_ADVICE, Diff, Planner, Renames
+from schemadoc.migrate.diff.typechange import TypeChange, type_change
+from schemadoc.migrate.ops import Op
+
+__all__ = ["REWRITE_ADVICE", "Diff", "Renames", "TypeChange", "diff", "type_change"]
+
+
+def diff(
+    current: m.Schema,
+    target: m.Schema,
+    renames: Renames | None = None,
+    support: Callable[[], list[Op]] | None = None,
+    online: bool = True,
+) -> Diff:
+    """The operations that make `current` into `target`, ordered, with what a reviewer must know.
+
+    `online` (the default) uses the forms that keep a live table readable and writable: CONCURRENTLY
+    index builds outside a transaction. Without it, everything runs in one transaction.
+    """
+    p = Planner(current, target, renames or Renames(), support or (lambda: []), online)
+    renames_.apply_declared(p)
+    typedefs.prepare(p)
+    typedefs.enums(p)
+    typedefs.composites_domains_sequences(p)
+    typedefs.functions(p)
+    tables.plan(p)
+    views.to_rebuild(p)
+    indexes.plan(p)
+    views.plan(p)
+    security.triggers_policies(p)
+    security.grants_comments(p)
+    security.drop_leftovers(p)
+    p.out.ops.sort(key=lambda op: op.phase)  # stable: order within a phase is kept
+    return p.out

@@ -1,0 +1,256 @@
+"""A column changed in place: type, default, identity, serial, NOT NULL, generated."""
+
+from __future__ import annotations
+
+import re
+
+from schemadoc import model as m
+from schemadoc.migrate.diff.state import REWRITE_ADVICE, Planner, owned_sequence, table_ref
+from schemadoc.migrate.diff.typechange import type_change, using_clause
+from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, CONSTRAINTS, SHARE_UPDATE_EXCLUSIVE, TABLES, Op
+from schemadoc.names import make_object_name, quote_ident
+from schemadoc.sql.emit import _literal, column_sql
+
+
+def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
+    k = t.key
+    at = f"ALTER TABLE {table_ref(k)} ALTER COLUMN {quote_ident(n.name)}"
+    col = quote_ident(n.name)
+    if o.generated != n.generated or (o.generated is None) != (n.generated is None):
+        # a generated expression cannot be altered (before PostgreSQL 17): drop and add, recomputed
+        p.changed_columns.add(k)
+        p.add(
+            Op(
+                f"ALTER TABLE {table_ref(k)} DROP COLUMN {col};",
+                f"drop column {k}.{n.name} to recreate it",
+                TABLES,
+                k,
+                ACCESS_EXCLUSIVE,
+                loses=None if o.generated else f"the values of {k}.{n.name}",
+                at_stake=None if o.generated else f"SELECT count(*) FROM {table_ref(k)} WHERE {col} IS NOT NULL",
+            )
+        )
+        p.add(
+            Op(
+                f"ALTER TABLE {table_ref(k)} ADD COLUMN {column_sql(t, n)};",
+                f"add column {k}.{n.name}",
+                TABLES,
+                k,
+                ACCESS_EXCLUSIVE,
+                rewrites=n.generated is not None,
+                span=n.span,
+            )
+        )
+        return
+    type_changes = o.type != n.type
+    if type_changes and o.default is not None:
+        p.add(Op(f"{at} DROP DEFAULT;", f"drop default of {k}.{n.name}", TABLES, k, ACCESS_EXCLUSIVE, span=n.span))
+    if o.identity != n.identity and o.identity is not None and n.identity is None:
+        p.add(Op(f"{at} DROP IDENTITY;", f"drop identity of {k}.{n.name}", TABLES, k, ACCESS_EXCLUSIVE, span=n.span))
+    if type_changes:
+        p.changed_columns.add(k)
+        tc = type_change(o.type, n.type)
+        using = using_clause(n.name, o.type, n.type) if tc.needs_using else ""
+        where = re.sub(r"\bc\b", col, tc.lossy_where) if tc.lossy_where else None
+        p.add(
+            Op(
+                f"{at} TYPE {n.type}{using};",
+                f"change type of {k}.{n.name} from {o.type} to {n.type}",
+                TABLES,
+                k,
+                ACCESS_EXCLUSIVE,
+                rewrites=tc.rewrites,
+                loses=f"values of {k}.{n.name} that {n.type} cannot hold exactly" if where else None,
+                at_stake=f"SELECT count(*) FROM {table_ref(k)} WHERE {where}" if where else None,
+                span=n.span,
+                note=REWRITE_ADVICE if tc.rewrites else "",
+            )
+        )
+    if (
+        o.default != n.default
+        and n.identity is None
+        and (type_changes or o.default is not None or n.default is not None)
+    ):
+        if n.default is not None:
+            created = serial_sequence(p, t, n, o.default)
+            p.add(
+                Op(
+                    f"{at} SET DEFAULT {n.default};",
+                    f"set default of {k}.{n.name}",
+                    TABLES,
+                    k,
+                    ACCESS_EXCLUSIVE,
+                    span=n.span,
+                )
+            )
+            if created:
+                p.add(
+                    Op(
+                        f"SELECT setval({_literal(created)}, coalesce(max({col}), 0) + 1, false) FROM {table_ref(k)};",
+                        f"start {created} past the existing values of {k}.{n.name}",
+                        TABLES,
+                        k,
+                        scans=True,
+                        span=n.span,
+                    )
+                )
+        elif not type_changes:
+            p.add(Op(f"{at} DROP DEFAULT;", f"drop default of {k}.{n.name}", TABLES, k, ACCESS_EXCLUSIVE, span=n.span))
+        gone = owned_sequence(o.default)
+        if gone and gone != owned_sequence(n.default) and not modelled_sequence(p, gone):
+            # serial → plain: the column's own sequence goes with the default that used it
+            p.add(Op(f"DROP SEQUENCE IF EXISTS {gone};", f"drop sequence {gone}", TABLES, k, ACCESS_EXCLUSIVE))
+    elif type_changes and n.default is not None and o.default is not None:
+        p.add(
+            Op(
+                f"{at} SET DEFAULT {n.default};",
+                f"set default of {k}.{n.name}",
+                TABLES,
+                k,
+                ACCESS_EXCLUSIVE,
+                span=n.span,
+            )
+        )
+    if o.identity != n.identity and n.identity is not None:
+        if o.identity is None:
+            if o.default is not None and not type_changes:
+                p.add(
+                    Op(
+                        f"{at} DROP DEFAULT;",
+                        f"drop default of {k}.{n.name}",
+                        TABLES,
+                        k,
+                        ACCESS_EXCLUSIVE,
+                        span=n.span,
+                    )
+                )
+            if not o.not_null:  # PostgreSQL adds an identity only to a NOT NULL column
+                set_not_null(p, t, n, TABLES)
+            p.add(
+                Op(
+                    f"{at} ADD GENERATED {n.identity.upper()} AS IDENTITY;",
+                    f"make {k}.{n.name} an identity",
+                    TABLES,
+                    k,
+                    ACCESS_EXCLUSIVE,
+                    span=n.span,
+                )
+            )
+            p.add(
+                Op(
+                    f"SELECT setval(pg_get_serial_sequence({_literal(table_ref(k))}, {_literal(n.name)}), "
+                    f"coalesce(max({col}), 0) + 1, false) FROM {table_ref(k)};",
+                    f"start the identity of {k}.{n.name} past the existing values",
+                    TABLES,
+                    k,
+                    scans=True,
+                    span=n.span,
+                )
+            )
+        else:
+            p.add(
+                Op(
+                    f"{at} SET GENERATED {n.identity.upper()};",
+                    f"alter identity of {k}.{n.name}",
+                    TABLES,
+                    k,
+                    ACCESS_EXCLUSIVE,
+                    span=n.span,
+                )
+            )
+    if o.not_null and not n.not_null:  # DROP IDENTITY leaves NOT NULL: it goes too when the doc says so
+        p.add(Op(f"{at} DROP NOT NULL;", f"drop not null of {k}.{n.name}", TABLES, k, ACCESS_EXCLUSIVE, span=n.span))
+    if n.not_null and not o.not_null and not (n.identity and o.identity is None):
+        set_not_null(p, t, n)
+
+
+def modelled_sequence(p: Planner, name: str) -> bool:
+    """A sequence of the schema model (CREATE SEQUENCE in the doc), not a serial column's own."""
+    bare = name.replace('"', "")
+    return any(q.key == bare or q.name == bare for q in [*p.tgt.sequences, *p.cur.sequences])
+
+
+def serial_sequence(p: Planner, t: m.Table, c: m.Column, old_default: str | None) -> str | None:
+    """integer → serial: the column's own sequence (`nextval('t_id_seq')`, not a modelled one) is made
+    and owned by the column before the default uses it; its name, else None."""
+    name = owned_sequence(c.default)
+    if name is None or name == owned_sequence(old_default) or modelled_sequence(p, name):
+        return None
+    base = {"smallint": "smallint", "integer": "integer", "bigint": "bigint"}.get(c.type, "bigint")
+    col = f"{table_ref(t.key)}.{quote_ident(c.name)}"
+    p.add(
+        Op(
+            f"CREATE SEQUENCE IF NOT EXISTS {name} AS {base} OWNED BY {col};",
+            f"create sequence {name} for {t.key}.{c.name}",
+            TABLES,
+            t.key,
+            ACCESS_EXCLUSIVE,
+            span=c.span,
+        )
+    )
+    return name
+
+
+def set_not_null(p: Planner, t: m.Table, c: m.Column, phase: float = CONSTRAINTS) -> None:
+    """NOT NULL without a long ACCESS EXCLUSIVE scan: a CHECK validated under a weak lock first."""
+    k, col = t.key, quote_ident(c.name)
+    name = make_object_name(t.name, c.name, "not_null")
+    at = f"ALTER TABLE {table_ref(k)}"
+    if k in p.new_tables:
+        p.add(
+            Op(
+                f"{at} ALTER COLUMN {col} SET NOT NULL;",
+                f"set not null on {k}.{c.name}",
+                phase,
+                k,
+                ACCESS_EXCLUSIVE,
+                span=c.span,
+            )
+        )
+        return
+    p.add(
+        Op(
+            f"{at} ADD CONSTRAINT {quote_ident(name)} CHECK ({col} IS NOT NULL) NOT VALID;",
+            f"add check {name}",
+            phase,
+            k,
+            ACCESS_EXCLUSIVE,
+            span=c.span,
+        )
+    )
+    p.add(
+        Op(
+            f"{at} VALIDATE CONSTRAINT {quote_ident(name)};",
+            f"validate check {name}",
+            phase,
+            k,
+            SHARE_UPDATE_EXCLUSIVE,
+            scans=True,
+            span=c.span,
+        )
+    )
+    p.add(
+        Op(
+            f"{at} ALTER COLUMN {col} SET NOT NULL;",
+            f"set not null on {k}.{c.name} (proved by {name})",
+            phase,
+            k,
+            ACCESS_EXCLUSIVE,
+            span=c.span,
+        )
+    )
+    p.add(
+        Op(
+            f"{at} DROP CONSTRAINT {quote_ident(name)};",
+            f"drop check {name}",
+            phase,
+            k,
+            ACCESS_EXCLUSIVE,
+            span=c.span,
+        )
+    )
+    p.notice(
+        f"{k}.{c.name} becomes NOT NULL: the migration fails while rows hold NULL there",
+        c.span,
+        blocker=f"SELECT count(*) FROM {table_ref(k)} WHERE {col} IS NULL",
+    )

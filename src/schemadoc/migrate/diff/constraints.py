@@ -1,0 +1,156 @@
+"""Primary keys, uniques, checks, exclusions and foreign keys added in their safe forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemadoc import model as m
+from schemadoc.migrate.diff.state import Planner, column_list, table_ref
+from schemadoc.migrate.ops import (
+    ACCESS_EXCLUSIVE,
+    CONSTRAINTS,
+    FOREIGN_KEYS,
+    INDEXES,
+    SHARE_ROW_EXCLUSIVE,
+    SHARE_UPDATE_EXCLUSIVE,
+    Op,
+)
+from schemadoc.names import quote_ident
+from schemadoc.sql.emit import _deferrable, foreign_key_sql
+
+
+def key_exists_before(p: Planner, fk: m.ForeignKey) -> bool:
+    """Whether the key `fk` references is there before the late key-building steps: on a table this
+    plan creates (its keys come with it), or already on the table in the database."""
+    if fk.ref_key in p.new_tables:
+        return True
+    current = p.cur.table(fk.ref_key)
+    if current is None:
+        return True  # a renamed or otherwise rebuilt table: its keys come with it
+    wanted = set(fk.ref_columns)
+    keys = [current.primary_key.columns] if current.primary_key else []
+    keys += [u.columns for u in current.uniques]
+    keys += [
+        tuple(k.strip('"') for k in ix.keys)
+        for ix in p.cur.indexes
+        if ix.unique and ix.where is None and ix.schema == current.schema and ix.table == current.name
+    ]
+    return any(set(key) == wanted for key in keys)
+
+
+def add_constraint(p: Planner, t: m.Table, kind: str, c: Any) -> None:
+    k = t.key
+    at = f"ALTER TABLE {table_ref(k)}"
+    fresh = k in p.new_tables
+    if kind == "c":
+        if fresh:
+            p.add(
+                Op(
+                    f"{at} ADD CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression});",
+                    f"add check {c.name}",
+                    CONSTRAINTS,
+                    k,
+                    ACCESS_EXCLUSIVE,
+                    span=c.span,
+                )
+            )
+            return
+        p.add(
+            Op(
+                f"{at} ADD CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression}) NOT VALID;",
+                f"add check {c.name}",
+                CONSTRAINTS,
+                k,
+                ACCESS_EXCLUSIVE,
+                span=c.span,
+            )
+        )
+        p.add(
+            Op(
+                f"{at} VALIDATE CONSTRAINT {quote_ident(c.name)};",
+                f"validate check {c.name}",
+                CONSTRAINTS + 0.5,
+                k,
+                SHARE_UPDATE_EXCLUSIVE,
+                scans=True,
+                span=c.span,
+            )
+        )
+    elif kind == "f":
+        # a key the plan itself adds to an existing table is built late (CONCURRENTLY, then USING
+        # INDEX): a foreign key that references it comes after it
+        after_key = 0.0 if key_exists_before(p, c) else INDEXES - 0.35 - FOREIGN_KEYS
+        p.add(
+            Op(
+                f"{at} ADD {foreign_key_sql(c)} NOT VALID;",
+                f"add foreign key {c.name}",
+                FOREIGN_KEYS + after_key,
+                k,
+                SHARE_ROW_EXCLUSIVE,
+                span=c.span,
+            )
+        )
+        p.add(
+            Op(
+                f"{at} VALIDATE CONSTRAINT {quote_ident(c.name)};",
+                f"validate foreign key {c.name}",
+                FOREIGN_KEYS + 0.5 + after_key / 2,
+                k,
+                SHARE_UPDATE_EXCLUSIVE,
+                scans=True,
+                span=c.span,
+            )
+        )
+    elif kind in ("p", "u"):
+        label = "PRIMARY KEY" if kind == "p" else "UNIQUE"
+        if kind == "u" and c.nulls_not_distinct or t.partition_by:
+            # no USING INDEX for these: built under the table's lock
+            nnd = " NULLS NOT DISTINCT" if kind == "u" and c.nulls_not_distinct else ""
+            extra = _deferrable(c.deferrable, c.initially_deferred) if kind == "u" else ""
+            p.add(
+                Op(
+                    f"{at} ADD CONSTRAINT {quote_ident(c.name)} {label}{nnd} ({column_list(c.columns)}){extra};",
+                    f"add {label.lower()} {c.name}",
+                    CONSTRAINTS,
+                    k,
+                    ACCESS_EXCLUSIVE,
+                    scans=True,
+                    span=c.span,
+                )
+            )
+            return
+        p.add(
+            Op(
+                f"CREATE UNIQUE INDEX CONCURRENTLY {quote_ident(c.name)} ON {table_ref(k)} ({column_list(c.columns)});",
+                f"build the index of {label.lower()} {c.name}",
+                INDEXES - 0.5,
+                k,
+                SHARE_UPDATE_EXCLUSIVE,
+                scans=True,
+                transactional=False,
+                span=c.span,
+            )
+        )
+        extra = _deferrable(c.deferrable, c.initially_deferred) if kind == "u" else ""
+        p.add(
+            Op(
+                f"{at} ADD CONSTRAINT {quote_ident(c.name)} {label} USING INDEX {quote_ident(c.name)}{extra};",
+                f"add {label.lower()} {c.name}",
+                INDEXES - 0.4,
+                k,
+                ACCESS_EXCLUSIVE,
+                span=c.span,
+            )
+        )
+    else:
+        p.add(
+            Op(
+                f"{at} ADD CONSTRAINT {quote_ident(c.name)} {c.definition};",
+                f"add exclusion {c.name}",
+                CONSTRAINTS,
+                k,
+                ACCESS_EXCLUSIVE,
+                scans=True,
+                span=c.span,
+            )
+        )

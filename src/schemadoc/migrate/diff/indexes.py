@@ -1,0 +1,90 @@
+"""Indexes: built CONCURRENTLY on live tables, rebuilt when their definition changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from schemadoc.migrate.compare import _by_key
+from schemadoc.migrate.diff.state import Planner, table_ref
+from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, DETACH, INDEXES, SHARE, SHARE_UPDATE_EXCLUSIVE, VIEWS, Op
+from schemadoc.names import quote_ident
+from schemadoc.sql.emit import index_sql
+
+
+def plan(p: Planner) -> None:
+    cur, tgt = _by_key(p.cur.indexes), _by_key(p.tgt.indexes)
+    dropped_relations = p.dropped_tables
+    views_rebuilt = p.recreated_views
+    renamed: dict[str, str] = {}
+    gone = [cur[k] for k in sorted(cur.keys() - tgt.keys())]
+    for n in (tgt[k] for k in sorted(tgt.keys() - cur.keys())):
+        for o in gone:
+            if o.key not in renamed and replace(o, name=n.name) == n and o.table_key not in dropped_relations:
+                renamed[o.key] = n.key
+                p.add(
+                    Op(
+                        f"ALTER INDEX {table_ref(o.key)} RENAME TO {quote_ident(n.name)};",
+                        f"rename index {o.name} to {n.name}",
+                        INDEXES,
+                        o.table_key,
+                        SHARE_UPDATE_EXCLUSIVE,
+                        span=n.span,
+                    )
+                )
+                break
+    for k in sorted(cur.keys()):
+        o = cur[k]
+        if k in renamed or o.table_key in dropped_relations | views_rebuilt | p.dropped_views:
+            continue  # goes with its table or view
+        if tgt.get(k) != o:
+            parent = p.cur.table(o.table_key)
+            if parent is not None and parent.partition_by:  # no CONCURRENTLY for a partitioned index
+                p.add(Op(f"DROP INDEX {table_ref(k)};", f"drop index {o.name}", DETACH, o.table_key, ACCESS_EXCLUSIVE))
+                continue
+            p.add(
+                Op(
+                    f"DROP INDEX CONCURRENTLY {table_ref(k)};",
+                    f"drop index {o.name}",
+                    DETACH,
+                    o.table_key,
+                    SHARE_UPDATE_EXCLUSIVE,
+                    transactional=False,
+                )
+            )
+    for k in sorted(tgt.keys()):
+        n = tgt[k]
+        if k in renamed.values():
+            continue
+        if cur.get(k) == n and n.table_key not in views_rebuilt:
+            continue
+        p.created_indexes.add(k)
+        on_new = (
+            n.table_key in p.new_tables
+            or n.table_key in views_rebuilt
+            or n.table_key not in _by_key(p.cur.tables)
+            and n.table_key not in _by_key(p.cur.views)
+        )
+        text = index_sql(n)
+        if on_new:
+            phase = INDEXES if n.table_key in _by_key(p.tgt.tables) else VIEWS + 0.5
+            p.add(Op(text, f"create index {n.name}", phase, n.table_key, SHARE, span=n.span))
+        elif p.tgt.table(n.table_key) is not None and p.tgt.table(n.table_key).partition_by:  # type: ignore[union-attr]
+            note = (
+                "PostgreSQL cannot build an index on a partitioned table CONCURRENTLY; for big partitions create "
+                "it ON ONLY the parent, build each partition's CONCURRENTLY, then ATTACH PARTITION each"
+            )
+            p.add(Op(text, f"create index {n.name}", INDEXES, n.table_key, SHARE, scans=True, span=n.span, note=note))
+        else:
+            text = text.replace(" INDEX ", " INDEX CONCURRENTLY ", 1)
+            p.add(
+                Op(
+                    text,
+                    f"create index {n.name}",
+                    INDEXES,
+                    n.table_key,
+                    SHARE_UPDATE_EXCLUSIVE,
+                    scans=True,
+                    transactional=False,
+                    span=n.span,
+                )
+            )

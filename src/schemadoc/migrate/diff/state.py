@@ -1,0 +1,130 @@
+"""The planner's state (the two schemas, the operations so far) and the small helpers every kind uses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from schemadoc import model as m
+from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, SHARE, Notice, Op
+from schemadoc.names import quote_ident
+from schemadoc.sql.emit import _q
+
+REWRITE_ADVICE = (
+    "on a big table prefer expand/contract: add a new column, backfill it in batches, "
+    "then switch over in one short transaction"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Renames:
+    """Renames the document declares (`<!-- schemadoc: renamed-from=old -->`) or a person confirmed."""
+
+    tables: dict[str, str] = field(default_factory=dict)  # old qualified name -> new qualified name
+    columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (new table key, old column) -> new
+    enum_values: dict[tuple[str, str], str] = field(default_factory=dict)  # (enum key, old value) -> new
+
+
+@dataclass(slots=True)
+class Diff:
+    ops: list[Op] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+
+def split_key(key: str) -> tuple[str, str]:
+    schema, _, name = key.partition(".")
+    return schema, name
+
+
+_NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')+)'(?:::regclass)?\)$")
+
+
+def owned_sequence(default: str | None) -> str | None:
+    """The sequence a `nextval('name'::regclass)` default draws from, as written there; else None."""
+    found = _NEXTVAL.match(default.strip()) if default else None
+    return found.group(1).replace("''", "'") if found else None
+
+
+def table_ref(key: str) -> str:
+    return _q(*split_key(key))
+
+
+KIND_NAMES = {"p": "primary key", "u": "unique constraint", "c": "check", "f": "foreign key", "x": "exclusion"}
+
+
+def constraints_of(t: m.Table) -> dict[str, tuple[str, Any]]:
+    out: dict[str, tuple[str, Any]] = {}
+    if t.primary_key:
+        out[t.primary_key.name] = ("p", t.primary_key)
+    for u in t.uniques:
+        out[u.name] = ("u", u)
+    for c in t.checks:
+        out[c.name] = ("c", c)
+    for f in t.foreign_keys:
+        out[f.name] = ("f", f)
+    for x in t.exclusions:
+        out[x.name] = ("x", x)
+    return out
+
+
+def column_list(names: tuple[str, ...]) -> str:
+    return ", ".join(quote_ident(c) for c in names)
+
+
+_VOLATILE_CALL = re.compile(
+    r"\b(random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval|cuid|txid_current)\s*\(", re.I
+)
+
+
+def is_volatile(default: str | None) -> bool:
+    """A default PostgreSQL must compute per row (a rewrite); now() and constants are stored once (11+)."""
+    return bool(default and _VOLATILE_CALL.search(default))
+
+
+def function_ref(f: m.Function) -> str:
+    return f"{_q(f.schema, f.name)}({f.identity_arguments})"
+
+
+def sequence_options(s: m.Sequence) -> str:
+    parts = [f"AS {s.type}", f"INCREMENT BY {s.increment}"]
+    parts.append(f"MINVALUE {s.min_value}" if s.min_value is not None else "NO MINVALUE")
+    parts.append(f"MAXVALUE {s.max_value}" if s.max_value is not None else "NO MAXVALUE")
+    parts.append(f"START WITH {s.start}")
+    parts.append(f"CACHE {s.cache}")
+    parts.append("CYCLE" if s.cycle else "NO CYCLE")
+    return " ".join(parts)
+
+
+class Planner:
+    """One diff in the making: the schemas compared, the operations and notices so far."""
+
+    def __init__(
+        self, current: m.Schema, target: m.Schema, renames: Renames, support: Callable[[], list[Op]], online: bool
+    ):
+        self.online = online
+        self.cur = current
+        self.tgt = target
+        self.renames = renames
+        self.out = Diff()
+        self.support = support
+        self.new_tables: set[str] = set()
+        self.dropped_tables: set[str] = set()
+        self.changed_columns: set[str] = set()  # "schema.table" whose columns change type, name or existence
+        self.recreated_views: set[str] = set()
+        self.dropped_views: set[str] = set()
+        self.dropped_functions: set[str] = set()
+        self.created_indexes: set[str] = set()
+        self.rekeyed: set[tuple[str, str]] = set()  # (table, foreign key) rebuilt around a type change
+
+    def add(self, op: Op) -> None:
+        if not self.online and not op.transactional:
+            # one transaction for everything: plain forms, which lock writers out while they build
+            text = op.sql.replace(" CONCURRENTLY", "", 1)
+            lock = SHARE if text.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")) else ACCESS_EXCLUSIVE
+            op = replace(op, sql=text, transactional=True, lock=lock if op.table else op.lock)
+        self.out.ops.append(op)
+
+    def notice(self, message: str, span: Any = None, blocker: str | None = None, rename: tuple[str, ...] = ()) -> None:
+        self.out.notices.append(Notice(message, span, blocker, rename))

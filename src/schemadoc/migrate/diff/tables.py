@@ -1,0 +1,278 @@
+"""Tables created, dropped and altered; their comments."""
+
+from __future__ import annotations
+
+from schemadoc import model as m
+from schemadoc.migrate.compare import _by_key
+from schemadoc.migrate.diff import columns, constraints, renames
+from schemadoc.migrate.diff.renames import same_definition_renames
+from schemadoc.migrate.diff.state import KIND_NAMES, REWRITE_ADVICE, Planner, constraints_of, is_volatile, table_ref
+from schemadoc.migrate.ops import (
+    ACCESS_EXCLUSIVE,
+    ATTACH,
+    DETACH,
+    DROP,
+    FOREIGN_KEYS,
+    SHARE_ROW_EXCLUSIVE,
+    TABLES,
+    VIEWS,
+    Op,
+)
+from schemadoc.names import quote_ident
+from schemadoc.sql.emit import _literal, _table_order, column_sql, foreign_key_sql, table_sql
+
+
+def plan(p: Planner) -> None:
+    cur, tgt = _by_key(p.cur.tables), _by_key(p.tgt.tables)
+    new = [tgt[k] for k in sorted(tgt.keys() - cur.keys())]
+    p.new_tables = {t.key for t in new}
+    dropped = sorted(cur.keys() - tgt.keys())
+    # a table whose partitioning changes cannot be altered into shape: it is rebuilt (and loses its rows)
+    for k in sorted(cur.keys() & tgt.keys()):
+        o, n = cur[k], tgt[k]
+        if (o.partition_by, o.partition_of, o.partition_bound) != (
+            n.partition_by,
+            n.partition_of,
+            n.partition_bound,
+        ):
+            dropped.append(k)
+            new.append(n)
+            p.new_tables.add(k)
+    p.dropped_tables = set(dropped)
+    renames.suggest_table_renames(p, new, [cur[k] for k in dropped])
+    # foreign keys into dropped tables go first, so the tables can be dropped in any order
+    for t in p.cur.tables:
+        if t.key in p.dropped_tables:
+            for fk in t.foreign_keys:
+                p.add(
+                    Op(
+                        f"ALTER TABLE {table_ref(t.key)} DROP CONSTRAINT {quote_ident(fk.name)};",
+                        f"drop foreign key {fk.name}",
+                        DETACH,
+                        t.key,
+                        ACCESS_EXCLUSIVE,
+                    )
+                )
+    retyped_keys(p, cur, tgt)
+    ordered, inline, later = _table_order(m.Schema.build(tables=new))
+    for t in ordered:
+        # keys to existing tables are added once those tables have their new shape
+        mine = tuple(fk for fk in inline[t.key] if fk.ref_key in p.new_tables)
+        later += [(t, fk) for fk in inline[t.key] if fk.ref_key not in p.new_tables]
+        p.add(Op(table_sql(t, mine), f"create table {t.key}", TABLES, span=t.span))
+        if t.rls_enabled:
+            p.add(
+                Op(
+                    f"ALTER TABLE {table_ref(t.key)} ENABLE ROW LEVEL SECURITY;",
+                    f"enable row level security on {t.key}",
+                    ATTACH,
+                    span=t.span,
+                )
+            )
+        if t.rls_forced:
+            p.add(
+                Op(
+                    f"ALTER TABLE {table_ref(t.key)} FORCE ROW LEVEL SECURITY;",
+                    f"force row level security on {t.key}",
+                    ATTACH,
+                    span=t.span,
+                )
+            )
+        table_comments(p, None, t)
+    for t, fk in later:
+        p.add(
+            Op(
+                f"ALTER TABLE {table_ref(t.key)} ADD {foreign_key_sql(fk)};",
+                f"add foreign key {fk.name}",
+                FOREIGN_KEYS,
+                t.key,
+                SHARE_ROW_EXCLUSIVE,
+                span=fk.span,
+            )
+        )
+    for k in sorted(cur.keys() & tgt.keys()):
+        if k not in p.new_tables:
+            alter_table(p, cur[k], tgt[k])
+    persistence(p, cur, tgt)
+    views = {v.key for v in p.tgt.views}
+    for k in sorted(p.dropped_tables):
+        t = cur[k]
+        if t.partition_of in p.dropped_tables:
+            continue  # goes with its parent
+        p.add(
+            Op(
+                f"DROP TABLE {table_ref(k)};",
+                f"drop table {k}" + (" (a view of the same name replaces it)" if k in views else ""),
+                VIEWS - 0.5 if k in views else DROP,  # the name must be free before the view is made
+                k,
+                ACCESS_EXCLUSIVE,
+                loses=f"every row of {k}",
+                at_stake=f"SELECT count(*) FROM {table_ref(k)}",
+            )
+        )
+
+
+def retyped_keys(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) -> None:
+    """Foreign keys on either side of a column whose type changes: dropped first, added back after."""
+    retyped = set()
+    for k in cur.keys() & tgt.keys():
+        theirs = {c.name: c.type for c in tgt[k].columns}
+        retyped |= {(k, c.name) for c in cur[k].columns if theirs.get(c.name, c.type) != c.type}
+    for t in cur.values():
+        for fk in t.foreign_keys:
+            mine = {(t.key, c) for c in fk.columns} | {(fk.ref_key, c) for c in fk.ref_columns}
+            if mine & retyped:
+                p.rekeyed.add((t.key, fk.name))
+
+
+def table_comments(p: Planner, old: m.Table | None, new: m.Table) -> None:
+    if (old.comment if old else None) != new.comment:
+        text = "NULL" if new.comment is None else _literal(new.comment)
+        p.add(Op(f"COMMENT ON TABLE {table_ref(new.key)} IS {text};", f"comment on {new.key}", ATTACH, span=new.span))
+    old_cols = {c.name: c for c in old.columns} if old else {}
+    for c in new.columns:
+        before = old_cols[c.name].comment if c.name in old_cols else None
+        if before != c.comment:
+            text = "NULL" if c.comment is None else _literal(c.comment)
+            p.add(
+                Op(
+                    f"COMMENT ON COLUMN {table_ref(new.key)}.{quote_ident(c.name)} IS {text};",
+                    f"comment on {new.key}.{c.name}",
+                    ATTACH,
+                    span=c.span,
+                )
+            )
+
+
+def persistence(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) -> None:
+    """SET LOGGED / SET UNLOGGED, each a rewrite. A logged table may not reference an unlogged one, so
+    tables becoming unlogged go referencing ones first, tables becoming logged referenced ones first."""
+    changed = [
+        n for k, n in sorted(tgt.items()) if k in cur and k not in p.new_tables and cur[k].unlogged != n.unlogged
+    ]
+    ordered, _, _ = _table_order(m.Schema.build(tables=changed))
+    for t in [t for t in ordered if not t.unlogged] + [t for t in reversed(ordered) if t.unlogged]:
+        word = "UNLOGGED" if t.unlogged else "LOGGED"
+        p.add(
+            Op(
+                f"ALTER TABLE {table_ref(t.key)} SET {word};",
+                f"set {t.key} {word.lower()}",
+                TABLES,
+                t.key,
+                ACCESS_EXCLUSIVE,
+                rewrites=True,
+                span=t.span,
+            )
+        )
+
+
+def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
+    k = n.key
+    at = f"ALTER TABLE {table_ref(k)}"
+    oc, nc = {c.name: c for c in o.columns}, {c.name: c for c in n.columns}
+    added = [c for c in n.columns if c.name not in oc]
+    removed = [c for c in o.columns if c.name not in nc]
+    for r in removed:
+        for a in added:
+            if a.type == r.type:
+                p.notice(
+                    f"column {k}.{a.name} looks like {r.name} renamed: this plan drops {r.name} and adds {a.name}; "
+                    f"if it is a rename, put `schemadoc: renamed-from={r.name}` in a comment on {a.name}'s line",
+                    a.span,
+                    rename=("column", k, r.name, a.name),
+                )
+    if added or removed:
+        p.changed_columns.add(k)
+    # constraints that go or change are dropped before the columns change under them
+    o_cons, n_cons = constraints_of(o), constraints_of(n)
+    renamed_cons = same_definition_renames(o_cons, n_cons)
+    for old_name, new_name in renamed_cons.items():
+        p.add(
+            Op(
+                f"{at} RENAME CONSTRAINT {quote_ident(old_name)} TO {quote_ident(new_name)};",
+                f"rename constraint {old_name} to {new_name}",
+                DETACH,
+                k,
+                ACCESS_EXCLUSIVE,
+            )
+        )
+    for name, (kind, c) in sorted(o_cons.items()):
+        if name in renamed_cons:
+            continue
+        if n_cons.get(name) != (kind, c) or (k, name) in p.rekeyed:
+            phase = DETACH if kind == "f" else DETACH + 0.1
+            p.add(
+                Op(
+                    f"{at} DROP CONSTRAINT {quote_ident(name)};",
+                    f"drop {KIND_NAMES[kind]} {name}",
+                    phase,
+                    k,
+                    ACCESS_EXCLUSIVE,
+                )
+            )
+    for c in added:
+        add_column(p, n, c, bool(o.columns))
+    for c in n.columns:
+        if c.name in oc:
+            columns.alter_column(p, n, oc[c.name], c)
+    for c in removed:
+        p.add(
+            Op(
+                f"{at} DROP COLUMN {quote_ident(c.name)};",
+                f"drop column {k}.{c.name}",
+                DROP - 0.5,
+                k,
+                ACCESS_EXCLUSIVE,
+                loses=f"the values of {k}.{c.name}",
+                at_stake=f"SELECT count(*) FROM {table_ref(k)} WHERE {quote_ident(c.name)} IS NOT NULL",
+            )
+        )
+    for name, (kind, c) in sorted(n_cons.items()):
+        if name in renamed_cons.values() or o_cons.get(name) == (kind, c) and (k, name) not in p.rekeyed:
+            continue
+        constraints.add_constraint(p, n, kind, c)
+    if o.rls_enabled != n.rls_enabled:
+        p.add(
+            Op(
+                f"{at} {'ENABLE' if n.rls_enabled else 'DISABLE'} ROW LEVEL SECURITY;",
+                f"{'enable' if n.rls_enabled else 'disable'} row level security on {k}",
+                ATTACH,
+                k,
+                ACCESS_EXCLUSIVE,
+                span=n.span,
+            )
+        )
+    if o.rls_forced != n.rls_forced:
+        p.add(
+            Op(
+                f"{at} {'' if n.rls_forced else 'NO '}FORCE ROW LEVEL SECURITY;",
+                f"{'force' if n.rls_forced else 'unforce'} row level security on {k}",
+                ATTACH,
+                k,
+                ACCESS_EXCLUSIVE,
+                span=n.span,
+            )
+        )
+    table_comments(p, o, n)
+
+
+def add_column(p: Planner, t: m.Table, c: m.Column, has_rows: bool) -> None:
+    volatile = c.identity is not None or c.generated is not None or is_volatile(c.default)
+    op = Op(
+        f"ALTER TABLE {table_ref(t.key)} ADD COLUMN {column_sql(t, c)};",
+        f"add column {t.key}.{c.name}",
+        TABLES,
+        t.key,
+        ACCESS_EXCLUSIVE,
+        rewrites=volatile,
+        span=c.span,
+        note=REWRITE_ADVICE if volatile else "",
+    )
+    p.add(op)
+    if c.not_null and c.default is None and c.identity is None and c.generated is None:
+        p.notice(
+            f"{t.key}.{c.name} is added NOT NULL without a default: the migration fails if {t.key} has rows; "
+            "give it a default, or add it nullable, backfill, then set NOT NULL",
+            c.span,
+            blocker=f"SELECT count(*) FROM {table_ref(t.key)}",
+        )

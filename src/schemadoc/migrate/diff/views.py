@@ -1,0 +1,51 @@
+"""Views and materialized views: rebuilt around what they depend on."""
+
+from __future__ import annotations
+
+from schemadoc.migrate.compare import _by_key
+from schemadoc.migrate.diff.state import Planner, table_ref
+from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, DETACH, VIEWS, Op
+from schemadoc.sql.emit import _kahn
+
+
+def to_rebuild(p: Planner) -> None:
+    """Views that go, and views rebuilt: changed, over changed columns or dropped tables, or over those."""
+    cur, tgt = _by_key(p.cur.views), _by_key(p.tgt.views)
+    changed_relations = set(p.changed_columns) | p.dropped_tables
+    rebuild = {k for k in cur.keys() & tgt.keys() if cur[k] != tgt[k]}
+    rebuild |= {k for k in cur.keys() & tgt.keys() if set(cur[k].depends_on) & changed_relations}
+    dropped = set(cur.keys() - tgt.keys())
+    # views built on views that go or are rebuilt are rebuilt too
+    grew = True
+    while grew:
+        grew = False
+        for k in cur.keys() & tgt.keys():
+            if k not in rebuild and set(cur[k].depends_on) & (rebuild | dropped):
+                rebuild.add(k)
+                grew = True
+    p.recreated_views, p.dropped_views = rebuild, dropped
+
+
+def plan(p: Planner) -> None:
+    cur, tgt = _by_key(p.cur.views), _by_key(p.tgt.views)
+    rebuild = p.recreated_views
+    going = rebuild | p.dropped_views
+    deps = {k: {d for d in cur[k].depends_on if d in going} for k in going}
+    for k in reversed(_kahn(deps, breaker=min)):  # dependants first
+        v = cur[k]
+        kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
+        p.add(
+            Op(
+                f"DROP {kind} {table_ref(k)};",
+                f"drop {kind.lower()} {k}" + (" to recreate it" if k in rebuild else ""),
+                DETACH - 0.5,
+                k,
+                ACCESS_EXCLUSIVE,
+            )
+        )
+    coming = rebuild | (tgt.keys() - cur.keys())
+    deps = {k: {d for d in tgt[k].depends_on if d in coming} for k in coming}
+    for k in _kahn(deps, breaker=min):
+        v = tgt[k]
+        kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
+        p.add(Op(f"CREATE {kind} {table_ref(k)} AS\n{v.definition};", f"create {kind.lower()} {k}", VIEWS, span=v.span))
