@@ -570,13 +570,11 @@ class SqlReader:
         return True
 
     def on_CreateExtensionStmt(self, node: ast.CreateExtensionStmt, st: Statement) -> None:
-        schema = version = None
+        schema = None
         for opt in node.options or ():
             if opt.defname == "schema":
                 schema = opt.arg.sval
-            elif opt.defname == "new_version":
-                version = opt.arg.sval
-        self.b.extensions[node.extname] = m.Extension(node.extname, schema, span=self.span(st), version=version)
+        self.b.extensions[node.extname] = m.Extension(node.extname, schema, span=self.span(st))
 
     def on_CreateSchemaStmt(self, node: ast.CreateSchemaStmt, st: Statement) -> None:
         if node.schemaname:
