@@ -560,3 +560,40 @@ def test_key_columns_find_the_table_they_are_named_for() -> None:
     assert stem_tables("cat", [*tables, "catalog_items"]) is None  # ambiguous: no key
     note = foreign_key_note("Foreign Key", "Reference to UserAlias")  # the table in the next cell
     assert note is not None and note.table == "UserAlias" and note.strong
+
+
+def test_collations_unlogged_tables_and_what_is_not_modelled() -> None:
+    doc = load("""
+        ```sql
+        CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+        CREATE COLLATION bytes FROM "C";
+        CREATE COLLATION copy FROM "en-x-unknown";
+        CREATE AGGREGATE total (int) (sfunc = int4pl, stype = int);
+        CREATE UNLOGGED TABLE sessions (
+          id int PRIMARY KEY,
+          login text COLLATE ci,
+          code text COLLATE "C",
+          plain text COLLATE "default",
+          raw text COLLATE public.bytes
+        );
+        CREATE TABLE events (id int);
+        ALTER TABLE events SET UNLOGGED;
+        ```
+        """)
+    s = doc.schema
+    assert [(c.name, c.provider, c.lc_collate, c.deterministic) for c in s.collations] == [
+        ("bytes", "libc", "C", True),
+        ("ci", "icu", "und-u-ks-level2", False),
+    ]
+    t = s.table("public.sessions")
+    assert t is not None and t.unlogged
+    assert [c.collation for c in t.columns] == [None, "public.ci", "C", None, "public.bytes"]
+    events = s.table("public.events")
+    assert events is not None and events.unlogged
+    said = {(d.code, d.span.line if d.span else 0): d.message for d in doc.diagnostics}
+    assert "does not define" in said[("SD011", 5)]  # a copy of a collation nobody defined: left out, said
+    assert "Define statement" in said[("SD010", 6)]  # an aggregate: not modelled, said as before
+    emitted = schemadoc.emit_script(s)
+    assert "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);" in emitted
+    assert "CREATE UNLOGGED TABLE sessions" in emitted and "login text COLLATE ci" in emitted
+    assert 'code text COLLATE "C"' in emitted and "raw text COLLATE bytes" in emitted

@@ -30,6 +30,9 @@ class Column:
     generated: str | None = None  # expression of a STORED generated column
     comment: str | None = None
     span: Span | None = field(default=None, compare=False, repr=False)
+    # COLLATE: "schema.name" for a collation of the doc's, the bare name for a built-in one ("C", "und-x-icu");
+    # None for the type's default collation
+    collation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +192,23 @@ class Extension:
     @property
     def key(self) -> str:
         return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Collation:
+    """CREATE COLLATION: a provider's locale under a name (ICU's for each locale, libc's the OS's)."""
+
+    schema: str
+    name: str
+    provider: str = "libc"  # libc | icu | builtin (PostgreSQL 17+)
+    lc_collate: str | None = None  # ICU and builtin: both are the one locale
+    lc_ctype: str | None = None
+    deterministic: bool = True
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return qualify(self.schema, self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,6 +418,7 @@ class Schema:
 
     schemas: tuple[str, ...] = ()
     extensions: tuple[Extension, ...] = ()
+    collations: tuple[Collation, ...] = ()
     enums: tuple[Enum, ...] = ()
     composites: tuple[CompositeType, ...] = ()
     domains: tuple[Domain, ...] = ()
@@ -441,6 +462,7 @@ __all__ = [
     "DEFAULT_SCHEMA",
     "Argument",
     "Check",
+    "Collation",
     "Column",
     "Comment",
     "CompositeType",

@@ -59,7 +59,16 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
     columns: dict[int, list[m.Column]] = defaultdict(list)
     for r in _rows(conn, "columns"):
         columns[r["table_oid"]].append(
-            m.Column(r["name"], r["type"], r["not_null"], r["default"], r["identity"], r["generated"], r["comment"])
+            m.Column(
+                r["name"],
+                r["type"],
+                r["not_null"],
+                r["default"],
+                r["identity"],
+                r["generated"],
+                r["comment"],
+                collation=r["collation"],
+            )
         )
     constraints: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in _rows(conn, "constraints"):
@@ -162,6 +171,7 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
     return m.Schema.build(
         schemas=namespaces - {"public"},
         extensions=[m.Extension(r["name"], None) for r in _rows(conn, "extensions")],
+        collations=[m.Collation(**r) for r in _rows(conn, "collations")],
         enums=enums,
         composites=composites,
         domains=domains,

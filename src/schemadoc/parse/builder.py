@@ -80,6 +80,7 @@ class SchemaBuilder:
         self.enums: dict[str, m.Enum] = {}
         self.composites: dict[str, m.CompositeType] = {}
         self.domains: dict[str, m.Domain] = {}
+        self.collations: dict[str, m.Collation] = {}
         self.extensions: dict[str, m.Extension] = {}
         self.sequences: dict[str, m.Sequence] = {}
         self.functions: dict[str, m.Function] = {}
@@ -390,6 +391,7 @@ class SchemaBuilder:
         return m.Schema.build(
             schemas=self.schemas - {"public"},
             extensions=self.extensions.values(),
+            collations=self.collations.values(),
             enums=self.enums.values(),
             composites=self.composites.values(),
             domains=self.domains.values(),

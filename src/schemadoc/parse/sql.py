@@ -298,8 +298,7 @@ class SqlReader:
     def read(self, st: Statement, heading: str) -> None:
         node = st.node
         handler = getattr(self, "on_" + type(node).__name__, None)
-        if handler is not None:
-            handler(node, st)
+        if handler is not None and handler(node, st) is not False:  # False: not a kind this reader models
             return
         kind = {
             "InsertStmt": "seed",
@@ -368,6 +367,8 @@ class SqlReader:
         serial = serial_base(type_name)
         col_type = serial or format_type(type_name, self.default_schema)
         column = m.Column(col.colname, col_type, span=span)
+        if col.collClause is not None and not serial:
+            column = replace(column, collation=self.collation_ref(_names(col.collClause.collname)))
         if serial:
             seq = f"{d.name}_{col.colname}_seq"
             column = replace(
@@ -510,6 +511,63 @@ class SqlReader:
             span=self.span(st),
         )
         self.b.add_unique_object(self.b.domains, dom.key, dom, "domain")
+
+    def collation_ref(self, names: list[str]) -> str | None:
+        """A COLLATE clause as the model keeps it: "schema.name" for the doc's own collations, the bare name
+        for PostgreSQL's ("C", "und-x-icu"), None for "default" (the type's own)."""
+        if len(names) == 2 and names[0] != "pg_catalog":
+            return m.qualify(names[0], names[1])
+        name = names[-1]
+        if len(names) == 1 and m.qualify(self.default_schema, name) in self.b.collations:
+            return m.qualify(self.default_schema, name)
+        return None if name == "default" else name
+
+    def on_DefineStmt(self, node: ast.DefineStmt, st: Statement) -> bool:
+        if node.kind != ObjectType.OBJECT_COLLATION:
+            return False  # CREATE AGGREGATE, OPERATOR, TYPE (base): not modelled, said as any other statement
+        names = _names(node.defnames)
+        schema = names[0] if len(names) == 2 else self.default_schema
+        options: dict[str, str] = {}
+        for opt in node.definition or ():
+            arg = opt.arg
+            if isinstance(arg, ast.TypeName):
+                options[opt.defname] = _names(arg.names)[-1]
+            elif isinstance(arg, tuple):
+                options[opt.defname] = _names(arg)[-1]
+            elif isinstance(arg, ast.String):
+                options[opt.defname] = arg.sval or ""
+            elif isinstance(arg, ast.Boolean):
+                options[opt.defname] = "true" if arg.boolval else "false"
+            else:
+                options[opt.defname] = str(getattr(arg, "sval", arg))
+        collation = m.Collation(schema, names[-1], span=self.span(st))
+        if "from" in options:
+            source = self.b.collations.get(m.qualify(self.default_schema, options["from"]))
+            if source is None and options["from"] in ("C", "POSIX", "ucs_basic"):
+                source = m.Collation(schema, names[-1], "libc", options["from"], options["from"])
+            if source is None:
+                self.b.report(
+                    "SD011",
+                    Severity.WARNING,
+                    f'collation {names[-1]} copies "{options["from"]}", which the document does not define; '
+                    "it is left out",
+                    self.span(st),
+                    help="write its provider and locale: CREATE COLLATION name (provider = icu, locale = '…')",
+                )
+                return True
+            collation = replace(source, schema=schema, name=names[-1], span=self.span(st))
+        else:
+            locale = options.get("locale")
+            collation = replace(
+                collation,
+                provider=options.get("provider", "libc").lower(),
+                lc_collate=options.get("lc_collate", locale),
+                lc_ctype=options.get("lc_ctype", locale),
+                deterministic=options.get("deterministic", "true").lower() not in ("false", "off", "0", "no"),
+            )
+        self.b.schemas.add(schema)
+        self.b.add_unique_object(self.b.collations, collation.key, collation, "collation")
+        return True
 
     def on_CreateExtensionStmt(self, node: ast.CreateExtensionStmt, st: Statement) -> None:
         schema = None

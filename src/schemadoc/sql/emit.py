@@ -49,6 +49,8 @@ def _serial_type(table: m.Table, col: m.Column) -> str | None:
 def column_sql(table: m.Table, col: m.Column) -> str:
     serial = _serial_type(table, col)
     parts = [quote_ident(col.name), serial or col.type]
+    if col.collation and not serial:
+        parts.append(f"COLLATE {collation_ref(col.collation)}")
     if col.identity:
         parts.append(f"GENERATED {col.identity.upper()} AS IDENTITY")
     if col.generated:
@@ -242,6 +244,25 @@ def grant_sql(g: m.Grant, revoke: bool = False) -> str:
     return f"{verb} {privs} ON {g.object_kind} {_q(schema, name)} {to} {grantee};"
 
 
+def collation_ref(collation: str | None) -> str:
+    """A column's collation as SQL: the doc's own qualified, PostgreSQL's by name, none as "default"."""
+    if collation is None:
+        return '"default"'
+    schema, dot, name = collation.partition(".")
+    return _q(schema, name) if dot else quote_ident(collation)
+
+
+def collation_sql(c: m.Collation) -> str:
+    options = [f"provider = {c.provider}"] if c.provider != "libc" else []
+    if c.lc_collate == c.lc_ctype:
+        options.append(f"locale = {_literal(c.lc_collate or '')}")
+    else:
+        options += [f"lc_collate = {_literal(c.lc_collate or '')}", f"lc_ctype = {_literal(c.lc_ctype or '')}"]
+    if not c.deterministic:
+        options.append("deterministic = false")
+    return f"CREATE COLLATION {_q(c.schema, c.name)} ({', '.join(options)});"
+
+
 def extension_sql(e: m.Extension) -> str:
     with_schema = f" SCHEMA {quote_ident(e.schema)}" if e.schema else ""
     return f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e.name)}{with_schema};"
@@ -432,14 +453,17 @@ def needs_support(schema: m.Schema) -> tuple[bool, bool]:
 
 
 def _table_fallbacks(t: m.Table) -> tuple[tuple[str, str], ...]:
-    """Simpler forms of a table for a best-effort apply: without its defaults and checks, then with its
-    columns and types alone."""
+    """Simpler forms of a table for a best-effort apply: without its collations (a locale the server lacks),
+    then without its defaults and checks, then with its columns and types alone."""
     if t.partition_of is not None:
         return ()
-    plain = tuple(m.replace(c, default=None, identity=None, generated=None) for c in t.columns)
+    uncollated = m.replace(t, columns=tuple(m.replace(c, collation=None) for c in t.columns))
+    plain = tuple(m.replace(c, default=None, identity=None, generated=None) for c in uncollated.columns)
     no_checks = m.replace(t, columns=plain, checks=(), exclusions=())
     bare = m.replace(no_checks, primary_key=None, uniques=(), partition_by=None)
     out = []
+    if uncollated != t:
+        out.append((table_sql(uncollated, ()), "its collations"))
     if no_checks != t:
         out.append((table_sql(no_checks, ()), "its defaults and checks"))
     if bare != no_checks:
@@ -456,6 +480,8 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
         out.append(Statement(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(s)};", None, f"schema {s}"))
     for e in schema.extensions:
         out.append(Statement(extension_sql(e), e.span, f"extension {e.name}"))
+    for c in schema.collations:
+        out.append(Statement(collation_sql(c), c.span, f"collation {c.name}"))
     if cuid or touch:
         out.append(Statement(f"CREATE SCHEMA IF NOT EXISTS {SUPPORT_SCHEMA};", None, "schemadoc support schema"))
     if cuid:

@@ -3,8 +3,13 @@ SELECT a.attrelid AS table_oid, a.attname AS name, format_type(a.atttypid, a.att
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS "default",
        CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
        CASE WHEN a.attgenerated = 's' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
-       col_description(a.attrelid, a.attnum) AS comment
+       col_description(a.attrelid, a.attnum) AS comment,
+       CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation THEN
+         (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname ELSE cn.nspname || '.' || co.collname END
+          FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation)
+       END AS collation
 FROM pg_attribute a
+JOIN pg_type ty ON ty.oid = a.atttypid
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum

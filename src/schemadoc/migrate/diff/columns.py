@@ -9,7 +9,7 @@ from schemadoc.migrate.diff.state import REWRITE_ADVICE, Planner, owned_sequence
 from schemadoc.migrate.diff.typechange import type_change, using_clause
 from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, CONSTRAINTS, SHARE_UPDATE_EXCLUSIVE, TABLES, Op
 from schemadoc.names import make_object_name, quote_ident
-from schemadoc.sql.emit import _literal, column_sql
+from schemadoc.sql.emit import _literal, collation_ref, column_sql
 
 
 def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
@@ -43,6 +43,7 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
         )
         return
     type_changes = o.type != n.type
+    collate = f" COLLATE {collation_ref(n.collation)}" if n.collation or o.collation != n.collation else ""
     if type_changes and o.default is not None:
         p.add(Op(f"{at} DROP DEFAULT;", f"drop default of {k}.{n.name}", TABLES, k, ACCESS_EXCLUSIVE, span=n.span))
     if o.identity != n.identity and o.identity is not None and n.identity is None:
@@ -54,7 +55,7 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
         where = re.sub(r"\bc\b", col, tc.lossy_where) if tc.lossy_where else None
         p.add(
             Op(
-                f"{at} TYPE {n.type}{using};",
+                f"{at} TYPE {n.type}{collate}{using};",
                 f"change type of {k}.{n.name} from {o.type} to {n.type}",
                 TABLES,
                 k,
@@ -64,6 +65,20 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
                 at_stake=f"SELECT count(*) FROM {table_ref(k)} WHERE {where}" if where else None,
                 span=n.span,
                 note=REWRITE_ADVICE if tc.rewrites else "",
+            )
+        )
+    elif o.collation != n.collation:
+        # the same type under another collation: no rewrite, but the column's indexes are rebuilt
+        p.changed_columns.add(k)
+        p.add(
+            Op(
+                f"{at} TYPE {n.type}{collate};",
+                f"change collation of {k}.{n.name} to {n.collation or 'the default'}",
+                TABLES,
+                k,
+                ACCESS_EXCLUSIVE,
+                scans=True,
+                span=n.span,
             )
         )
     if (

@@ -10,6 +10,7 @@ from schemadoc.names import quote_ident
 from schemadoc.sql.emit import (
     _literal,
     _q,
+    collation_sql,
     composite_sql,
     domain_sql,
     enum_sql,
@@ -30,6 +31,7 @@ def prepare(p: Planner) -> None:
         p.add(Op(extension_sql(tgt[k]), f"create extension {k}", PREPARE, span=tgt[k].span))
     for k in sorted(cur.keys() - tgt.keys()):
         p.add(Op(f"DROP EXTENSION {quote_ident(k)};", f"drop extension {k}", DROP + 0.8))
+    collations(p)
     p.out.ops.extend(p.support())
     cur_roles = _by_key(p.cur.roles)
     for r in p.tgt.roles:
@@ -38,6 +40,24 @@ def prepare(p: Planner) -> None:
         elif cur_roles[r.key].login != r.login:
             login = "LOGIN" if r.login else "NOLOGIN"
             p.add(Op(f"ALTER ROLE {quote_ident(r.name)} {login};", f"alter role {r.name}", PREPARE, span=r.span))
+
+
+def collations(p: Planner) -> None:
+    """Created before the tables whose columns use them, dropped after those columns changed. PostgreSQL
+    cannot alter what a collation means: one that changed is rebuilt when no column uses it, else said."""
+    cur, tgt = _by_key(p.cur.collations), _by_key(p.tgt.collations)
+    used = {c.collation for t in p.cur.tables for c in t.columns if c.collation}
+    changed = {k for k in cur.keys() & tgt.keys() if cur[k] != tgt[k]}
+    for k in sorted(changed & used):
+        p.notice(
+            f"collation {k} changed, and columns use it: PostgreSQL cannot alter a collation; move its columns to "
+            "a new collation of another name, then drop this one",
+            tgt[k].span,
+        )
+    for k in sorted(cur.keys() - tgt.keys() | changed - used):
+        p.add(Op(f"DROP COLLATION {table_ref(k)};", f"drop collation {k}", PREPARE if k in tgt else DROP + 0.7))
+    for k in sorted(tgt.keys() - cur.keys() | changed - used):
+        p.add(Op(collation_sql(tgt[k]), f"create collation {k}", PREPARE, span=tgt[k].span))
 
 
 def enums(p: Planner) -> None:
