@@ -19,6 +19,8 @@ LAYERS = [
     {"seed", "admin"},
     {"kv"},
     {"rest"},
+    {"project"},
+    {"commands"},
     {"cli", "schemadoc"},
 ]
 # parse, lint, sql and the comparison need no database

@@ -1,7 +1,9 @@
 """schemadoc: a Markdown design document as the source of truth for a live PostgreSQL database.
 
 The public API: `load` a document, `emit` its schema as DDL, `introspect` a live database into
-the same model, and bring a document `up` on a server (the embedded one when no URL is given).
+the same model, and bring a document `up` on a server (the embedded one when no URL is given). A
+`Project` (schemadoc.project) is a document with its database, read once; `schemadoc.commands` has
+every command over it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from schemadoc.introspect import introspect
 from schemadoc.migrate.up import UpResult, up
 from schemadoc.model import Schema
 from schemadoc.parse import LoadedDocument, load, loads
+from schemadoc.project import Project
 from schemadoc.sql.emit import emit, emit_script
 
 if TYPE_CHECKING:
@@ -33,6 +36,7 @@ def keyspaces(doc: str | Path | LoadedDocument, redis_url: str | None = None) ->
 __all__ = [
     "Diagnostic",
     "LoadedDocument",
+    "Project",
     "Schema",
     "SchemadocError",
     "Severity",

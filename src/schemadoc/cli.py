@@ -7,12 +7,9 @@ Exit codes: 0 success / clean, 1 errors found or the command failed, 2 drift (or
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
-import difflib
 import json
 import os
-import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,19 +17,16 @@ from typing import Any, NoReturn
 
 import psycopg
 
-from schemadoc import __version__
-from schemadoc.config import find_config
+from schemadoc import __version__, commands
 from schemadoc.docs.render import schema_as_json, schema_as_markdown
 from schemadoc.errors import SchemadocError, SchemaHasErrors, Severity
-from schemadoc.introspect import introspect
 from schemadoc.lint import check
 from schemadoc.lint.catalogue import entries, entry
-from schemadoc.lint.fixes import fix_text
 from schemadoc.migrate.diff import Renames
-from schemadoc.migrate.ops import Op
 from schemadoc.migrate.plan import Plan
-from schemadoc.migrate.up import drift, up
-from schemadoc.parse import LoadedDocument, load, loads
+from schemadoc.migrate.up import drift
+from schemadoc.parse import LoadedDocument
+from schemadoc.project import Project
 from schemadoc.report import as_github, as_json, as_sarif, print_diagnostics, summary
 from schemadoc.servers import pgbin
 from schemadoc.servers import postgres as server
@@ -42,44 +36,20 @@ from schemadoc.sql.emit import emit_script
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    doc = load(args.doc)
-    config = find_config(args.doc)
-    diagnostics = check(doc)
-    if args.write or args.diff or args.fix:
-        fixed_text, applied = fix_text(doc, config.apply(diagnostics), unsafe=args.unsafe_fixes)
-        if args.fix and not (args.write or args.diff):  # in memory: what the doc would report once fixed
-            print(
-                f"note: {len(applied)} finding(s) fixed in memory; `check --write` rewrites {args.doc} with them",
-                file=sys.stderr,
-            )
-            doc = loads(fixed_text, doc.path)
-            diagnostics = check(doc)
-        elif args.diff:
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    doc.text.splitlines(keepends=True),
-                    fixed_text.splitlines(keepends=True),
-                    f"a/{args.doc}",
-                    f"b/{args.doc}",
-                )
-            )
-            return 0
-        else:
-            if applied:
-                with open(args.doc, "w", encoding="utf-8", newline="") as fh:
-                    fh.write(fixed_text)
-                print(f"fixed {len(applied)} finding(s) in {args.doc}", file=sys.stderr)
-            doc = load(args.doc)
-            diagnostics = check(doc)
-    if args.live:
-        from schemadoc.admin.live import validate_queries
-
-        url, _ = server_url(args.database_url, _home(args), config.pg_version)
-        diagnostics = sorted(
-            diagnostics + validate_queries(doc, url),
-            key=lambda d: (d.span.line if d.span else 0, d.span.col if d.span else 0, d.code),
+    project = _project(args)
+    mode: commands.FixMode | None = "diff" if args.diff else "write" if args.write else "memory" if args.fix else None
+    checked = commands.check(project, fix=mode, unsafe=args.unsafe_fixes, live=args.live)
+    if mode == "diff":
+        sys.stdout.write(checked.diff or "")
+        return 0
+    if mode == "memory":
+        print(
+            f"note: {checked.fixed} finding(s) fixed in memory; `check --write` rewrites {args.doc} with them",
+            file=sys.stderr,
         )
-    diagnostics = config.apply(diagnostics)
+    elif checked.wrote:
+        print(f"fixed {checked.fixed} finding(s) in {args.doc}", file=sys.stderr)
+    doc, diagnostics, config = checked.doc, checked.diagnostics, project.config
     fail_on = Severity[args.fail_on.upper()] if args.fail_on else config.fail_on
     if args.format == "json":
         print(as_json(diagnostics))
@@ -129,10 +99,8 @@ def _json(value: object) -> None:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    doc = load(args.doc)
-    from schemadoc.servers.database import prepare
-
-    schema, remaining, _ = prepare(doc, args.fix)
+    project = _project(args)
+    schema, remaining = project.prepared.schema, project.prepared.remaining
     if args.format == "json":
         from schemadoc.sql.emit import emit
 
@@ -143,49 +111,32 @@ def cmd_sql(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print_diagnostics(remaining, doc.text, sys.stderr, Severity.WARNING)
+    print_diagnostics(remaining, project.text, sys.stderr, Severity.WARNING)
     sys.stdout.write(emit_script(schema))
     return 0
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    result = up(args.doc, args.database_url, fix=args.fix, dbname=args.dbname, allow_data_loss=args.allow_data_loss)
-    doc_text = load(args.doc).text
+    project = _project(args)
+    outcome = commands.up(project, allow_data_loss=args.allow_data_loss)
+    result = outcome.result
     for d in result.fixed:
         why = f" — {d.code}: {d.message}" if d.fix else ""
         print(f"fixed: {d.span}: {d.fix.description if d.fix else d.message}{why}", file=sys.stderr)
-    print_diagnostics(result.diagnostics, doc_text, sys.stderr, Severity.INFO if args.verbose else Severity.WARNING)
+    print_diagnostics(result.diagnostics, project.text, sys.stderr, Severity.INFO if args.verbose else Severity.WARNING)
     if result.applied:
         print(f"applied {result.applied} statements to {result.database}", file=sys.stderr)
     else:
         print(f"{result.database} is up to date", file=sys.stderr)
-    redis_url = None
-    if result.embedded and not os.environ.get("REDIS_URL") and load(args.doc).uses_redis:
-        from schemadoc.servers import redis as redis_server
-
-        try:
-            redis_url = redis_server.start(_home(args) / "redis")
-            print(f"Redis for the doc: {redis_url} (schemadoc down stops it)", file=sys.stderr)
-        except SchemadocError as e:  # the database is up; Redis is beside it, not a reason to fail
-            print(f"note: no Redis for the doc's key layouts: {e}", file=sys.stderr)
+    if outcome.redis_url:
+        print(f"Redis for the doc: {outcome.redis_url} (schemadoc down stops it)", file=sys.stderr)
+    elif outcome.redis_note:
+        print(f"note: no Redis for the doc's key layouts: {outcome.redis_note}", file=sys.stderr)
     if args.format == "json":
-        _json(
-            {
-                "ok": True,
-                "url": result.url,
-                "database": result.database,
-                "created_database": result.created_database,
-                "applied": result.applied,
-                "embedded": result.embedded,
-                "redis_url": redis_url,
-                "fixed": [d.as_dict() for d in result.fixed],
-                "diagnostics": [d.as_dict() for d in result.diagnostics],
-            }
-        )
+        _json(outcome.as_dict())
     else:
         print(result.url)
     if args.serve:
-        args.dbname = result.database  # the same server as up's (its URL keeps any password; result.url does not)
         args.authenticator_url = _provision_serve_roles(args)
         return cmd_serve(args)
     return 0
@@ -193,16 +144,8 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 def _provision_serve_roles(args: argparse.Namespace) -> str:
     """`up --serve`: the authenticator and anonymous roles made (idempotently); the authenticator's URL."""
-    from schemadoc.rest.roles import provision, stored_password
-    from schemadoc.servers.database import connect
-
-    url, name = _doc_database(args)
-    schemas = tuple(args.schema or ["public"])
-    try:
-        with connect(url) as conn:
-            roles = provision(conn, load(args.doc).schema, schemas, stored_password(_home(args), url))
-    except psycopg.Error as e:
-        raise SchemadocError(f"cannot set up the API's roles in {name}: {str(e).strip()}") from None
+    project = _project(args)
+    roles = commands.api_roles(project, tuple(args.schema or ["public"]))
     if args.anon_role is None:
         args.anon_role = roles.anon
     source = "the doc's own read-only role" if roles.anon_from_doc else "made to read the doc's tables"
@@ -216,11 +159,11 @@ def _provision_serve_roles(args: argparse.Namespace) -> str:
         )
     if roles.token_roles:
         print(f"  a token may name: {', '.join(roles.token_roles)}", file=sys.stderr)
-    return roles.url(url, name)
+    return roles.url(project.target.url, project.target.name)
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
-    name, found = drift(args.doc, args.database_url, fix=args.fix, dbname=args.dbname)
+    name, found = drift(_project(args).doc, args.database_url, fix=args.fix, dbname=args.dbname)
     if args.format == "json":
         print(json.dumps({"database": name, "differences": [d.as_dict() for d in found]}, indent=2))
     else:
@@ -258,9 +201,11 @@ def _ask_renames(plan: Plan) -> Renames | None:
 def cmd_plan(args: argparse.Namespace) -> int:
     from schemadoc.migrate.plan import build
 
+    doc = _project(args).doc
+
     def make(renames: Renames | None = None) -> Plan:
         return build(
-            args.doc,
+            doc,
             args.database_url,
             from_=args.from_,
             dbname=args.dbname,
@@ -275,7 +220,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if confirmed:
         plan = make(confirmed)
     if args.format == "json":
-        print(json.dumps(plan_as_json(plan), indent=2))
+        print(json.dumps(plan.as_dict(), indent=2))
     elif args.down:
         sys.stdout.write(plan.script("down"))
     else:
@@ -293,50 +238,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def plan_as_json(plan: Plan) -> dict[str, object]:
-    from schemadoc.migrate.plan import describe
-
-    def op_dict(op: Op, i: int | None) -> dict[str, object]:
-        return {
-            "sql": op.sql,
-            "what": op.what,
-            "lock": op.lock or None,
-            "table": op.table,
-            "rewrites": op.rewrites,
-            "scans": op.scans,
-            "loses": op.loses,
-            "rows_at_stake": plan.at_stake.get(i) if i is not None else None,
-            "transactional": op.transactional,
-            "summary": describe(plan, op, i),
-            "file": op.span.file if op.span else None,
-            "line": op.span.line if op.span else None,
-        }
-
-    return {
-        "from": plan.source,
-        "to": plan.target,
-        "up": [op_dict(op, i) for i, op in enumerate(plan.up)],
-        "down": [op_dict(op, None) for op in plan.down],
-        "notices": [
-            {"message": n.message, "line": n.span.line if n.span else None, "rows": plan.blocked.get(i)}
-            for i, n in enumerate(plan.notices)
-        ],
-    }
-
-
 def _migration_target(args: argparse.Namespace) -> tuple[str, LoadedDocument]:
     """(URL of the database migrations apply to, the document that names it)."""
-    from schemadoc.servers.database import ensure_database, target_database
+    from schemadoc.servers.database import ensure_database
 
-    doc = load(args.doc)
-    url, name, _ = target_database(doc, args.database_url, args.dbname, None)
-    ensure_database(url, name)
-    return with_database(url, name), doc
+    project = _project(args)
+    ensure_database(project.target.server, project.target.name)
+    return project.target.url, project.doc
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from schemadoc.migrate import history
-    from schemadoc.servers.database import prepare
 
     directory = args.dir
     words = list(args.words)
@@ -350,7 +262,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         if not args.name:
             raise UsageError("migrate new needs a NAME: schemadoc migrate new docs/DATABASE.md add_orders")
         url, doc = _migration_target(args)
-        schema, _, _ = prepare(doc, args.fix)
+        schema = _project(args).prepared.schema
         created, plan = history.new(
             directory, args.name, doc, schema, url, allow_data_loss=args.allow_data_loss, confirm=_ask_renames
         )
@@ -400,33 +312,18 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    from schemadoc.kv.seed import seed_with_keys
-
-    doc = _loaded(args)
-    kv = None
-    if doc.schema.keyspaces and args.keys > 0:
-        redis_url = redis_url_for(args.redis_url, _home(args))
-        if redis_url is None:
-            print(
-                "note: the doc's Redis keyspaces will not be seeded: no Redis (--redis-url or REDIS_URL)",
-                file=sys.stderr,
-            )
-        else:
-            from schemadoc.kv.keyspaces import keyspaces
-
-            kv = keyspaces(doc, redis_url)
-    conn, name = _connect_doc_database(args)
-    with conn:
-        report, keys = seed_with_keys(
-            conn,
-            doc,
-            args.rows,
-            kv=kv,
-            keys=args.keys,
-            default_rows=args.default_rows,
-            seed_value=args.seed if args.seed is not None else random.SystemRandom().randrange(2**31),
-            progress=sys.stderr.isatty(),
-        )
+    done = commands.seed(
+        _project(args),
+        args.rows,
+        keys=args.keys,
+        default_rows=args.default_rows,
+        seed_value=args.seed,
+        redis_url=args.redis_url,
+        progress=sys.stderr.isatty(),
+    )
+    if done.note:
+        print(f"note: {done.note}", file=sys.stderr)
+    report, keys, name = done.report, done.redis_keys, done.database
     if keys:
         print(f"seeded Redis: {sum(keys.values()):,} key(s) in {len(keys)} layout(s)", file=sys.stderr)
     for line in report.skipped:
@@ -441,17 +338,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     if args.format == "json":
-        _json(
-            {
-                "database": name,
-                "rows": report.rows,
-                "short": [dataclasses.asdict(s) for s in report.short],
-                "seed": report.seed_value,
-                "doc_statements": report.doc_rows,
-                "skipped": report.skipped,
-                "redis_keys": keys,
-            }
-        )
+        _json(done.as_dict())
     return 1 if report.short else 0  # the rows that could go in did (and stay); fewer than asked is a failure
 
 
@@ -497,17 +384,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def _doc_database(args: argparse.Namespace) -> tuple[str, str]:
     """(URL of the database the doc names, its name), per --database-url/--dbname."""
-    from schemadoc.servers.database import target_database
-
-    url, name, _ = target_database(load(args.doc), args.database_url, args.dbname, None)
-    return with_database(url, name), name
+    target = _project(args).target
+    return target.url, target.name
 
 
 def _connect_doc_database(args: argparse.Namespace) -> tuple[psycopg.Connection[Any], str]:
-    from schemadoc.servers.database import connect
-
-    url, name = _doc_database(args)
-    return connect(url), name
+    project = _project(args)
+    return project.connect(), project.target.name
 
 
 def _size(n: int | None) -> str:
@@ -553,16 +436,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    from schemadoc.admin.stats import health
-
-    conn, name = _connect_doc_database(args)
-    with conn:
-        found = health(conn, long_after=args.long_after, idle_after=args.idle_after, max_lag=args.max_lag)
-    if not args.no_drift:
-        _, differences_found = drift(args.doc, args.database_url, dbname=args.dbname, fix=args.fix)
-        if differences_found:
-            found.problems.append(f"{len(differences_found)} difference(s) from the document (schemadoc drift)")
-            found.ok = False
+    project = _project(args)
+    name = project.target.name
+    found = commands.health(
+        project,
+        long_after=args.long_after,
+        idle_after=args.idle_after,
+        max_lag=args.max_lag,
+        with_drift=not args.no_drift,
+    )
     if args.format == "json":
         print(json.dumps({"database": name} | found.as_dict(), indent=2, default=str))
     else:
@@ -587,11 +469,9 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 def cmd_diagram(args: argparse.Namespace) -> int:
     from schemadoc.docs.diagram import render as draw
-    from schemadoc.servers.database import prepare
 
-    doc = load(args.doc)
-    schema, _, _ = prepare(doc, args.fix)
-    data = draw(schema, args.format, doc)
+    project = _project(args)
+    data = draw(project.prepared.schema, args.format, project.doc)
     if args.out:
         with open(args.out, "wb") as fh:
             fh.write(data)
@@ -607,33 +487,10 @@ def _home(args: argparse.Namespace | None = None) -> Path:
     return server.project_home(getattr(args, "doc", None))
 
 
-def redis_url_for(given: str | None, home: Path) -> str | None:
-    """--redis-url, $REDIS_URL, or the private Redis that `schemadoc up` started (when running)."""
-    from schemadoc.servers import redis as redis_server
-
-    if given or os.environ.get("REDIS_URL"):
-        return given or os.environ.get("REDIS_URL")
-    return redis_server.url(home / "redis")
-
-
 def cmd_kv_audit(args: argparse.Namespace) -> int:
-    from schemadoc.kv.keyspaces import audit, keyspaces
-
-    doc = _loaded(args)
-    if not doc.schema.keyspaces:
-        raise SchemadocError(f"{args.doc}: the document has no Redis key layouts")
-    url = redis_url_for(args.redis_url, _home(args))
-    if url is None:
-        raise SchemadocError("no Redis: give --redis-url, set REDIS_URL, or run `schemadoc up` to start one")
-    kv = keyspaces(doc, url)
-    conn = None
-    if not args.no_database:
-        conn, _ = _connect_doc_database(args)
-    try:
-        report = audit(kv, conn, sample=args.sample)
-    finally:
-        if conn is not None:
-            conn.close()
+    report = commands.kv_audit(
+        _project(args), redis_url=args.redis_url, database=not args.no_database, sample=args.sample
+    )
     if args.format == "json":
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -661,41 +518,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from schemadoc.rest.app import app_from_config
 
-    url, name = _doc_database(args)
-    # --pool is every connection the server opens: each process listens for schema changes on one of
-    # its share and runs requests on the rest
-    per_worker = (args.pool - args.workers) // args.workers
-    if per_worker < 1:
-        raise SchemadocError(
-            f"--pool {args.pool} is too small for {args.workers} worker(s): each needs one connection to "
-            f"listen for schema changes and at least one for requests (--pool {2 * args.workers} or more)"
-        )
-    keyspaces = None
-    redis_url = None
-    doc = _loaded(args)
-    if doc.schema.keyspaces:
-        redis_url = redis_url_for(args.redis_url, _home(args))
-        if redis_url is not None:
-            from schemadoc.kv.keyspaces import keyspaces as bind
-
-            keyspaces = bind(doc, redis_url)
-    # one configuration, for this process's app or for each worker's (they build theirs from it)
-    config = {
-        "dsn": getattr(args, "authenticator_url", None) or url,
-        "allow_superuser": args.allow_superuser,
-        "max_body": args.max_body,
-        "schemas": args.schema or ["public"],
-        "pool": per_worker,  # each worker's request connections
-        "jwt_secret": args.jwt_secret or os.environ.get("SCHEMADOC_JWT_SECRET") or os.environ.get("PGRST_JWT_SECRET"),
-        "jwks": args.jwks,
-        "anon_role": args.anon_role,
-        "role_claim": args.role_claim,
-        "claim_settings": args.claim_setting,
-        "statement_timeouts": args.statement_timeout,
-        "doc": str(args.doc) if keyspaces is not None else None,
-        "redis_url": redis_url if keyspaces is not None else None,
-        "rate_limit": args.rate_limit,
-    }
+    project = _project(args)
+    name = project.target.name
+    serving = commands.serving(
+        project,
+        commands.ServeOptions(
+            pool=args.pool,
+            workers=args.workers,
+            schemas=tuple(args.schema or ["public"]),
+            authenticator_url=getattr(args, "authenticator_url", None),
+            redis_url=args.redis_url,
+            allow_superuser=args.allow_superuser,
+            max_body=args.max_body,
+            jwt_secret=args.jwt_secret,
+            jwks=args.jwks,
+            anon_role=args.anon_role,
+            role_claim=args.role_claim,
+            claim_settings=tuple(args.claim_setting or ()),
+            statement_timeouts=tuple(args.statement_timeout or ()),
+            rate_limit=args.rate_limit,
+        ),
+    )
+    config, keyspaces, redis_url = serving.config, serving.keyspaces, serving.redis_url
     app = app_from_config(config, keyspaces)
     app.check()  # a superuser connection, or an anonymous role it may not switch to: refused here
     print(f"serving {name} on http://{args.host}:{args.port}/ (PostgREST's API)", file=sys.stderr)
@@ -727,11 +571,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if keyspaces is not None:
         print(f"Redis layout from the doc on {redis_url}", file=sys.stderr)
     if args.workers > 1:  # processes of their own
-        os.environ["SCHEMADOC_SERVE_CONFIG"] = json.dumps(config)
-        uvicorn.run(
-            "schemadoc.rest.app:app_from_env", factory=True, workers=args.workers, host=args.host, port=args.port,
-            log_level="warning", access_log=False, timeout_graceful_shutdown=GRACE,
-        )  # fmt: skip
+        config.export()
+        try:
+            uvicorn.run(
+                "schemadoc.rest.app:app_from_env", factory=True, workers=args.workers, host=args.host,
+                port=args.port, log_level="warning", access_log=False, timeout_graceful_shutdown=GRACE,
+            )  # fmt: skip
+        finally:
+            config.forget()
         return 0
     uvicorn.run(
         app, host=args.host, port=args.port, log_level="warning", access_log=False, timeout_graceful_shutdown=GRACE
@@ -745,8 +592,9 @@ GRACE = 5  # seconds in-flight requests get to finish once the server is told to
 def cmd_docs(args: argparse.Namespace) -> int:
     from schemadoc.docs.site import build
 
-    doc = _loaded(args)
-    findings = find_config(args.doc).apply(check(doc))
+    project = _project(args)
+    doc = project.fixed_doc
+    findings = project.config.apply(check(doc))
     written = build(doc, findings, args.out)
     print(f"wrote {len(written)} files to {args.out}/ (open {args.out}/index.html)", file=sys.stderr)
     if args.format == "json":
@@ -755,30 +603,16 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_maintain(args: argparse.Namespace) -> int:
-    from schemadoc.admin.stats import maintain
-
-    conn, name = _connect_doc_database(args)
-    conn.autocommit = True
-    with conn:
-        steps = maintain(conn, _loaded(args), allow_full=args.allow_full)
+    done = commands.maintain(_project(args), allow_full=args.allow_full)
+    steps = done.steps
     if args.format == "json":
-        print(
-            json.dumps(
-                {
-                    "database": name,
-                    "steps": [
-                        s.__dict__ if hasattr(s, "__dict__") else {f: getattr(s, f) for f in s.__slots__} for s in steps
-                    ],
-                },
-                indent=2,
-            )
-        )
+        print(json.dumps(done.as_dict(), indent=2, default=str))
     else:
         for s in steps:
             where = f"{args.doc}:{s.line}: " if s.line else "(default) "
             ran = f"`{s.ran}`" if s.ran else f"`{s.written}`"
             print(f"{where}{s.status} {ran} in {s.seconds:.2f} s" + (f" — {s.note}" if s.note else ""))
-    return 1 if any(s.status == "failed" for s in steps) else 0
+    return 0 if done.ok else 1
 
 
 def cmd_down(args: argparse.Namespace) -> int:
@@ -827,10 +661,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     url, _ = server_url(args.database_url, _home(args))
     if args.dbname:
         url = with_database(url, args.dbname)
-    from schemadoc.servers.database import connect
-
-    with connect(url) as conn:
-        schema = introspect(conn)
+    schema = commands.inspect(url)
     from psycopg.conninfo import conninfo_to_dict
 
     database = str(conninfo_to_dict(url).get("dbname") or "postgres")
@@ -863,15 +694,18 @@ def _fix_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fix", action="store_true", help=_FIX_HELP)
 
 
-def _loaded(args: argparse.Namespace) -> LoadedDocument:
-    """The doc; with --fix, its schema after the safe fixes (what `up --fix` applied)."""
-    from schemadoc.servers.database import prepare
-
-    doc = load(args.doc)
-    if getattr(args, "fix", False):
-        schema, remaining, _ = prepare(doc, True)
-        doc = dataclasses.replace(doc, schema=schema, diagnostics=remaining)
-    return doc
+def _project(args: argparse.Namespace) -> Project:
+    """The command's project: its document read once (on first use), the database options, --fix."""
+    project: Project | None = getattr(args, "project", None)
+    if project is None:
+        project = Project(
+            str(args.doc),
+            database_url=getattr(args, "database_url", None),
+            dbname=getattr(args, "dbname", None),
+            fix=bool(getattr(args, "fix", False)),
+        )
+        args.project = project
+    return project
 
 
 def _redis_url_arg(p: argparse.ArgumentParser) -> None:
@@ -1224,24 +1058,25 @@ def _database_url(args: argparse.Namespace) -> None:
     if not given:
         doc = getattr(args, "doc", None)
         if doc and os.path.isfile(doc):
-            from schemadoc.parse import read_text
             from schemadoc.servers.urls import connection_variables, from_variables
 
-            named = from_variables(connection_variables(read_text(doc)), os.environ)
+            named = from_variables(connection_variables(_project(args).text), os.environ)
             if named is not None:
                 for note in named.notes:
                     print(f"note: {note}", file=sys.stderr)
-                args.database_url = named.conninfo
+                args.database_url = _project(args).database_url = named.conninfo
         return
     url = normalize_url(given)
     for note in url.notes:
         print(f"note: DATABASE_URL {note}", file=sys.stderr)
     args.database_url = url.conninfo
+    if getattr(args, "project", None) is not None:
+        args.project.database_url = url.conninfo
 
 
 def _source(args: argparse.Namespace) -> str | None:
     try:
-        return load(args.doc).text if getattr(args, "doc", None) else None
+        return _project(args).text if getattr(args, "doc", None) else None
     except SchemadocError:
         return None
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,7 +27,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from schemadoc import model as m
 from schemadoc.errors import SchemadocError
-from schemadoc.parse import LoadedDocument, load
+from schemadoc.parse import LoadedDocument, document
 
 
 class ShapeError(SchemadocError):
@@ -306,11 +306,16 @@ def _text(value: Any) -> str:
 class Keyspaces(Mapping[str, Keyspace]):
     """The document's keyspaces by name (`cart`, `room:members`) or by pattern (`cart:{user_id}`)."""
 
-    def __init__(self, doc: LoadedDocument, client: redis.Redis) -> None:
-        self.doc = doc
+    def __init__(self, layouts: Iterable[m.Keyspace], client: redis.Redis) -> None:
+        self.layouts = tuple(layouts)
         self.redis = client
-        self._by_name = {ks.name: Keyspace(ks, client) for ks in doc.schema.keyspaces}
+        self._by_name = {ks.name: Keyspace(ks, client) for ks in self.layouts}
         self._by_pattern = {k.layout.pattern: k for k in self._by_name.values()}
+
+    @classmethod
+    def on(cls, layouts: Iterable[m.Keyspace], redis_url: str) -> Keyspaces:
+        """The key layouts on the Redis at `redis_url`."""
+        return cls(layouts, redis.Redis.from_url(redis_url))
 
     def __getitem__(self, name: str) -> Keyspace:
         found = self._by_name.get(name) or self._by_pattern.get(name)
@@ -342,11 +347,11 @@ def keyspaces(doc: str | Path | LoadedDocument, redis_url: str | None = None) ->
     """The doc's Redis key layouts on the Redis at `redis_url` (default: $REDIS_URL)."""
     import os
 
-    loaded = doc if isinstance(doc, LoadedDocument) else load(doc)
+    loaded = document(doc)
     target = redis_url or os.environ.get("REDIS_URL")
     if not target:
         raise SchemadocError("no Redis: give a URL or set REDIS_URL")
-    return Keyspaces(loaded, redis.Redis.from_url(target))
+    return Keyspaces.on(loaded.schema.keyspaces, target)
 
 
 # ---- audit ------------------------------------------------------------------------------------------

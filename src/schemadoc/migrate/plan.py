@@ -19,7 +19,7 @@ from schemadoc.migrate.align import align
 from schemadoc.migrate.diff import Renames, diff
 from schemadoc.migrate.ops import PREPARE, Notice, Op
 from schemadoc.migrate.shadow import materialize
-from schemadoc.parse import LoadedDocument, load
+from schemadoc.parse import LoadedDocument, document, load
 from schemadoc.platforms import leave_to_platforms
 from schemadoc.servers.database import DatabaseMissing, connect, prepare, target_database, with_database
 from schemadoc.sql.emit import needs_support
@@ -70,6 +70,37 @@ class Plan:
 
     def script(self, direction: str = "up") -> str:
         return render(self, direction)
+
+    def as_dict(self) -> dict[str, object]:
+        """The plan as `plan --format json` prints it: each step with its SQL, lock, what it rewrites, scans
+        or loses (with the rows at stake) and its doc line; the notices with the rows that block them."""
+
+        def step(op: Op, i: int | None) -> dict[str, object]:
+            return {
+                "sql": op.sql,
+                "what": op.what,
+                "lock": op.lock or None,
+                "table": op.table,
+                "rewrites": op.rewrites,
+                "scans": op.scans,
+                "loses": op.loses,
+                "rows_at_stake": self.at_stake.get(i) if i is not None else None,
+                "transactional": op.transactional,
+                "summary": describe(self, op, i),
+                "file": op.span.file if op.span else None,
+                "line": op.span.line if op.span else None,
+            }
+
+        return {
+            "from": self.source,
+            "to": self.target,
+            "up": [step(op, i) for i, op in enumerate(self.up)],
+            "down": [step(op, None) for op in self.down],
+            "notices": [
+                {"message": n.message, "line": n.span.line if n.span else None, "rows": self.blocked.get(i)}
+                for i, n in enumerate(self.notices)
+            ],
+        }
 
 
 def _rows_note(plan: Plan, table: str | None) -> str:
@@ -275,7 +306,7 @@ def _count(conn: psycopg.Connection[Any], query: str) -> int | None:
 
 
 def build(
-    path: str | Path,
+    doc: str | Path | LoadedDocument,
     database_url: str | None = None,
     *,
     from_: str | None = None,
@@ -287,12 +318,12 @@ def build(
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
 ) -> Plan:
     """The plan from the database (or `from_`: another doc file or a git revision) to the document."""
-    doc = load(path)
+    doc = document(doc)
     schema, _, _ = prepare(doc, fix)
     url, name, _ = target_database(doc, database_url, dbname, home)
     target = materialize(schema, url)
     if from_ is not None:
-        old = load(from_) if Path(from_).is_file() else load_revision(path, from_)
+        old = load(from_) if Path(from_).is_file() else load_revision(doc.path, from_)
         old_schema, _, _ = prepare(old, fix)
         current = materialize(old_schema, url)
         return plan_between(

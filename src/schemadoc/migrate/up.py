@@ -13,7 +13,7 @@ from schemadoc import model as m
 from schemadoc.errors import Diagnostic, SchemadocError
 from schemadoc.introspect import introspect
 from schemadoc.migrate.compare import Difference, compare
-from schemadoc.parse import LoadedDocument, load
+from schemadoc.parse import LoadedDocument, document
 from schemadoc.platforms import leave_to_platforms
 from schemadoc.servers.database import (
     apply_statements,
@@ -44,7 +44,7 @@ class UpResult:
 
 
 def drift(
-    path: str | Path,
+    doc: str | Path | LoadedDocument,
     database_url: str | None = None,
     *,
     fix: bool = False,
@@ -52,7 +52,7 @@ def drift(
     home: str | Path | None = None,
 ) -> tuple[str, list[Difference]]:
     """(database name, every difference between the document and that live database)."""
-    doc = load(path)
+    doc = document(doc)
     schema, _, _ = prepare(doc, fix)
     url, name, _ = target_database(doc, database_url, dbname, home)
     from schemadoc.migrate.align import align
@@ -65,7 +65,7 @@ def drift(
 
 
 def up(
-    path: str | Path,
+    doc: str | Path | LoadedDocument,
     database_url: str | None = None,
     *,
     fix: bool = False,
@@ -75,7 +75,7 @@ def up(
     lock_wait: float = 300.0,
 ) -> UpResult:
     """Bring the database the document describes up: create it, apply the schema, report the URL."""
-    doc = load(path)
+    doc = document(doc)
     schema, remaining, fixed = prepare(doc, fix)
     url, name, embedded = target_database(doc, database_url, dbname, home)
     created = ensure_database(url, name)

@@ -137,6 +137,11 @@ def load(path: str | Path) -> LoadedDocument:
     return loads(read_text(path), str(path))
 
 
+def document(doc: str | Path | LoadedDocument) -> LoadedDocument:
+    """`doc` read from its path, unless it already was: library calls take either."""
+    return doc if isinstance(doc, LoadedDocument) else load(doc)
+
+
 def loads(text: str, path: str = "<doc>") -> LoadedDocument:
     """Read a document's text. A whole file in one schema format (schema.prisma, db.dbml, schema.sql) is
     one block of that format."""

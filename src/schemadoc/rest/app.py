@@ -33,6 +33,7 @@ from schemadoc.kv.keyspaces import Keyspaces
 from schemadoc.rest.auth import AuthConfig, authenticate, settings
 from schemadoc.rest.build import PAYLOAD, ApiError, Builder, Statement
 from schemadoc.rest.cache import SchemaCache
+from schemadoc.rest.config import MAX_BODY, ServeConfig
 from schemadoc.rest.query import Query, QueryError, parse
 from schemadoc.rest.redislayer import RedisLayer
 from schemadoc.rest.roles import check_anon_role, read_authenticator, refuse_privileged
@@ -41,7 +42,6 @@ from schemadoc.servers.database import connect
 
 log = logging.getLogger("schemadoc.serve")
 
-MAX_BODY = 10 * 1024 * 1024  # bytes of a request body, unless serve --max-body says otherwise (413 above)
 MEMO_SIZE = 4096  # statements remembered per process
 JSON = "application/json; charset=utf-8"
 OBJECT = "application/vnd.pgrst.object+json"  # Accept: one row, as an object
@@ -818,39 +818,34 @@ def create_app(
     return api
 
 
-def app_from_config(config: dict[str, Any], keyspaces: Keyspaces | None = None) -> Api:
-    """The app `schemadoc serve` configures: DSN, schemas, pool, JWT options, the doc's Redis layout
-    (bound here from the doc and Redis URL unless `keyspaces` is given) and its rate limit."""
+def app_from_config(config: ServeConfig, keyspaces: Keyspaces | None = None) -> Api:
+    """The app `schemadoc serve` configures: DSN, schemas, pool, JWT options, the doc's Redis key layouts
+    (bound here to the configured Redis unless `keyspaces` is given) and its rate limit."""
     auth = AuthConfig.from_options(
-        config.get("jwt_secret"),
-        config.get("jwks"),
-        config.get("anon_role"),
-        config.get("role_claim") or "role",
-        config.get("claim_settings"),
+        config.jwt_secret,
+        config.jwks,
+        config.anon_role,
+        config.role_claim or "role",
+        list(config.claim_settings),
         None,
-        config.get("statement_timeouts"),
+        list(config.statement_timeouts),
     )
-    if keyspaces is None and config.get("doc") and config.get("redis_url"):
-        from schemadoc.kv.keyspaces import keyspaces as bind
-        from schemadoc.parse import load
-
-        keyspaces = bind(load(config["doc"]), config["redis_url"])
+    if keyspaces is None and config.keyspaces and config.redis_url:
+        keyspaces = Keyspaces.on(config.keyspaces, config.redis_url)
     return create_app(
-        config["dsn"],
-        tuple(config["schemas"]),
-        int(config["pool"]),
+        config.dsn,
+        config.schemas,
+        config.pool,
         auth,
         keyspaces,
-        config.get("rate_limit"),
-        allow_superuser=bool(config.get("allow_superuser")),
-        max_body=int(config.get("max_body") or MAX_BODY),
-        deadline=float(config.get("deadline") or DEADLINE),
+        config.rate_limit,
+        allow_superuser=config.allow_superuser,
+        max_body=config.max_body,
+        deadline=config.deadline if config.deadline is not None else DEADLINE,
     )
 
 
 def app_from_env() -> Api:
-    """The app of one worker of a multi-process server (uvicorn --workers N --factory), configured by
-    SCHEMADOC_SERVE_CONFIG: the JSON `schemadoc serve` writes from its options."""
-    import os
-
-    return app_from_config(json.loads(os.environ["SCHEMADOC_SERVE_CONFIG"]))
+    """The app of one worker of a multi-process server (uvicorn --workers N --factory), configured by the
+    ServeConfig `schemadoc serve` exported."""
+    return app_from_config(ServeConfig.imported())
