@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "schemadoc"
 
 # The declared order of schemadoc's parts, lowest first: a part imports only parts on lower rows.
 LAYERS = [
-    {"errors", "names"},
+    {"errors", "names", "graph"},
     {"types", "model", "config", "report"},
     {"platforms"},
     {"parse"},
@@ -24,7 +24,7 @@ LAYERS = [
     {"cli", "schemadoc"},
 ]
 # parse, lint, sql and the comparison need no database
-PURE = ["errors.py", "model.py", "names.py", "types.py", "parse", "lint", "sql", "docs", "migrate/compare.py"]
+PURE = ["errors.py", "graph.py", "model.py", "names.py", "types.py", "parse", "lint", "sql", "docs", "migrate/compare.py"]
 DATABASE_MODULES = {
     "psycopg",
     "schemadoc.servers",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from schemadoc.errors import Span
+from schemadoc.graph import topological
 
 DEFAULT_SCHEMA = "public"
 
@@ -413,6 +414,16 @@ def _sorted(items: Iterable[T]) -> tuple[T, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class TableOrder:
+    """Tables in creation order; each one's foreign keys to tables already there (`inline`), and the ones
+    to tables that come after it (`later`: added once both exist)."""
+
+    tables: list[Table]
+    inline: dict[str, tuple[ForeignKey, ...]]
+    later: list[tuple[Table, ForeignKey]]
+
+
+@dataclass(frozen=True, slots=True)
 class Schema:
     """Everything in one database that schemadoc manages, each kind sorted by key."""
 
@@ -454,6 +465,30 @@ class Schema:
     def relation_names(self) -> set[str]:
         return {t.key for t in self.tables} | {v.key for v in self.views}
 
+    def table_order(self) -> TableOrder:
+        """The tables in the one order everything creates or fills them: each after the tables its foreign
+        keys reference and after its partition parent (alphabetical among the ready). A foreign-key cycle
+        is broken at a partition parent if it can be, else at the first table by name; the keys that then
+        point forward are `later`."""
+        tables = {t.key: t for t in self.tables}
+        deps = {t.key: {fk.ref_key for fk in t.foreign_keys} | {t.partition_of or t.key} for t in self.tables}
+        parents = {t.partition_of for t in self.tables}
+        order = topological(deps, breaker=lambda left: min(left, key=lambda k: (k not in parents, k)))
+        placed: set[str] = set()
+        inline: dict[str, tuple[ForeignKey, ...]] = {}
+        later: list[tuple[Table, ForeignKey]] = []
+        for key in order:
+            t = tables[key]
+            mine = []
+            for fk in t.foreign_keys:
+                if fk.ref_key == key or fk.ref_key in placed or fk.ref_key not in tables:
+                    mine.append(fk)
+                else:
+                    later.append((t, fk))
+            inline[key] = tuple(mine)
+            placed.add(key)
+        return TableOrder([tables[k] for k in order], inline, later)
+
     def with_(self, **changes: Iterable[Any]) -> Schema:
         return Schema.build(**{name: changes.get(name, getattr(self, name)) for name in self.__dataclass_fields__})
 
@@ -482,6 +517,7 @@ __all__ = [
     "Schema",
     "Sequence",
     "Table",
+    "TableOrder",
     "Trigger",
     "Unique",
     "ValueField",

@@ -39,7 +39,6 @@ from schemadoc.lint.consistency import check_values
 from schemadoc.names import quote_ident
 from schemadoc.parse import LoadedDocument
 from schemadoc.seed.shapes import Shaper, default_example, examples, is_shaped
-from schemadoc.sql.emit import _kahn
 
 ROUNDS = 40  # at most, to reach a table's row count when CHECKs or uniqueness filter rows out
 STALLED = 3  # rounds in a row that add nothing: the table cannot take more rows of this kind
@@ -499,22 +498,14 @@ def _auto(col: m.Column) -> bool:
 
 
 def _order(schema: m.Schema) -> tuple[list[str], set[tuple[str, str]]]:
-    """Tables in dependency order, and the (table, fk name) references filled afterwards (cycles)."""
-    tables = {t.key: t for t in schema.tables}
-    deps = {
-        k: {fk.ref_key for fk in t.foreign_keys if fk.ref_key in tables and fk.ref_key != k}
-        for k, t in tables.items()
-        if t.partition_of is None
-    }
-    order = _kahn(deps, breaker=min)
-    placed: set[str] = set()
-    deferred: set[tuple[str, str]] = set()
-    for k in order:
-        for fk in tables[k].foreign_keys:
-            if fk.ref_key == k or (fk.ref_key in deps and fk.ref_key not in placed):
-                deferred.add((k, fk.name))
-        placed.add(k)
-    return order, deferred
+    """Tables in dependency order (the schema's one order, partitions left to their parents' rows), and
+    the (table, fk name) references filled afterwards: cycles, and a table's references to itself."""
+    order = schema.table_order()
+    partitions = {t.key for t in schema.tables if t.partition_of is not None}
+    deferred = {(t.key, fk.name) for t, fk in order.later if not {t.key, fk.ref_key} & partitions}
+    for t in order.tables:
+        deferred |= {(t.key, fk.name) for fk in t.foreign_keys if fk.ref_key == t.key}
+    return [t.key for t in order.tables if t.key not in partitions], deferred
 
 
 def seed(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import heapq
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from schemadoc import model as m
 from schemadoc import platforms
 from schemadoc.errors import Span
+from schemadoc.graph import topological
 from schemadoc.names import qualified, quote_ident
 from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
 
@@ -308,72 +307,10 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _table_order(
-    schema: m.Schema,
-) -> tuple[list[m.Table], dict[str, tuple[m.ForeignKey, ...]], list[tuple[m.Table, m.ForeignKey]]]:
-    """Tables so that each comes after what its foreign keys and partition parent need.
-
-    Foreign keys whose target comes later (cycles) are returned apart, to be added by ALTER TABLE.
-    """
-    tables = {t.key: t for t in schema.tables}
-    waiting: dict[str, set[str]] = {}
-    for t in schema.tables:
-        deps = {fk.ref_key for fk in t.foreign_keys if fk.ref_key in tables and fk.ref_key != t.key}
-        if t.partition_of in tables:
-            deps.add(t.partition_of)
-        waiting[t.key] = deps
-    parents = {t.partition_of for t in schema.tables}
-    order = _kahn(waiting, breaker=lambda left: min(left, key=lambda k: (k not in parents, k)))
-    placed: set[str] = set()
-    inline: dict[str, tuple[m.ForeignKey, ...]] = {}
-    later: list[tuple[m.Table, m.ForeignKey]] = []
-    for key in order:
-        t = tables[key]
-        mine = []
-        for fk in t.foreign_keys:
-            if fk.ref_key == key or fk.ref_key in placed or fk.ref_key not in tables:
-                mine.append(fk)
-            else:
-                later.append((t, fk))
-        inline[key] = tuple(mine)
-        placed.add(key)
-    return [tables[k] for k in order], inline, later
-
-
-def _kahn(deps: dict[str, set[str]], breaker: Callable[[set[str]], str]) -> list[str]:
-    """Topological order, alphabetical among the ready; a cycle is broken at `breaker(remaining)`."""
-    dependants: dict[str, list[str]] = {k: [] for k in deps}
-    pending = {k: len(v) for k, v in deps.items()}
-    for k, v in deps.items():
-        for d in v:
-            dependants[d].append(k)
-    ready = [k for k, n in pending.items() if n == 0]
-    heapq.heapify(ready)
-    order: list[str] = []
-    left = set(deps)
-    while left:
-        if not ready:
-            # a foreign-key cycle: take one table anyway; its pending keys are added later
-            k = breaker(left)
-            pending[k] = 0
-            heapq.heappush(ready, k)
-        k = heapq.heappop(ready)
-        if k not in left:
-            continue
-        order.append(k)
-        left.discard(k)
-        for d in dependants[k]:
-            if d in left:
-                pending[d] -= 1
-                if pending[d] == 0:
-                    heapq.heappush(ready, d)
-    return order
-
-
 def _view_order(views: tuple[m.View, ...]) -> list[m.View]:
     by_key = {v.key: v for v in views}
     deps = {v.key: {d for d in v.depends_on if d in by_key and d != v.key} for v in views}
-    return [by_key[k] for k in _kahn(deps, breaker=min)]
+    return [by_key[k] for k in topological(deps, breaker=min)]
 
 
 def _table_types(schema: m.Schema) -> set[str]:
@@ -442,7 +379,7 @@ def _dependency_order(types: list[_Early], functions: list[m.Function]) -> list[
         else:
             deps[key] = set()
         deps[key].discard(key)
-    return [nodes[k] for k in _kahn(deps, breaker=min)]
+    return [nodes[k] for k in topological(deps, breaker=min)]
 
 
 def needs_support(schema: m.Schema) -> tuple[bool, bool]:
@@ -516,7 +453,8 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
             out.append(Statement(domain_sql(obj), obj.span, f"domain {obj.name}"))
         elif isinstance(obj, m.Function):
             out.append(Statement(function_sql(obj), obj.span, f"function {obj.name}"))
-    ordered, inline, later = _table_order(schema)
+    order = schema.table_order()
+    ordered, inline, later = order.tables, order.inline, order.later
     if best_effort:
         later = [(t, fk) for t in ordered for fk in inline[t.key]] + later
         inline = {k: () for k in inline}

@@ -19,7 +19,7 @@ from schemadoc.migrate.ops import (
     Op,
 )
 from schemadoc.names import quote_ident
-from schemadoc.sql.emit import _literal, _table_order, column_sql, foreign_key_sql, table_sql
+from schemadoc.sql.emit import _literal, column_sql, foreign_key_sql, table_sql
 
 
 def plan(p: Planner) -> None:
@@ -54,7 +54,8 @@ def plan(p: Planner) -> None:
                     )
                 )
     retyped_keys(p, cur, tgt)
-    ordered, inline, later = _table_order(m.Schema.build(tables=new))
+    order = m.Schema.build(tables=new).table_order()
+    ordered, inline, later = order.tables, order.inline, order.later
     for t in ordered:
         # keys to existing tables are added once those tables have their new shape
         mine = tuple(fk for fk in inline[t.key] if fk.ref_key in p.new_tables)
@@ -150,7 +151,7 @@ def persistence(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) ->
     changed = [
         n for k, n in sorted(tgt.items()) if k in cur and k not in p.new_tables and cur[k].unlogged != n.unlogged
     ]
-    ordered, _, _ = _table_order(m.Schema.build(tables=changed))
+    ordered = m.Schema.build(tables=changed).table_order().tables
     for t in [t for t in ordered if not t.unlogged] + [t for t in reversed(ordered) if t.unlogged]:
         word = "UNLOGGED" if t.unlogged else "LOGGED"
         p.add(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from schemadoc.graph import topological
 from schemadoc.migrate.compare import _by_key
 from schemadoc.migrate.diff.state import Planner, table_ref
 from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, DETACH, VIEWS, Op
-from schemadoc.sql.emit import _kahn
 
 
 def to_rebuild(p: Planner) -> None:
@@ -31,7 +31,7 @@ def plan(p: Planner) -> None:
     rebuild = p.recreated_views
     going = rebuild | p.dropped_views
     deps = {k: {d for d in cur[k].depends_on if d in going} for k in going}
-    for k in reversed(_kahn(deps, breaker=min)):  # dependants first
+    for k in reversed(topological(deps)):  # dependants first
         v = cur[k]
         kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
         p.add(
@@ -45,7 +45,7 @@ def plan(p: Planner) -> None:
         )
     coming = rebuild | (tgt.keys() - cur.keys())
     deps = {k: {d for d in tgt[k].depends_on if d in coming} for k in coming}
-    for k in _kahn(deps, breaker=min):
+    for k in topological(deps):
         v = tgt[k]
         kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
         p.add(Op(f"CREATE {kind} {table_ref(k)} AS\n{v.definition};", f"create {kind.lower()} {k}", VIEWS, span=v.span))
