@@ -24,7 +24,18 @@ LAYERS = [
     {"cli", "schemadoc"},
 ]
 # parse, lint, sql and the comparison need no database
-PURE = ["errors.py", "graph.py", "model.py", "names.py", "types.py", "parse", "lint", "sql", "docs", "migrate/compare.py"]
+PURE = [
+    "errors.py",
+    "graph.py",
+    "model.py",
+    "names.py",
+    "types.py",
+    "parse",
+    "lint",
+    "sql",
+    "docs",
+    "migrate/compare.py",
+]
 DATABASE_MODULES = {
     "psycopg",
     "schemadoc.servers",
