@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -597,3 +598,35 @@ def test_collations_unlogged_tables_and_what_is_not_modelled() -> None:
     assert "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);" in emitted
     assert "CREATE UNLOGGED TABLE sessions" in emitted and "login text COLLATE ci" in emitted
     assert 'code text COLLATE "C"' in emitted and "raw text COLLATE bytes" in emitted
+
+
+def _free_pthread_keys() -> int:
+    """How many more pthread keys this process could make (glibc allows 1,024 in all)."""
+    import ctypes
+
+    libc = ctypes.CDLL("libc.so.6")
+    made = []
+    while True:
+        key = ctypes.c_uint()
+        if libc.pthread_key_create(ctypes.byref(key), None) != 0:
+            break
+        made.append(key.value)
+    for key in made:
+        libc.pthread_key_delete(key)
+    return len(made)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="counts glibc's pthread keys")
+def test_reading_many_documents_takes_no_pthread_keys() -> None:
+    """PostgreSQL's parser takes a pthread key in each thread that parses and never returns it: documents
+    are read on one thread for the process's life, so a process can read any number of them (a thread per
+    read used up the 1,024 keys after about a thousand, and OpenSSL then failed with "malloc failure")."""
+    import ssl
+
+    text = "# X\n\n```sql\nCREATE TABLE t (id int PRIMARY KEY, n int CHECK (n > 0));\n```\n"
+    schemadoc.loads(text)  # the reader thread starts (if it had not) and takes its one key
+    before = _free_pthread_keys()
+    for _ in range(200):
+        assert not schemadoc.loads(text).errors
+    assert _free_pthread_keys() == before
+    ssl.create_default_context()  # what failed once the keys ran out
