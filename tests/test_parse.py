@@ -630,3 +630,60 @@ def test_reading_many_documents_takes_no_pthread_keys() -> None:
         assert not schemadoc.loads(text).errors
     assert _free_pthread_keys() == before
     ssl.create_default_context()  # what failed once the keys ran out
+
+
+def test_inherits_gives_the_child_its_parents_columns() -> None:
+    doc = load("""
+        ```sql
+        CREATE TABLE media_kind (kind text NOT NULL);
+        CREATE TABLE media (id bigserial, title text DEFAULT 'untitled', seq int GENERATED ALWAYS AS IDENTITY);
+        CREATE TABLE films (minutes int, title text NOT NULL, UNIQUE (id)) INHERITS (media, media_kind);
+        CREATE TABLE shorts () INHERITS (films);
+        CREATE TABLE books (isbn text);
+        ALTER TABLE books INHERIT media;
+        CREATE TABLE orphans (x int) INHERITS (nowhere);
+        ```
+        """)
+    s = doc.schema
+    films = s.table("public.films")
+    assert films is not None and films.inherits == ("public.media", "public.media_kind")
+    # the parents' columns first, in their order; a column the child declares again merges into its place
+    assert [(c.name, c.inherited) for c in films.columns] == [
+        ("id", True), ("title", False), ("seq", True), ("kind", True), ("minutes", False)
+    ]  # fmt: skip
+    title, seq = films.columns[1], films.columns[2]
+    assert title.not_null and title.default == "'untitled'"  # the parent's default, the child's NOT NULL
+    assert seq.identity is None and seq.not_null  # identity is not inherited; its NOT NULL is
+    shorts = s.table("public.shorts")
+    assert shorts is not None and [c.name for c in shorts.columns] == ["id", "title", "seq", "kind", "minutes"]
+    assert all(c.inherited for c in shorts.columns)
+    books = s.table("public.books")
+    assert books is not None and books.inherits == ("public.media",)
+    assert [c.name for c in books.columns] == ["id", "title", "seq", "isbn"]
+    assert [d.code for d in doc.errors] == ["SD102"] and "nowhere" in doc.errors[0].message
+    emitted = schemadoc.emit_script(s.with_(tables=[t for t in s.tables if t.name != "orphans"]))
+    films_sql = emitted[emitted.index("CREATE TABLE films") :].split(";")[0]
+    assert (
+        "title text DEFAULT 'untitled' NOT NULL" in films_sql
+        and "minutes integer" in films_sql
+        and "kind text" not in films_sql
+    )
+    assert films_sql.endswith("\nINHERITS (media, media_kind)")
+    assert "CREATE TABLE shorts ()\nINHERITS (films);" in emitted
+    assert emitted.index("CREATE TABLE media ") < emitted.index("CREATE TABLE films")
+    assert not [d for d in doc.diagnostics if d.code == "SD011"]
+
+
+def test_alter_table_drop_column() -> None:
+    doc = load("""
+        ```sql
+        CREATE TABLE a (a1 int, a2 int UNIQUE, a3 int, CHECK (a2 > a3), CHECK (a1 > 0));
+        ALTER TABLE a DROP COLUMN a2;
+        ALTER TABLE a DROP COLUMN IF EXISTS nothing;
+        ALTER TABLE a DROP COLUMN nothing;
+        ```
+        """)
+    a = doc.schema.table("public.a")
+    assert a is not None and [c.name for c in a.columns] == ["a1", "a3"]
+    assert not a.uniques and [c.expression for c in a.checks] == ["a1 > 0"]  # a2's constraints went with it
+    assert [(d.code, d.span.line if d.span else 0) for d in doc.errors] == [("SD102", 6)]

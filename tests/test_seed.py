@@ -394,3 +394,24 @@ def test_values_fit_what_the_doc_says_a_column_holds(fresh_db: str, server_url: 
     finally:
         with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_inherits_children_are_filled_within_their_parents_checks(fresh_db: str, tmp_path: Path) -> None:
+    """A child's rows answer to the CHECKs its parents pass down (`kind = 'user'` from the middle table)."""
+    doc = tmp_path / "links.md"
+    doc.write_text(
+        "# Links\n\n```sql\n"
+        "CREATE TABLE links (id bigserial, kind text NOT NULL, target bigint NOT NULL);\n"
+        "CREATE TABLE user_links (note text, CHECK (kind = 'user')) INHERITS (links);\n"
+        "CREATE TABLE vip_links (tier int NOT NULL DEFAULT 1) INHERITS (user_links);\n"
+        "```\n"
+    )
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    r = run("seed", "--database-url", fresh_db, "--default-rows", "15", str(doc))
+    assert r.returncode == 0, r.stderr
+    with psycopg.connect(fresh_db) as conn:
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM ONLY links), (SELECT count(*) FROM ONLY user_links), "
+            "(SELECT count(*) FROM ONLY vip_links), (SELECT count(DISTINCT kind) FROM user_links)"
+        ).fetchone()
+    assert counts == (15, 15, 15, 1)

@@ -34,6 +34,10 @@ class Column:
     # COLLATE: "schema.name" for a collation of the doc's, the bare name for a built-in one ("C", "und-x-icu");
     # None for the type's default collation
     collation: str | None = None
+    # the column comes only from the table's INHERITS parents (PostgreSQL's attislocal false): a parent's
+    # change reaches it, the table's own DDL never names it. Not part of equality: a column a table
+    # declared before it was attached to a parent (ALTER TABLE … INHERIT) is the same column
+    inherited: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,7 @@ class Table:
     comment: str | None = None
     span: Span | None = field(default=None, compare=False, repr=False)
     unlogged: bool = False  # CREATE UNLOGGED TABLE: not written to the WAL, emptied after a crash, not replicated
+    inherits: tuple[str, ...] = ()  # INHERITS (parent, …): qualified names, in order; not partitions' parents
 
     @property
     def key(self) -> str:
@@ -465,14 +470,37 @@ class Schema:
     def relation_names(self) -> set[str]:
         return {t.key for t in self.tables} | {v.key for v in self.views}
 
+    def with_inherited_checks(self) -> Schema:
+        """Each INHERITS child with the CHECKs its ancestors pass down (not NO INHERIT ones) beside its own:
+        everything a row of it must satisfy."""
+        tables = {t.key: t for t in self.tables}
+
+        def passed_down(t: Table, seen: frozenset[str]) -> list[Check]:
+            out: list[Check] = []
+            for key in t.inherits:
+                parent = tables.get(key)
+                if parent is not None and key not in seen:
+                    out += [c for c in parent.checks if not c.no_inherit] + passed_down(parent, seen | {key})
+            return out
+
+        def with_checks(t: Table) -> Table:
+            own = {c.name for c in t.checks}
+            extra = {c.name: c for c in passed_down(t, frozenset({t.key})) if c.name not in own}
+            return replace(t, checks=(*t.checks, *extra.values())) if extra else t
+
+        return self.with_(tables=[with_checks(t) for t in self.tables])
+
     def table_order(self) -> TableOrder:
         """The tables in the one order everything creates or fills them: each after the tables its foreign
-        keys reference and after its partition parent (alphabetical among the ready). A foreign-key cycle
+        keys reference and after its partition or INHERITS parents (alphabetical among the ready). A foreign-key cycle
         is broken at a partition parent if it can be, else at the first table by name; the keys that then
         point forward are `later`."""
         tables = {t.key: t for t in self.tables}
-        deps = {t.key: {fk.ref_key for fk in t.foreign_keys} | {t.partition_of or t.key} for t in self.tables}
-        parents = {t.partition_of for t in self.tables}
+        deps = {
+            t.key: {fk.ref_key for fk in t.foreign_keys} | {t.partition_of or t.key} | set(t.inherits)
+            for t in self.tables
+        }
+        parents = {t.partition_of for t in self.tables} | {p for t in self.tables for p in t.inherits}
         order = topological(deps, breaker=lambda left: min(left, key=lambda k: (k not in parents, k)))
         placed: set[str] = set()
         inline: dict[str, tuple[ForeignKey, ...]] = {}

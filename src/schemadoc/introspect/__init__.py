@@ -68,6 +68,7 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
                 r["generated"],
                 r["comment"],
                 collation=r["collation"],
+                inherited=r["inherited"],
             )
         )
     constraints: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -123,6 +124,7 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
                 rls_forced=t["rls_forced"],
                 comment=t["comment"],
                 unlogged=t["unlogged"],
+                inherits=tuple(t["inherits"]),
             )
         )
     indexes = [

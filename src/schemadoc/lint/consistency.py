@@ -91,7 +91,7 @@ def claimed_unique_missing(doc: LoadedDocument) -> Iterator[Finding]:
 
 def check_values(expression: str) -> tuple[str, list[str]] | None:
     """(column, values) of a CHECK that lists a column's allowed values: `col IN ('a', 'b')`,
-    `col = ANY (ARRAY['a', 'b'])` (with casts, as PostgreSQL prints it), else None."""
+    `col = ANY (ARRAY['a', 'b'])`, `col = 'a'` (with casts, as PostgreSQL prints it), else None."""
     from pglast import ast
     from pglast.enums import A_Expr_Kind
     from pglast.parser import ParseError
@@ -115,9 +115,18 @@ def check_values(expression: str) -> tuple[str, list[str]] | None:
             return str(n.val.sval)
         return None
 
-    if not isinstance(node, ast.A_Expr) or node.kind not in (A_Expr_Kind.AEXPR_IN, A_Expr_Kind.AEXPR_OP_ANY):
+    if not isinstance(node, ast.A_Expr):
         return None
     column = strip(node.lexpr)
+    if node.kind == A_Expr_Kind.AEXPR_OP and [getattr(n, "sval", None) for n in node.name or ()] == ["="]:
+        # `kind = 'post'`: one allowed value (an INHERITS child's share of its parent's rows)
+        value = literal(node.rexpr)
+        last = column.fields[-1] if isinstance(column, ast.ColumnRef) and column.fields else None
+        if value is None or not isinstance(last, ast.String):
+            return None
+        return str(last.sval), [value]
+    if node.kind not in (A_Expr_Kind.AEXPR_IN, A_Expr_Kind.AEXPR_OP_ANY):
+        return None
     if not isinstance(column, ast.ColumnRef) or not column.fields or not isinstance(column.fields[-1], ast.String):
         return None
     items = strip(node.rexpr)

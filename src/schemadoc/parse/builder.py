@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from schemadoc import model as m
 from schemadoc.errors import Diagnostic, Severity, Span
+from schemadoc.graph import topological
 from schemadoc.names import choose_name, column_list_name, loose_key
 
 T = TypeVar("T")
@@ -58,6 +59,7 @@ class TableDraft:
     rls_enabled: bool = False
     rls_forced: bool = False
     unlogged: bool = False
+    inherits: tuple[str, ...] = ()  # INHERITS parents (qualified)
     comment: str | None = None
     # Prisma and Prisma-convention tables name their constraints the Prisma way
     naming: str = "postgres"  # postgres | prisma
@@ -347,6 +349,7 @@ class SchemaBuilder:
             comment=d.comment,
             span=d.span,
             unlogged=d.unlogged,
+            inherits=d.inherits,
         )
 
     def _expand_grants(self, tables: list[m.Table], _indexes: list[m.Index]) -> list[m.Grant]:
@@ -377,7 +380,49 @@ class SchemaBuilder:
         name, sep, rest = key.partition(" ")
         return self.resolve_column(table, name, ix.span, f'index "{ix.name}"') + sep + rest
 
+    def inherit_columns(self) -> None:
+        """Each INHERITS child gets its parents' columns, as PostgreSQL gives them: first, in the parents'
+        order, with their types, defaults, NOT NULL and generation (not identity, not comments); a column
+        the child declares too is merged into that place, NOT NULL if either says so."""
+        deps = {k: set(d.inherits) for k, d in self.tables.items()}
+        for key in topological(deps):
+            d = self.tables[key]
+            if not d.inherits:
+                continue
+            merged: dict[str, m.Column] = {}
+            for parent_key in d.inherits:
+                parent = self.tables.get(parent_key)
+                if parent is None:
+                    self.report(
+                        "SD102",
+                        Severity.ERROR,
+                        f'table "{d.name}" inherits from unknown table "{parent_key.split(".")[-1]}"',
+                        d.span,
+                        help="define the parent table in the document, or remove INHERITS",
+                    )
+                    continue
+                for c in parent.columns.values():
+                    if c.name not in merged:
+                        merged[c.name] = replace(c, inherited=True, identity=None, comment=None)
+                    elif c.not_null:
+                        merged[c.name] = replace(merged[c.name], not_null=True)
+            for name, c in d.columns.items():
+                inherited = merged.get(name)
+                if c.inherited:  # from an earlier build
+                    merged.setdefault(name, c)
+                elif inherited is None:
+                    merged[name] = c
+                else:
+                    merged[name] = replace(
+                        c,
+                        not_null=c.not_null or inherited.not_null,
+                        default=c.default if c.default is not None else inherited.default,
+                        inherited=False,
+                    )
+            d.columns = merged
+
     def build(self) -> m.Schema:
+        self.inherit_columns()
         tables = [self.finish_table(d) for d in self.tables.values()]
         indexes = []
         for ix in self.indexes.values():

@@ -78,6 +78,26 @@ def _alter(b: SchemaBuilder, node: ast.AlterTableStmt, span: Span | None, defaul
             d.unlogged = True
         elif t == AlterTableType.AT_SetLogged:
             d.unlogged = False
+        elif t == AlterTableType.AT_DropColumn and cmd.name in d.columns:
+            # the column goes, with the table's constraints that involve it (as PostgreSQL drops them)
+            del d.columns[cmd.name]
+            d.constraints = [
+                c for c in d.constraints if cmd.name not in c.columns and cmd.name not in c.expression_columns
+            ]
+        elif t == AlterTableType.AT_DropColumn and not cmd.missing_ok:
+            b.report(
+                "SD102",
+                Severity.ERROR,
+                f'ALTER TABLE {rv.relname} drops column "{cmd.name}", which it does not have',
+                span,
+                help="drop a column the table has, or write DROP COLUMN IF EXISTS",
+            )
+        elif t == AlterTableType.AT_AddInherit:
+            parent = m.qualify(cmd.def_.schemaname or default_schema, cmd.def_.relname)
+            d.inherits = (*[p for p in d.inherits if p != parent], parent)
+        elif t == AlterTableType.AT_DropInherit:
+            parent = m.qualify(cmd.def_.schemaname or default_schema, cmd.def_.relname)
+            d.inherits = tuple(p for p in d.inherits if p != parent)
         elif t == AlterTableType.AT_AddConstraint and getattr(cmd.def_, "indexname", None):
             _constraint_using_index(b, d, reader, cmd.def_, span)
         elif t == AlterTableType.AT_AddConstraint:

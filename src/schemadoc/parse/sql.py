@@ -357,9 +357,7 @@ class SqlReader:
             d.partition_of = m.qualify(self.schema_of(parent), parent.relname)
             d.partition_bound = _partition_bound(node.partbound)
         elif node.inhRelations:
-            self.b.report(
-                "SD011", Severity.WARNING, f"table inheritance (INHERITS) of {rv.relname} is not modelled", span
-            )
+            d.inherits = tuple(m.qualify(self.schema_of(p), p.relname) for p in node.inhRelations)
         self.b.add_table(d)
 
     def _column(self, d: TableDraft, col: ast.ColumnDef, span: Span, st: Statement | None = None) -> None:

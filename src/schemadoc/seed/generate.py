@@ -525,7 +525,7 @@ def seed(
     that must happen with them or not at all: the doc's Redis keys).
     """
     report = SeedReport(seed_value=seed_value)
-    schema = introspect(conn)
+    schema = introspect(conn).with_inherited_checks()  # a child's rows answer to its parents' CHECKs too
     conn.commit()
     if not schema.tables:
         raise SchemadocError("the database has no tables: run `schemadoc up` first")

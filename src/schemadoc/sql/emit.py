@@ -94,7 +94,7 @@ def table_sql(t: m.Table, inline_fks: tuple[m.ForeignKey, ...]) -> str:
         items = []
     else:
         head = f"CREATE {_persistence(t)}TABLE {_q(t.schema, t.name)}"
-        items = [column_sql(t, c) for c in t.columns]
+        items = [column_sql(t, c) for c in t.columns if not c.inherited]  # the parents bring the rest
     if t.primary_key:
         items.append(f"CONSTRAINT {quote_ident(t.primary_key.name)} PRIMARY KEY ({_cols(t.primary_key.columns)})")
     for u in t.uniques:
@@ -116,6 +116,8 @@ def table_sql(t: m.Table, inline_fks: tuple[m.ForeignKey, ...]) -> str:
         text += " ()"
     if t.partition_of is not None:
         text += f"\n    {t.partition_bound}"
+    if t.inherits:
+        text += f"\nINHERITS ({', '.join(_q(*p.split('.', 1)) for p in t.inherits)})"
     if t.partition_by:
         text += f"\nPARTITION BY {t.partition_by}"
     return text + ";"

@@ -7,7 +7,8 @@ SELECT a.attrelid AS table_oid, a.attname AS name, format_type(a.atttypid, a.att
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation THEN
          (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname ELSE cn.nspname || '.' || co.collname END
           FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation)
-       END AS collation
+       END AS collation,
+       NOT a.attislocal AS inherited
 FROM pg_attribute a
 JOIN pg_type ty ON ty.oid = a.atttypid
 JOIN pg_class c ON c.oid = a.attrelid

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from schemadoc import model as m
 from schemadoc.migrate.compare import _by_key
 from schemadoc.migrate.diff import columns, constraints, renames
@@ -56,11 +58,14 @@ def plan(p: Planner) -> None:
     retyped_keys(p, cur, tgt)
     order = m.Schema.build(tables=new).table_order()
     ordered, inline, later = order.tables, order.inline, order.later
+    phase: float = TABLES
     for t in ordered:
         # keys to existing tables are added once those tables have their new shape
         mine = tuple(fk for fk in inline[t.key] if fk.ref_key in p.new_tables)
         later += [(t, fk) for fk in inline[t.key] if fk.ref_key not in p.new_tables]
-        p.add(Op(table_sql(t, mine), f"create table {t.key}", TABLES, span=t.span))
+        if any(parent not in p.new_tables for parent in t.inherits):
+            phase = TABLES + 0.5  # an existing parent gets its new columns first (and what follows waits too)
+        p.add(Op(table_sql(t, mine), f"create table {t.key}", phase, span=t.span))
         if t.rls_enabled:
             p.add(
                 Op(
@@ -96,7 +101,12 @@ def plan(p: Planner) -> None:
             alter_table(p, cur[k], tgt[k])
     persistence(p, cur, tgt)
     views = {v.key for v in p.tgt.views}
-    for k in sorted(p.dropped_tables):
+
+    def depth(key: str) -> int:  # INHERITS children before their parents
+        t = cur.get(key)
+        return 1 + max((depth(parent) for parent in t.inherits), default=0) if t is not None else 0
+
+    for k in sorted(p.dropped_tables, key=lambda key: (-depth(key), key)):
         t = cur[k]
         if t.partition_of in p.dropped_tables:
             continue  # goes with its parent
@@ -167,12 +177,65 @@ def persistence(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) ->
         )
 
 
+def _through_kept_parent(o: m.Table, n: m.Table, c: m.Column, side: m.Schema) -> bool:
+    """Whether column `c` of a child comes from an INHERITS parent the table keeps, as that parent is in
+    `side` (current or target): the parent's own ALTER TABLE reaches it, so the child's DDL never names it."""
+    if not c.inherited:
+        return False
+    for parent_key in set(o.inherits) & set(n.inherits):
+        parent = side.table(parent_key)
+        if parent is not None and parent.column(c.name) is not None:
+            return True
+    return False
+
+
+def _dropped_with_parent(p: Planner, o: m.Table, n: m.Table, c: m.Column) -> bool:
+    """Whether a child's inherited column goes with its kept parent's DROP COLUMN (not an ONLY one, which a
+    sibling keeping the column makes: then each child drops its own)."""
+    if not _through_kept_parent(o, n, c, p.cur):
+        return False
+    parents = [p.cur.table(k) for k in set(o.inherits) & set(n.inherits)]
+    return any(
+        parent is not None and parent.column(c.name) is not None and not _children_keeping(p, parent, c.name)
+        for parent in parents
+    )
+
+
+def _children_keeping(p: Planner, parent: m.Table, column: str) -> list[str]:
+    """Children of `parent` (in both schemas) whose target still has `column`: dropping it from the parent
+    must leave theirs (ALTER TABLE ONLY)."""
+    return [
+        t.key
+        for t in p.tgt.tables
+        if parent.key in t.inherits
+        and t.column(column) is not None
+        and (old := p.cur.table(t.key)) is not None
+        and parent.key in old.inherits
+    ]
+
+
+def inheritance(p: Planner, o: m.Table, n: m.Table) -> None:
+    """INHERITS parents that go (NO INHERIT, first: their columns stay, now the table's own) and that come
+    (INHERIT, once the table has every column of the new parent)."""
+    at = f"ALTER TABLE {table_ref(n.key)}"
+    for parent in o.inherits:
+        if parent not in n.inherits:
+            p.add(Op(f"{at} NO INHERIT {table_ref(parent)};", f"detach {n.key} from parent {parent}",
+                     DETACH, n.key, ACCESS_EXCLUSIVE, span=n.span))  # fmt: skip
+    for parent in n.inherits:
+        if parent not in o.inherits:
+            p.add(Op(f"{at} INHERIT {table_ref(parent)};", f"make {n.key} a child of {parent}",
+                     TABLES + 0.5, n.key, ACCESS_EXCLUSIVE, span=n.span))  # fmt: skip
+
+
 def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
     k = n.key
     at = f"ALTER TABLE {table_ref(k)}"
     oc, nc = {c.name: c for c in o.columns}, {c.name: c for c in n.columns}
-    added = [c for c in n.columns if c.name not in oc]
-    removed = [c for c in o.columns if c.name not in nc]
+    # a kept parent's columns come and go with the parent's own ALTER TABLE
+    added = [c for c in n.columns if c.name not in oc and not _through_kept_parent(o, n, c, p.tgt)]
+    removed = [c for c in o.columns if c.name not in nc and not _dropped_with_parent(p, o, n, c)]
+    inheritance(p, o, n)
     for r in removed:
         for a in added:
             if a.type == r.type:
@@ -212,14 +275,17 @@ def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
                 )
             )
     for c in added:
-        add_column(p, n, c, bool(o.columns))
+        add_column(p, n, replace(c, inherited=False), bool(o.columns))  # INHERIT then merges it
     for c in n.columns:
-        if c.name in oc:
+        if c.name in oc and not (
+            _through_kept_parent(o, n, oc[c.name], p.cur) and _through_kept_parent(o, n, c, p.tgt)
+        ):
             columns.alter_column(p, n, oc[c.name], c)
     for c in removed:
+        only = "ONLY " if _children_keeping(p, o, c.name) else ""  # their column stays, now their own
         p.add(
             Op(
-                f"{at} DROP COLUMN {quote_ident(c.name)};",
+                f"ALTER TABLE {only}{table_ref(k)} DROP COLUMN {quote_ident(c.name)};",
                 f"drop column {k}.{c.name}",
                 DROP - 0.5,
                 k,
