@@ -45,6 +45,8 @@ class PrimaryKey:
     name: str
     columns: tuple[str, ...]
     span: Span | None = field(default=None, compare=False, repr=False)
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,7 +83,9 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
         for c in constraints[t["oid"]]:
             cols = tuple(c["columns"])
             if c["kind"] == "p":
-                pk = m.PrimaryKey(c["name"], cols)
+                pk = m.PrimaryKey(
+                    c["name"], cols, deferrable=c["deferrable"], initially_deferred=c["initially_deferred"]
+                )
             elif c["kind"] == "u":
                 uniques.append(
                     m.Unique(c["name"], cols, c["nulls_not_distinct"], c["deferrable"], c["initially_deferred"])
@@ -171,7 +173,7 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
     wanted = set(role_names) | {g.grantee for g in grants} | {r for p in policies for r in p.roles}
     wanted -= {"public", "current_user", "session_user", "current_role"}
     return m.Schema.build(
-        schemas=namespaces - {"public"},
+        schemas=(namespaces | {r["name"] for r in _rows(conn, "schemas")}) - {"public"},  # empty ones too
         extensions=[m.Extension(r["name"], None) for r in _rows(conn, "extensions")],
         collations=[m.Collation(**r) for r in _rows(conn, "collations")],
         enums=enums,

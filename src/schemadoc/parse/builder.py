@@ -275,7 +275,9 @@ class SchemaBuilder:
                         help="combine the columns into one PRIMARY KEY (a, b)",
                     )
                     continue
-                pk = m.PrimaryKey(name, cols, span=c.span)
+                pk = m.PrimaryKey(
+                    name, cols, span=c.span, deferrable=c.deferrable, initially_deferred=c.initially_deferred
+                )
                 for col in cols:
                     if col in d.columns and not d.columns[col].not_null:
                         d.columns[col] = replace(d.columns[col], not_null=True)

@@ -96,7 +96,11 @@ def table_sql(t: m.Table, inline_fks: tuple[m.ForeignKey, ...]) -> str:
         head = f"CREATE {_persistence(t)}TABLE {_q(t.schema, t.name)}"
         items = [column_sql(t, c) for c in t.columns if not c.inherited]  # the parents bring the rest
     if t.primary_key:
-        items.append(f"CONSTRAINT {quote_ident(t.primary_key.name)} PRIMARY KEY ({_cols(t.primary_key.columns)})")
+        pk = t.primary_key
+        items.append(
+            f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({_cols(pk.columns)})"
+            + _deferrable(pk.deferrable, pk.initially_deferred)
+        )
     for u in t.uniques:
         nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
         items.append(

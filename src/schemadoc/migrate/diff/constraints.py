@@ -106,7 +106,7 @@ def add_constraint(p: Planner, t: m.Table, kind: str, c: Any) -> None:
         if kind == "u" and c.nulls_not_distinct or t.partition_by:
             # no USING INDEX for these: built under the table's lock
             nnd = " NULLS NOT DISTINCT" if kind == "u" and c.nulls_not_distinct else ""
-            extra = _deferrable(c.deferrable, c.initially_deferred) if kind == "u" else ""
+            extra = _deferrable(c.deferrable, c.initially_deferred)
             p.add(
                 Op(
                     f"{at} ADD CONSTRAINT {quote_ident(c.name)} {label}{nnd} ({column_list(c.columns)}){extra};",
@@ -131,7 +131,7 @@ def add_constraint(p: Planner, t: m.Table, kind: str, c: Any) -> None:
                 span=c.span,
             )
         )
-        extra = _deferrable(c.deferrable, c.initially_deferred) if kind == "u" else ""
+        extra = _deferrable(c.deferrable, c.initially_deferred)
         p.add(
             Op(
                 f"{at} ADD CONSTRAINT {quote_ident(c.name)} {label} USING INDEX {quote_ident(c.name)}{extra};",

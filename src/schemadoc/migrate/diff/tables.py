@@ -15,6 +15,7 @@ from schemadoc.migrate.ops import (
     DETACH,
     DROP,
     FOREIGN_KEYS,
+    INDEXES,
     SHARE_ROW_EXCLUSIVE,
     TABLES,
     VIEWS,
@@ -86,11 +87,13 @@ def plan(p: Planner) -> None:
             )
         table_comments(p, None, t)
     for t, fk in later:
+        # a key to a table that is only now getting the referenced key waits for that key to be built
+        late = 0.0 if constraints.key_exists_before(p, fk) else INDEXES - 0.35 - FOREIGN_KEYS
         p.add(
             Op(
                 f"ALTER TABLE {table_ref(t.key)} ADD {foreign_key_sql(fk)};",
                 f"add foreign key {fk.name}",
-                FOREIGN_KEYS,
+                FOREIGN_KEYS + late,
                 t.key,
                 SHARE_ROW_EXCLUSIVE,
                 span=fk.span,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemadoc import model as m
 from schemadoc.migrate.compare import _by_key
-from schemadoc.migrate.diff.state import Planner, function_ref, sequence_options, split_key, table_ref
+from schemadoc.migrate.diff.state import Planner, function_ref, owned_sequence, sequence_options, split_key, table_ref
 from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, DETACH, DROP, PREPARE, TYPES, Op
 from schemadoc.names import quote_ident
 from schemadoc.sql.emit import (
@@ -255,9 +255,32 @@ def composites_domains_sequences(p: Planner) -> None:
                 )
     cur_s, tgt_s = _by_key(p.cur.sequences), _by_key(p.tgt.sequences)
     for k in sorted(tgt_s.keys() - cur_s.keys()):
-        p.add(Op(sequence_sql(tgt_s[k]), f"create sequence {k}", TYPES, span=tgt_s[k].span))
+        if _drawn_by(p.cur, k) is not None:  # a serial column's own sequence, now one of the doc's
+            p.add(
+                Op(
+                    f"ALTER SEQUENCE {table_ref(k)} {sequence_options(tgt_s[k])} OWNED BY NONE;",
+                    f"make {k} a sequence of its own",
+                    TYPES,
+                    span=tgt_s[k].span,
+                )
+            )
+        else:
+            p.add(Op(sequence_sql(tgt_s[k]), f"create sequence {k}", TYPES, span=tgt_s[k].span))
     for k in sorted(cur_s.keys() - tgt_s.keys()):
-        p.add(Op(f"DROP SEQUENCE {table_ref(k)};", f"drop sequence {k}", DROP + 0.4))
+        owner = _drawn_by(p.tgt, k)
+        if owner is not None:  # the doc's column is a serial now: the sequence becomes its own, values kept
+            t, c = owner
+            base = {"smallint": "smallint", "integer": "integer"}.get(c.type, "bigint")
+            p.add(
+                Op(
+                    f"ALTER SEQUENCE {table_ref(k)} AS {base} OWNED BY {table_ref(t.key)}.{quote_ident(c.name)};",
+                    f"make {k} the sequence of {t.key}.{c.name}",
+                    TYPES,
+                    span=c.span,
+                )
+            )
+        else:
+            p.add(Op(f"DROP SEQUENCE {table_ref(k)};", f"drop sequence {k}", DROP + 0.4))
     for k in sorted(cur_s.keys() & tgt_s.keys()):
         if cur_s[k] != tgt_s[k]:
             p.add(
@@ -291,3 +314,17 @@ def functions(p: Planner) -> None:
             p.dropped_functions.add(f"{o.schema}.{o.name}")
             p.add(Op(f"DROP {o.kind.upper()} {function_ref(o)};", f"drop {o.kind} {k} to recreate it", DETACH + 0.9))
         p.add(Op(function_sql(n), f"{'replace' if replaceable else 'create'} {n.kind} {k}", TYPES, span=n.span))
+
+
+def _drawn_by(schema: m.Schema, key: str) -> tuple[m.Table, m.Column] | None:
+    """The column whose `nextval(…)` default draws from sequence `key` (schema-qualified), if one does."""
+    schema_name, _, name = key.partition(".")
+    for t in schema.tables:
+        for c in t.columns:
+            used = owned_sequence(c.default)
+            if used is None or c.inherited:
+                continue
+            bare = used.replace('"', "")
+            if bare == key or (bare == name and t.schema == schema_name):
+                return t, c
+    return None

@@ -1,0 +1,21 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- make public.orders_id_seq a sequence of its own [after.md:7:1]
+ALTER SEQUENCE orders_id_seq AS bigint INCREMENT BY 1 NO MINVALUE NO MAXVALUE START WITH 1 CACHE 1 NO CYCLE OWNED BY NONE;
+
+-- make public.invoices_number_seq the sequence of public.invoices.number [after.md:9:24]
+ALTER SEQUENCE invoices_number_seq AS integer OWNED BY invoices.number;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 2 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- make public.invoices_number_seq a sequence of its own
+ALTER SEQUENCE invoices_number_seq AS bigint INCREMENT BY 1 NO MINVALUE NO MAXVALUE START WITH 1 CACHE 1 NO CYCLE OWNED BY NONE;
+
+-- make public.orders_id_seq the sequence of public.orders.id
+ALTER SEQUENCE orders_id_seq AS integer OWNED BY orders.id;
