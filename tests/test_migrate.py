@@ -314,6 +314,30 @@ def test_extension_added_and_removed(fresh_db: str, tmp_path: Path) -> None:
     assert build(after, fresh_db).empty
 
 
+def test_a_database_holding_only_extensions_is_planned_not_applied_on_top(fresh_db: str, tmp_path: Path) -> None:
+    """hstore, installed by hand, is not the doc's: up plans its removal (refused without --allow-data-loss,
+    like any step that loses something) instead of applying the doc on top and leaving it behind."""
+    if not _sql(fresh_db, "SELECT name FROM pg_available_extensions WHERE name IN ('citext', 'hstore')")[1:]:
+        pytest.skip("this PostgreSQL has no contrib extensions (citext, hstore)")
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION hstore")
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        "# S\n\n```sql\nCREATE EXTENSION citext;\nCREATE TABLE users (id int PRIMARY KEY, email citext);\n```\n"
+    )
+    refused = run("up", "--database-url", fresh_db, str(doc))
+    assert refused.returncode == 3 and "drop extension hstore" in refused.stderr, refused.stderr
+    assert _sql(fresh_db, "SELECT count(*) FROM pg_class WHERE relname = 'users'") == [(0,)]  # nothing done
+    r = run("up", "--database-url", fresh_db, "--allow-data-loss", str(doc))
+    assert r.returncode == 0, r.stderr
+    assert _sql(fresh_db, "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1") == [("citext",)]
+    assert build(doc, fresh_db).empty
+    # an extension the doc creates anyway does not make the database "not empty"
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute("DROP TABLE users; DROP EXTENSION citext; CREATE EXTENSION citext")
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+
+
 @pytest.mark.parametrize("before,after", [("shop-api", "venta"), ("photobook", "bakery")])
 def test_one_seed_migrated_into_another_converges(before: str, after: str, fresh_db: str, server_url: str) -> None:
     """Whole documents as before/after: every kind of change at once, including column types under

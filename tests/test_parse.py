@@ -687,3 +687,14 @@ def test_alter_table_drop_column() -> None:
     assert a is not None and [c.name for c in a.columns] == ["a1", "a3"]
     assert not a.uniques and [c.expression for c in a.checks] == ["a1 > 0"]  # a2's constraints went with it
     assert [(d.code, d.span.line if d.span else 0) for d in doc.errors] == [("SD102", 6)]
+
+
+def test_a_doc_of_extensions_only_is_a_schema() -> None:
+    doc = load("""
+        ```sql
+        CREATE EXTENSION citext VERSION '1.5';
+        CREATE EXTENSION pg_trgm;
+        ```
+        """)
+    assert not doc.errors  # not SD001: extensions are database objects the doc creates
+    assert [(e.name, e.version) for e in doc.schema.extensions] == [("citext", "1.5"), ("pg_trgm", None)]

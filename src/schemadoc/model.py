@@ -196,6 +196,7 @@ class Extension:
     name: str
     schema: str | None = None
     span: Span | None = field(default=None, compare=False, repr=False)
+    version: str | None = None  # CREATE EXTENSION … VERSION: pinned; None: whatever the server installs
 
     @property
     def key(self) -> str:

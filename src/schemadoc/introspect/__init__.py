@@ -174,7 +174,7 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
     wanted -= {"public", "current_user", "session_user", "current_role"}
     return m.Schema.build(
         schemas=(namespaces | {r["name"] for r in _rows(conn, "schemas")}) - {"public"},  # empty ones too
-        extensions=[m.Extension(r["name"], None) for r in _rows(conn, "extensions")],
+        extensions=[m.Extension(r["name"], None, version=r["version"]) for r in _rows(conn, "extensions")],
         collations=[m.Collation(**r) for r in _rows(conn, "collations")],
         enums=enums,
         composites=composites,

@@ -107,7 +107,9 @@ def align(current: m.Schema, target: m.Schema) -> m.Schema:
     policies = {p.key: p for p in target.policies}
     triggers = {t.key: t for t in target.triggers}
     domains = {d.key: d for d in target.domains}
+    pins = {e.name: e.version for e in target.extensions}
     return current.with_(
+        extensions=[replace(e, version=e.version if pins.get(e.name) else None) for e in current.extensions],
         tables=[_table(t, tables[t.key]) if t.key in tables else t for t in current.tables],
         indexes=[_index(i, indexes[i.key]) if i.key in indexes else i for i in current.indexes],
         policies=[

@@ -97,7 +97,13 @@ def align_expressions(doc: m.Schema, db: m.Schema) -> m.Schema:
         checks = tuple(replace(c, expression=theirs[c.name].expression) if c.name in theirs else c for c in d.checks)
         return replace(d, default=other.default if d.default and other.default else d.default, checks=checks)
 
+    versions = {e.name: e.version for e in db.extensions}
     return doc.with_(
+        # an extension the doc does not pin is whatever version the server installed
+        extensions=tuple(
+            replace(e, version=versions.get(e.name)) if e.version is None and e.name in versions else e
+            for e in doc.extensions
+        ),
         tables=tuple(_align_table(t, tables[t.key]) if t.key in tables else t for t in doc.tables),
         indexes=tuple(_align_index(i, indexes[i.key]) if i.key in indexes else i for i in doc.indexes),
         views=tuple(replace(v, definition=views[v.key].definition) if v.key in views else v for v in doc.views),

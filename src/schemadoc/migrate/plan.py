@@ -295,6 +295,23 @@ def live_statistics(conn: psycopg.Connection[Any]) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in rows}
 
 
+def _update_paths(
+    conn: psycopg.Connection[Any] | None, current: m.Schema, target: m.Schema
+) -> frozenset[tuple[str, str, str]] | None:
+    """The version updates the server can make for each extension whose version changes (either way)."""
+    if conn is None:
+        return None
+    theirs = {e.name: e.version for e in target.extensions}
+    changing = sorted(e.name for e in current.extensions if e.version and theirs.get(e.name) not in (None, e.version))
+    found: set[tuple[str, str, str]] = set()
+    for name in changing:
+        rows = conn.execute(
+            "SELECT source, target FROM pg_extension_update_paths(%s) WHERE path IS NOT NULL", (name,)
+        ).fetchall()
+        found |= {(name, source, to) for source, to in rows}
+    return frozenset(found)
+
+
 def _count(conn: psycopg.Connection[Any], query: str) -> int | None:
     try:
         with conn.transaction():
@@ -375,8 +392,11 @@ def plan_between(
         declared.tables.update(renames.tables)
         declared.columns.update(renames.columns)
         declared.enum_values.update(renames.enum_values)
-    forward = diff(current, target, declared, support=lambda: _support_ops(conn, doc.schema), online=online)
-    backward = diff(target, current, reverse_renames(declared), online=online)
+    paths = _update_paths(conn, current, target)
+    forward = diff(
+        current, target, declared, support=lambda: _support_ops(conn, doc.schema), online=online, update_paths=paths
+    )
+    backward = diff(target, current, reverse_renames(declared), online=online, update_paths=paths)
     plan = Plan(source, str(doc.path), forward.ops, backward.ops, notices + forward.notices, lock_timeout=lock_timeout)
     if conn is not None:
         plan.rows = live_statistics(conn)

@@ -71,7 +71,14 @@ def materialize(schema: m.Schema, url: str) -> m.Schema:
         schema, _, _ = stand_in_for(schema, unavailable_extensions(conn, schema))
         check_extensions(conn, schema)
         apply_statements(conn, emit(schema))
-        return graft_spans(introspect(conn, roles), schema)
+        return pinned(graft_spans(introspect(conn, roles), schema), schema)
+
+
+def pinned(db: m.Schema, doc: m.Schema) -> m.Schema:
+    """`db` with an extension's version only where the doc pins one: an unpinned extension is whatever
+    version the server has, never a difference."""
+    pins = {e.name: e.version for e in doc.extensions}
+    return db.with_(extensions=[replace(e, version=pins.get(e.name)) for e in db.extensions])
 
 
 def _graft(db_items: tuple[Any, ...], doc_items: tuple[Any, ...]) -> list[Any]:

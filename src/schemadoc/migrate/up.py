@@ -113,7 +113,7 @@ def _up_locked(
             try:
                 current = introspect(conn, roles)
                 conn.commit()
-                if is_empty(current):
+                if is_empty(leave_to_platforms(current, schema), schema):
                     missing = unavailable_extensions(conn, schema)
                     schema, missing, left_out = stand_in_for(schema, missing)
                     if missing and best_effort:

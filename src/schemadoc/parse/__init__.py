@@ -696,9 +696,10 @@ def _join_trigger_bodies(statements: list[Statement]) -> list[Statement]:
 
 
 def _has_schema(schema: m.Schema) -> bool:
-    """Whether the doc defines anything of a database: tables, views, types, functions, sequences."""
+    """Whether the doc defines anything of a database: tables, views, types, functions, sequences,
+    extensions, collations."""
     kinds = (schema.tables, schema.views, schema.enums, schema.domains, schema.composites, schema.functions)
-    return any(kinds) or bool(schema.sequences)
+    return any(kinds) or bool(schema.sequences or schema.extensions or schema.collations)
 
 
 def _name_of(create: str) -> str:

@@ -568,11 +568,13 @@ class SqlReader:
         return True
 
     def on_CreateExtensionStmt(self, node: ast.CreateExtensionStmt, st: Statement) -> None:
-        schema = None
+        schema = version = None
         for opt in node.options or ():
             if opt.defname == "schema":
                 schema = opt.arg.sval
-        self.b.extensions[node.extname] = m.Extension(node.extname, schema, span=self.span(st))
+            elif opt.defname == "new_version":
+                version = opt.arg.sval
+        self.b.extensions[node.extname] = m.Extension(node.extname, schema, span=self.span(st), version=version)
 
     def on_CreateSchemaStmt(self, node: ast.CreateSchemaStmt, st: Statement) -> None:
         if node.schemaname:

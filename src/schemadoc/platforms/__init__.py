@@ -31,6 +31,7 @@ class Platform:
     sentinel: str  # a relation whose presence means the platform (or our stand-in) is already there
     roles_sql: str  # creates its roles where missing
     grants_sql: str  # its default privileges, granted once with the stand-in
+    extensions: tuple[str, ...] = ()  # what it installs in every database: kept when the doc does not name them
 
     def standin_sql(self) -> str:
         """Idempotent: the roles where missing; the DDL and grants only where the platform is absent."""
@@ -122,6 +123,8 @@ def leave_to_platforms(schema: m.Schema, doc: m.Schema) -> m.Schema:
         mine = {o.key for o in getattr(doc, kind)}
         changes[kind] = [o for o in getattr(schema, kind) if o.key in mine or not platform_owned(_name(o))]
     changes["roles"] = [r for r in schema.roles if r.name not in roles]
+    provided = {e for p in platforms for e in p.extensions} - {e.name for e in doc.extensions}
+    changes["extensions"] = [e for e in schema.extensions if e.name not in provided]
     changes["grants"] = [
         g for g in schema.grants if g in doc_grants or not (g.grantee in roles or platform_owned(g.object_name))
     ]

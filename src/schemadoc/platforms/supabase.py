@@ -142,4 +142,7 @@ PLATFORM = Platform(
     sentinel="auth.users",
     roles_sql=_ROLES_SQL,
     grants_sql=_GRANTS,
+    # every Supabase project has these (supabase/postgres's migrations); a doc that does not name them
+    # does not ask for them to go
+    extensions=("pg_graphql", "pg_stat_statements", "pgcrypto", "pgjwt", "pgsodium", "supabase_vault", "uuid-ossp"),
 )

@@ -109,8 +109,15 @@ def drop_created_database(url: str, dbname: str) -> str | None:
         return f"the database {dbname} this run created was left in place: {str(e).strip()}"
 
 
-def is_empty(db: m.Schema) -> bool:
-    return not (db.tables or db.views or db.functions or db.enums or db.domains or db.composites or db.sequences)
+def is_empty(db: m.Schema, doc: m.Schema) -> bool:
+    """Nothing of a schema's in `db`: no relations, functions or types, and no extension but those the doc
+    creates (at the version it pins, if it pins one). A database holding other extensions is planned against,
+    so they are dropped or updated as the doc says, not left behind by a fresh apply on top."""
+    if db.tables or db.views or db.functions or db.enums or db.domains or db.composites or db.sequences:
+        return False
+    wanted = {e.name: e.version for e in doc.extensions}
+    extras = [e for e in db.extensions if e.name not in wanted or wanted[e.name] not in (None, e.version)]
+    return not (extras or db.collations)
 
 
 def unavailable_extensions(conn: psycopg.Connection[Any], schema: m.Schema) -> list[m.Extension]:

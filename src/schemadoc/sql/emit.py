@@ -270,7 +270,8 @@ def collation_sql(c: m.Collation) -> str:
 
 def extension_sql(e: m.Extension) -> str:
     with_schema = f" SCHEMA {quote_ident(e.schema)}" if e.schema else ""
-    return f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e.name)}{with_schema};"
+    version = f" VERSION {_literal(e.version)}" if e.version else ""
+    return f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e.name)}{with_schema}{version};"
 
 
 def enum_sql(en: m.Enum) -> str:

@@ -27,13 +27,15 @@ def diff(
     renames: Renames | None = None,
     support: Callable[[], list[Op]] | None = None,
     online: bool = True,
+    update_paths: frozenset[tuple[str, str, str]] | None = None,
 ) -> Diff:
     """The operations that make `current` into `target`, ordered, with what a reviewer must know.
 
     `online` (the default) uses the forms that keep a live table readable and writable: CONCURRENTLY
     index builds outside a transaction. Without it, everything runs in one transaction.
+    `update_paths`: the extension versions the server can update between (`pg_extension_update_paths`).
     """
-    p = Planner(current, target, renames or Renames(), support or (lambda: []), online)
+    p = Planner(current, target, renames or Renames(), support or (lambda: []), online, update_paths)
     renames_.apply_declared(p)
     typedefs.prepare(p)
     typedefs.enums(p)

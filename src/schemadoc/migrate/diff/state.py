@@ -101,9 +101,17 @@ class Planner:
     """One diff in the making: the schemas compared, the operations and notices so far."""
 
     def __init__(
-        self, current: m.Schema, target: m.Schema, renames: Renames, support: Callable[[], list[Op]], online: bool
+        self,
+        current: m.Schema,
+        target: m.Schema,
+        renames: Renames,
+        support: Callable[[], list[Op]],
+        online: bool,
+        update_paths: frozenset[tuple[str, str, str]] | None = None,
     ):
         self.online = online
+        # (extension, from, to) the server can ALTER EXTENSION … UPDATE along; None: not known, assumed
+        self.update_paths = update_paths
         self.cur = current
         self.tgt = target
         self.renames = renames

@@ -26,11 +26,7 @@ def prepare(p: Planner) -> None:
         p.add(Op(f"CREATE SCHEMA {quote_ident(s)};", f"create schema {s}", PREPARE))
     for s in sorted(set(p.cur.schemas) - set(p.tgt.schemas)):
         p.add(Op(f"DROP SCHEMA {quote_ident(s)};", f"drop schema {s}", DROP + 0.9))
-    cur, tgt = _by_key(p.cur.extensions), _by_key(p.tgt.extensions)
-    for k in sorted(tgt.keys() - cur.keys()):
-        p.add(Op(extension_sql(tgt[k]), f"create extension {k}", PREPARE, span=tgt[k].span))
-    for k in sorted(cur.keys() - tgt.keys()):
-        p.add(Op(f"DROP EXTENSION {quote_ident(k)};", f"drop extension {k}", DROP + 0.8))
+    extensions(p)
     collations(p)
     p.out.ops.extend(p.support())
     cur_roles = _by_key(p.cur.roles)
@@ -40,6 +36,47 @@ def prepare(p: Planner) -> None:
         elif cur_roles[r.key].login != r.login:
             login = "LOGIN" if r.login else "NOLOGIN"
             p.add(Op(f"ALTER ROLE {quote_ident(r.name)} {login};", f"alter role {r.name}", PREPARE, span=r.span))
+
+
+def extensions(p: Planner) -> None:
+    """Created first; a pinned version reached by ALTER EXTENSION … UPDATE where the server has the path,
+    else by dropping and creating it again; dropped last. Dropping one takes what it provides (its types,
+    functions, operators) with it: a destructive step, refused without --allow-data-loss."""
+    cur, tgt = _by_key(p.cur.extensions), _by_key(p.tgt.extensions)
+    for k in sorted(tgt.keys() - cur.keys()):
+        p.add(Op(extension_sql(tgt[k]), f"create extension {k}", PREPARE, span=tgt[k].span))
+    for k in sorted(cur.keys() & tgt.keys()):
+        old, new = cur[k].version, tgt[k].version
+        if not (old and new and old != new):
+            continue
+        if p.update_paths is None or (k, old, new) in p.update_paths:
+            p.add(
+                Op(
+                    f"ALTER EXTENSION {quote_ident(k)} UPDATE TO {_literal(new)};",
+                    f"update extension {k} from {old} to {new}",
+                    PREPARE,
+                    span=tgt[k].span,
+                )
+            )
+            continue
+        p.add(
+            Op(
+                f"DROP EXTENSION {quote_ident(k)};",
+                f"drop extension {k} {old} (the server has no update to {new})",
+                PREPARE,
+                loses=f"what extension {k} {old} provides, and anything built on it",
+            )
+        )
+        p.add(Op(extension_sql(tgt[k]), f"create extension {k} {new}", PREPARE, span=tgt[k].span))
+    for k in sorted(cur.keys() - tgt.keys()):
+        p.add(
+            Op(
+                f"DROP EXTENSION {quote_ident(k)};",
+                f"drop extension {k}",
+                DROP + 0.8,
+                loses=f"what extension {k} provides (its types, functions and operators)",
+            )
+        )
 
 
 def collations(p: Planner) -> None:
