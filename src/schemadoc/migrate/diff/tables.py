@@ -30,17 +30,47 @@ def plan(p: Planner) -> None:
     new = [tgt[k] for k in sorted(tgt.keys() - cur.keys())]
     p.new_tables = {t.key for t in new}
     dropped = sorted(cur.keys() - tgt.keys())
-    # a table whose partitioning changes cannot be altered into shape: it is rebuilt (and loses its rows)
+    # a partition leaving its parent is detached and a plain table joining one is attached, rows kept; a
+    # table becoming partitioned (or plain) cannot be altered into shape: it is rebuilt (and loses its rows)
+    detached: dict[str, m.Table] = {}  # the partition as the plain table it becomes: its parent's columns
+    attached: dict[str, m.Table] = {}  # the table as it must be to be attached: its new parent's columns
+    rebuilt: set[str] = set()
     for k in sorted(cur.keys() & tgt.keys()):
         o, n = cur[k], tgt[k]
-        if (o.partition_by, o.partition_of, o.partition_bound) != (
-            n.partition_by,
-            n.partition_of,
-            n.partition_bound,
-        ):
-            dropped.append(k)
-            new.append(n)
-            p.new_tables.add(k)
+        if (o.partition_by, o.partition_of, o.partition_bound) == (n.partition_by, n.partition_of, n.partition_bound):
+            continue
+        plain = not o.partition_by and not n.partition_by
+        if plain and o.partition_of in cur and n.partition_of is None:
+            detached[k] = _as_plain(o, cur[o.partition_of])
+            continue
+        if plain and n.partition_of in cur and n.partition_of in tgt and not cur[n.partition_of].partition_of:
+            if o.partition_of is not None:  # another parent or other bounds: out of the old one first
+                detached[k] = _as_plain(o, cur[o.partition_of])
+            attached[k] = _as_plain(n, tgt[n.partition_of])
+            continue
+        dropped.append(k)
+        new.append(n)
+        p.new_tables.add(k)
+        rebuilt.add(k)
+    for k in sorted(detached):
+        parent = cur[k].partition_of or ""
+        p.add(Op(f"ALTER TABLE {table_ref(parent)} DETACH PARTITION {table_ref(k)};",
+                 f"detach partition {k} from {parent} (its rows stay in it)", DETACH, parent, ACCESS_EXCLUSIVE,
+                 span=tgt[k].span))  # fmt: skip
+    for k in sorted(attached):
+        n = tgt[k]
+        parent = n.partition_of or ""
+        p.add(
+            Op(
+                f"ALTER TABLE {table_ref(parent)} ATTACH PARTITION {table_ref(k)} {n.partition_bound};",
+                f"attach {k} as a partition of {parent} (its rows must fall within its bounds)",
+                DROP - 0.4,  # once it has exactly its parent's columns (after the column drops)
+                k,
+                ACCESS_EXCLUSIVE,
+                scans=True,
+                span=n.span,
+            )
+        )
     p.dropped_tables = set(dropped)
     renames.suggest_table_renames(p, new, [cur[k] for k in dropped])
     # foreign keys into dropped tables go first, so the tables can be dropped in any order
@@ -101,7 +131,7 @@ def plan(p: Planner) -> None:
         )
     for k in sorted(cur.keys() & tgt.keys()):
         if k not in p.new_tables:
-            alter_table(p, cur[k], tgt[k])
+            alter_table(p, detached.get(k, cur[k]), attached.get(k, tgt[k]))
     persistence(p, cur, tgt)
     views = {v.key for v in p.tgt.views}
 
@@ -117,7 +147,8 @@ def plan(p: Planner) -> None:
             Op(
                 f"DROP TABLE {table_ref(k)};",
                 f"drop table {k}" + (" (a view of the same name replaces it)" if k in views else ""),
-                VIEWS - 0.5 if k in views else DROP,  # the name must be free before the view is made
+                # the name must be free before the view or the rebuilt table is made
+                VIEWS - 0.5 if k in views else DETACH + 0.05 if k in rebuilt else DROP,
                 k,
                 ACCESS_EXCLUSIVE,
                 loses=f"every row of {k}",
@@ -346,3 +377,8 @@ def add_column(p: Planner, t: m.Table, c: m.Column, has_rows: bool) -> None:
             c.span,
             blocker=f"SELECT count(*) FROM {table_ref(t.key)}",
         )
+
+
+def _as_plain(t: m.Table, parent: m.Table) -> m.Table:
+    """A partition seen as a plain table: its parent's columns (a partition has none of its own)."""
+    return m.replace(t, columns=parent.columns, partition_of=None, partition_bound=None)
