@@ -157,7 +157,8 @@ def test_the_library_commands_take_a_project_and_answer_in_json(
     assert commands.health(project, long_after=300, idle_after=60, max_lag=60, with_drift=False).ok
 
     roles = commands.api_roles(project)
-    serving = commands.serving(project, commands.ServeOptions(pool=6, workers=2, anon_role=roles.anon))
+    api = ServeConfig("", anon_role=roles.anon)
+    serving = commands.serving(project, commands.ServeOptions(api, pool=6, workers=2))
     assert serving.config.pool == 2 and serving.config.anon_role == roles.anon  # (6 - 2 listeners) / 2
     with pytest.raises(SchemadocError, match="too small for 3 worker"):
         commands.serving(project, commands.ServeOptions(pool=5, workers=3))

@@ -517,26 +517,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from schemadoc.rest.app import app_from_config
+    from schemadoc.rest.config import ServeConfig
 
     project = _project(args)
     name = project.target.name
     serving = commands.serving(
         project,
         commands.ServeOptions(
+            ServeConfig(
+                "",
+                schemas=tuple(args.schema or ["public"]),
+                allow_superuser=args.allow_superuser,
+                max_body=args.max_body,
+                jwt_secret=args.jwt_secret,
+                jwks=args.jwks,
+                anon_role=args.anon_role,
+                role_claim=args.role_claim,
+                claim_settings=tuple(args.claim_setting or ()),
+                statement_timeouts=tuple(args.statement_timeout or ()),
+                rate_limit=args.rate_limit,
+            ),
             pool=args.pool,
             workers=args.workers,
-            schemas=tuple(args.schema or ["public"]),
             authenticator_url=getattr(args, "authenticator_url", None),
             redis_url=args.redis_url,
-            allow_superuser=args.allow_superuser,
-            max_body=args.max_body,
-            jwt_secret=args.jwt_secret,
-            jwks=args.jwks,
-            anon_role=args.anon_role,
-            role_claim=args.role_claim,
-            claim_settings=tuple(args.claim_setting or ()),
-            statement_timeouts=tuple(args.statement_timeout or ()),
-            rate_limit=args.rate_limit,
         ),
     )
     config, keyspaces, redis_url = serving.config, serving.keyspaces, serving.redis_url

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from schemadoc import model as m
@@ -150,22 +150,15 @@ def health(
 
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
-    """How the API is served, as `serve`'s options say it."""
+    """How the API is served, as `serve`'s options say it: the API's own options (`api`: schemas, JWT,
+    limits; its DSN, pool and key layouts are filled in here), the connections in all, the workers, the
+    role it connects as (default: the doc's database URL) and the Redis."""
 
+    api: ServeConfig = ServeConfig("")
     pool: int = 10  # connections in all, shared out among the workers
     workers: int = 1
-    schemas: tuple[str, ...] = ("public",)
-    authenticator_url: str | None = None  # the role the API connects as (default: the doc's database URL)
+    authenticator_url: str | None = None
     redis_url: str | None = None
-    allow_superuser: bool = False
-    max_body: int = 10 * 1024 * 1024
-    jwt_secret: str | None = None
-    jwks: str | None = None
-    anon_role: str | None = None
-    role_claim: str = "role"
-    claim_settings: tuple[str, ...] = ()
-    statement_timeouts: tuple[str, ...] = ()
-    rate_limit: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,21 +189,14 @@ def serving(project: Project, options: ServeOptions) -> Serving:
         redis_url = project.redis_url(options.redis_url)
         if redis_url is not None:
             keyspaces = Keyspaces.on(doc.schema.keyspaces, redis_url)
-    config = ServeConfig(
+    api = options.api
+    config = replace(
+        api,
         dsn=options.authenticator_url or project.target.url,
-        schemas=options.schemas,
         pool=per_worker,
-        allow_superuser=options.allow_superuser,
-        max_body=options.max_body,
-        jwt_secret=options.jwt_secret or os.environ.get("SCHEMADOC_JWT_SECRET") or os.environ.get("PGRST_JWT_SECRET"),
-        jwks=options.jwks,
-        anon_role=options.anon_role,
-        role_claim=options.role_claim,
-        claim_settings=options.claim_settings,
-        statement_timeouts=options.statement_timeouts,
+        jwt_secret=api.jwt_secret or os.environ.get("SCHEMADOC_JWT_SECRET") or os.environ.get("PGRST_JWT_SECRET"),
         keyspaces=doc.schema.keyspaces if keyspaces is not None else (),
         redis_url=redis_url if keyspaces is not None else None,
-        rate_limit=options.rate_limit,
     )
     return Serving(config, keyspaces)
 
