@@ -22,13 +22,9 @@ import uuid
 from pathlib import Path
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import conninfo_to_dict
 
-
-def _with_database(url: str, name: str) -> str:
-    params = conninfo_to_dict(url)
-    params["dbname"] = name
-    return make_conninfo("", **params)
+from schemadoc.servers.database import with_database as _with_database
 
 
 def _sqlalchemy(url: str) -> str:

@@ -118,16 +118,15 @@ def check_values(expression: str) -> tuple[str, list[str]] | None:
     if not isinstance(node, ast.A_Expr):
         return None
     column = strip(node.lexpr)
+    last = column.fields[-1] if isinstance(column, ast.ColumnRef) and column.fields else None
+    if not isinstance(last, ast.String):
+        return None
+    name = str(last.sval)
     if node.kind == A_Expr_Kind.AEXPR_OP and [getattr(n, "sval", None) for n in node.name or ()] == ["="]:
         # `kind = 'post'`: one allowed value (an INHERITS child's share of its parent's rows)
         value = literal(node.rexpr)
-        last = column.fields[-1] if isinstance(column, ast.ColumnRef) and column.fields else None
-        if value is None or not isinstance(last, ast.String):
-            return None
-        return str(last.sval), [value]
+        return (name, [value]) if value is not None else None
     if node.kind not in (A_Expr_Kind.AEXPR_IN, A_Expr_Kind.AEXPR_OP_ANY):
-        return None
-    if not isinstance(column, ast.ColumnRef) or not column.fields or not isinstance(column.fields[-1], ast.String):
         return None
     items = strip(node.rexpr)
     if isinstance(items, ast.A_ArrayExpr):
@@ -137,7 +136,7 @@ def check_values(expression: str) -> tuple[str, list[str]] | None:
     values = [literal(i) for i in items]
     if not values or any(v is None for v in values):
         return None
-    return str(column.fields[-1].sval), [v for v in values if v is not None]
+    return name, [v for v in values if v is not None]
 
 
 @rule(
