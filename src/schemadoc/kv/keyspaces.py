@@ -307,9 +307,8 @@ class Keyspaces(Mapping[str, Keyspace]):
     """The document's keyspaces by name (`cart`, `room:members`) or by pattern (`cart:{user_id}`)."""
 
     def __init__(self, layouts: Iterable[m.Keyspace], client: redis.Redis) -> None:
-        self.layouts = tuple(layouts)
         self.redis = client
-        self._by_name = {ks.name: Keyspace(ks, client) for ks in self.layouts}
+        self._by_name = {ks.name: Keyspace(ks, client) for ks in layouts}
         self._by_pattern = {k.layout.pattern: k for k in self._by_name.values()}
 
     @classmethod

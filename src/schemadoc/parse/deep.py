@@ -23,10 +23,11 @@ RECURSION_LIMIT = 20_000  # frames: thousands of nesting levels, far inside that
 
 _lock = threading.Lock()
 _worker: threading.Thread | None = None
-_jobs: queue.SimpleQueue[tuple[Callable[[], object], Future[object]]] = queue.SimpleQueue()
+_Jobs = queue.SimpleQueue[tuple[Callable[[], object], Future[object]]]  # (what to run, where its outcome goes)
+_jobs: _Jobs = queue.SimpleQueue()
 
 
-def _serve(jobs: queue.SimpleQueue[tuple[Callable[[], object], Future[object]]]) -> None:
+def _serve(jobs: _Jobs) -> None:
     while True:
         fn, done = jobs.get()
         old_limit = sys.getrecursionlimit()
@@ -39,7 +40,7 @@ def _serve(jobs: queue.SimpleQueue[tuple[Callable[[], object], Future[object]]])
             sys.setrecursionlimit(old_limit)
 
 
-def _running_worker() -> queue.SimpleQueue[tuple[Callable[[], object], Future[object]]]:
+def _running_worker() -> _Jobs:
     """The one reader thread of this process, started on first use (again in a forked child). One thread
     for the process's life: PostgreSQL's parser (libpg_query) takes a pthread key in every thread that
     parses and never gives it back, so a thread per document would use up the process's 1,024 keys after
