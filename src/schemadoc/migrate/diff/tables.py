@@ -381,4 +381,4 @@ def add_column(p: Planner, t: m.Table, c: m.Column, has_rows: bool) -> None:
 
 def _as_plain(t: m.Table, parent: m.Table) -> m.Table:
     """A partition seen as a plain table: its parent's columns (a partition has none of its own)."""
-    return m.replace(t, columns=parent.columns, partition_of=None, partition_bound=None)
+    return replace(t, columns=parent.columns, partition_of=None, partition_bound=None)
