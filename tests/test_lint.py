@@ -100,9 +100,7 @@ def test_foreign_key_index_fix_in_prisma_uses_field_names_in_one_edit(tmp_path: 
         '  payer     User     @relation("payer", fields: [payerId], references: [id])\n  @@index([userId])\n  @@index([payerId])\n}'
         in fixed
     )
-    from schemadoc.lint.indexes import unindexed_foreign_keys
-
-    assert unindexed_foreign_keys(schemadoc.loads(fixed, str(tmp_path / "doc.md")).schema) == []
+    assert schemadoc.loads(fixed, str(tmp_path / "doc.md")).schema.unindexed_foreign_keys() == []
 
 
 TABLE_DOC = """# Photo shop (Prisma)
@@ -141,9 +139,7 @@ def test_foreign_key_index_fix_in_a_column_table_doc_adds_an_index_list(tmp_path
         "| addressId | String | Foreign Key (Address.id), Nullable | where to |\n\n**Indexes:**\n- Index on (userId)\n- Index on (addressId)\n\n### Address"
         in fixed
     )
-    from schemadoc.lint.indexes import unindexed_foreign_keys
-
-    assert unindexed_foreign_keys(schemadoc.loads(fixed, str(tmp_path / "doc.md")).schema) == []
+    assert schemadoc.loads(fixed, str(tmp_path / "doc.md")).schema.unindexed_foreign_keys() == []
 
 
 def test_postgres_version_must_be_a_major_version(tmp_path: Path) -> None:

@@ -155,9 +155,18 @@ def test_up_that_fails_midway_leaves_the_database_as_it_was(shop: tuple[Path, st
     r = run("up", "--database-url", url, "--allow-data-loss", str(doc))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "could not create unique index" in r.stderr
+    # the plan's operations run as they are, each with its place in the doc: the error names the line
+    assert f"{doc}:4:" in r.stderr, r.stderr
     cols = _sql(url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'orders' ORDER BY 1")
     assert cols == [("customer_id",), ("id",), ("note",)]
     assert _sql(url, "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'orders_%_idx'") == [(0,)]
+
+
+def test_a_lock_timeout_that_is_not_a_duration_is_a_usage_error(tmp_path: Path) -> None:
+    doc = tmp_path / "shop.md"
+    doc.write_text(SHOP_V1)
+    r = run("plan", "--lock-timeout", "5s'; DROP TABLE orders; --", str(doc))
+    assert r.returncode == 64 and "not a duration" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_interactive_rename_confirmation(

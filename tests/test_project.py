@@ -42,13 +42,39 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 
 @pytest.fixture
+def derived(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How often the safe fixes were worked out ("fixed") and the target server resolved ("resolved")."""
+    from schemadoc.servers import database
+
+    counts: Counter[str] = Counter()
+    apply_fixes, server_url = database.apply_fixes, database.server_url
+
+    def counting_fixes(*args: Any) -> Any:
+        counts["fixed"] += 1
+        return apply_fixes(*args)
+
+    def counting_server(*args: Any) -> Any:
+        counts["resolved"] += 1
+        return server_url(*args)
+
+    monkeypatch.setattr(database, "apply_fixes", counting_fixes)
+    monkeypatch.setattr(database, "server_url", counting_server)
+    return counts
+
+
+@pytest.fixture
 def database(server_url: str) -> Iterator[str]:
     with scratch_database(server_url) as url:
         yield url
 
 
 def test_each_command_reads_the_document_once(
-    database: str, redis_url: str, reads: Counter[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database: str,
+    redis_url: str,
+    reads: Counter[str],
+    derived: Counter[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     served: list[tuple[Any, dict[str, Any]]] = []
     import uvicorn
@@ -77,9 +103,13 @@ def test_each_command_reads_the_document_once(
     ]
     for argv in commands:
         reads.clear()
+        derived.clear()
         code = main(argv)
         assert code in (0, 1, 2), (argv, code)  # findings or drift are answers; a crash is not
         assert reads == Counter({"read": 1, "parsed": 1}), (argv, dict(reads))
+        # what is derived from the document is derived once too: its safe fixes, its target database
+        assert derived["fixed"] == ("--fix" in argv), (argv, dict(derived))
+        assert derived["resolved"] <= 1, (argv, dict(derived))
     assert len(served) == 2  # both serving commands got as far as starting the server
 
 

@@ -24,7 +24,6 @@ from schemadoc.lint import check
 from schemadoc.lint.catalogue import entries, entry
 from schemadoc.migrate.diff import Renames
 from schemadoc.migrate.plan import Plan
-from schemadoc.migrate.up import drift
 from schemadoc.parse import LoadedDocument
 from schemadoc.project import Project
 from schemadoc.report import as_github, as_json, as_sarif, print_diagnostics, summary
@@ -163,7 +162,9 @@ def _provision_serve_roles(args: argparse.Namespace) -> str:
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
-    name, found = drift(_project(args).doc, args.database_url, fix=args.fix, dbname=args.dbname)
+    project = _project(args)
+    found = commands.drift(project)
+    name = project.target.name
     if args.format == "json":
         print(json.dumps({"database": name, "differences": [d.as_dict() for d in found]}, indent=2))
     else:
@@ -199,20 +200,11 @@ def _ask_renames(plan: Plan) -> Renames | None:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from schemadoc.migrate.plan import build
-
-    doc = _project(args).doc
+    project = _project(args)
 
     def make(renames: Renames | None = None) -> Plan:
-        return build(
-            doc,
-            args.database_url,
-            from_=args.from_,
-            dbname=args.dbname,
-            fix=args.fix,
-            online=not args.one_transaction,
-            renames=renames,
-            lock_timeout=args.lock_timeout,
+        return commands.plan(
+            project, from_=args.from_, online=not args.one_transaction, renames=renames, lock_timeout=args.lock_timeout
         )
 
     plan = make()
@@ -777,6 +769,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def _duration(value: str) -> str:
+    from schemadoc.migrate.plan import duration
+
+    try:
+        return duration(value)
+    except SchemadocError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def _wants_json(argv: Sequence[str]) -> bool:
     """--format json / --format=json on the command line (read before or without a parse)."""
     argv = list(argv)
@@ -878,7 +879,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="plain forms in one transaction instead of CONCURRENTLY index builds",
     )
-    pl.add_argument("--lock-timeout", default="5s", help="lock_timeout set by the migration (default 5s)")
+    pl.add_argument(
+        "--lock-timeout", default="5s", type=_duration, help="lock_timeout set by the migration (default 5s)"
+    )
     pl.add_argument("--format", choices=("sql", "json"), default="sql")
     pl.set_defaults(func=cmd_plan)
 

@@ -15,8 +15,10 @@ from schemadoc.kv.keyspaces import AuditReport as Audited
 from schemadoc.kv.keyspaces import Keyspaces
 from schemadoc.lint import check as lint
 from schemadoc.lint.fixes import fix_text
-from schemadoc.migrate.up import UpResult, drift
-from schemadoc.migrate.up import up as bring_up
+from schemadoc.migrate.compare import Difference
+from schemadoc.migrate.diff import Renames
+from schemadoc.migrate.plan import DEFAULT_LOCK_TIMEOUT, Plan, build_for
+from schemadoc.migrate.up import UpResult, drift_of, up_to
 from schemadoc.parse import LoadedDocument
 from schemadoc.project import Project
 from schemadoc.rest.config import ServeConfig
@@ -112,13 +114,17 @@ class Up:
 def up(project: Project, *, allow_data_loss: bool = False) -> Up:
     """The database the document describes, created or migrated to it; on the embedded server, a private
     Redis beside it when the doc uses Redis and no $REDIS_URL names one."""
-    result = bring_up(
+    prepared, target = project.prepared, project.target
+    result = up_to(
         project.doc,
-        project.database_url,
-        fix=project.fix,
-        dbname=project.dbname,
+        prepared.schema,
+        target.server,
+        target.name,
         allow_data_loss=allow_data_loss,
+        best_effort=project.fix,
     )
+    result.diagnostics[:0] = prepared.remaining
+    result.fixed, result.embedded = prepared.fixed, target.embedded
     # later steps (serving) use this database on this server (its URL keeps any password; result.url does not)
     project.use_database(result.database)
     outcome = Up(result)
@@ -132,6 +138,33 @@ def up(project: Project, *, allow_data_loss: bool = False) -> Up:
     return outcome
 
 
+def drift(project: Project) -> list[Difference]:
+    """Every difference between the document (prepared as `up` applies it) and its live database."""
+    return drift_of(project.schema, project.target.server, project.target.name)
+
+
+def plan(
+    project: Project,
+    *,
+    from_: str | None = None,
+    online: bool = True,
+    renames: Renames | None = None,
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
+) -> Plan:
+    """The migration from the live database (or `from_`: another doc file or a git revision) to the document."""
+    return build_for(
+        project.doc,
+        project.schema,
+        project.target.server,
+        project.target.name,
+        from_=from_,
+        fix=project.fix,
+        online=online,
+        renames=renames,
+        lock_timeout=lock_timeout,
+    )
+
+
 def health(
     project: Project, *, long_after: float, idle_after: float, max_lag: float, with_drift: bool = True
 ) -> Health:
@@ -141,7 +174,7 @@ def health(
     with project.connect() as conn:
         found = server_health(conn, long_after=long_after, idle_after=idle_after, max_lag=max_lag)
     if with_drift:
-        _, differences = drift(project.doc, project.database_url, dbname=project.dbname, fix=project.fix)
+        differences = drift(project)
         if differences:
             found.problems.append(f"{len(differences)} difference(s) from the document (schemadoc drift)")
             found.ok = False

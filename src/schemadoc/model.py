@@ -493,6 +493,21 @@ class Schema:
 
         return self.with_(tables=[with_checks(t) for t in self.tables])
 
+    def unindexed_foreign_keys(self) -> list[tuple[Table, ForeignKey]]:
+        """Foreign keys whose columns lead no B-tree index, primary key or unique constraint."""
+        out = []
+        for t in self.tables:
+            if t.partition_of is not None:
+                continue
+            prefixes = [ix.keys for ix in self.indexes if ix.table_key == t.key and ix.method == "btree"]
+            prefixes += [t.primary_key.columns] if t.primary_key else []
+            prefixes += [u.columns for u in t.uniques]
+            for fk in t.foreign_keys:
+                n = len(fk.columns)
+                if not any(tuple(p[:n]) == fk.columns or set(p[:n]) == set(fk.columns) for p in prefixes):
+                    out.append((t, fk))
+        return out
+
     def table_order(self) -> TableOrder:
         """The tables in the one order everything creates or fills them: each after the tables its foreign
         keys reference and after its partition or INHERITS parents (alphabetical among the ready). A foreign-key cycle

@@ -113,7 +113,9 @@ class Project:
     def use_database(self, name: str) -> None:
         """Aim at database `name` on the same server from now on."""
         self.dbname = name
-        self.__dict__.pop("target", None)
+        known = self.__dict__.get("target")
+        if known is not None:  # same server: nothing to resolve again
+            self.__dict__["target"] = Target(known.server, name, known.embedded)
 
     @cached_property
     def target(self) -> Target:

@@ -16,7 +16,6 @@ from psycopg.rows import dict_row
 
 from schemadoc import model as m
 from schemadoc.introspect import introspect
-from schemadoc.lint.indexes import unindexed_foreign_keys
 
 _USER = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'schemadoc') AND n.nspname NOT LIKE 'pg\\_%'"
 
@@ -88,7 +87,7 @@ def stats(conn: psycopg.Connection[Any], slowest: int = 10) -> Stats:
         )
     ]
     schema: m.Schema = introspect(conn)
-    out.missing_fk_indexes = [f"{t.key} ({', '.join(fk.columns)})" for t, fk in unindexed_foreign_keys(schema)]
+    out.missing_fk_indexes = [f"{t.key} ({', '.join(fk.columns)})" for t, fk in schema.unindexed_foreign_keys()]
     hit = conn.execute(
         "SELECT sum(blks_hit)::float / nullif(sum(blks_hit) + sum(blks_read), 0) FROM pg_stat_database "
         "WHERE datname = current_database()"

@@ -162,10 +162,9 @@ def _prisma_model(doc: LoadedDocument, start: int) -> tuple[int, int] | None:
 def _index_foreign_key_elsewhere(doc: LoadedDocument, table: m.Table) -> list[Edit] | None:
     """Indexes for every unindexed foreign key of the table, in one edit, in the form the document
     writes the table: Prisma @@index lines, or lines of the table's index list."""
-    from schemadoc.lint.indexes import unindexed_foreign_keys
 
     assert table.span is not None
-    keys = [fk.columns for t, fk in unindexed_foreign_keys(doc.schema) if t.key == table.key]
+    keys = [fk.columns for t, fk in doc.schema.unindexed_foreign_keys() if t.key == table.key]
     start = _offset(doc.text, table.span)
     model = _prisma_model(doc, start)
     if model is not None:

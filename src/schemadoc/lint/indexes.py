@@ -108,25 +108,9 @@ def index_prefix(doc: LoadedDocument) -> Iterator[Finding]:
     either. Index the foreign-key columns (as a leading prefix of some index).""",
 )
 def foreign_key_without_index(doc: LoadedDocument) -> Iterator[Finding]:
-    for t, fk in unindexed_foreign_keys(doc.schema):
+    for t, fk in doc.schema.unindexed_foreign_keys():
         yield Finding(
             f'foreign key "{fk.name}" on "{t.name}" ({", ".join(fk.columns)}) has no index',
             fk.span,
             help=f"CREATE INDEX ON {t.name} ({', '.join(fk.columns)});",
         )
-
-
-def unindexed_foreign_keys(schema: m.Schema) -> list[tuple[m.Table, m.ForeignKey]]:
-    """Foreign keys whose columns lead no B-tree index, primary key or unique constraint."""
-    out = []
-    for t in schema.tables:
-        if t.partition_of is not None:
-            continue
-        prefixes = [ix.keys for ix in schema.indexes if ix.table_key == t.key and ix.method == "btree"]
-        prefixes += [t.primary_key.columns] if t.primary_key else []
-        prefixes += [u.columns for u in t.uniques]
-        for fk in t.foreign_keys:
-            n = len(fk.columns)
-            if not any(tuple(p[:n]) == fk.columns or set(p[:n]) == set(fk.columns) for p in prefixes):
-                out.append((t, fk))
-    return out

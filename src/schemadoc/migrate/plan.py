@@ -28,6 +28,17 @@ from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCT
 DEFAULT_LOCK_TIMEOUT = "5s"
 
 
+_DURATION = re.compile(r"\d+(\.\d+)?\s*(us|ms|s|min|h|d)?")
+
+
+def duration(value: str) -> str:
+    """`value` when it is a PostgreSQL duration (`5s`, `500ms`, `2min`, `0`), for lock_timeout; else an error
+    (it is written into the script, so nothing else may pass)."""
+    if not _DURATION.fullmatch(value.strip()):
+        raise SchemadocError(f"not a duration: {value!r} (write it as 5s, 500ms, 2min or 0)")
+    return value.strip()
+
+
 class DataLossRefused(SchemadocError):
     """The plan destroys data and --allow-data-loss was not given."""
 
@@ -45,6 +56,9 @@ class Plan:
     at_stake: dict[int, int] = field(default_factory=dict)  # index into up -> rows whose data is lost
     blocked: dict[int, int] = field(default_factory=dict)  # index into notices -> rows that make it fail
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT
+
+    def __post_init__(self) -> None:
+        self.lock_timeout = duration(self.lock_timeout)
 
     @property
     def empty(self) -> bool:
@@ -338,39 +352,38 @@ def build(
     doc = document(doc)
     schema, _, _ = prepare(doc, fix)
     url, name, _ = target_database(doc, database_url, dbname, home)
-    target = materialize(schema, url)
+    return build_for(
+        doc, schema, url, name, from_=from_, fix=fix, online=online, renames=renames, lock_timeout=lock_timeout
+    )
+
+
+def build_for(
+    doc: LoadedDocument,
+    schema: m.Schema,
+    server: str,
+    name: str,
+    *,
+    from_: str | None = None,
+    fix: bool = False,
+    online: bool = True,
+    renames: Renames | None = None,
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
+) -> Plan:
+    """The plan from database `name` on `server` (or `from_`: another doc file or a git revision, prepared
+    with `fix` too) to `schema`, the document's, prepared."""
+    target = materialize(schema, server)
+    options: dict[str, Any] = {"renames": renames, "online": online, "lock_timeout": lock_timeout}
     if from_ is not None:
         old = load(from_) if Path(from_).is_file() else load_revision(doc.path, from_)
         old_schema, _, _ = prepare(old, fix)
-        current = materialize(old_schema, url)
-        return plan_between(
-            current, target, doc, None, source=old.path, renames=renames, online=online, lock_timeout=lock_timeout
-        )
+        return plan_between(materialize(old_schema, server), target, doc, None, source=old.path, **options)
     try:
-        conn = connect(with_database(url, name), autocommit=True)
+        conn = connect(with_database(server, name), autocommit=True)
     except DatabaseMissing:
-        return plan_between(
-            m.Schema(),
-            target,
-            doc,
-            None,
-            source=f"database {name} (not created yet)",
-            renames=renames,
-            online=online,
-            lock_timeout=lock_timeout,
-        )
+        return plan_between(m.Schema(), target, doc, None, source=f"database {name} (not created yet)", **options)
     with conn:
         current = introspect(conn, tuple(r.name for r in schema.roles))
-        return plan_between(
-            current,
-            target,
-            doc,
-            conn,
-            source=f"database {name}",
-            renames=renames,
-            online=online,
-            lock_timeout=lock_timeout,
-        )
+        return plan_between(current, target, doc, conn, source=f"database {name}", **options)
 
 
 def plan_between(

@@ -9,16 +9,19 @@ had finished but was not recorded is recognised on the re-run and not done twice
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from pglast import ast
 from pglast.parser import ParseError
 
-from schemadoc.errors import DatabaseError
+from schemadoc.errors import DatabaseError, Span
 from schemadoc.parse.fastast import parse_sql
+
+if TYPE_CHECKING:
+    from schemadoc.migrate.ops import Op
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,20 @@ class Step:
     transactional: bool
     session: bool  # a SET: replayed when resuming, so the session is configured as the script says
     index: Any = None  # for CREATE INDEX CONCURRENTLY: (schema or None, index name)
+    span: Span | None = field(default=None, compare=False)  # the doc line the statement comes from
+
+
+def steps_from(ops: Sequence[Op], lock_timeout: str | None = None) -> list[Step]:
+    """A plan's operations as steps, run as they are (no script text in between), each with its doc line;
+    `lock_timeout` first, as the rendered script sets it."""
+    out = [Step(f"SET lock_timeout = '{lock_timeout}'", True, True)] if lock_timeout else []
+    for op in ops:
+        index = None
+        if not op.transactional:  # a CONCURRENTLY build is recognised on resume by its index's name
+            (step,) = steps_of(op.sql, op.what)
+            index = step.index
+        out.append(Step(op.sql, op.transactional, False, index, op.span))
+    return out
 
 
 def steps_of(text: str, name: str = "script") -> list[Step]:
@@ -80,7 +97,8 @@ def _fail(name: str, st: Step, e: psycopg.Error) -> DatabaseError:
     message = (diag.message_primary or str(e)).strip()
     detail = f" ({diag.message_detail})" if diag.message_detail else ""
     first = st.sql.splitlines()[0][:120]
-    return DatabaseError(f"{name}: PostgreSQL rejected `{first}`: {message}{detail}", sqlstate=e.sqlstate)
+    where = f"{st.span}: " if st.span else ""
+    return DatabaseError(f"{where}{name}: PostgreSQL rejected `{first}`: {message}{detail}", sqlstate=e.sqlstate)
 
 
 _ALREADY_DONE = {"42P07", "42710", "42704", "42P06"}  # duplicate table/object, undefined object, duplicate schema

@@ -55,13 +55,18 @@ def drift(
     doc = document(doc)
     schema, _, _ = prepare(doc, fix)
     url, name, _ = target_database(doc, database_url, dbname, home)
+    return name, drift_of(schema, url, name)
+
+
+def drift_of(schema: m.Schema, server: str, name: str) -> list[Difference]:
+    """Every difference between `schema` (a document's, prepared) and database `name` on `server`."""
     from schemadoc.migrate.align import align
     from schemadoc.migrate.shadow import materialize
 
-    with connect(with_database(url, name)) as conn:
+    with connect(with_database(server, name)) as conn:
         current = introspect(conn, tuple(r.name for r in schema.roles))
-    target = normalized(leave_to_platforms(materialize(schema, url), schema))
-    return name, compare(target, align(normalized(leave_to_platforms(current, schema)), target))
+    target = normalized(leave_to_platforms(materialize(schema, server), schema))
+    return compare(target, align(normalized(leave_to_platforms(current, schema)), target))
 
 
 def up(
@@ -78,17 +83,35 @@ def up(
     doc = document(doc)
     schema, remaining, fixed = prepare(doc, fix)
     url, name, embedded = target_database(doc, database_url, dbname, home)
-    created = ensure_database(url, name)
-    target = with_database(url, name)
+    result = up_to(doc, schema, url, name, allow_data_loss=allow_data_loss, lock_wait=lock_wait, best_effort=fix)
+    result.diagnostics[:0] = remaining
+    result.fixed, result.embedded = fixed, embedded
+    return result
+
+
+def up_to(
+    doc: LoadedDocument,
+    schema: m.Schema,
+    server: str,
+    name: str,
+    *,
+    allow_data_loss: bool = False,
+    lock_wait: float = 300.0,
+    best_effort: bool = False,
+) -> UpResult:
+    """Database `name` on `server` created when missing and brought to `schema` (the document's, prepared).
+    The result's diagnostics are what had to be left out; `best_effort` leaves out what the server rejects."""
+    created = ensure_database(server, name)
+    target = with_database(server, name)
     try:
-        applied, left_out = _up_locked(target, doc, schema, url, allow_data_loss, lock_wait, best_effort=fix)
+        applied, left_out = _up_locked(target, doc, schema, server, allow_data_loss, lock_wait, best_effort)
     except BaseException as e:
         if created:  # a database this run made for nothing is not left behind
-            note = drop_created_database(url, name)
+            note = drop_created_database(server, name)
             if note and isinstance(e, SchemadocError):
                 e.args = (f"{e.args[0]}\n  note: {note}", *e.args[1:])
         raise
-    return UpResult(_public_url(target), str(name), created, applied, remaining + left_out, fixed, embedded)
+    return UpResult(_public_url(target), str(name), created, applied, left_out)
 
 
 def _up_locked(
@@ -149,7 +172,7 @@ def _migrate_in_place(
 ) -> int:
     """A database that already has a schema: plan from it to the document and apply in one transaction."""
     from schemadoc.migrate.plan import plan_between
-    from schemadoc.migrate.run import run_steps, steps_of
+    from schemadoc.migrate.run import run_steps, steps_from
     from schemadoc.migrate.shadow import materialize
 
     conn.commit()
@@ -161,7 +184,7 @@ def _migrate_in_place(
     if not allow_data_loss:
         plan.refuse_data_loss()
     with conn.transaction():
-        run_steps(conn, steps_of(plan.script("up"), "plan"), name=f"{doc.path} (plan)")
+        run_steps(conn, steps_from(plan.up, plan.lock_timeout), name=f"{doc.path} (plan)")
     return len(plan.up)
 
 

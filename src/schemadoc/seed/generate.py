@@ -35,9 +35,9 @@ from psycopg.types.json import Jsonb
 from schemadoc import model as m
 from schemadoc.errors import DatabaseError, SchemadocError, Span
 from schemadoc.introspect import introspect
-from schemadoc.lint.consistency import check_values
 from schemadoc.names import quote_ident
 from schemadoc.parse import LoadedDocument
+from schemadoc.parse.expressions import check_values
 from schemadoc.seed.shapes import Shaper, default_example, examples, is_shaped
 
 ROUNDS = 40  # at most, to reach a table's row count when CHECKs or uniqueness filter rows out
