@@ -27,7 +27,7 @@ from schemadoc.migrate.plan import Plan, plan_between
 from schemadoc.migrate.run import run_steps, steps_of
 from schemadoc.migrate.shadow import materialize, shadow_database
 from schemadoc.parse import LoadedDocument
-from schemadoc.servers.database import connect
+from schemadoc.servers.database import connect, reload_api_schema
 
 LOCK_KEY = 0x5C4E_D0C0  # pg_advisory_lock key: "schemadoc migrations"
 
@@ -260,11 +260,6 @@ def apply(directory: str | Path, url: str, *, lock_wait: float = 60.0) -> list[A
         if done:
             reload_api_schema(conn)
     return done
-
-
-def reload_api_schema(conn: psycopg.Connection[Any]) -> None:
-    """Tell REST servers on this database (`schemadoc serve`, PostgREST) that the schema changed."""
-    conn.execute("NOTIFY pgrst, 'reload schema'")
 
 
 def _run(conn: psycopg.Connection[Any], mg: Migration, h: Applied | None) -> None:

@@ -23,6 +23,7 @@ from schemadoc.servers.database import (
     ensure_database,
     is_empty,
     prepare,
+    reload_api_schema,
     target_database,
     unavailable_extensions,
     unreachable,
@@ -125,7 +126,7 @@ def _up_locked(
 ) -> tuple[int, list[Diagnostic]]:
     """Under schemadoc's advisory lock on the database (a session lock: it outlives the transactions that
     follow): concurrent runs go one after the other, each planning against what the one before applied."""
-    from schemadoc.migrate.history import release_lock, reload_api_schema, take_lock
+    from schemadoc.migrate.history import release_lock, take_lock
 
     roles = tuple(r.name for r in schema.roles)
     left_out: list[Diagnostic] = []

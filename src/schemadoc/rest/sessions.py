@@ -29,6 +29,7 @@ from psycopg import sql
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from schemadoc.rest.build import ApiError, Statement
+from schemadoc.servers.database import API_CHANNEL
 
 log = logging.getLogger("schemadoc.serve")
 
@@ -253,7 +254,7 @@ async def listen(dsn: str, reload: Callable[[], Awaitable[None]]) -> None:
         try:
             conn = await psycopg.AsyncConnection.connect(dsn, autocommit=True)
             async with conn:
-                await conn.execute("LISTEN pgrst")
+                await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(API_CHANNEL)))
                 if lost:
                     await reload()
                     lost = False

@@ -272,3 +272,11 @@ def target_database(
 
 def conn_name(conninfo: str) -> str:
     return str(conninfo_to_dict(conninfo).get("dbname") or "postgres")
+
+
+API_CHANNEL = "pgrst"  # PostgREST's channel: `schemadoc serve` and PostgREST both listen on it
+
+
+def reload_api_schema(conn: psycopg.Connection[Any]) -> None:
+    """Tell REST servers on this database (`schemadoc serve`, PostgREST) that the schema changed."""
+    conn.execute(sql.SQL("NOTIFY {}, 'reload schema'").format(sql.Identifier(API_CHANNEL)))

@@ -1,0 +1,7 @@
+"""`python -m schemadoc.cli`: the `schemadoc` command."""
+
+import sys
+
+from schemadoc.cli import main
+
+sys.exit(main())
