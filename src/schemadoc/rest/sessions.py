@@ -264,3 +264,16 @@ async def listen(dsn: str, reload: Callable[[], Awaitable[None]]) -> None:
         except psycopg.Error:
             lost = True
             await asyncio.sleep(1)
+
+
+def database_error(e: psycopg.Error, anonymous: bool) -> ApiError:
+    """A PostgreSQL error as PostgREST answers it."""
+    if e.sqlstate is None and isinstance(e, psycopg.DataError):  # refused by psycopg: a NUL in a value
+        return ApiError(400, "22021", str(e).strip())
+    code = e.sqlstate or "XX000"
+    status = status_for(code)
+    if code == "42501" and anonymous:
+        status = 401  # as PostgREST: an anonymous request lacking a privilege should authenticate
+    return ApiError(
+        status, code, (e.diag.message_primary or str(e)).strip(), e.diag.message_detail, e.diag.message_hint
+    )
