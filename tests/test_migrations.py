@@ -17,12 +17,12 @@ from psycopg.conninfo import conninfo_to_dict
 
 from schemadoc import model as m
 from schemadoc.introspect import introspect
-from schemadoc.migrate.align import align
 from schemadoc.migrate.compare import differences
+from schemadoc.migrate.normalize import align, column_order_free
 from schemadoc.migrate.plan import build
 from schemadoc.migrate.run import run_steps, steps_of
 from schemadoc.migrate.shadow import materialize
-from schemadoc.migrate.up import normalized, up
+from schemadoc.migrate.up import up
 from schemadoc.parse import load
 from schemadoc.servers.database import prepare, with_database
 
@@ -37,7 +37,7 @@ def _roles(case: Path) -> tuple[str, ...]:
 
 def _schema(url: str, roles: tuple[str, ...]) -> m.Schema:
     with psycopg.connect(url, autocommit=True) as conn:
-        return normalized(introspect(conn, roles))
+        return column_order_free(introspect(conn, roles))
 
 
 def _golden(case: Path, major: int) -> Path:
@@ -121,9 +121,9 @@ def test_case_plans_and_converges(name: str, fresh_db: str, server_url: str, upd
 
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         run_steps(conn, steps_of(plan.script("up"), f"{name}/up"))
-    target = normalized(materialize(prepare(load(case / "after.md"), False)[0], server_url))
+    target = column_order_free(materialize(prepare(load(case / "after.md"), False)[0], server_url))
     after = _schema(fresh_db, roles)
-    # (text equality up to PostgreSQL's own non-fixed-point printings, see migrate/align.py)
+    # (text equality up to PostgreSQL's own non-fixed-point printings, see migrate/normalize.py)
     assert differences(align(after, target), target) == []
     again = build(case / "after.md", fresh_db)
     assert again.empty, [op.what for op in again.up]

@@ -18,8 +18,8 @@ import pytest
 from schemadoc import model as m
 from schemadoc.introspect import introspect
 from schemadoc.migrate import history
+from schemadoc.migrate.normalize import column_order_free
 from schemadoc.migrate.run import run_steps, steps_of
-from schemadoc.migrate.up import normalized
 from schemadoc.servers.database import with_database
 
 TRIALS = 50
@@ -75,7 +75,7 @@ def migrations_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _schema(url: str) -> m.Schema:
     with psycopg.connect(url, autocommit=True) as conn:
-        return normalized(introspect(conn))
+        return column_order_free(introspect(conn))
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ import pytest
 
 import schemadoc
 from schemadoc.introspect import introspect
-from schemadoc.migrate.compare import align_expressions, differences
+from schemadoc.migrate.compare import differences
+from schemadoc.migrate.normalize import spelled_by_server
 from schemadoc.model import Schema, Table
 from schemadoc.model import replace as m_replace
 from schemadoc.parse.repair import apply_fixes
@@ -37,8 +38,8 @@ def _table(db: Schema, name: str) -> Table:
 @pytest.mark.parametrize("name", sorted(SEEDS))
 def test_round_trip_has_no_drift(name: str, fresh_db: str) -> None:
     doc, db = _up(name, fresh_db)
-    assert differences(align_expressions(doc, db), db) == []
-    assert align_expressions(doc, db) == db
+    assert differences(spelled_by_server(doc, db), db) == []
+    assert spelled_by_server(doc, db) == db
     again = schemadoc.up(SEEDS[name], fresh_db, fix=True)
     assert again.applied == 0 and again.created_database is False
 
@@ -265,5 +266,5 @@ def test_fixture_documents_round_trip(doc: Path, fresh_db: str) -> None:
     assert loaded.errors == []
     with psycopg.connect(fresh_db) as conn:
         db = introspect(conn, tuple(r.name for r in loaded.schema.roles))
-    assert differences(align_expressions(loaded.schema, db), db) == []
+    assert differences(spelled_by_server(loaded.schema, db), db) == []
     assert schemadoc.up(doc, fresh_db).applied == 0

@@ -24,8 +24,7 @@ from schemadoc import __version__
 from schemadoc.docs.render import schema_as_json
 from schemadoc.errors import DatabaseError, SchemadocError
 from schemadoc.introspect import introspect
-from schemadoc.migrate.align import canonicalized
-from schemadoc.migrate.up import normalized
+from schemadoc.migrate.normalize import canonicalized, column_order_free
 from schemadoc.servers import pgbin
 from schemadoc.servers.database import connect, with_database
 
@@ -43,7 +42,7 @@ def database_grants(conn: psycopg.Connection[Any]) -> list[tuple[str, list[str]]
 
 def snapshot(conn: psycopg.Connection[Any]) -> tuple[str, dict[str, int]]:
     """(schema fingerprint, exact row count per table) of the connected database."""
-    schema = canonicalized(normalized(introspect(conn)))
+    schema = canonicalized(column_order_free(introspect(conn)))
     fingerprint = hashlib.sha256(schema_as_json(schema).encode()).hexdigest()
     counts: dict[str, int] = {}
     for t in schema.tables:

@@ -1,16 +1,13 @@
 """Compare a document's schema with a database's, object by object.
 
-Expressions (defaults, CHECKs, index expressions and predicates, view bodies, policy and trigger
-conditions) are written by people in the doc and printed by PostgreSQL in the catalog, so their text
-differs although they mean the same. The server is the authority on its own spelling: once the doc
-has been applied, `align_expressions` takes each expression's text from the database for the objects
-both sides have, and everything structural (names, types, nullability, keys, actions, columns,
-events, roles) is still compared as the doc wrote it.
+Both sides come to it made comparable by `migrate/normalize.py` (expressions spelled alike, what
+a platform owns left out); here they are compared object by object, each difference with the doc's
+position.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
 from schemadoc import model as m
@@ -19,113 +16,6 @@ from schemadoc.errors import Span
 
 def _by_key(items: tuple[Any, ...]) -> dict[str, Any]:
     return {i.key: i for i in items}
-
-
-def _align_table(doc: m.Table, db: m.Table) -> m.Table:
-    db_cols = {c.name: c for c in db.columns}
-    cols = []
-    for c in doc.columns:
-        other = db_cols.get(c.name)
-        if other is not None:
-            if c.default is not None and other.default is not None:
-                c = replace(c, default=other.default)
-            if c.generated is not None and other.generated is not None:
-                c = replace(c, generated=other.generated)
-        cols.append(c)
-    db_checks = {c.name: c for c in db.checks}
-    checks = tuple(
-        replace(c, expression=db_checks[c.name].expression) if c.name in db_checks else c for c in doc.checks
-    )
-    db_excl = {x.name: x for x in db.exclusions}
-    exclusions = tuple(
-        sorted(
-            (replace(x, definition=db_excl[x.name].definition) if x.name in db_excl else x for x in doc.exclusions),
-            key=lambda x: x.name,
-        )
-    )
-    bound = db.partition_bound if doc.partition_bound and db.partition_bound else doc.partition_bound
-    by = db.partition_by if doc.partition_by and db.partition_by else doc.partition_by
-    return replace(
-        doc,
-        columns=tuple(cols),
-        checks=tuple(sorted(checks, key=lambda c: c.name)),
-        exclusions=exclusions,
-        uniques=tuple(sorted(doc.uniques, key=lambda u: u.name)),
-        foreign_keys=tuple(sorted(doc.foreign_keys, key=lambda f: f.name)),
-        partition_bound=bound,
-        partition_by=by,
-    )
-
-
-def _align_index(doc: m.Index, db: m.Index) -> m.Index:
-    keys = (
-        tuple(
-            theirs if mine.startswith("(") and theirs.startswith("(") else mine
-            for mine, theirs in zip(doc.keys, db.keys, strict=False)
-        )
-        + doc.keys[len(db.keys) :]
-    )
-    where = db.where if doc.where is not None and db.where is not None else doc.where
-    return replace(doc, keys=keys, where=where)
-
-
-def align_expressions(doc: m.Schema, db: m.Schema) -> m.Schema:
-    """`doc` with each expression spelled as the database spells it, where both have the object."""
-    tables = _by_key(db.tables)
-    indexes = _by_key(db.indexes)
-    views = _by_key(db.views)
-    policies = _by_key(db.policies)
-    triggers = _by_key(db.triggers)
-    functions = _by_key(db.functions)
-    domains = _by_key(db.domains)
-
-    def fn(f: m.Function) -> m.Function:
-        other = functions.get(f.key)
-        if other is None or len(other.arguments) != len(f.arguments):
-            return f
-        args = tuple(
-            replace(a, default=b.default) if a.default is not None and b.default is not None else a
-            for a, b in zip(f.arguments, other.arguments, strict=True)
-        )
-        return replace(f, arguments=args)
-
-    def dom(d: m.Domain) -> m.Domain:
-        other = domains.get(d.key)
-        if other is None:
-            return d
-        theirs = {c.name: c for c in other.checks}
-        checks = tuple(replace(c, expression=theirs[c.name].expression) if c.name in theirs else c for c in d.checks)
-        return replace(d, default=other.default if d.default and other.default else d.default, checks=checks)
-
-    versions = {e.name: e.version for e in db.extensions}
-    return doc.with_(
-        # an extension the doc does not pin is whatever version the server installed
-        extensions=tuple(
-            replace(e, version=versions.get(e.name)) if e.version is None and e.name in versions else e
-            for e in doc.extensions
-        ),
-        tables=tuple(_align_table(t, tables[t.key]) if t.key in tables else t for t in doc.tables),
-        indexes=tuple(_align_index(i, indexes[i.key]) if i.key in indexes else i for i in doc.indexes),
-        views=tuple(replace(v, definition=views[v.key].definition) if v.key in views else v for v in doc.views),
-        policies=tuple(
-            replace(
-                p,
-                using=policies[p.key].using if p.using and policies[p.key].using else p.using,
-                check=policies[p.key].check if p.check and policies[p.key].check else p.check,
-            )
-            if p.key in policies
-            else p
-            for p in doc.policies
-        ),
-        triggers=tuple(
-            replace(t, when=triggers[t.key].when if t.when and triggers[t.key].when else t.when)
-            if t.key in triggers
-            else t
-            for t in doc.triggers
-        ),
-        functions=tuple(fn(f) for f in doc.functions),
-        domains=tuple(dom(d) for d in doc.domains),
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,11 @@ from schemadoc import model as m
 from schemadoc import platforms
 from schemadoc.errors import SchemadocError
 from schemadoc.introspect import introspect
-from schemadoc.migrate.align import align
 from schemadoc.migrate.diff import Renames, diff
+from schemadoc.migrate.normalize import comparable
 from schemadoc.migrate.ops import PREPARE, Notice, Op
 from schemadoc.migrate.shadow import materialize
 from schemadoc.parse import LoadedDocument, document, load
-from schemadoc.platforms import leave_to_platforms
 from schemadoc.servers.database import DatabaseMissing, connect, prepare, target_database, with_database
 from schemadoc.sql.emit import needs_support
 from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
@@ -398,8 +397,7 @@ def plan_between(
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
 ) -> Plan:
     # what a hosted platform owns (Supabase's auth and storage) is compared only where the doc defines it
-    target = leave_to_platforms(target, doc.schema)
-    current = align(leave_to_platforms(current, doc.schema), target)
+    current, target = comparable(current, target, doc.schema)
     declared, notices = declared_renames(doc, current, target)
     if renames:
         declared.tables.update(renames.tables)

@@ -13,6 +13,7 @@ from schemadoc import model as m
 from schemadoc.errors import Diagnostic, SchemadocError
 from schemadoc.introspect import introspect
 from schemadoc.migrate.compare import Difference, compare
+from schemadoc.migrate.normalize import comparable
 from schemadoc.parse import LoadedDocument, document
 from schemadoc.platforms import leave_to_platforms
 from schemadoc.servers.database import (
@@ -61,13 +62,12 @@ def drift(
 
 def drift_of(schema: m.Schema, server: str, name: str) -> list[Difference]:
     """Every difference between `schema` (a document's, prepared) and database `name` on `server`."""
-    from schemadoc.migrate.align import align
     from schemadoc.migrate.shadow import materialize
 
     with connect(with_database(server, name)) as conn:
         current = introspect(conn, tuple(r.name for r in schema.roles))
-    target = normalized(leave_to_platforms(materialize(schema, server), schema))
-    return compare(target, align(normalized(leave_to_platforms(current, schema)), target))
+    current, target = comparable(current, materialize(schema, server), schema, column_order=False)
+    return compare(target, current)
 
 
 def up(
@@ -187,13 +187,6 @@ def _migrate_in_place(
     with conn.transaction():
         run_steps(conn, steps_from(plan.up, plan.lock_timeout), name=f"{doc.path} (plan)")
     return len(plan.up)
-
-
-def normalized(schema: m.Schema) -> m.Schema:
-    """Column order left out: a column added later sits at the end of the table, and that is no drift."""
-    return schema.with_(
-        tables=[m.replace(t, columns=tuple(sorted(t.columns, key=lambda c: c.name))) for t in schema.tables]
-    )
 
 
 def _public_url(conninfo: str) -> str:
