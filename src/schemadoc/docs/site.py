@@ -50,43 +50,6 @@ class _Place:
     findings: list[Diagnostic] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Section:
-    title: str
-    level: int
-    line: int
-    end: int  # last line of the section (before the next heading of the same or a higher level)
-
-
-def _sections(doc: LoadedDocument) -> list[_Section]:
-    lines = doc.text.splitlines()
-    heads: list[tuple[int, int, str]] = []
-    fence = ""
-    for no, text in enumerate(lines, 1):
-        stripped = text.lstrip()
-        mark = re.match(r"(`{3,}|~{3,})", stripped)
-        if mark:
-            if not fence:
-                fence = mark.group(1)[0]
-            elif stripped.startswith(fence * 3) and not stripped.strip(fence).strip():
-                fence = ""
-            continue
-        if fence:
-            continue
-        h = re.match(r"(#{1,6})\s+(.*?)\s*#*\s*$", stripped) if len(text) - len(stripped) < 4 else None
-        if h:
-            heads.append((no, len(h.group(1)), h.group(2)))
-    out = []
-    for i, (no, level, title) in enumerate(heads):
-        end = len(lines)
-        for later_no, later_level, _ in heads[i + 1 :]:
-            if later_level <= level:
-                end = later_no - 1
-                break
-        out.append(_Section(title, level, no, end))
-    return out
-
-
 def _spans(t: m.Table) -> Iterable[int]:
     if t.span:
         yield t.span.line
@@ -105,7 +68,7 @@ def _spans(t: m.Table) -> Iterable[int]:
 
 def _places(doc: LoadedDocument, schema: m.Schema, findings: list[Diagnostic]) -> dict[str, _Place]:
     """Each relation's section, lines and prose; each finding attached to the relation it is at."""
-    sections = _sections(doc)
+    sections = doc.sections
     lines = doc.text.splitlines()
     relations: list[tuple[str, list[int]]] = [(t.key, sorted(_spans(t))) for t in schema.tables]
     relations += [(v.key, [v.span.line]) for v in schema.views if v.span]

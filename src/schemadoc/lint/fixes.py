@@ -144,10 +144,10 @@ def _index_foreign_key(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
 
 
 def _section(doc: LoadedDocument, line: int) -> tuple[int, int]:
-    """Offsets of the Markdown section that starts at `line` (a heading): up to the next heading."""
+    """Offsets of the Markdown section whose heading is at `line`: up to the next heading (of any level)."""
     start = _offset(doc.text, Span(doc.path, line, 1))
-    nxt = re.compile(r"^#{1,6}\s", re.M).search(doc.text, doc.text.find("\n", start) + 1)
-    return start, nxt.start() if nxt else len(doc.text)
+    after = [s.line for s in doc.sections if s.line > line]
+    return start, _offset(doc.text, Span(doc.path, after[0], 1)) if after else len(doc.text)
 
 
 def _prisma_model(doc: LoadedDocument, start: int) -> tuple[int, int] | None:

@@ -12,7 +12,7 @@ from schemadoc import model as m
 from schemadoc.errors import Diagnostic, DocumentError, Fix, Severity, Span
 from schemadoc.names import loose_key, snake_case
 from schemadoc.parse import conventions, formats
-from schemadoc.parse.blocks import Block, Document, split_blocks
+from schemadoc.parse.blocks import Block, Document, Section, split_blocks
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.codemodel import map_tables
 from schemadoc.parse.dbml import DbmlReader
@@ -92,6 +92,7 @@ class LoadedDocument:
     database_name: str | None = None
     prisma_conventions: bool = False
     blocks: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)  # the Markdown's sections, for the site and the fixers
     prisma: PrismaSchema = field(default_factory=PrismaSchema)  # the doc's Prisma models, for its seed scripts
 
     @property
@@ -254,6 +255,7 @@ class _Loader:
             diagnostics=sorted(self.b.diagnostics, key=_diagnostic_order),
             extras=self.sql.extras,
             blocks=self.doc.blocks,
+            sections=self.doc.sections,
             database_name=names[0] if names else None,
             prisma_conventions=self.prisma_conventions,
             prisma=PrismaSchema(

@@ -28,6 +28,25 @@ class Heading:
     line: int
 
 
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and the lines under it, up to the next heading of the same or a higher level."""
+
+    title: str
+    level: int
+    line: int  # the heading's line
+    end: int  # the section's last line
+
+
+def sections_of(heads: list[Heading], last_line: int) -> list[Section]:
+    """The document's sections, in order, from its headings."""
+    out = []
+    for i, h in enumerate(heads):
+        end = next((later.line - 1 for later in heads[i + 1 :] if later.level <= h.level), last_line)
+        out.append(Section(h.text, h.level, h.line, end))
+    return out
+
+
 @dataclass(slots=True)
 class Block:
     kind: str  # fence | table | list | paragraph
@@ -75,6 +94,7 @@ class Document:
     text: str
     blocks: list[Block]
     diagnostics: list[Diagnostic]
+    sections: list[Section] = field(default_factory=list)  # every heading's section, in order
 
 
 _DIRECTIVE_ITEM = re.compile(r"([A-Za-z][\w-]*)(?:\s*=\s*([\w.,-]+))?")
@@ -110,6 +130,7 @@ def split_blocks(path: str, text: str) -> Document:
     blocks: list[Block] = []
     diagnostics: list[Diagnostic] = []
     headings: list[Heading] = []
+    every_heading: list[Heading] = []
     pending: dict[str, str] = {}
     i = 0
 
@@ -131,6 +152,7 @@ def split_blocks(path: str, text: str) -> Document:
             while headings and headings[-1].level >= level:
                 headings.pop()
             headings.append(Heading(level, title, line))
+            every_heading.append(headings[-1])
             heading_at.append((line, tuple(headings)))
             i += 3
             continue
@@ -214,4 +236,5 @@ def split_blocks(path: str, text: str) -> Document:
     if schema_like and all(b.stale_heading is not None for b in schema_like):
         for b in blocks:
             b.all_stale = True
-    return Document(path=path, text=text, blocks=blocks, diagnostics=diagnostics)
+    sections = sections_of(every_heading, len(lines))
+    return Document(path=path, text=text, blocks=blocks, diagnostics=diagnostics, sections=sections)
