@@ -169,6 +169,26 @@ def test_a_lock_timeout_that_is_not_a_duration_is_a_usage_error(tmp_path: Path) 
     assert r.returncode == 64 and "not a duration" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_a_script_is_split_as_the_reader_splits_sql() -> None:
+    """Migration files are split by the reader's statement splitter: each step knows whether it can run in a
+    transaction, and SQL PostgreSQL cannot parse names its line."""
+    from schemadoc.errors import DatabaseError
+
+    text = (
+        "-- add the index\nCREATE INDEX CONCURRENTLY o_idx ON public.orders (id);\n"
+        "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text DEFAULT 'a;b';\n"
+    )
+    steps = steps_of(text, "m1")
+    assert [(st.sql.split()[0], st.transactional, st.session) for st in steps] == [
+        ("CREATE", False, False),
+        ("SET", True, True),
+        ("ALTER", True, False),
+    ]
+    assert steps[0].index == ("public", "o_idx") and steps[2].sql.endswith("DEFAULT 'a;b'")
+    with pytest.raises(DatabaseError, match=r"m2: line 3: not valid SQL"):
+        steps_of("CREATE TABLE a (id int);\n\nCREATE TABLEE b (id int);\n", "m2")
+
+
 def test_interactive_rename_confirmation(
     tmp_path: Path, fresh_db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 from pglast import ast
-from pglast.parser import ParseError
 
 from schemadoc.errors import DatabaseError, Span
-from schemadoc.parse.fastast import parse_sql
+from schemadoc.parse.sql import split_statements
 
 if TYPE_CHECKING:
     from schemadoc.migrate.ops import Op
@@ -47,17 +46,13 @@ def steps_from(ops: Sequence[Op], lock_timeout: str | None = None) -> list[Step]
 
 
 def steps_of(text: str, name: str = "script") -> list[Step]:
-    """The statements of a script, each knowing whether it can run inside a transaction."""
-    try:
-        raw = parse_sql(text)
-    except ParseError as e:
-        raise DatabaseError(f"{name}: not valid SQL: {e}") from None
+    """The statements of a script (split as the reader splits SQL), each knowing whether it can run inside
+    a transaction."""
     out = []
-    for r in raw:
-        begin = r.stmt_location or 0
-        end = begin + r.stmt_len if r.stmt_len else len(text)
-        piece = text[begin:end].strip()
-        node = r.stmt
+    for st in split_statements(text, 1):
+        node = st.node
+        if node is None:
+            raise DatabaseError(f"{name}: line {st.line}: not valid SQL: {st.error}")
         transactional = True
         index = None
         if isinstance(node, ast.IndexStmt) and node.concurrent:
@@ -73,7 +68,7 @@ def steps_of(text: str, name: str = "script") -> list[Step]:
             getattr(p, "defname", "") == "concurrently" for p in (node.params or ())
         ):
             transactional = False
-        out.append(Step(piece, transactional, isinstance(node, ast.VariableSetStmt), index))
+        out.append(Step(st.text, transactional, isinstance(node, ast.VariableSetStmt), index))
     return out
 
 
