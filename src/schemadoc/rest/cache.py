@@ -12,76 +12,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-_RELATIONS = """
-SELECT n.nspname, c.relname, c.relkind::text,
-       coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
-                                            'oid', a.atttypid,
-                                            'nullable', NOT a.attnotnull, 'has_default', a.atthasdef
-                                            OR a.attidentity <> '' OR a.attgenerated <> '',
-                                            'default', CASE WHEN a.attidentity <> '' THEN format('nextval(%%L)',
-                                              pg_get_serial_sequence(format('%%I.%%I', n.nspname, c.relname), a.attname))
-                                              WHEN a.attgenerated = '' THEN (SELECT pg_get_expr(d.adbin, d.adrelid)
-                                              FROM pg_attrdef d WHERE d.adrelid = c.oid AND d.adnum = a.attnum) END)
-                         ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '[]'),
-       (SELECT array_agg(att.attname ORDER BY k.ord) FROM pg_constraint pk
-          CROSS JOIN LATERAL unnest(pk.conkey) WITH ORDINALITY AS k(num, ord)
-          JOIN pg_attribute att ON att.attrelid = pk.conrelid AND att.attnum = k.num
-        WHERE pk.conrelid = c.oid AND pk.contype = 'p'),
-       pg_relation_is_updatable(c.oid, true)
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND NOT a.attisdropped
-WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = ANY(%s) AND NOT c.relispartition
-GROUP BY n.nspname, c.relname, c.relkind, c.oid
-"""
-
-_FKS = """
-SELECT con.conname, sn.nspname, s.relname, tn.nspname, t.relname,
-       (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
-          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num),
-       (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
-          JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num),
-       EXISTS (SELECT 1 FROM pg_constraint u WHERE u.conrelid = con.conrelid AND u.contype IN ('p', 'u')
-               AND (SELECT array_agg(x ORDER BY x) FROM unnest(u.conkey) x)
-                 = (SELECT array_agg(x ORDER BY x) FROM unnest(con.conkey) x))
-FROM pg_constraint con
-JOIN pg_class s ON s.oid = con.conrelid JOIN pg_namespace sn ON sn.oid = s.relnamespace
-JOIN pg_class t ON t.oid = con.confrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace
-WHERE con.contype = 'f' AND sn.nspname NOT IN ('pg_catalog', 'information_schema') AND NOT s.relispartition
-"""
-
-# run with an empty search_path, so that every relation in a definition is schema-qualified
-_VIEWS = """
-SELECT n.nspname, c.relname, pg_get_viewdef(c.oid)
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY(%s)
-"""
-
-
-_FUNCTIONS = """
-SELECT n.nspname, p.proname, p.provolatile::text, p.proretset, format_type(p.prorettype, NULL),
-       t.typtype::text, (SELECT rn.nspname || '.' || rc.relname FROM pg_class rc
-                          JOIN pg_namespace rn ON rn.oid = rc.relnamespace WHERE rc.oid = t.typrelid),
-       coalesce(p.proargnames, '{}'), coalesce(p.proargmodes::text[], '{}'),
-       (SELECT array_agg(format_type(x, NULL) ORDER BY o)
-          FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY u(x, o)),
-       p.pronargdefaults,
-       coalesce(p.proallargtypes, p.proargtypes::oid[])::int8[]
-FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_type t ON t.oid = p.prorettype
-WHERE n.nspname = ANY(%s) AND p.prokind = 'f' AND p.prorettype <> 'trigger'::regtype
-"""
-
-# Types a request may name (a cast in `select`) or a column or argument has, by oid: pg_catalog's (not
-# its tables' row types) and the exposed schemas' (pseudo-types excluded), plus any other a column or argument uses. An array type
-# is its element type's name with [] (PostgreSQL's arrays do not depend on their dimensions).
-_TYPES = """
-SELECT t.oid::int8, coalesce(en.nspname, n.nspname), coalesce(e.typname, t.typname), format_type(t.oid, NULL),
-       e.oid IS NOT NULL
-FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typlen = -1 AND t.typelem <> 0
-LEFT JOIN pg_namespace en ON en.oid = e.typnamespace
-WHERE t.typtype <> 'p'
-  AND ((n.nspname = 'pg_catalog' AND t.typrelid = 0) OR n.nspname = ANY(%s) OR t.oid = ANY(%s::int8[]::oid[]))
-"""
+from schemadoc.introspect import query
 
 # SQL's own spellings of pg_catalog types that are neither a type's name nor what format_type prints
 _SPELLINGS = {"int": "int4", "decimal": "numeric", "dec": "numeric", "float": "float8", "char": "bpchar"}
@@ -201,11 +132,16 @@ class SchemaCache:
     @classmethod
     def load(cls, conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ("public",)) -> SchemaCache:
         cache = cls(schemas)
-        relations = conn.execute(_RELATIONS, (list(schemas),)).fetchall()
-        function_rows = conn.execute(_FUNCTIONS, (list(schemas),)).fetchall()
+
+        def rows(name: str, *params: Any) -> list[tuple[Any, ...]]:
+            """The rows of the catalog query `name` (introspect/sql/), for this server's version."""
+            return conn.execute(query(name, conn.info.server_version), params or None).fetchall()
+
+        relations = rows("api_relations", list(schemas))
+        function_rows = rows("api_functions", list(schemas))
         used = {int(c["oid"]) for row in relations for c in row[3]}
         used |= {int(x) for row in function_rows for x in row[11] or ()}
-        cache.load_types(conn.execute(_TYPES, (list(schemas), sorted(used))).fetchall())
+        cache.load_types(rows("api_types", list(schemas), sorted(used)))
         for schema, name, kind, columns, pk, writable in relations:
             cols = {
                 c["name"]: Column(
@@ -216,11 +152,11 @@ class SchemaCache:
             cache.relations[(schema, name)] = Relation(schema, name, kind, cols, tuple(pk or ()), int(writable or 0))
         fks = [
             ForeignKey(name, (ss, s), (ts, t), tuple(cols), tuple(refs), bool(unique))
-            for name, ss, s, ts, t, cols, refs, unique in conn.execute(_FKS).fetchall()
+            for name, ss, s, ts, t, cols, refs, unique in rows("api_foreign_keys")
         ]
         with conn.transaction():
             conn.execute("SELECT set_config('search_path', '', true)")
-            views = {(vs, vn): view_lineage(text) for vs, vn, text in conn.execute(_VIEWS, (list(schemas),))}
+            views = {(vs, vn): view_lineage(text) for vs, vn, text in rows("api_views", list(schemas))}
         # a view has its base tables' relationships, through the columns it shows (PostgREST's view lineage)
         fks += _through_views(fks, views)
         cache.fks = [fk for fk in fks if fk.source in cache.relations and fk.target in cache.relations]
