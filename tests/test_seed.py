@@ -366,7 +366,7 @@ def test_a_table_that_cannot_take_the_rows_asked_says_so(fresh_db: str, tmp_path
 
 def test_values_fit_what_the_doc_says_a_column_holds(fresh_db: str, server_url: str) -> None:
     """Names by what the table holds, values the doc lists in a comment, times of day as text."""
-    from schemadoc.seed.generate import _QUALITIES
+    from schemadoc.seed.values import _QUALITIES
 
     venta = SEEDS["venta"]
     assert run("up", "--database-url", fresh_db, str(venta)).returncode == 0

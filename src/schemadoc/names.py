@@ -74,6 +74,31 @@ _CAMEL_1 = re.compile(r"(.)([A-Z][a-z]+)")
 _CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
 
 
+_PLURAL_ENDINGS = (
+    ("sses", "ss"),
+    ("tuses", "tus"),
+    ("buses", "bus"),
+    ("ches", "ch"),
+    ("shes", "sh"),
+    ("xes", "x"),
+    ("ies", "y"),
+    ("s", ""),
+)
+
+
+def singular(word: str) -> str:
+    """The singular of an English plural, its case kept: `categories` → `category`, `addresses` →
+    `address`, `statuses` → `status`, `boxes` → `box`, `Users` → `User`; a word that is not a plural is
+    returned as it is (`status`, `class`, `analysis`, `data`)."""
+    lower = word.lower()
+    if lower.endswith(("ss", "us", "is")):
+        return word
+    for plural, one in _PLURAL_ENDINGS:
+        if lower.endswith(plural) and len(lower) > len(plural) + 1:
+            return word[: -len(plural)] + one
+    return word
+
+
 def snake_case(name: str) -> str:
     return re.sub(r"_+", "_", _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", name))).lower()
 

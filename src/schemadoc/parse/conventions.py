@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from schemadoc import model as m
 from schemadoc.errors import Fix, Severity, Span
-from schemadoc.names import loose_key, snake_case
+from schemadoc.names import loose_key, singular, snake_case
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.prisma import PField
 from schemadoc.parse.repair import leave_out
@@ -53,15 +53,6 @@ def extension_of_type(type_text: str) -> str | None:
     """The extension that provides a column type (geometry: postgis), if one does."""
     base = base_type(type_text).strip('"').split(".")[-1].lower()
     return _EXTENSION_OF.get(base)
-
-
-def _singular(name: str) -> str:
-    n = name.lower()
-    if n.endswith("ies"):
-        return n[:-3] + "y"
-    if n.endswith(("ses", "xes", "ches", "shes")):
-        return n[:-2]
-    return n[:-1] if n.endswith("s") and not n.endswith("ss") else n
 
 
 def resolve_relations(b: SchemaBuilder, model_tables: dict[str, str]) -> None:
@@ -189,7 +180,7 @@ def _referenced_key(target: TableDraft, column: m.Column, guessed: bool) -> tupl
     unique = [k.columns[0] for k in target.constraints if k.kind in ("unique", "primary") and len(k.columns) == 1]
     if pk and len(pk) == 1 and target.columns[pk[0]].type == column.type:
         return pk
-    wanted = {loose_key(column.name), loose_key(target.name + "_id"), loose_key(_singular(target.name) + "_id")}
+    wanted = {loose_key(column.name), loose_key(target.name + "_id"), loose_key(singular(target.name) + "_id")}
     for name in unique:
         if (
             loose_key(name) in wanted | {loose_key(column.name.split("_", 1)[-1])}

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
-from schemadoc.names import quote_ident, snake_case
+from schemadoc.names import quote_ident, singular, snake_case
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
-from schemadoc.parse.conventions import _singular
 from schemadoc.parse.mermaid import Attribute, Diagram, Relationship
 from schemadoc.parse.orm import enum_values, orm_type
 from schemadoc.parse.prisma import PrismaMapper, PrismaSchema
@@ -237,7 +236,7 @@ def _orient(rel: Relationship, diagram: Diagram) -> tuple[str, str] | None:
         for p, c in sides
         if (e := diagram.entities.get(c)) is not None
         and any(
-            "FK" in a.keys and a.name.lower() in (f"{_singular(p.lower())}_id", f"{p.lower()}_id") for a in e.attributes
+            "FK" in a.keys and a.name.lower() in (f"{singular(p.lower())}_id", f"{p.lower()}_id") for a in e.attributes
         )
     ]
     if len(oriented) == 1:
@@ -255,7 +254,7 @@ def _key_column(
     key = next((c.columns for c in parent.constraints if c.kind == "primary"), ())
     if len(key) != 1 or key[0] not in parent.columns:
         return
-    column = f"{snake_case(_singular(parent.name))}_id"
+    column = f"{snake_case(singular(parent.name))}_id"
     if column in child.columns:
         return
     span = Span(path, rel.line, 1)
@@ -291,7 +290,7 @@ def _join_table(b: SchemaBuilder, rel: Relationship, left: TableDraft, right: Ta
         key = next((c.columns for c in parent.constraints if c.kind == "primary"), ())
         if len(key) != 1 or key[0] not in parent.columns:
             return
-        column = f"{snake_case(_singular(parent.name))}_id"
+        column = f"{snake_case(singular(parent.name))}_id"
         d.columns[column] = m.Column(column, parent.columns[key[0]].type, not_null=True, span=span)
         d.constraints.append(ConstraintDraft("foreign", None, (column,), ref_table=parent.name, span=span))
     d.constraints.insert(0, ConstraintDraft("primary", None, tuple(d.columns), span=span))

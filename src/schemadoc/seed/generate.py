@@ -18,14 +18,11 @@ The document's own seed rows (INSERT statements) go in first; generated keys nev
 
 from __future__ import annotations
 
-import datetime as dt
-import random
 import re
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import psycopg
@@ -38,7 +35,18 @@ from schemadoc.introspect import introspect
 from schemadoc.names import quote_ident
 from schemadoc.parse import LoadedDocument
 from schemadoc.parse.expressions import check_values
-from schemadoc.seed.shapes import Shaper, default_example, examples, is_shaped
+from schemadoc.seed.allowed import (
+    check_bounds,
+    check_patterns,
+    domains_resolved,
+    in_partitions,
+    listed_values,
+    matching,
+    one_of,
+    partition_bounds,
+)
+from schemadoc.seed.shapes import default_example, examples, is_shaped
+from schemadoc.seed.values import Values
 
 ROUNDS = 40  # at most, to reach a table's row count when CHECKs or uniqueness filter rows out
 STALLED = 3  # rounds in a row that add nothing: the table cannot take more rows of this kind
@@ -130,360 +138,7 @@ class Progress:
 # ---- values -----------------------------------------------------------------------------------
 
 
-class Values:
-    """Realistic values per column, by name and type, from Faker with a fixed seed."""
-
-    def __init__(self, seed: int, locale: str = "en_US") -> None:
-        from faker import Faker
-
-        self.fake = Faker(locale)
-        self.fake.seed_instance(seed)
-        self.rng = random.Random(seed)
-        self.now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-
-    def maker(
-        self,
-        table: m.Table,
-        col: m.Column,
-        unique: bool,
-        bounds: tuple[float | None, float | None],
-        enums: dict[str, m.Enum],
-        example: Any = None,
-    ) -> Callable[[int], Any]:
-        """Values for `col`; `example`: a JSON/array value the doc shows for it, whose shape to follow."""
-        f, rng = self.fake, self.rng
-        name = col.name.lower()
-        t = col.type
-        base = re.sub(r"\(.*\)", "", t).strip()
-        lo, hi = bounds
-        enum = enums.get(t) or enums.get(t.strip('"')) or enums.get(f"public.{t.strip(chr(34))}")
-        if enum is not None:
-            values = enum.values
-            return lambda i: values[rng.randrange(len(values))]
-        if t.endswith("[]"):
-            inner = base.removesuffix("[]")
-            if "int" in inner or inner in ("numeric", "real", "double precision"):
-                return lambda i: [rng.randint(1, 100) for _ in range(rng.randint(0, 3))]
-            shaper = self.shaper(table)
-            shape = example if isinstance(example, list) else []
-            return lambda i: shaper.make(shape, name)
-        if base in ("smallint", "integer", "bigint", "numeric", "real", "double precision", "money"):
-            return self._number(name, base, t, lo, hi, unique)
-        if base == "boolean":
-            return lambda i: rng.random() < 0.5
-        if base.startswith("timestamp") or base == "date":
-            return self._time(name, base)
-        if base in ("time without time zone", "time with time zone"):
-            return lambda i: dt.time(rng.randrange(24), rng.randrange(60))
-        if base == "interval":
-            return lambda i: dt.timedelta(minutes=rng.randrange(1, 10000))
-        if base == "uuid":
-            return lambda i: self.fake.uuid4()
-        if base in ("json", "jsonb"):
-            shaper = self.shaper(table)
-            shape = example if example is not None else {}
-            return lambda i: Jsonb(shaper.make(shape, name))
-        if base == "inet":
-            return lambda i: f.ipv4()
-        if base == "bytea":
-            return lambda i: rng.randbytes(16)
-        return self._text(table, name, t, unique)
-
-    def shaper(self, table: m.Table) -> Shaper:
-        """Values shaped like an example, with strings made by key name as for columns of `table`."""
-        makers: dict[str, Callable[[int], Any]] = {}
-
-        def text(key: str) -> str:
-            if key not in makers:
-                makers[key] = self._text(table, key.lower(), "text", False)
-            return str(makers[key](0))
-
-        return Shaper(self.rng, text)
-
-    def _number(
-        self, name: str, base: str, t: str, lo: float | None, hi: float | None, unique: bool
-    ) -> Callable[[int], Any]:
-        rng = self.rng
-        scale = 0
-        mt = re.search(r"numeric\((\d+),(\d+)\)", t)
-        precision = None
-        if mt:
-            precision, scale = int(mt.group(1)), int(mt.group(2))
-        if lo is None and hi is None and base in ("numeric", "real", "double precision"):
-            if name in ("lat", "latitude") or name.endswith("_lat") or name.endswith("_latitude"):
-                lo, hi = -90, 90
-            elif name in ("lng", "lon", "long", "longitude") or name.endswith(("_lng", "_lon", "_longitude")):
-                lo, hi = -180, 180
-        if lo is None:
-            lo = 0 if re.search(r"price|amount|total|cost|qty|quantity|count|stock|points|rating|age|fee", name) else 1
-        if hi is None:
-            hi = {"rating": 5, "stars": 5}.get(name, 5 if "rating" in name else 10_000 if base != "smallint" else 1000)
-            if "percent" in name or "discount" in name:
-                hi = 100
-            if precision is not None:
-                hi = min(hi, 10 ** (precision - scale) - 1)
-        lo_v, hi_v = float(lo), float(hi)
-        if base in ("smallint", "integer", "bigint"):
-            if unique:
-                return lambda i: int(lo_v) + i
-            return lambda i: rng.randint(int(lo_v), max(int(lo_v), int(hi_v)))
-        if base == "numeric" or base == "money":
-            places = scale if mt else 2
-            return lambda i: Decimal(str(round(rng.uniform(lo_v, hi_v), places)))
-        return lambda i: round(rng.uniform(lo_v, hi_v), 2)
-
-    def _time(self, name: str, base: str) -> Callable[[int], Any]:
-        rng = self.rng
-        # later for the end of a span, so `ends_at > starts_at` style CHECKs hold
-        later = bool(re.search(r"(updated|end|to$|_to_|until|expires|expiry|finished|completed|closed|last)", name))
-        future = bool(re.search(r"(expires|expiry|due|scheduled|delivery|until|valid_to|end)", name))
-
-        def make(i: int) -> Any:
-            if future:
-                value = self.now + dt.timedelta(days=rng.randint(30 if later else 1, 400))
-            else:
-                days = rng.randint(0, 300) if later else rng.randint(300, 700)
-                value = self.now - dt.timedelta(days=days, seconds=rng.randrange(86400))
-            if base == "date":
-                return value.date()
-            if "without" in base:
-                return value.replace(tzinfo=None)
-            return value
-
-        return make
-
-    def _named(self, table: str) -> Callable[[], str]:
-        """A name that fits what `table` (or a column's word for it) holds: people's, companies',
-        products', categories', places'; else the thing's own noun and a word."""
-        f, rng = self.fake, self.rng
-        kind = _kind_of(table)
-        if kind == "person":
-            return f.name
-        if kind == "organization":
-            return f.company
-        if kind == "goods":
-            return lambda: f"{rng.choice(_QUALITIES)} {f.word().title()}"
-        if kind == "group":
-            return lambda: f.word().title()
-        if kind == "place":
-            return f.city
-        noun = _singular(table).replace("_", " ").strip().title() or "Item"
-        return lambda: f"{noun} {f.word().title()}"
-
-    def _text(self, table: m.Table, name: str, t: str, unique: bool) -> Callable[[int], Any]:
-        f, rng = self.fake, self.rng
-        limit = None
-        mt = re.search(r"\((\d+)\)", t)
-        if mt:
-            limit = int(mt.group(1))
-
-        def cut(text: str) -> str:
-            return text[:limit] if limit else text
-
-        def tagged(make: Callable[[], str]) -> Callable[[int], str]:
-            if unique:
-                return lambda i: cut(f"{make()}-{i}") if not limit or limit > 8 else cut(f"{i}")
-            return lambda i: cut(make())
-
-        if "email" in name:
-            return lambda i: cut(f"{f.user_name()}{i}@{f.free_email_domain()}" if unique else f.email())
-        if name in ("first_name", "firstname", "given_name"):
-            return tagged(f.first_name)
-        if name in ("last_name", "lastname", "surname", "family_name"):
-            return tagged(f.last_name)
-        if name in ("full_name", "fullname", "display_name", "author", "contact_name", "customer_name"):
-            return tagged(f.name)
-        if name in ("username", "user_name", "login", "handle"):
-            return tagged(f.user_name)
-        if name in ("name", "label"):
-            return tagged(self._named(table.name))
-        if name.endswith("_name") and _kind_of(name.removesuffix("_name")) is not None:  # company_name, city_name
-            return tagged(self._named(name.removesuffix("_name")))
-        if "phone" in name or name == "mobile":
-            return tagged(lambda: f.numerify("+1-###-###-####"))
-        if "slug" in name:
-            return lambda i: cut(f"{f.slug()}-{i}" if unique else f.slug())
-        if "url" in name or "website" in name or "link" in name or "image" in name or "avatar" in name:
-            return tagged(f.url)
-        if name in ("city", "town"):
-            return tagged(f.city)
-        if name in ("country",):
-            return tagged(f.country)
-        if name in ("country_code",) or (limit == 2 and "country" in name):
-            return lambda i: f.country_code()
-        if "currency" in name:
-            return lambda i: "USD" if not limit or limit >= 3 else "US"
-        if "address" in name or "street" in name:
-            return tagged(f.street_address)
-        if "zip" in name or "postal" in name:
-            return tagged(f.postcode)
-        if "state" in name and "status" not in name:
-            return tagged(f.state_abbr)
-        if "password" in name or "hash" in name or "token" in name or "secret" in name or name.endswith("_key"):
-            return lambda i: cut(f"{f.sha256()}{i if unique else ''}")
-        if "color" in name or "colour" in name:
-            return tagged(f.hex_color)
-        if name in ("title", "subject", "headline"):
-            return tagged(lambda: f.sentence(nb_words=4).rstrip("."))
-        if "description" in name or name in ("body", "content", "bio", "notes", "note", "comment", "message", "text"):
-            return tagged(lambda: f.paragraph(nb_sentences=2))
-        if name in ("code", "sku", "reference", "ref") or name.endswith("_code") or name.endswith("_number"):
-            return lambda i: cut(f"{f.bothify('??-####').upper()}-{i}" if unique else f.bothify("??-####").upper())
-        if "ip" == name or name.endswith("_ip") or "ip_address" in name:
-            return tagged(f.ipv4)
-        if "lat" == name or "latitude" in name:
-            return lambda i: str(f.latitude())
-        if name in ("lng", "lon", "long", "longitude"):
-            return lambda i: str(f.longitude())
-        if "permission" in name or name in ("scope", "scopes"):
-            return tagged(lambda: f"{f.word()}:{rng.choice(['read', 'write', 'create', 'update', 'delete'])}")
-        if name in ("pro", "pros", "con", "cons", "feature", "features", "highlight", "highlights"):
-            return tagged(lambda: f.sentence(nb_words=3).rstrip("."))
-        if name.endswith(("time", "_slot", "timeslot")) and (not limit or limit >= 5):
-
-            def slot() -> str:  # a time of day as text: "14:30", or a window "09:00-11:00" where it fits
-                start = rng.randrange(7, 20)
-                if not limit or limit >= 11:
-                    return f"{start:02d}:00-{start + 2:02d}:00"
-                return f"{start:02d}:{rng.choice(('00', '30'))}"
-
-            return tagged(slot)
-        if "status" in name or "type" in name or "role" in name or "kind" in name:
-            return tagged(lambda: rng.choice(["active", "pending", "archived"]))
-        return tagged(lambda: f.word())
-
-
-_QUALITIES = ("Classic", "Deluxe", "Organic", "Premium", "Mini", "Family", "Signature", "Seasonal", "Fresh", "Vintage")
-_KINDS = {
-    "person": (
-        "user account customer person people member employee staff author rider driver student teacher "
-        "patient doctor contact client profile admin owner agent player guest subscriber candidate buyer "
-        "seller courier instructor reviewer participant attendee passenger tenant volunteer"
-    ),
-    "organization": (
-        "company vendor brand store organization org shop supplier merchant business restaurant bakery "
-        "partner manufacturer retailer agency team tenant_org publisher provider"
-    ),
-    "goods": "product item menu_item dish cake good offering service plan course book recipe ingredient variant sku",
-    "group": "category tag genre topic label collection department type group kind section",
-    "place": "city location region branch venue warehouse site area zone",
-}
-
-
-def _singular(word: str) -> str:
-    w = word.lower()
-    for plural, one in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("s", "")):
-        if w.endswith(plural) and len(w) > len(plural) + 1:
-            return w[: -len(plural)] + one
-    return w
-
-
-def _kind_of(table: str) -> str | None:
-    """What a table holds, by its name's last word: person, organization, goods, group or place."""
-    last = _singular(re.split(r"[_\s]+|(?<=[a-z])(?=[A-Z])", table)[-1] or table)
-    whole = _singular(table)
-    for kind, words in _KINDS.items():
-        vocabulary = words.split()
-        if last in vocabulary or whole in vocabulary:
-            return kind
-    return None
-
-
 # ---- CHECK bounds -----------------------------------------------------------------------------
-
-_CMP = re.compile(r"^\(*\s*\(?\"?(\w+)\"?\)?(?:::[\w ]+)?\s*(>=|>|<=|<)\s*\(?(-?\d+(?:\.\d+)?)\)?(?:::[\w ]+)?\s*\)*$")
-_BETWEEN = re.compile(r"^\(*\s*\"?(\w+)\"?\s+BETWEEN\s+(-?\d+(?:\.\d+)?)\s+AND\s+(-?\d+(?:\.\d+)?)\s*\)*$", re.I)
-
-
-def check_bounds(table: m.Table) -> dict[str, tuple[float | None, float | None]]:
-    """Numeric ranges the CHECKs put on columns: `rating >= 1 AND rating <= 5`, BETWEEN, comparisons."""
-    out: dict[str, list[float | None]] = {}
-    for c in table.checks:
-        for part in re.split(r"\s+AND\s+", c.expression, flags=re.I):
-            part = part.strip()
-            mt = _BETWEEN.match(part)
-            if mt:
-                b = out.setdefault(mt.group(1), [None, None])
-                b[0], b[1] = float(mt.group(2)), float(mt.group(3))
-                continue
-            mt = _CMP.match(part)
-            if mt:
-                col, op, num = mt.group(1), mt.group(2), float(mt.group(3))
-                b = out.setdefault(col, [None, None])
-                if op in (">", ">="):
-                    b[0] = num + (1 if op == ">" else 0)
-                else:
-                    b[1] = num - (1 if op == "<" else 0)
-    return {k: (v[0], v[1]) for k, v in out.items()}
-
-
-_REGEX = re.compile(r"^\(*\s*\(?\"?(\w+)\"?\)?(?:::[\w ]+)?\s*(~\*?)\s*'((?:[^']|'')*)'(?:::[\w ]+)?\s*\)*$")
-
-
-def check_patterns(table: m.Table) -> dict[str, tuple[str, bool]]:
-    """Column → (regular expression, case-insensitive) from CHECKs such as `sku ~ '^[A-Z]{3}-[0-9]{4}$'`."""
-    out: dict[str, tuple[str, bool]] = {}
-    for c in table.checks:
-        for part in re.split(r"\s+AND\s+", c.expression, flags=re.I):
-            mt = _REGEX.match(part.strip())
-            if mt:
-                out[mt.group(1)] = (mt.group(3).replace("''", "'"), mt.group(2) == "~*")
-    return out
-
-
-def _matching(
-    maker: Callable[[int], Any], pattern: str, insensitive: bool, unique: bool, rng: random.Random, fake: Any
-) -> Callable[[int], Any]:
-    """A maker whose strings match `pattern`: the column's own when they already do (emails for an
-    email pattern), else strings generated from the expression itself."""
-    try:
-        rx = re.compile(pattern, re.I if insensitive else 0)
-    except re.error:
-        return maker  # a POSIX-only expression: PostgreSQL filters the rows
-    candidates = [maker]
-    if "@" in pattern:
-        candidates.append(lambda i: f"{fake.user_name()}{i}@{fake.free_email_domain()}")
-    for candidate in candidates:
-        if all(isinstance(v, str) and rx.search(v) for v in (candidate(i) for i in range(20))):
-            return candidate
-    import rstr
-
-    gen = rstr.Rstr(rng)
-    if not unique:
-        return lambda i: gen.xeger(pattern)
-    seen: set[str] = set()
-
-    def fresh(i: int) -> str:
-        for _ in range(20):
-            value = gen.xeger(pattern)
-            if value not in seen:
-                break
-        seen.add(value)
-        return value
-
-    return fresh
-
-
-def _domains_resolved(t: m.Table, schema: m.Schema) -> m.Table:
-    """The table as its values are made: domain columns typed by their base type, the domains' CHECKs
-    (VALUE read as the column) added to the table's, so bounds and patterns apply and rows are filtered."""
-    domains = {d.key: d for d in schema.domains} | {d.name: d for d in schema.domains}
-    columns, checks = [], list(t.checks)
-    for c in t.columns:
-        d = domains.get(c.type) or domains.get(c.type.strip('"'))
-        if d is None:
-            columns.append(c)
-            continue
-        columns.append(replace(c, type=d.type, not_null=c.not_null or d.not_null))
-        for k in d.checks:
-            expression = re.sub(r"\bVALUE\b", quote_ident(c.name), _strip_check(k.expression))
-            checks.append(m.Check(f"{k.name} on {c.name}", expression))
-    return replace(t, columns=tuple(columns), checks=tuple(checks))
-
-
-def _strip_check(expression: str) -> str:
-    mt = re.fullmatch(r"\s*CHECK\s*\((.*)\)\s*", expression, re.S | re.I)
-    return mt.group(1) if mt else expression
 
 
 # ---- the run ----------------------------------------------------------------------------------
@@ -552,14 +207,14 @@ def seed(
             meter.start(t.name, target)
             done, why = _fill(
                 conn,
-                _domains_resolved(t, schema),
+                domains_resolved(t, schema),
                 target,
                 values,
                 enums,
                 deferred,
                 _examples(conn, t, shapes),
                 meter,
-                _listed_values(doc, t),
+                listed_values(doc, t),
                 _unique_keys(schema, t),
             )
             report.rows[key] = done
@@ -778,20 +433,20 @@ def _fill(
         if c.name in makers and c.name not in unique_cols and _status_like(c):
             seen = _values_there(conn, t, c.name)
             if len(seen) >= 2:
-                makers[c.name] = _one_of(seen, values.rng)
+                makers[c.name] = one_of(seen, values.rng)
     for name, choices in (listed or {}).items():  # values the doc lists for a column ("active", "expired")
         if name in makers and name not in unique_cols:
-            makers[name] = _one_of(choices, values.rng)
+            makers[name] = one_of(choices, values.rng)
     for check in t.checks:  # a CHECK that lists a column's values is that column's enum
         in_check = check_values(check.expression)
         if in_check is not None and in_check[0] in makers:
-            makers[in_check[0]] = _one_of(in_check[1], values.rng)
+            makers[in_check[0]] = one_of(in_check[1], values.rng)
     for name, (pattern, insensitive) in check_patterns(t).items():
         if name in makers:
-            makers[name] = _matching(makers[name], pattern, insensitive, name in unique_cols, values.rng, values.fake)
+            makers[name] = matching(makers[name], pattern, insensitive, name in unique_cols, values.rng, values.fake)
     rng = values.rng
     if t.partition_by:  # rows of a range-partitioned table fall into the partitions there are
-        ranged = _in_partitions(conn, t, rng)
+        ranged = in_partitions(conn, t, rng)
         if ranged is not None and ranged[0] in makers:
             makers[ranged[0]] = ranged[1]
     names = [c.name for c in columns]
@@ -824,7 +479,7 @@ def _fill(
     # CHECK passes unless false; columns the database fills (ids) are NULL in the scratch table
     checks: list[sql.Composable] = [sql.SQL("(" + c.expression + ") IS NOT FALSE") for c in t.checks]
     if t.partition_by:  # a row must fall into one of the partitions
-        bounds_sql = _partition_bounds(conn, t)
+        bounds_sql = partition_bounds(conn, t)
         if not bounds_sql:
             return 0, "it is partitioned and has no partition to hold a row"
         checks.append(sql.SQL("(" + " OR ".join(f"({b})" for b in bounds_sql) + ")"))
@@ -909,112 +564,6 @@ def _fill(
     limits = [c.name for c in columns if c.name in unique_cols or c.name in (listed or {})]
     why = "the generated rows its CHECKs and unique keys accept ran out"
     return kept, why + (f" (unique or listed: {', '.join(limits)})" if limits else "")
-
-
-_LISTED = re.compile(r"""["'`]([^"'`,|]{1,40})["'`]""")
-
-
-def _listed_values(doc: LoadedDocument, t: m.Table) -> dict[str, list[str]]:
-    """Per column, the values the doc lists for it where its type does not: a comment on a line that
-    defines it (`status String // "active", "cancelled", "expired"`, `status text -- 'draft' | 'sent'`),
-    in any of the doc's descriptions of the table (the Prisma model as well as the SQL), or its comment."""
-    mine = doc.schema.table(t.key)
-    if mine is None:
-        return {}
-    lines = doc.text.splitlines()
-    out: dict[str, list[str]] = {}
-    for col in mine.columns:
-        texts = [col.comment or ""]
-        for number, line in enumerate(lines):
-            words = line.split()
-            if not words or words[0].strip('"`,') != col.name:
-                continue
-            at = min((i for i in (line.find("//"), line.find("--"), line.find(" #")) if i >= 0), default=-1)
-            if at >= 0 and _describes(lines, number, t.name):
-                texts.append(line[at:])
-        for text in texts:
-            found = [v.strip() for v in _LISTED.findall(text) if v.strip()]
-            if len(found) >= 2 and len(set(found)) == len(found):
-                out[col.name] = found
-                break
-    return out
-
-
-_OPENS = re.compile(
-    r"""^\s*(?:model|create\s+table(?:\s+if\s+not\s+exists)?|table|type|interface|class|enum|#+)\s+[`"\[]?(?:\w+\.)?(\w+)""",
-    re.I,
-)
-
-
-def _describes(lines: list[str], number: int, table: str) -> bool:
-    """Whether line `number` sits in a description of `table`: the nearest model, CREATE TABLE, class or
-    heading above it names the table (singular or plural, any case)."""
-    for line in reversed(lines[max(0, number - 80) : number]):
-        opened = _OPENS.match(line)
-        if opened:
-            return _singular(opened.group(1).lower()) == _singular(table.lower())
-    return False
-
-
-def _one_of(choices: list[str], rng: random.Random) -> Callable[[int], Any]:
-    return lambda i: choices[rng.randrange(len(choices))]
-
-
-def _in_partitions(
-    conn: psycopg.Connection[Any], t: m.Table, rng: random.Random
-) -> tuple[str, Callable[[int], Any]] | None:
-    """(column, maker) for a table partitioned by RANGE on one time or number column: values drawn
-    uniformly from a random partition's FROM … TO bounds."""
-    mt = re.fullmatch(r'RANGE \("?(\w+)"?\)', t.partition_by or "", re.I)
-    col = t.column(mt.group(1)) if mt else None
-    if col is None:
-        return None
-    rows = conn.execute(
-        "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-        "WHERE i.inhparent = %s::regclass",
-        (f"{quote_ident(t.schema)}.{quote_ident(t.name)}",),
-    ).fetchall()
-    spans: list[tuple[Any, Any]] = []
-    for (bound,) in rows:
-        b = re.fullmatch(r"FOR VALUES FROM \('?([^')]+)'?\) TO \('?([^')]+)'?\)", bound or "")
-        if not b or "MINVALUE" in bound or "MAXVALUE" in bound:
-            continue
-        lo, hi = b.group(1), b.group(2)
-        try:
-            if col.type.startswith(("timestamp", "date")):
-                spans.append((_instant(lo), _instant(hi)))
-            else:
-                spans.append((float(lo), float(hi)))
-        except ValueError:
-            continue
-    if not spans:
-        return None
-    is_date = col.type == "date"
-    is_int = col.type in ("smallint", "integer", "bigint")
-
-    def make(i: int) -> Any:
-        lo, hi = spans[rng.randrange(len(spans))]
-        if isinstance(lo, dt.datetime):
-            value = lo + (hi - lo) * rng.random()
-            return value.date() if is_date else value
-        if is_int:
-            return rng.randrange(int(lo), int(hi))
-        return lo + (hi - lo) * rng.random()
-
-    return col.name, make
-
-
-def _instant(text: str) -> dt.datetime:
-    value = dt.datetime.fromisoformat(re.sub(r"([+-]\d\d)$", r"\1:00", text.strip()))
-    return value
-
-
-def _partition_bounds(conn: psycopg.Connection[Any], t: m.Table) -> list[str]:
-    rows = conn.execute(
-        "SELECT pg_get_partition_constraintdef(i.inhrelid) FROM pg_inherits i WHERE i.inhparent = %s::regclass",
-        (f"{quote_ident(t.schema)}.{quote_ident(t.name)}",),
-    ).fetchall()
-    return [r[0] for r in rows if r[0]]
 
 
 def _fill_deferred(

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from schemadoc import model as m
+from schemadoc.names import singular
 from schemadoc.parse import LoadedDocument
 from schemadoc.parse.redis import parse_json_example
 
@@ -146,12 +147,12 @@ class Shaper:
         if isinstance(example, list):
             n = rng.randint(1, 4)
             if not example:
-                return [self.text(_singular(key)) for _ in range(n)]
+                return [self.text(singular(key)) for _ in range(n)]
             if all(isinstance(e, str) and re.fullmatch(r"[\w.:/-]{1,40}", e) for e in example):
                 # the example is a vocabulary (permissions, tags): a subset of it, in its order
                 chosen = sorted(rng.sample(range(len(example)), min(n, len(example))))
                 return [example[j] for j in chosen]
-            return [self.make(example[j % len(example)], _singular(key)) for j in range(n)]
+            return [self.make(example[j % len(example)], singular(key)) for j in range(n)]
         if isinstance(example, bool):
             return rng.random() < 0.5
         if isinstance(example, int):
@@ -163,9 +164,3 @@ class Shaper:
         if example is None and _NUMERIC_KEY.search(key.lower()):
             return round(rng.uniform(1, 100), 1)
         return self.text(key or "value")
-
-
-def _singular(key: str) -> str:
-    if key.endswith("ies"):
-        return key[:-3] + "y"
-    return key[:-1] if key.endswith("s") and len(key) > 3 else key
