@@ -25,7 +25,16 @@ from schemadoc.parse.prisma import Attribute, PField, PModel, PrismaMapper, Pris
 from schemadoc.parse.pyorm import PythonModels, map_models
 from schemadoc.parse.redis import read as read_keyspaces
 from schemadoc.parse.sql import Extra, SqlReader, Statement, split_statements
-from schemadoc.parse.table import TableReader, is_column_table, names_other_section, table_name_from_heading
+from schemadoc.parse.table import TableReader
+from schemadoc.parse.tablerows import (
+    ColumnRow,
+    in_tables_section,
+    is_column_table,
+    name_type,
+    names_other_section,
+    table_heading,
+    table_name_from_heading,
+)
 from schemadoc.parse.tsorm import TsModels, looks_like_orm
 from schemadoc.platforms import PLATFORMS, of, referenced
 
@@ -357,7 +366,6 @@ class _Loader:
     def read_outline(self, block: Block) -> None:
         """Tables outlined in a code block (parse/outline.py), read as a Markdown table's rows are."""
         from schemadoc.parse.outline import read
-        from schemadoc.parse.table import ColumnRow, name_type
 
         for table in read(block.text, block.line):
             rows = [
@@ -540,7 +548,6 @@ class _Loader:
         r"""A list of SQL column definitions under a table's heading (`- \`id\`: INT AUTO_INCREMENT PRIMARY
         KEY`): the table, read as the CREATE TABLE it spells (parse/pseudo.py)."""
         from schemadoc.parse.pseudo import column_definitions, create_table
-        from schemadoc.parse.table import table_heading
 
         columns = column_definitions(block.items)
         found = table_heading(block.headings, self.prisma_conventions) if columns else None
@@ -559,7 +566,6 @@ class _Loader:
     def heading_tables(self) -> None:
         """A table the doc names in a section of tables ("#### **DocumentType** - Tipi di documento") but
         describes no column of: created with its key, so what references it can (SD046)."""
-        from schemadoc.parse.table import in_tables_section, names_other_section
 
         seen: set[int] = set()
         named = {loose_key(k.split(".")[-1]) for k in self.b.tables} | {loose_key(k) for k in self.table_models.models}

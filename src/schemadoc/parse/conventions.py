@@ -93,7 +93,7 @@ def _resolve_described_keys(b: SchemaBuilder, model_tables: dict[str, str]) -> N
     primary key. A key no table matches is dropped — with a warning when the doc said it is a key; a key
     only the name suggests is kept only when its column's type is the referenced key's."""
     from schemadoc.parse.references import find_table, name_stem, stem_tables
-    from schemadoc.parse.table import RELATION_KEY, _guessed, _unresolved
+    from schemadoc.parse.table import RELATION_KEY, report_guessed, report_unresolved
 
     names = {d.name: d for d in b.tables.values()}
     if not any(c.kind == "foreign" for d in b.tables.values() for c in d.constraints):
@@ -144,13 +144,13 @@ def _resolve_described_keys(b: SchemaBuilder, model_tables: dict[str, str]) -> N
                 usable = mine in (theirs, RELATION_KEY) and found is not d  # a name never suggests a self-reference
             if not usable or found is None:
                 if not c.guessed:
-                    _unresolved(b, c, d.name)
+                    report_unresolved(b, c, d.name)
                 if d.columns.get(c.columns[0]) is not None and d.columns[c.columns[0]].type == RELATION_KEY:
                     d.columns[c.columns[0]] = replace(d.columns[c.columns[0]], type="text")
                 continue
             c.ref_schema, c.ref_table, c.ref_columns = found.schema, found.name, ref_columns
             if c.guessed:
-                _guessed(b, c, d.name, found.name)
+                report_guessed(b, c, d.name, found.name)
             kept.append(c)
         d.constraints = kept
 
