@@ -12,7 +12,7 @@ from pglast import ast
 
 from schemadoc.parse.blocks import split_blocks
 from schemadoc.parse.fastast import parse_sql as fast_parse
-from schemadoc.parse.sql import statement_ranges
+from schemadoc.parse.statements import statement_ranges
 
 from .conftest import CORPUS, SEEDS
 

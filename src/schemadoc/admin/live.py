@@ -18,7 +18,7 @@ from psycopg import sql
 
 from schemadoc.errors import Diagnostic, SchemadocError, Severity, Span
 from schemadoc.parse import LoadedDocument
-from schemadoc.parse.sql import Extra
+from schemadoc.parse.statements import Extra
 from schemadoc.servers.database import apply_statements, connect, ensure_database, prepare, with_database
 from schemadoc.sql.emit import emit
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from schemadoc import model as m
 from schemadoc.errors import Diagnostic, Span
 from schemadoc.parse import LoadedDocument
-from schemadoc.parse.sql import statement_ranges
+from schemadoc.parse.statements import statement_ranges
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ import psycopg
 from pglast import ast
 
 from schemadoc.errors import DatabaseError, Span
-from schemadoc.parse.sql import split_statements
+from schemadoc.parse.statements import split_statements
 
 if TYPE_CHECKING:
     from schemadoc.migrate.ops import Op

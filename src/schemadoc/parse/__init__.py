@@ -24,7 +24,8 @@ from schemadoc.parse.mermaid import Diagram, is_er_diagram, parse_mermaid
 from schemadoc.parse.prisma import Attribute, PField, PModel, PrismaMapper, PrismaSchema, parse_prisma
 from schemadoc.parse.pyorm import PythonModels, map_models
 from schemadoc.parse.redis import read as read_keyspaces
-from schemadoc.parse.sql import Extra, SqlReader, Statement, split_statements
+from schemadoc.parse.sql import SqlReader
+from schemadoc.parse.statements import Extra, Statement, split_statements
 from schemadoc.parse.table import TableReader
 from schemadoc.parse.tablerows import (
     ColumnRow,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from pglast import ast
 from pglast.enums import (
@@ -15,14 +14,13 @@ from pglast.enums import (
     PartitionStrategy,
     RoleStmtType,
 )
-from pglast.parser import ParseError
 from pglast.stream import RawStream
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
 from schemadoc.names import quote_ident
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
-from schemadoc.parse.fastast import parse_sql
+from schemadoc.parse.statements import Extra, Statement, line_col
 from schemadoc.types import format_type, serial_base
 
 _FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -102,135 +100,6 @@ def deparse(node: ast.Node) -> str:
     return simple if simple is not None else str(RawStream()(node))
 
 
-@dataclass(frozen=True, slots=True)
-class Statement:
-    """One SQL statement of a block, with where it starts in the document."""
-
-    text: str
-    line: int
-    col: int
-    node: ast.Node | None  # None when PostgreSQL's parser rejects it
-    error: str | None = None
-    # node locations count from `offset` in `source` (the block), so a column finds its own line
-    source: str = field(default="", repr=False, compare=False)
-    offset: int = 0
-    base_line: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Extra:
-    """A statement that is not schema but is kept: seed rows, documented queries, maintenance."""
-
-    kind: str  # seed | query | maintenance | transaction | other
-    statement: Statement
-    heading: str
-
-
-def _line_col(text: str, offset: int, base_line: int) -> tuple[int, int]:
-    before = text[:offset]
-    line = base_line + before.count("\n")
-    col = offset - (before.rfind("\n") + 1) + 1
-    return line, col
-
-
-def _skip_comments(text: str, offset: int) -> int:
-    """Move past whitespace and -- / /* */ comments so a statement's position is its first word."""
-    n = len(text)
-    while offset < n:
-        if text[offset].isspace():
-            offset += 1
-        elif text.startswith("--", offset):
-            nl = text.find("\n", offset)
-            offset = n if nl < 0 else nl + 1
-        elif text.startswith("/*", offset):
-            end = text.find("*/", offset + 2)
-            offset = n if end < 0 else end + 2
-        else:
-            break
-    return offset
-
-
-def split_statements(text: str, base_line: int) -> list[Statement]:
-    """Every statement of a block; each one PostgreSQL's parser rejects is kept with its error."""
-    try:
-        raw = parse_sql(text)
-    except ParseError:
-        raw = None
-    out: list[Statement] = []
-    if raw is not None:
-        for r in raw:
-            start = _skip_comments(text, r.stmt_location)
-            end = r.stmt_location + r.stmt_len if r.stmt_len else len(text)
-            line, col = _line_col(text, start, base_line)
-            out.append(Statement(text[start:end].strip(), line, col, r.stmt, None, text, 0, base_line))
-        return out
-    for start, end in statement_ranges(text):
-        begin = _skip_comments(text, start)
-        piece = text[begin:end].strip()
-        if not piece:
-            continue
-        line, col = _line_col(text, begin, base_line)
-        try:
-            nodes = parse_sql(piece)
-            out.append(
-                Statement(
-                    piece,
-                    line,
-                    col,
-                    nodes[0].stmt if nodes else None,
-                    None if nodes else "empty statement",
-                    text,
-                    begin,
-                    base_line,
-                )
-            )
-        except ParseError as e:
-            out.append(Statement(piece, line, col, None, str(e)))
-    return [st for st in out if st.node is not None or st.error != "empty statement"]
-
-
-_DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
-
-
-def statement_ranges(text: str) -> list[tuple[int, int]]:
-    """Split at top-level semicolons, minding quotes, dollar quotes and comments.
-
-    PostgreSQL's own scanner gives up on the first token it cannot read (`256MB` in a pasted
-    postgresql.conf), so the block is cut here and each piece is parsed on its own.
-    """
-    ranges: list[tuple[int, int]] = []
-    i, start, n = 0, 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch in "'\"":
-            end = text.find(ch, i + 1)
-            while end != -1 and end + 1 < n and text[end + 1] == ch:
-                end = text.find(ch, end + 2)
-            i = n if end == -1 else end + 1
-        elif (
-            ch == "$"
-            and (mt := _DOLLAR_TAG.match(text, i))
-            and not (i and (text[i - 1].isalnum() or text[i - 1] == "_"))
-        ):
-            end = text.find(mt.group(0), mt.end())
-            i = n if end == -1 else end + len(mt.group(0))
-        elif text.startswith("--", i):
-            nl = text.find("\n", i)
-            i = n if nl == -1 else nl + 1
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            i = n if end == -1 else end + 2
-        elif ch == ";":
-            ranges.append((start, i + 1))
-            i += 1
-            start = i
-        else:
-            i += 1
-    if text[start:].strip():
-        ranges.append((start, n))
-    return ranges
-
-
 def _names(nodes: tuple[ast.Node, ...] | None) -> list[str]:
     return [n.sval for n in nodes or () if isinstance(n, ast.String) and n.sval is not None]
 
@@ -284,7 +153,7 @@ class SqlReader:
         """The position of a node inside the statement (its own line), else the statement's."""
         if location is None or location < 0 or not st.source:
             return self.span(st)
-        line, col = _line_col(st.source, st.offset + location, st.base_line)
+        line, col = line_col(st.source, st.offset + location, st.base_line)
         return Span(self.path, line, col)
 
     def span(self, st: Statement) -> Span:
