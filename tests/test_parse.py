@@ -251,7 +251,7 @@ def test_fast_printing_of_simple_defaults_matches_pglast() -> None:
     from pglast import parse_sql
     from pglast.stream import RawStream
 
-    from schemadoc.parse.sql import _simple_text
+    from schemadoc.parse.nodes import _simple_text
 
     sql = (
         "SELECT 1, -7, 1.5, 'x', 'it''s', 'back\\slash', true, false, null, now(), CURRENT_TIMESTAMP, "

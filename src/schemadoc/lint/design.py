@@ -12,7 +12,7 @@ from schemadoc import model as m
 from schemadoc.errors import Severity, Span
 from schemadoc.lint import Finding, rule
 from schemadoc.parse import LoadedDocument
-from schemadoc.parse.sql import walk_nodes
+from schemadoc.parse.nodes import walk_nodes
 
 _UPDATED = re.compile(r"^(updated_?at|modified_?at|last_?modified(_?at)?|changed_?at)$", re.I)
 _TOUCH = "schemadoc.touch_updated_at"

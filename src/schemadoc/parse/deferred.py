@@ -10,7 +10,8 @@ from pglast.enums import AlterTableType, ConstrType, ObjectType
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
 from schemadoc.parse.builder import SchemaBuilder, TableDraft
-from schemadoc.parse.sql import SqlReader, deparse
+from schemadoc.parse.nodes import deparse
+from schemadoc.parse.sql import SqlReader
 
 
 def apply_deferred(b: SchemaBuilder, default_schema: str) -> None:

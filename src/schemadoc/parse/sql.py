@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 from pglast import ast
 from pglast.enums import (
-    A_Expr_Kind,
     ConstrType,
     GrantTargetType,
     ObjectType,
@@ -20,6 +18,7 @@ from schemadoc import model as m
 from schemadoc.errors import Severity, Span
 from schemadoc.names import quote_ident
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
+from schemadoc.parse.nodes import deparse, expression_columns, names_of, relations_of
 from schemadoc.parse.statements import Extra, Statement, line_col
 from schemadoc.types import format_type, serial_base
 
@@ -30,113 +29,6 @@ _STRATEGY = {
     PartitionStrategy.PARTITION_STRATEGY_LIST: "LIST",
     PartitionStrategy.PARTITION_STRATEGY_HASH: "HASH",
 }
-
-
-_SQL_VALUE_FUNCTIONS = {
-    "SVFOP_CURRENT_DATE": "CURRENT_DATE",
-    "SVFOP_CURRENT_TIME": "CURRENT_TIME",
-    "SVFOP_CURRENT_TIMESTAMP": "CURRENT_TIMESTAMP",
-    "SVFOP_LOCALTIME": "LOCALTIME",
-    "SVFOP_LOCALTIMESTAMP": "LOCALTIMESTAMP",
-    "SVFOP_CURRENT_USER": "CURRENT_USER",
-    "SVFOP_SESSION_USER": "SESSION_USER",
-}
-
-
-_SIMPLE_OPERATORS = {"=", "<>", "<", ">", "<=", ">=", "!="}
-
-
-def _simple_text(node: ast.Node) -> str | None:
-    """The text RawStream prints for the commonest default values, without building a printer.
-
-    Defaults are mostly constants, `now()` and `CURRENT_TIMESTAMP`; printing those directly keeps
-    a 2,000-table document fast. Anything else returns None and goes through pglast's printer.
-    """
-    if isinstance(node, ast.A_Const):
-        if node.isnull:
-            return "NULL"
-        v = node.val
-        if isinstance(v, ast.Integer):
-            return str(v.ival)
-        if isinstance(v, ast.Float):
-            return str(v.fval)
-        if isinstance(v, ast.Boolean):
-            return "TRUE" if v.boolval else "FALSE"
-        if isinstance(v, ast.String) and "\\" not in v.sval:
-            return "'" + v.sval.replace("'", "''") + "'"
-        return None
-    if isinstance(node, ast.ColumnRef) and all(isinstance(f, ast.String) for f in node.fields):
-        return ".".join(quote_ident(f.sval) for f in node.fields)
-    if (
-        isinstance(node, ast.A_Expr)
-        and node.kind == A_Expr_Kind.AEXPR_OP
-        and len(node.name) == 1
-        and node.name[0].sval in _SIMPLE_OPERATORS
-        and node.lexpr is not None
-        and node.rexpr is not None
-    ):
-        if isinstance(node.lexpr, ast.A_Expr) or isinstance(node.rexpr, ast.A_Expr):
-            return None  # nesting is where the printer's parentheses matter
-        left, right = _simple_text(node.lexpr), _simple_text(node.rexpr)
-        if left is not None and right is not None and not right.startswith("-"):
-            return f"{left} {node.name[0].sval} {right}"
-        return None
-    if isinstance(node, ast.SQLValueFunction) and node.typmod == -1:
-        return _SQL_VALUE_FUNCTIONS.get(node.op.name)
-    if (
-        isinstance(node, ast.FuncCall)
-        and not node.args
-        and not node.agg_star
-        and node.over is None
-        and len(node.funcname) == 1
-        and quote_ident(node.funcname[0].sval) == node.funcname[0].sval
-    ):
-        return f"{node.funcname[0].sval}()"
-    return None
-
-
-def deparse(node: ast.Node) -> str:
-    simple = _simple_text(node)
-    return simple if simple is not None else str(RawStream()(node))
-
-
-def _names(nodes: tuple[ast.Node, ...] | None) -> list[str]:
-    return [n.sval for n in nodes or () if isinstance(n, ast.String) and n.sval is not None]
-
-
-def walk_nodes(node: object) -> Iterator[ast.Node]:
-    """Every AST node under `node`, depth first, in source order."""
-    if isinstance(node, ast.Node):
-        yield node
-        for attr in node.__slots__:  # type: ignore[attr-defined]  # pglast declares slots per node class
-            yield from walk_nodes(getattr(node, attr, None))
-    elif isinstance(node, tuple):
-        for x in node:
-            yield from walk_nodes(x)
-
-
-def _expr_columns(node: ast.Node) -> tuple[str, ...]:
-    """Distinct unqualified column names an expression references, in order of appearance."""
-    seen: list[str] = []
-    for n in walk_nodes(node):
-        if isinstance(n, ast.ColumnRef):
-            fields = [f.sval for f in n.fields if isinstance(f, ast.String)]
-            if fields and fields[-1] not in seen:
-                seen.append(fields[-1])
-    return tuple(seen)
-
-
-def relations_of(node: ast.Node, default_schema: str = "public") -> tuple[str, ...]:
-    """Qualified names of the relations a query reads (for ordering views after what they use)."""
-    nodes = list(walk_nodes(node))
-    ctes = {n.ctename for n in nodes if isinstance(n, ast.CommonTableExpr)}
-    found: list[str] = []
-    for n in nodes:
-        if isinstance(n, ast.RangeVar) and (n.relname not in ctes or n.schemaname):
-            key = m.qualify(n.schemaname or default_schema, n.relname)
-            if key not in found:
-                found.append(key)
-    return tuple(found)
 
 
 class SqlReader:
@@ -235,7 +127,7 @@ class SqlReader:
         col_type = serial or format_type(type_name, self.default_schema)
         column = m.Column(col.colname, col_type, span=span)
         if col.collClause is not None and not serial:
-            column = replace(column, collation=self.collation_ref(_names(col.collClause.collname)))
+            column = replace(column, collation=self.collation_ref(names_of(col.collClause.collname)))
         if serial:
             seq = f"{d.name}_{col.colname}_seq"
             column = replace(
@@ -261,7 +153,7 @@ class SqlReader:
 
     def _constraint(self, d: TableDraft, c: ast.Constraint, span: Span, column: str | None) -> None:
         ct = c.contype
-        cols = (column,) if column else tuple(_names(c.keys))
+        cols = (column,) if column else tuple(names_of(c.keys))
         draft = ConstraintDraft(
             kind="",
             name=c.conname,
@@ -278,19 +170,19 @@ class SqlReader:
         elif ct == ConstrType.CONSTR_CHECK:
             draft.kind = "check"
             draft.expression = deparse(c.raw_expr)
-            draft.expression_columns = _expr_columns(c.raw_expr)
+            draft.expression_columns = expression_columns(c.raw_expr)
         elif ct == ConstrType.CONSTR_FOREIGN:
             pk = c.pktable
             draft.kind = "foreign"
-            draft.columns = (column,) if column else tuple(_names(c.fk_attrs))
+            draft.columns = (column,) if column else tuple(names_of(c.fk_attrs))
             draft.ref_schema = self.schema_of(pk)
             draft.ref_table = pk.relname or ""
-            draft.ref_columns = tuple(_names(c.pk_attrs))
+            draft.ref_columns = tuple(names_of(c.pk_attrs))
             draft.on_delete = _FK_ACTIONS.get(c.fk_del_action, "NO ACTION")
             draft.on_update = _FK_ACTIONS.get(c.fk_upd_action, "NO ACTION")
             draft.match_full = c.fk_matchtype == "f"
         elif ct == ConstrType.CONSTR_EXCLUSION:
-            elems = ", ".join(f"{_index_key(e)} WITH {'.'.join(_names(ops))}" for e, ops in c.exclusions or ())
+            elems = ", ".join(f"{_index_key(e)} WITH {'.'.join(names_of(ops))}" for e, ops in c.exclusions or ())
             draft.kind = "exclude"
             draft.expression = f"EXCLUDE USING {c.access_method or 'gist'} ({elems})"
             if c.where_clause is not None:
@@ -341,9 +233,9 @@ class SqlReader:
         self.b.add_unique_object(self.b.indexes, ix.key, ix, "index")
 
     def on_CreateEnumStmt(self, node: ast.CreateEnumStmt, st: Statement) -> None:
-        names = _names(node.typeName)
+        names = names_of(node.typeName)
         schema = names[0] if len(names) > 1 else self.default_schema
-        e = m.Enum(schema, names[-1], tuple(_names(node.vals)), span=self.span(st))
+        e = m.Enum(schema, names[-1], tuple(names_of(node.vals)), span=self.span(st))
         self.b.add_unique_object(self.b.enums, e.key, e, "type")
 
     def on_CompositeTypeStmt(self, node: ast.CompositeTypeStmt, st: Statement) -> None:
@@ -353,7 +245,7 @@ class SqlReader:
         self.b.add_unique_object(self.b.composites, t.key, t, "type")
 
     def on_CreateDomainStmt(self, node: ast.CreateDomainStmt, st: Statement) -> None:
-        names = _names(node.domainname)
+        names = names_of(node.domainname)
         schema = names[0] if len(names) > 1 else self.default_schema
         not_null, default = False, None
         checks: list[m.Check] = []
@@ -392,15 +284,15 @@ class SqlReader:
     def on_DefineStmt(self, node: ast.DefineStmt, st: Statement) -> bool:
         if node.kind != ObjectType.OBJECT_COLLATION:
             return False  # CREATE AGGREGATE, OPERATOR, TYPE (base): not modelled, said as any other statement
-        names = _names(node.defnames)
+        names = names_of(node.defnames)
         schema = names[0] if len(names) == 2 else self.default_schema
         options: dict[str, str] = {}
         for opt in node.definition or ():
             arg = opt.arg
             if isinstance(arg, ast.TypeName):
-                options[opt.defname] = _names(arg.names)[-1]
+                options[opt.defname] = names_of(arg.names)[-1]
             elif isinstance(arg, tuple):
-                options[opt.defname] = _names(arg)[-1]
+                options[opt.defname] = names_of(arg)[-1]
             elif isinstance(arg, ast.String):
                 options[opt.defname] = arg.sval or ""
             elif isinstance(arg, ast.Boolean):
@@ -475,7 +367,7 @@ class SqlReader:
         self.b.sequences[seq.key] = seq
 
     def on_CreateFunctionStmt(self, node: ast.CreateFunctionStmt, st: Statement) -> None:
-        names = _names(node.funcname)
+        names = names_of(node.funcname)
         schema = names[0] if len(names) > 1 else self.default_schema
         args: list[m.Argument] = []
         table_cols: list[str] = []
@@ -491,7 +383,7 @@ class SqlReader:
             if opt.defname == "language":
                 language = opt.arg.sval.lower()
             elif opt.defname == "as":
-                parts = _names(opt.arg)
+                parts = names_of(opt.arg)
                 body = parts[0] if len(parts) == 1 else ", ".join(parts)
             elif opt.defname == "volatility":
                 volatility = opt.arg.sval.upper()
@@ -529,7 +421,7 @@ class SqlReader:
         rv = node.relation
         timing = "BEFORE" if node.timing & 2 else "INSTEAD OF" if node.timing & 64 else "AFTER"
         events = tuple(name for bit, name in _TRIGGER_EVENTS if node.events & bit)
-        fn = _names(node.funcname)
+        fn = names_of(node.funcname)
         t = m.Trigger(
             schema=self.schema_of(rv),
             table=rv.relname,
@@ -538,8 +430,8 @@ class SqlReader:
             events=events,
             function=m.qualify(fn[0], fn[1]) if len(fn) > 1 else m.qualify(self.default_schema, fn[0]),
             for_each_row=bool(node.row),
-            update_columns=tuple(_names(node.columns)),
-            arguments=tuple(_names(node.args)),
+            update_columns=tuple(names_of(node.columns)),
+            arguments=tuple(names_of(node.args)),
             when=deparse(node.whenClause) if node.whenClause is not None else None,
             span=self.span(st),
         )
@@ -630,7 +522,7 @@ class SqlReader:
         span = self.span(st)
         targets: list[tuple[str, str]] = []
         if node.targtype == GrantTargetType.ACL_TARGET_ALL_IN_SCHEMA:
-            for schema in _names(node.objects):
+            for schema in names_of(node.objects):
                 targets.append((kind, f"ALL IN SCHEMA {schema}"))
         else:
             for obj in node.objects or ():
@@ -643,7 +535,7 @@ class SqlReader:
                     else:
                         targets.append((kind, obj.sval))
                 elif isinstance(obj, ast.ObjectWithArgs):
-                    targets.append((kind, ".".join(_names(obj.objname))))
+                    targets.append((kind, ".".join(names_of(obj.objname))))
         for grantee in grantees:
             for k, name in targets:
                 self.b.grants.append(m.Grant(k, name, grantee, privs, span=span))
@@ -677,7 +569,7 @@ def _role_name(spec: ast.RoleSpec) -> str:
 def _index_key(e: ast.IndexElem) -> str:
     text = e.name if e.name else f"({deparse(e.expr)})"
     if e.opclass:
-        text += " " + ".".join(_names(e.opclass))
+        text += " " + ".".join(names_of(e.opclass))
     if e.ordering and int(e.ordering) == 2:
         text += " DESC"
     if e.nulls_ordering and int(e.nulls_ordering) == 1:
