@@ -90,8 +90,8 @@ def test_format(doc: Path, fresh_db: str) -> None:
 def test_every_registered_format_has_a_reader_and_fixtures() -> None:
     """The registry (parse/formats.py) is the one list of formats: each has its reader, and each code
     format has a fixture directory here."""
-    from schemadoc.parse import _Loader
     from schemadoc.parse.formats import FORMATS
+    from schemadoc.parse.loader import Loader as _Loader
 
     for f in FORMATS:
         assert callable(getattr(_Loader, f"read_{f.name}", None)), f.name
