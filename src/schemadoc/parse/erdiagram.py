@@ -17,8 +17,9 @@ from schemadoc.names import quote_ident, singular, snake_case
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.mermaid import Attribute, Diagram, Relationship
 from schemadoc.parse.orm import enum_values, orm_type
-from schemadoc.parse.prisma import PrismaMapper, PrismaSchema
+from schemadoc.parse.prisma import PrismaSchema
 from schemadoc.parse.prisma import table_name as prisma_table_name
+from schemadoc.parse.prismamap import PrismaMapper
 from schemadoc.parse.references import find_table, foreign_key_note, name_stem, stem_tables
 
 

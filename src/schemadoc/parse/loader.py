@@ -21,7 +21,8 @@ from schemadoc.parse.erdiagram import apply_diagram
 from schemadoc.parse.laravel import LaravelMigrations, looks_like_laravel
 from schemadoc.parse.loaded import LoadedDocument
 from schemadoc.parse.mermaid import Diagram, is_er_diagram, parse_mermaid
-from schemadoc.parse.prisma import Attribute, PField, PModel, PrismaMapper, PrismaSchema, parse_prisma
+from schemadoc.parse.prisma import Attribute, PField, PModel, PrismaSchema, parse_prisma
+from schemadoc.parse.prismamap import PrismaMapper
 from schemadoc.parse.pyorm import PythonModels, map_models
 from schemadoc.parse.redis import read as read_keyspaces
 from schemadoc.parse.sql import SqlReader

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemadoc.parse import LoadedDocument
-from schemadoc.parse.prisma import PModel, PrismaSchema, _names_of, column_name, table_name, tokenize
+from schemadoc.parse.prisma import PModel, PrismaSchema, column_name, field_names, table_name, tokenize
 
 _CALL = re.compile(
     r"(?:(?:const|let|var)\s+(?P<var>\w+)\s*=\s*)?(?:await\s+)?\w+\.(?P<model>\w+)\."
@@ -202,8 +202,8 @@ class Resolver:
                     target = raw_value.get("connect") if isinstance(raw_value, dict) else None
                     if rel is None or not isinstance(target, dict) or "fields" not in rel.kwargs:
                         raise Unsupported(f"{key}: only connect on the side holding the key is read")
-                    own = _names_of(rel.kwargs["fields"])
-                    refs = _names_of(rel.kwargs.get("references", []))
+                    own = field_names(rel.kwargs["fields"])
+                    refs = field_names(rel.kwargs.get("references", []))
                     for mine, theirs in zip(own, refs, strict=False):
                         if theirs not in target:
                             raise Unsupported(f"{key}: connect by {', '.join(target)} (not the key)")
