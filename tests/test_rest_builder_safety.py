@@ -23,9 +23,10 @@ from hypothesis import strategies as st
 from psycopg import sql
 
 import schemadoc.rest
-from schemadoc.rest.build import ApiError, Builder
+from schemadoc.rest.build import Builder
 from schemadoc.rest.cache import SchemaCache
 from schemadoc.rest.query import QueryError, parse
+from schemadoc.rest.statement import ApiError
 
 from .conftest import scratch_database
 

@@ -30,7 +30,6 @@ import psycopg
 from schemadoc.kv.keyspaces import Keyspaces
 from schemadoc.rest import handlers
 from schemadoc.rest.auth import AuthConfig, authenticate, settings
-from schemadoc.rest.build import PAYLOAD, ApiError, Statement
 from schemadoc.rest.cache import SchemaCache
 from schemadoc.rest.config import MAX_BODY, ServeConfig
 from schemadoc.rest.handlers import WRITES, not_one
@@ -48,6 +47,7 @@ from schemadoc.rest.query import Query, QueryError, parse
 from schemadoc.rest.redislayer import RedisLayer
 from schemadoc.rest.roles import check_anon_role, read_authenticator, refuse_privileged
 from schemadoc.rest.sessions import DEADLINE, Database, database_error, listen
+from schemadoc.rest.statement import PAYLOAD, ApiError, Statement
 from schemadoc.servers.database import connect
 
 log = logging.getLogger("schemadoc.serve")

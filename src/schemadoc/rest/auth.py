@@ -13,7 +13,7 @@ from typing import Any
 
 import jwt
 
-from schemadoc.rest.build import ApiError
+from schemadoc.rest.statement import ApiError
 
 VERIFIED_TOKENS = 10_000  # verified tokens remembered per process
 ANON_STATEMENT_TIMEOUT = "5s"  # anonymous requests' statement_timeout unless one is given for the role

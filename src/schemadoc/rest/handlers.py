@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 from schemadoc.rest.auth import authenticate, settings
-from schemadoc.rest.build import ApiError, Builder
+from schemadoc.rest.build import Builder
 from schemadoc.rest.headers import applied, chosen, content_range, location_of, max_affected, preferences, with_range
 from schemadoc.rest.http import (
     JSON,
@@ -26,6 +26,7 @@ from schemadoc.rest.http import (
 )
 from schemadoc.rest.query import Query, parse
 from schemadoc.rest.sessions import database_error
+from schemadoc.rest.statement import ApiError
 
 if TYPE_CHECKING:
     from schemadoc.rest.app import Api

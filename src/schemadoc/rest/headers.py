@@ -8,9 +8,9 @@ from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote
 
-from schemadoc.rest.build import ApiError
 from schemadoc.rest.http import Request
 from schemadoc.rest.query import Query
+from schemadoc.rest.statement import ApiError
 
 PREFERENCES = {
     "return": ("minimal", "headers-only", "representation"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from schemadoc.rest.build import ApiError
+from schemadoc.rest.statement import ApiError
 
 JSON = "application/json; charset=utf-8"
 

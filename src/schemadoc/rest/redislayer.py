@@ -20,8 +20,8 @@ from typing import Any
 from psycopg import sql
 
 from schemadoc.kv.keyspaces import Keyspace, Keyspaces, ShapeError
-from schemadoc.rest.build import ApiError, Statement
 from schemadoc.rest.query import Query, SelectField
+from schemadoc.rest.statement import ApiError, Statement
 
 
 @dataclass(frozen=True)

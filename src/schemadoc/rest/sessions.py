@@ -28,7 +28,7 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from schemadoc.rest.build import ApiError, Statement
+from schemadoc.rest.statement import ApiError, Statement
 from schemadoc.servers.database import API_CHANNEL
 
 log = logging.getLogger("schemadoc.serve")
