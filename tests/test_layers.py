@@ -159,3 +159,17 @@ def test_the_order_check_can_fail() -> None:
 
 def test_the_cycle_check_can_fail() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_every_module_says_what_it_owns_and_stays_small() -> None:
+    """A module opens with a docstring saying what it owns, and stays around 600 lines (650 at most): past
+    that it holds two concerns, and the tree stops showing the design."""
+    too_long, undocumented = [], []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text()
+        if not ast.get_docstring(ast.parse(text)):
+            undocumented.append(str(path.relative_to(PACKAGE)))
+        if len(text.splitlines()) > 650:
+            too_long.append(f"{path.relative_to(PACKAGE)} ({len(text.splitlines())} lines)")
+    assert not undocumented, undocumented
+    assert not too_long, too_long
