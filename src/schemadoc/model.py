@@ -125,10 +125,6 @@ class Table:
                 return c
         return None
 
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns)
-
 
 @dataclass(frozen=True, slots=True)
 class Index:
