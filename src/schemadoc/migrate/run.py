@@ -92,8 +92,8 @@ def _fail(name: str, st: Step, e: psycopg.Error) -> DatabaseError:
     message = (diag.message_primary or str(e)).strip()
     detail = f" ({diag.message_detail})" if diag.message_detail else ""
     first = st.sql.splitlines()[0][:120]
-    where = f"{st.span}: " if st.span else ""
-    return DatabaseError(f"{where}{name}: PostgreSQL rejected `{first}`: {message}{detail}", sqlstate=e.sqlstate)
+    where = st.span or name  # the doc line of a plan's operation, else the script's name
+    return DatabaseError(f"{where}: PostgreSQL rejected `{first}`: {message}{detail}", sqlstate=e.sqlstate)
 
 
 _ALREADY_DONE = {"42P07", "42710", "42704", "42P06"}  # duplicate table/object, undefined object, duplicate schema

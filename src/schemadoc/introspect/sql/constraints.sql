@@ -21,6 +21,7 @@ LEFT JOIN pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p')
   AND con.conparentid = 0
-  AND (con.contype <> 'c' OR con.conislocal)  -- a CHECK a parent passes down is the parent's
+  -- a CHECK a parent passes down is the parent's, also where the child had it first (INHERIT merged them)
+  AND (con.contype <> 'c' OR (con.conislocal AND con.coninhcount = 0))
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'schemadoc') AND n.nspname NOT LIKE 'pg\_%'
 ORDER BY con.conrelid, con.conname
