@@ -6,11 +6,11 @@ SET lock_timeout = '5s';
 -- add column public.stamped.updated_at — ACCESS EXCLUSIVE on stamped [after.md:6:59]
 ALTER TABLE stamped ADD COLUMN updated_at timestamp without time zone;
 
--- drop column public.notes.title — ACCESS EXCLUSIVE on notes, LOSES the values of public.notes.title: 0 row(s)
-ALTER TABLE notes DROP COLUMN title;
-
 -- drop column public.stamped.revision — ACCESS EXCLUSIVE on stamped, LOSES the values of public.stamped.revision: 0 row(s)
 ALTER TABLE ONLY stamped DROP COLUMN revision;
+
+-- drop column public.notes.title — ACCESS EXCLUSIVE on notes, LOSES the values of public.notes.title: 0 row(s)
+ALTER TABLE notes DROP COLUMN title;
 
 -- drop column public.tags.revision — ACCESS EXCLUSIVE on tags, LOSES the values of public.tags.revision: 0 row(s)
 ALTER TABLE tags DROP COLUMN revision;
@@ -20,11 +20,11 @@ ALTER TABLE tags DROP COLUMN revision;
 
 SET lock_timeout = '5s';
 
--- add column public.notes.title — ACCESS EXCLUSIVE on notes
-ALTER TABLE notes ADD COLUMN title text;
-
 -- add column public.stamped.revision — ACCESS EXCLUSIVE on stamped
 ALTER TABLE stamped ADD COLUMN revision integer;
+
+-- add column public.notes.title — ACCESS EXCLUSIVE on notes
+ALTER TABLE notes ADD COLUMN title text;
 
 -- drop column public.stamped.updated_at — ACCESS EXCLUSIVE on stamped, LOSES the values of public.stamped.updated_at
 ALTER TABLE stamped DROP COLUMN updated_at;

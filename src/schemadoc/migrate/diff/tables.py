@@ -130,7 +130,12 @@ def plan(p: Planner) -> None:
                 span=fk.span,
             )
         )
-    for k in sorted(cur.keys() & tgt.keys()):
+
+    def generation(key: str) -> int:  # INHERITS parents before their children: a parent's ALTER reaches them
+        t = tgt.get(key)
+        return 1 + max((generation(parent) for parent in t.inherits if parent in tgt), default=0) if t else 0
+
+    for k in sorted(cur.keys() & tgt.keys(), key=lambda key: (generation(key), key)):
         if k not in p.new_tables:
             alter_table(p, detached.get(k, cur[k]), attached.get(k, tgt[k]))
     persistence(p, cur, tgt)
@@ -249,6 +254,18 @@ def _children_keeping(p: Planner, parent: m.Table, column: str) -> list[str]:
     ]
 
 
+def _after_parents(p: Planner, o: m.Table, n: m.Table, column: m.Column) -> m.Column:
+    """A child's column as its kept INHERITS parents' own ALTER TABLE leave it: a parent's SET DEFAULT
+    recurses, also onto a column the child declares itself (merged), so its own default must be set again."""
+    for parent_key in set(o.inherits) & set(n.inherits):
+        before, after = p.cur.table(parent_key), p.tgt.table(parent_key)
+        was = before.column(column.name) if before is not None else None
+        becomes = after.column(column.name) if after is not None else None
+        if was is not None and becomes is not None and was.default != becomes.default:
+            column = replace(column, default=becomes.default)
+    return column
+
+
 def inheritance(p: Planner, o: m.Table, n: m.Table) -> None:
     """INHERITS parents that go (NO INHERIT, first: their columns and CHECKs stay, now the table's own, and
     the CHECKs the table is not to keep are dropped) and that come (INHERIT, once the table has every
@@ -333,10 +350,15 @@ def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
     for c in added:
         add_column(p, n, replace(c, inherited=False), bool(o.columns))  # INHERIT then merges it
     for c in n.columns:
-        if c.name in oc and not (
-            _through_kept_parent(o, n, oc[c.name], p.cur) and _through_kept_parent(o, n, c, p.tgt)
-        ):
-            columns.alter_column(p, n, oc[c.name], c)
+        if c.name not in oc:
+            continue
+        old = _after_parents(p, o, n, oc[c.name])
+        if not (_through_kept_parent(o, n, oc[c.name], p.cur) and _through_kept_parent(o, n, c, p.tgt)):
+            columns.alter_column(p, n, old, c)
+        elif old.default != c.default:  # a default of the child's own, set again after the parent's
+            at = f"ALTER TABLE ONLY {table_ref(k)} ALTER COLUMN {quote_ident(c.name)}"
+            sql = f"{at} SET DEFAULT {c.default};" if c.default is not None else f"{at} DROP DEFAULT;"
+            p.add(Op(sql, f"set {k}.{c.name}'s own default", TABLES, k, ACCESS_EXCLUSIVE, span=c.span))
     for c in removed:
         only = "ONLY " if _children_keeping(p, o, c.name) else ""  # their column stays, now their own
         p.add(
