@@ -120,11 +120,12 @@ def up(project: Project, *, allow_data_loss: bool = False) -> Up:
         prepared.schema,
         target.server,
         target.name,
+        embedded=target.embedded,
+        remaining=prepared.remaining,
+        fixed=prepared.fixed,
         allow_data_loss=allow_data_loss,
         best_effort=project.fix,
     )
-    result.diagnostics[:0] = prepared.remaining
-    result.fixed, result.embedded = prepared.fixed, target.embedded
     # later steps (serving) use this database on this server (its URL keeps any password; result.url does not)
     project.use_database(result.database)
     outcome = Up(result)

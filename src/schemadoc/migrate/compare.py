@@ -14,7 +14,7 @@ from schemadoc import model as m
 from schemadoc.errors import Span
 
 
-def _by_key(items: tuple[Any, ...]) -> dict[str, Any]:
+def by_key(items: tuple[Any, ...]) -> dict[str, Any]:
     return {i.key: i for i in items}
 
 
@@ -53,7 +53,7 @@ def compare(doc: m.Schema, db: m.Schema) -> list[Difference]:
     for f in fields(m.Schema):
         if f.name in ("schemas", "keyspaces"):  # key layouts live in Redis, not in the catalog
             continue
-        mine, theirs = _by_key(getattr(doc, f.name)), _by_key(getattr(db, f.name))
+        mine, theirs = by_key(getattr(doc, f.name)), by_key(getattr(db, f.name))
         kind = {"indexes": "index", "policies": "policy"}.get(f.name, f.name[:-1])
         for key in sorted(mine.keys() - theirs.keys()):
             out.append(Difference(kind, key, "missing", "", getattr(mine[key], "span", None)))

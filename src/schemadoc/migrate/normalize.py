@@ -23,6 +23,7 @@ from pglast.parser import ParseError
 from pglast.stream import RawStream
 
 from schemadoc import model as m
+from schemadoc.migrate.compare import by_key
 from schemadoc.parse.fastast import parse_sql
 from schemadoc.platforms import leave_to_platforms
 
@@ -186,10 +187,6 @@ def comparable(
     return align(current, target), target
 
 
-def _by_key(items: tuple[Any, ...]) -> dict[str, Any]:
-    return {i.key: i for i in items}
-
-
 def _align_table(doc: m.Table, db: m.Table) -> m.Table:
     db_cols = {c.name: c for c in db.columns}
     cols = []
@@ -242,13 +239,13 @@ def spelled_by_server(doc: m.Schema, db: m.Schema) -> m.Schema:
     """`doc` as the reader built it, with each expression spelled as the database `db` spells it, where both
     have the object: what the tests compare a catalog with, to hold the reader to what PostgreSQL stores
     (everything structural is still compared as the doc wrote it)."""
-    tables = _by_key(db.tables)
-    indexes = _by_key(db.indexes)
-    views = _by_key(db.views)
-    policies = _by_key(db.policies)
-    triggers = _by_key(db.triggers)
-    functions = _by_key(db.functions)
-    domains = _by_key(db.domains)
+    tables = by_key(db.tables)
+    indexes = by_key(db.indexes)
+    views = by_key(db.views)
+    policies = by_key(db.policies)
+    triggers = by_key(db.triggers)
+    functions = by_key(db.functions)
+    domains = by_key(db.domains)
 
     def fn(f: m.Function) -> m.Function:
         other = functions.get(f.key)

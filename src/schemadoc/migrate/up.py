@@ -84,10 +84,18 @@ def up(
     doc = document(doc)
     schema, remaining, fixed = prepare(doc, fix)
     url, name, embedded = target_database(doc, database_url, dbname, home)
-    result = up_to(doc, schema, url, name, allow_data_loss=allow_data_loss, lock_wait=lock_wait, best_effort=fix)
-    result.diagnostics[:0] = remaining
-    result.fixed, result.embedded = fixed, embedded
-    return result
+    return up_to(
+        doc,
+        schema,
+        url,
+        name,
+        embedded=embedded,
+        remaining=remaining,
+        fixed=fixed,
+        allow_data_loss=allow_data_loss,
+        lock_wait=lock_wait,
+        best_effort=fix,
+    )
 
 
 def up_to(
@@ -96,12 +104,16 @@ def up_to(
     server: str,
     name: str,
     *,
+    embedded: bool = False,
+    remaining: list[Diagnostic] | None = None,
+    fixed: list[Diagnostic] | None = None,
     allow_data_loss: bool = False,
     lock_wait: float = 300.0,
     best_effort: bool = False,
 ) -> UpResult:
-    """Database `name` on `server` created when missing and brought to `schema` (the document's, prepared).
-    The result's diagnostics are what had to be left out; `best_effort` leaves out what the server rejects."""
+    """Database `name` on `server` created when missing and brought to `schema` (the document's, prepared
+    with `fixed` made and the diagnostics `remaining`). The result's diagnostics are those and what had to be
+    left out; `best_effort` leaves out what the server rejects."""
     created = ensure_database(server, name)
     target = with_database(server, name)
     try:
@@ -112,7 +124,9 @@ def up_to(
             if note and isinstance(e, SchemadocError):
                 e.args = (f"{e.args[0]}\n  note: {note}", *e.args[1:])
         raise
-    return UpResult(_public_url(target), str(name), created, applied, left_out)
+    return UpResult(
+        _public_url(target), str(name), created, applied, [*(remaining or ()), *left_out], fixed or [], embedded
+    )
 
 
 def _up_locked(

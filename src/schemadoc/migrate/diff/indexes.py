@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemadoc.migrate.compare import _by_key
+from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff.state import Planner, table_ref
 from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, DETACH, INDEXES, SHARE, SHARE_UPDATE_EXCLUSIVE, VIEWS, Op
 from schemadoc.names import quote_ident
@@ -12,7 +12,7 @@ from schemadoc.sql.emit import index_sql
 
 
 def plan(p: Planner) -> None:
-    cur, tgt = _by_key(p.cur.indexes), _by_key(p.tgt.indexes)
+    cur, tgt = by_key(p.cur.indexes), by_key(p.tgt.indexes)
     dropped_relations = p.dropped_tables
     views_rebuilt = p.recreated_views
     renamed: dict[str, str] = {}
@@ -61,12 +61,12 @@ def plan(p: Planner) -> None:
         on_new = (
             n.table_key in p.new_tables
             or n.table_key in views_rebuilt
-            or n.table_key not in _by_key(p.cur.tables)
-            and n.table_key not in _by_key(p.cur.views)
+            or n.table_key not in by_key(p.cur.tables)
+            and n.table_key not in by_key(p.cur.views)
         )
         text = index_sql(n)
         if on_new:
-            phase = INDEXES if n.table_key in _by_key(p.tgt.tables) else VIEWS + 0.5
+            phase = INDEXES if n.table_key in by_key(p.tgt.tables) else VIEWS + 0.5
             p.add(Op(text, f"create index {n.name}", phase, n.table_key, SHARE, span=n.span))
         elif p.tgt.table(n.table_key) is not None and p.tgt.table(n.table_key).partition_by:  # type: ignore[union-attr]
             note = (

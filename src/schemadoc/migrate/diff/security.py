@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemadoc.migrate.compare import _by_key
+from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff.state import Planner, table_ref
 from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, ATTACH, DETACH, SHARE_ROW_EXCLUSIVE, Op
 from schemadoc.names import quote_ident
@@ -15,8 +15,8 @@ def triggers_policies(p: Planner) -> None:
     rebuilt = p.recreated_views
     gone = p.dropped_tables | p.dropped_views
     for kind, cur, tgt, create, drop in (
-        ("trigger", _by_key(p.cur.triggers), _by_key(p.tgt.triggers), trigger_sql, "TRIGGER"),
-        ("policy", _by_key(p.cur.policies), _by_key(p.tgt.policies), policy_sql, "POLICY"),
+        ("trigger", by_key(p.cur.triggers), by_key(p.tgt.triggers), trigger_sql, "TRIGGER"),
+        ("policy", by_key(p.cur.policies), by_key(p.tgt.policies), policy_sql, "POLICY"),
     ):
         for k in sorted(cur.keys()):
             o = cur[k]
@@ -53,7 +53,7 @@ def triggers_policies(p: Planner) -> None:
 def grants_comments(p: Planner) -> None:
     gone = p.dropped_tables | p.dropped_views
     rebuilt = p.recreated_views
-    cur, tgt = _by_key(p.cur.grants), _by_key(p.tgt.grants)
+    cur, tgt = by_key(p.cur.grants), by_key(p.tgt.grants)
     for k in sorted(cur.keys() | tgt.keys()):
         o, n = cur.get(k), tgt.get(k)
         g = n or o
@@ -81,7 +81,7 @@ def grants_comments(p: Planner) -> None:
                     ATTACH,
                 )
             )
-    cur_c, tgt_c = _by_key(p.cur.comments), _by_key(p.tgt.comments)
+    cur_c, tgt_c = by_key(p.cur.comments), by_key(p.tgt.comments)
     dropped_fns = {f"{f.schema}.{f.name}" for f in p.cur.functions} & p.dropped_functions
     dropped_objects = objects_dropped(p)
     for k in sorted(cur_c.keys() | tgt_c.keys()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemadoc import model as m
-from schemadoc.migrate.compare import _by_key
+from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff import columns, constraints, renames
 from schemadoc.migrate.diff.renames import same_definition_renames
 from schemadoc.migrate.diff.state import KIND_NAMES, REWRITE_ADVICE, Planner, constraints_of, is_volatile, table_ref
@@ -27,7 +27,7 @@ from schemadoc.sql.emit import _literal, column_sql, foreign_key_sql, table_sql
 
 
 def plan(p: Planner) -> None:
-    cur, tgt = _by_key(p.cur.tables), _by_key(p.tgt.tables)
+    cur, tgt = by_key(p.cur.tables), by_key(p.tgt.tables)
     new = [tgt[k] for k in sorted(tgt.keys() - cur.keys())]
     p.new_tables = {t.key for t in new}
     dropped = sorted(cur.keys() - tgt.keys())

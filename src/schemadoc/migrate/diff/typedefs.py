@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from schemadoc import model as m
-from schemadoc.migrate.compare import _by_key
+from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff.state import Planner, function_ref, owned_sequence, sequence_options, split_key, table_ref
 from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, DETACH, DROP, PREPARE, TYPES, Op
 from schemadoc.names import quote_ident
@@ -29,7 +29,7 @@ def prepare(p: Planner) -> None:
     extensions(p)
     collations(p)
     p.out.ops.extend(p.support())
-    cur_roles = _by_key(p.cur.roles)
+    cur_roles = by_key(p.cur.roles)
     for r in p.tgt.roles:
         if r.key not in cur_roles:
             p.add(Op(role_sql(r), f"create role {r.name}", PREPARE, span=r.span))
@@ -42,7 +42,7 @@ def extensions(p: Planner) -> None:
     """Created first; a pinned version reached by ALTER EXTENSION … UPDATE where the server has the path,
     else by dropping and creating it again; dropped last. Dropping one takes what it provides (its types,
     functions, operators) with it: a destructive step, refused without --allow-data-loss."""
-    cur, tgt = _by_key(p.cur.extensions), _by_key(p.tgt.extensions)
+    cur, tgt = by_key(p.cur.extensions), by_key(p.tgt.extensions)
     for k in sorted(tgt.keys() - cur.keys()):
         p.add(Op(extension_sql(tgt[k]), f"create extension {k}", PREPARE, span=tgt[k].span))
     for k in sorted(cur.keys() & tgt.keys()):
@@ -82,7 +82,7 @@ def extensions(p: Planner) -> None:
 def collations(p: Planner) -> None:
     """Created before the tables whose columns use them, dropped after those columns changed. PostgreSQL
     cannot alter what a collation means: one that changed is rebuilt when no column uses it, else said."""
-    cur, tgt = _by_key(p.cur.collations), _by_key(p.tgt.collations)
+    cur, tgt = by_key(p.cur.collations), by_key(p.tgt.collations)
     used = {c.collation for t in p.cur.tables for c in t.columns if c.collation}
     changed = {k for k in cur.keys() & tgt.keys() if cur[k] != tgt[k]}
     for k in sorted(changed & used):
@@ -98,7 +98,7 @@ def collations(p: Planner) -> None:
 
 
 def enums(p: Planner) -> None:
-    cur, tgt = _by_key(p.cur.enums), _by_key(p.tgt.enums)
+    cur, tgt = by_key(p.cur.enums), by_key(p.tgt.enums)
     for k in sorted(tgt.keys() - cur.keys()):
         p.add(Op(enum_sql(tgt[k]), f"create type {k}", TYPES, span=tgt[k].span))
     for k in sorted(cur.keys() - tgt.keys()):
@@ -221,7 +221,7 @@ def swap_enum(p: Planner, key: str, old: m.Enum, new: m.Enum, removed: list[str]
 
 
 def composites_domains_sequences(p: Planner) -> None:
-    cur, tgt = _by_key(p.cur.composites), _by_key(p.tgt.composites)
+    cur, tgt = by_key(p.cur.composites), by_key(p.tgt.composites)
     for k in sorted(tgt.keys() - cur.keys()):
         p.add(Op(composite_sql(tgt[k]), f"create type {k}", TYPES, span=tgt[k].span))
     for k in sorted(cur.keys() - tgt.keys()):
@@ -233,7 +233,7 @@ def composites_domains_sequences(p: Planner) -> None:
         actions += [f"ALTER ATTRIBUTE {quote_ident(a)} TYPE {t}" for a, t in n.items() if a in o and o[a] != t]
         if actions:
             p.add(Op(f"ALTER TYPE {table_ref(k)} {', '.join(actions)};", f"alter type {k}", TYPES, span=tgt[k].span))
-    cur_d, tgt_d = _by_key(p.cur.domains), _by_key(p.tgt.domains)
+    cur_d, tgt_d = by_key(p.cur.domains), by_key(p.tgt.domains)
     for k in sorted(tgt_d.keys() - cur_d.keys()):
         p.add(Op(domain_sql(tgt_d[k]), f"create domain {k}", TYPES, span=tgt_d[k].span))
     for k in sorted(cur_d.keys() - tgt_d.keys()):
@@ -290,7 +290,7 @@ def composites_domains_sequences(p: Planner) -> None:
                         span=n.span,
                     )
                 )
-    cur_s, tgt_s = _by_key(p.cur.sequences), _by_key(p.tgt.sequences)
+    cur_s, tgt_s = by_key(p.cur.sequences), by_key(p.tgt.sequences)
     for k in sorted(tgt_s.keys() - cur_s.keys()):
         if _drawn_by(p.cur, k) is not None:  # a serial column's own sequence, now one of the doc's
             p.add(
@@ -331,7 +331,7 @@ def composites_domains_sequences(p: Planner) -> None:
 
 
 def functions(p: Planner) -> None:
-    cur, tgt = _by_key(p.cur.functions), _by_key(p.tgt.functions)
+    cur, tgt = by_key(p.cur.functions), by_key(p.tgt.functions)
     for k in sorted(tgt.keys() - cur.keys()):
         p.add(Op(function_sql(tgt[k]), f"create {tgt[k].kind} {k}", TYPES, span=tgt[k].span))
     for k in sorted(cur.keys() - tgt.keys()):

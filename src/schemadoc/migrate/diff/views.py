@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from schemadoc.graph import topological
-from schemadoc.migrate.compare import _by_key
+from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff.state import Planner, table_ref
 from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, DETACH, VIEWS, Op
 
 
 def to_rebuild(p: Planner) -> None:
     """Views that go, and views rebuilt: changed, over changed columns or dropped tables, or over those."""
-    cur, tgt = _by_key(p.cur.views), _by_key(p.tgt.views)
+    cur, tgt = by_key(p.cur.views), by_key(p.tgt.views)
     changed_relations = set(p.changed_columns) | p.dropped_tables
     rebuild = {k for k in cur.keys() & tgt.keys() if cur[k] != tgt[k]}
     rebuild |= {k for k in cur.keys() & tgt.keys() if set(cur[k].depends_on) & changed_relations}
@@ -27,7 +27,7 @@ def to_rebuild(p: Planner) -> None:
 
 
 def plan(p: Planner) -> None:
-    cur, tgt = _by_key(p.cur.views), _by_key(p.tgt.views)
+    cur, tgt = by_key(p.cur.views), by_key(p.tgt.views)
     rebuild = p.recreated_views
     going = rebuild | p.dropped_views
     deps = {k: {d for d in cur[k].depends_on if d in going} for k in going}
