@@ -10,7 +10,7 @@ import pytest
 
 from schemadoc.lint import check
 from schemadoc.lint.catalogue import entries, entry
-from schemadoc.parse import load
+from schemadoc.parse import LoadedDocument, load, loads
 
 from .test_cli import run
 
@@ -21,6 +21,26 @@ FIXTURES = TESTS / "diagnostics"
 GUARDS = {
     "SD120": "a diagram relationship naming an entity with no table: every entity and Prisma model gets one",
 }
+
+
+# one of each finding the reader marks fixable by `up --fix`
+FIXABLE = """# Shop
+
+```sql
+CREATE TABLE events (id bigint PRIMARY KEY, at timestamptz NOT NULL);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));
+CREATE INDEX carts_idx ON carts (id);
+CREATE TRIGGER t1 BEFORE UPDATE ON carts FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE TRIGGER t2 BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION nowhere();
+CREATE POLICY p ON carts USING (true);
+CREATE TABLE broken (id bigint PRIMARY KEY name text);
+```
+"""
+
+
+def load_text(text: str) -> LoadedDocument:
+    return loads(text, "fixable.md")
 
 
 def _emitted() -> set[str]:
@@ -61,3 +81,34 @@ def test_rules_lists_every_code_and_rule_explains_each() -> None:
         assert r.returncode == 0 and r.stdout.startswith(code) and len(r.stdout) > 60, r.stdout
     assert run("rule", "no-schema").stdout.startswith("SD001 no-schema (error, reader)")
     assert run("rule", "SD999").returncode == 1
+
+
+def test_each_rule_carries_its_fix() -> None:
+    """One fix mechanism: every fix is a Fixer under a registered code, making text edits (`check --fix`),
+    a model repair (`up --fix`) or both; a diagnostic the reader marks fixable has a repair for `up --fix`."""
+    from schemadoc.lint.fixes import FIXERS, errors, repair
+
+    registered = {e.code: e for e in entries()}
+    for code, fixer in FIXERS.items():
+        assert code in registered, code
+        assert fixer.edits is not None or fixer.repair is not None, code
+        assert registered[code].fix is not None and fixer.description in str(registered[code].fix)
+    doc = load_text(FIXABLE)
+    marked = [d for d in doc.diagnostics if d.fix is not None]
+    assert {d.code for d in marked} == {"SD016", "SD104", "SD106", "SD107", "SD108", "SD109", "SD111"}
+    for d in marked:
+        fixer = FIXERS.get(d.code)
+        assert fixer is not None and fixer.repair is not None, d.code
+    schema, remaining, fixed = repair(doc.schema, list(doc.diagnostics))
+    assert errors(remaining) == [] and len(fixed) == len(marked)
+    events = schema.table("public.events")
+    assert events is not None and events.partition_by == "RANGE (at)"
+    assert events.primary_key is not None and events.primary_key.columns == ("id", "at")
+    orders = schema.table("public.orders")
+    assert orders is not None and orders.foreign_keys == () and orders.column("customer_id") is not None
+    assert (schema.indexes, schema.triggers, schema.policies) == ((), (), ())
+    both = run("rule", "SD111").stdout
+    assert "fix: partition the parent" in both and "check --fix and up --fix" in both, both
+    unsafe = run("rule", "SD320").stdout
+    assert "(check --fix, with --unsafe-fixes)" in unsafe, unsafe
+    assert "fix:" not in run("rule", "SD001").stdout

@@ -47,17 +47,17 @@ def derived(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     from schemadoc.servers import database
 
     counts: Counter[str] = Counter()
-    apply_fixes, server_url = database.apply_fixes, database.server_url
+    repair, server_url = database.repair, database.server_url
 
     def counting_fixes(*args: Any) -> Any:
         counts["fixed"] += 1
-        return apply_fixes(*args)
+        return repair(*args)
 
     def counting_server(*args: Any) -> Any:
         counts["resolved"] += 1
         return server_url(*args)
 
-    monkeypatch.setattr(database, "apply_fixes", counting_fixes)
+    monkeypatch.setattr(database, "repair", counting_fixes)
     monkeypatch.setattr(database, "server_url", counting_server)
     return counts
 

@@ -9,11 +9,11 @@ import pytest
 
 import schemadoc
 from schemadoc.introspect import introspect
+from schemadoc.lint.fixes import repair
 from schemadoc.migrate.compare import differences
 from schemadoc.migrate.normalize import spelled_by_server
 from schemadoc.model import Schema, Table
 from schemadoc.model import replace as m_replace
-from schemadoc.parse.repair import apply_fixes
 
 from .conftest import SEEDS
 
@@ -23,7 +23,7 @@ def _up(name: str, url: str) -> tuple[Schema, Schema]:
     result = schemadoc.up(SEEDS[name], url, fix=True)
     assert result.applied > 0
     doc = schemadoc.load(SEEDS[name])
-    schema, _, _ = apply_fixes(doc.schema, list(doc.diagnostics))
+    schema, _, _ = repair(doc.schema, list(doc.diagnostics))
     with psycopg.connect(url) as conn:
         db = introspect(conn, tuple(r.name for r in schema.roles))
     return schema, db

@@ -29,10 +29,10 @@ class Severity(enum.IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """A safe change schemadoc can make on the user's behalf (applied by `up --fix`)."""
+    """This finding can be repaired by `up --fix` (the fixer its code registers in lint/fixes.py), with what
+    the repair needs to know."""
 
     description: str
-    key: str  # stable identifier the fixer dispatches on, e.g. "partition-parent"
     data: tuple[tuple[str, str], ...] = ()
 
 

@@ -469,25 +469,35 @@ class Schema:
     def relation_names(self) -> set[str]:
         return {t.key for t in self.tables} | {v.key for v in self.views}
 
+    def inherited_checks(self, t: Table) -> list[Check]:
+        """The CHECKs `t`'s INHERITS ancestors pass down to it (not NO INHERIT ones), those of its own name
+        excepted: with its own, everything a row of it must satisfy."""
+        own = {c.name for c in t.checks}
+        found: dict[str, Check] = {}
+        seen = {t.key}
+
+        def visit(keys: tuple[str, ...]) -> None:  # parents in order, each before its own ancestors
+            for key in keys:
+                parent = self.table(key)
+                if parent is None or key in seen:
+                    continue
+                seen.add(key)
+                for c in parent.checks:
+                    if not c.no_inherit and c.name not in own:
+                        found.setdefault(c.name, c)
+                visit(parent.inherits)
+
+        visit(t.inherits)
+        return list(found.values())
+
     def with_inherited_checks(self) -> Schema:
-        """Each INHERITS child with the CHECKs its ancestors pass down (not NO INHERIT ones) beside its own:
-        everything a row of it must satisfy."""
-        tables = {t.key: t for t in self.tables}
-
-        def passed_down(t: Table, seen: frozenset[str]) -> list[Check]:
-            out: list[Check] = []
-            for key in t.inherits:
-                parent = tables.get(key)
-                if parent is not None and key not in seen:
-                    out += [c for c in parent.checks if not c.no_inherit] + passed_down(parent, seen | {key})
-            return out
-
-        def with_checks(t: Table) -> Table:
-            own = {c.name for c in t.checks}
-            extra = {c.name: c for c in passed_down(t, frozenset({t.key})) if c.name not in own}
-            return replace(t, checks=(*t.checks, *extra.values())) if extra else t
-
-        return self.with_(tables=[with_checks(t) for t in self.tables])
+        """Each INHERITS child with the CHECKs its ancestors pass down beside its own."""
+        return self.with_(
+            tables=[
+                replace(t, checks=(*t.checks, *extra)) if (extra := self.inherited_checks(t)) else t
+                for t in self.tables
+            ]
+        )
 
     def unindexed_foreign_keys(self) -> list[tuple[Table, ForeignKey]]:
         """Foreign keys whose columns lead no B-tree index, primary key or unique constraint."""

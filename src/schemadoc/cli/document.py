@@ -65,16 +65,19 @@ def cmd_rule(args: argparse.Namespace) -> int:
         print(json.dumps(_rule_dict(found), indent=2))
         return 0
     print(f"{found.code} {found.name} ({found.severity}, {found.family})\n\n{found.explanation}")
+    if found.fix:
+        print(f"\nfix: {found.fix}")
     return 0
 
 
-def _rule_dict(r: Any) -> dict[str, str]:
+def _rule_dict(r: Any) -> dict[str, str | None]:
     return {
         "code": r.code,
         "name": r.name,
         "severity": str(r.severity),
         "family": r.family,
         "explanation": r.explanation,
+        "fix": r.fix,
     }
 
 

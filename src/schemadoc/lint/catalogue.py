@@ -22,6 +22,7 @@ class Entry:
     severity: Severity  # the default; a configuration may change it
     family: str  # reader, apply, live, or a lint rule's family
     explanation: str
+    fix: str | None = None  # what its fix does and which commands make it (lint/fixes.py), when it has one
 
 
 # code: (name, default severity, family, explanation)
@@ -362,10 +363,15 @@ _READER: dict[str, tuple[str, Severity, str, str]] = {
 def entries() -> Iterator[Entry]:
     """Every code, sorted: the reader's, the apply step's, `check --live`'s and the lint rules."""
     from schemadoc.lint import rules
+    from schemadoc.lint.fixes import FIXERS
 
-    found = {code: Entry(code, *spec) for code, spec in _READER.items()}
+    def fix_of(code: str) -> str | None:
+        f = FIXERS.get(code)
+        return f"{f.description} ({f.applies_to()}{'' if f.safe else ', with --unsafe-fixes'})" if f else None
+
+    found = {code: Entry(code, *spec, fix_of(code)) for code, spec in _READER.items()}
     for r in rules():
-        found[r.code] = Entry(r.code, r.name, r.severity, r.family, r.explanation)
+        found[r.code] = Entry(r.code, r.name, r.severity, r.family, r.explanation, fix_of(r.code))
     yield from (found[k] for k in sorted(found))
 
 

@@ -1,18 +1,22 @@
-"""`check --fix`: rewrite the document text where a finding has a safe fix, touching nothing else.
+"""Every fix schemadoc makes, one per diagnostic code: `check --fix` edits the document's text, `up --fix`
+repairs the model read from it, both from the one Fixer the code registers here.
 
-A fix is a list of text edits at offsets of the document. Safe fixes keep what the database means
-(a redundant index, a password that is never applied); unsafe ones change behaviour and run only
-with --unsafe-fixes. Edits never overlap; everything outside them is preserved byte for byte.
+A text fix is a list of edits at the reader's positions in the document. Safe fixes keep what the
+database means (a redundant index, a password that is never applied); unsafe ones change behaviour and
+run only with --unsafe-fixes. Edits never overlap; everything outside them is preserved byte for byte.
+A model repair applies to a diagnostic that carries a `Fix` (the reader saw the instance is fixable and
+records what the repair needs) and makes the schema one PostgreSQL accepts: a parent partitioned, an
+object that cannot stand left out.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from schemadoc import model as m
-from schemadoc.errors import Diagnostic, Span
+from schemadoc.errors import Diagnostic, Severity, Span
 from schemadoc.parse import LoadedDocument
 from schemadoc.parse.statements import statement_ranges
 
@@ -28,7 +32,14 @@ class Edit:
 class Fixer:
     safe: bool
     description: str
-    edits: Callable[[LoadedDocument, Diagnostic], list[Edit] | None]
+    # check --fix: the text edits that fix the finding in the document (None: it has none)
+    edits: Callable[[LoadedDocument, Diagnostic], list[Edit] | None] | None = None
+    # up --fix: the schema with the finding repaired, for a diagnostic that carries its Fix's data
+    repair: Callable[[m.Schema, dict[str, str]], m.Schema] | None = None
+
+    def applies_to(self) -> str:
+        """Which commands make this fix: `check --fix`, `up --fix`, or both."""
+        return " and ".join(f for f, has in (("check --fix", self.edits), ("up --fix", self.repair)) if has)
 
 
 def _offset(text: str, span: Span) -> int:
@@ -271,6 +282,45 @@ def _retype_column(
     return edits
 
 
+def _partition_parent_model(schema: m.Schema, data: dict[str, str]) -> m.Schema:
+    """PARTITION BY RANGE (column) on the parent; its primary and unique keys widened to include it."""
+    key, column = data["table"], data["column"]
+    tables = []
+    for t in schema.tables:
+        if t.key == key:
+            pk = t.primary_key
+            if pk is not None and column not in pk.columns:
+                pk = replace(pk, columns=(*pk.columns, column))
+            uniques = tuple(u if column in u.columns else replace(u, columns=(*u.columns, column)) for u in t.uniques)
+            cols = tuple(replace(c, not_null=True) if c.name == column else c for c in t.columns)
+            t = replace(t, partition_by=f"RANGE ({column})", primary_key=pk, uniques=uniques, columns=cols)
+        tables.append(t)
+    return schema.with_(tables=tuple(tables))
+
+
+def _leave_out(schema: m.Schema, data: dict[str, str]) -> m.Schema:
+    """The schema without one object the rest cannot stand on (a foreign key to a table the doc does not
+    define, an index on one, a trigger on one or executing an undefined function)."""
+    kind, key = data["kind"], data["key"]
+    if kind == "foreign-key":
+        return schema.with_(
+            tables=tuple(
+                replace(t, foreign_keys=tuple(fk for fk in t.foreign_keys if fk.name != key))
+                if t.key == data["table"]
+                else t
+                for t in schema.tables
+            )
+        )
+    field = {"index": "indexes", "trigger": "triggers", "policy": "policies"}[kind]
+    return schema.with_(**{field: tuple(o for o in getattr(schema, field) if o.key != key)})
+
+
+def _left_out(schema: m.Schema, _data: dict[str, str]) -> m.Schema:
+    return schema  # a statement the reader could not read, so never part of the schema
+
+
+_LEAVE_OUT_KEY = Fixer(True, "leave the foreign key out (its column stays)", repair=_leave_out)
+
 FIXERS: dict[str, Fixer] = {
     "SD320": Fixer(
         False,
@@ -287,7 +337,20 @@ FIXERS: dict[str, Fixer] = {
     "SD050": Fixer(True, "remove the password (it is never applied)", _drop_password),
     "SD306": Fixer(False, "add the trigger the doc's own updated_at function is meant for", _maintain_updated_at),
     "SD313": Fixer(True, "index the foreign key's columns", _index_foreign_key),
-    "SD111": Fixer(True, "partition the parent by range of its timestamp, primary key widened", _partition_parent),
+    "SD111": Fixer(
+        True,
+        "partition the parent by range of its timestamp, primary key widened",
+        _partition_parent,
+        _partition_parent_model,
+    ),
+    "SD104": _LEAVE_OUT_KEY,
+    "SD105": _LEAVE_OUT_KEY,
+    "SD113": _LEAVE_OUT_KEY,
+    "SD106": Fixer(True, "leave the index out", repair=_leave_out),
+    "SD107": Fixer(True, "leave the trigger out", repair=_leave_out),
+    "SD108": Fixer(True, "leave the trigger out", repair=_leave_out),
+    "SD109": Fixer(True, "leave the policy out", repair=_leave_out),
+    "SD016": Fixer(True, "apply the rest of the document without the statement", repair=_left_out),
 }
 
 
@@ -297,7 +360,7 @@ def fix_text(doc: LoadedDocument, diagnostics: list[Diagnostic], unsafe: bool = 
     applied: list[Diagnostic] = []
     for d in diagnostics:
         fixer = FIXERS.get(d.code)
-        if fixer is None or (not fixer.safe and not unsafe):
+        if fixer is None or fixer.edits is None or (not fixer.safe and not unsafe):
             continue
         found = fixer.edits(doc, d)
         if found and all(e in edits for e in found):
@@ -312,3 +375,21 @@ def fix_text(doc: LoadedDocument, diagnostics: list[Diagnostic], unsafe: bool = 
     for _, e in sorted(enumerate(edits), key=lambda p: (p[1].start, p[1].end, p[0]), reverse=True):
         text = text[: e.start] + e.text + text[e.end :]
     return text, applied
+
+
+def repair(schema: m.Schema, diagnostics: list[Diagnostic]) -> tuple[m.Schema, list[Diagnostic], list[Diagnostic]]:
+    """`up --fix`: (the schema with every safe repair made, the diagnostics still standing, those repaired).
+    A diagnostic is repaired when its code's fixer has a model repair and the diagnostic carries a Fix."""
+    remaining, fixed = [], []
+    for d in diagnostics:
+        fixer = FIXERS.get(d.code)
+        if d.fix is not None and fixer is not None and fixer.repair is not None and fixer.safe:
+            schema = fixer.repair(schema, dict(d.fix.data))
+            fixed.append(d)
+        else:
+            remaining.append(d)
+    return schema, remaining, fixed
+
+
+def errors(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.severity == Severity.ERROR]

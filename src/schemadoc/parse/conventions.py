@@ -14,7 +14,6 @@ from schemadoc.errors import Fix, Severity, Span
 from schemadoc.names import loose_key, singular, snake_case
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.prisma import PField
-from schemadoc.parse.repair import leave_out
 from schemadoc.types import base_type, is_known_type, translate_type
 
 TOUCH_FUNCTION = "schemadoc.touch_updated_at"
@@ -325,6 +324,11 @@ def add_needed_extensions(b: SchemaBuilder) -> None:
             )
 
 
+def leave_out(kind: str, key: str, what: str, table: str = "") -> Fix:
+    """The best-effort fix of an object that cannot be applied: `up --fix` leaves it out."""
+    return Fix(f"left out {what}", (("kind", kind), ("key", key), ("table", table)))
+
+
 def check_structure(b: SchemaBuilder, schema: m.Schema, provided: m.Schema | None = None) -> None:
     """Errors that would make the schema fail to apply, each at its line. `provided`: what the doc's
     platforms (Supabase's auth.users, auth.uid()) bring, so references to it resolve."""
@@ -360,7 +364,6 @@ def check_structure(b: SchemaBuilder, schema: m.Schema, provided: m.Schema | Non
                     fix = Fix(
                         f'make "{parent.name}" PARTITION BY RANGE ({column}) and widen its primary key '
                         f"to include {column}",
-                        "partition-parent",
                         (("table", parent.key), ("column", column)),
                     )
                     help = (

@@ -374,7 +374,7 @@ class Loader:
                     f"SQL dialect reads: {message}",
                     where,
                     help=help,
-                    fix=Fix(f"left out CREATE {creates.group(1).upper()} {_name_of(st.text)}".rstrip(), "left-out"),
+                    fix=Fix(f"left out CREATE {creates.group(1).upper()} {_name_of(st.text)}".rstrip()),
                 )
                 return True
         if st.node is not None:

@@ -16,8 +16,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from schemadoc import model as m
 from schemadoc.config import find_config
 from schemadoc.errors import DatabaseError, Diagnostic, SchemaHasErrors, Severity
+from schemadoc.lint.fixes import errors, repair
 from schemadoc.parse import LoadedDocument
-from schemadoc.parse.repair import apply_fixes, errors
 from schemadoc.servers import postgres as server
 from schemadoc.servers.urls import connection_variables, from_variables
 from schemadoc.servers.urls import normalize as normalize_url
@@ -237,7 +237,7 @@ def prepare(doc: LoadedDocument, fix: bool) -> tuple[m.Schema, list[Diagnostic],
     schema, remaining = doc.schema, list(doc.diagnostics)
     fixed: list[Diagnostic] = []
     if fix:
-        schema, remaining, fixed = apply_fixes(schema, remaining)
+        schema, remaining, fixed = repair(schema, remaining)
     if errors(remaining):
         raise SchemaHasErrors(
             f"{doc.path}: the schema has {len(errors(remaining))} error(s); nothing was applied"

@@ -275,16 +275,16 @@ def inheritance(p: Planner, o: m.Table, n: m.Table) -> None:
         if parent not in n.inherits:
             p.add(Op(f"{at} NO INHERIT {table_ref(parent)};", f"detach {n.key} from parent {parent}",
                      DETACH, n.key, ACCESS_EXCLUSIVE, span=n.span))  # fmt: skip
-            kept = {c.name for c in n.checks} | {c.name for c in _passed_down(p.tgt, n)}
-            for check in _passed_down(p.cur, o):
+            kept = {c.name for c in n.checks} | {c.name for c in p.tgt.inherited_checks(n)}
+            for check in p.cur.inherited_checks(o):
                 if check.name not in kept and check.name not in {c.name for c in o.checks}:
                     p.add(Op(f"{at} DROP CONSTRAINT {quote_ident(check.name)};",
                              f"drop check {check.name} of {n.key} (left by its former parent {parent})", DETACH, n.key,
                              ACCESS_EXCLUSIVE, span=n.span))  # fmt: skip
     for parent in n.inherits:
         if parent not in o.inherits:
-            has = {c.name for c in o.checks} | {c.name for c in _passed_down(p.cur, o)}
-            for check in _passed_down(p.tgt, n):
+            has = {c.name for c in o.checks} | {c.name for c in p.cur.inherited_checks(o)}
+            for check in p.tgt.inherited_checks(n):
                 if check.name not in has:  # INHERIT merges it with the parent's (a NOT VALID one it refuses)
                     p.add(Op(f"{at} ADD CONSTRAINT {quote_ident(check.name)} CHECK ({check.expression});",
                              f"add check {check.name} to {n.key}, as its new parent {parent} has it", CONSTRAINTS,
@@ -292,13 +292,6 @@ def inheritance(p: Planner, o: m.Table, n: m.Table) -> None:
             # after the columns' NOT NULL (CONSTRAINTS): a new parent's NOT NULL columns must be NOT NULL here
             p.add(Op(f"{at} INHERIT {table_ref(parent)};", f"make {n.key} a child of {parent}",
                      CONSTRAINTS + 0.5, n.key, ACCESS_EXCLUSIVE, span=n.span))  # fmt: skip
-
-
-def _passed_down(schema: m.Schema, t: m.Table) -> list[m.Check]:
-    """The CHECKs `t` has from its INHERITS ancestors in `schema` (NO INHERIT ones stay with their table)."""
-    found = schema.with_inherited_checks().table(t.key)
-    own = {c.name for c in t.checks}
-    return [c for c in (found.checks if found is not None else ()) if c.name not in own]
 
 
 def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
