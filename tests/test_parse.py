@@ -698,3 +698,34 @@ def test_a_doc_of_extensions_only_is_a_schema() -> None:
         """)
     assert not doc.errors  # not SD001: extensions are database objects the doc creates
     assert [(e.name, e.version) for e in doc.schema.extensions] == [("citext", "1.5"), ("pg_trgm", None)]
+
+
+def test_each_reader_says_where_a_definition_ends() -> None:
+    """A table's span carries the line its definition ends on (the statement's `;`, the model's or entity's
+    `}`, the class's last line, the call's `)`), so the docs site and the fixers need no scan of their own."""
+    doc = schemadoc.loads(
+        "# Shop\n"  # 1
+        "\n```sql\n"  # 3
+        "CREATE TABLE a (\n  id int PRIMARY KEY,\n  note text\n);\n"  # 4-7
+        "```\n\n```prisma\n"  # 10
+        "model B {\n  id Int @id\n\n  name String\n}\n"  # 11-15
+        "```\n\n```mermaid\nerDiagram\n"  # 19
+        "  C {\n    int id PK\n  }\n"  # 20-22
+        "```\n\n```python\n"  # 25
+        "class D(Base):\n    __tablename__ = 'd'\n    id = Column(Integer, primary_key=True)\n"  # 26-28
+        "```\n\n```ts\n"  # 31
+        "export const e = pgTable('e', {\n  id: serial('id').primaryKey(),\n});\n"  # 32-34
+        "```\n\n```sql\n"  # 37
+        "CREATE TABLE `f` (`id` INT AUTO_INCREMENT PRIMARY KEY,\n  `n` VARCHAR(10)\n) ENGINE=InnoDB;\n"  # 38-40
+        "```\n",
+        "ends.md",
+    )
+    ends = {t.name: (t.span.line, t.span.end_line) for t in doc.schema.tables if t.span}
+    assert ends == {
+        "a": (4, 7),
+        "B": (11, 15),
+        "c": (20, 22),
+        "d": (26, 28),
+        "e": (32, 34),
+        "f": (38, 40),
+    }, ends

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
-    """A place in a source document: 1-based line and column."""
+    """A place in a source document: 1-based line and column; for a definition whose reader knows where it
+    ends (a SQL statement, a Prisma model, an ORM class), its last line (0: not known)."""
 
     file: str
     line: int
     col: int = 1
+    end_line: int = field(default=0, compare=False)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"

@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from schemadoc import model as m
-from schemadoc.errors import Diagnostic, Severity
+from schemadoc.errors import Diagnostic, Severity, Span
 from schemadoc.parse import LoadedDocument
 
 _md = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -50,9 +50,9 @@ class _Place:
     findings: list[Diagnostic] = field(default_factory=list)
 
 
-def _spans(t: m.Table) -> Iterable[int]:
+def _spans(t: m.Table) -> Iterable[Span]:
     if t.span:
-        yield t.span.line
+        yield t.span
     parts: list[m.Column | m.Unique | m.Check | m.ForeignKey | m.Exclusion | m.PrimaryKey | None] = [
         *t.columns,
         *t.uniques,
@@ -63,15 +63,16 @@ def _spans(t: m.Table) -> Iterable[int]:
     ]
     for part in parts:
         if part is not None and part.span:
-            yield part.span.line
+            yield part.span
 
 
 def _places(doc: LoadedDocument, schema: m.Schema, findings: list[Diagnostic]) -> dict[str, _Place]:
     """Each relation's section, lines and prose; each finding attached to the relation it is at."""
     sections = doc.sections
     lines = doc.text.splitlines()
-    relations: list[tuple[str, list[int]]] = [(t.key, sorted(_spans(t))) for t in schema.tables]
-    relations += [(v.key, [v.span.line]) for v in schema.views if v.span]
+    spans = [(t.key, list(_spans(t))) for t in schema.tables] + [(v.key, [v.span]) for v in schema.views if v.span]
+    relations = [(key, sorted(s.line for s in found)) for key, found in spans]
+    ends = {key: max((s.end_line for s in found), default=0) for key, found in spans}
     starts = sorted(ls[0] for _, ls in relations if ls)
     places: dict[str, _Place] = {}
     for key, own in relations:
@@ -83,14 +84,21 @@ def _places(doc: LoadedDocument, schema: m.Schema, findings: list[Diagnostic]) -
         if not own:
             continue
         first, last = own[0], own[-1]
-        # the statement runs on to the line before the next relation starts or its section ends
         inner = [s for s in sections if s.line <= first <= s.end]
         deepest = inner[-1] if inner else None
         place.section = " › ".join(s.title for s in inner if s.level > 1) or (deepest.title if deepest else "")
-        bound = deepest.end if deepest else len(lines)
-        after = [s for s in starts if s > last]
-        stop = min([bound, after[0] - 1] if after else [bound])
-        last = _statement_end(lines, last, stop)
+        if ends[key] >= last:
+            last = ends[key]  # where its reader says the definition ends (a statement's `;`, a model's `}`)
+        else:
+            # else its lines run on to a blank line, the end of its block or section, or the next relation
+            block = next((b for b in doc.blocks if b.line <= last <= b.end_line), None)
+            bounds = [deepest.end if deepest else len(lines), *(s - 1 for s in starts if s > last)]
+            if block is not None:  # a fence's closing line is not its text
+                closed = block.kind == "fence" and lines[block.end_line - 1].lstrip().startswith(("```", "~~~"))
+                bounds.append(block.end_line - closed)
+            stop = min(bounds)
+            while last < stop and lines[last].strip():
+                last += 1
         # comment lines written just above the definition belong to it
         while first > 1 and re.match(r"\s*(--|//|///)", lines[first - 2]):
             first -= 1
@@ -119,19 +127,6 @@ def _places(doc: LoadedDocument, schema: m.Schema, findings: list[Diagnostic]) -
         if owner is not None:
             places[owner].findings.append(d)
     return places
-
-
-def _statement_end(lines: list[str], start: int, stop: int) -> int:
-    """The last line of the definition starting at `start`: its `;` or closing brace, at most `stop`."""
-    depth = 0
-    for no in range(start, max(start, stop) + 1):
-        text = re.sub(r"--.*$|//.*$|'[^']*'", "", lines[no - 1]) if no - 1 < len(lines) else ""
-        depth += text.count("(") + text.count("{") - text.count(")") - text.count("}")
-        if depth <= 0 and (text.rstrip().endswith(";") or text.strip() == "}"):
-            return no
-        if not lines[no - 1].strip() and depth <= 0 and no > start:
-            return no - 1
-    return max(start, stop)
 
 
 # ---- HTML -------------------------------------------------------------------------------------

@@ -161,13 +161,13 @@ def _section(doc: LoadedDocument, line: int) -> tuple[int, int]:
     return start, _offset(doc.text, Span(doc.path, after[0], 1)) if after else len(doc.text)
 
 
-def _prisma_model(doc: LoadedDocument, start: int) -> tuple[int, int] | None:
-    """Offsets of a Prisma model's body (after its `{`, at its closing `}`), the model starting at `start`."""
-    head = re.compile(r"model\s+\w+\s*\{").match(doc.text, start)
-    if head is None:
+def _prisma_model(doc: LoadedDocument, span: Span) -> tuple[int, int] | None:
+    """Offsets of a Prisma model's body (after its `{`, to the start of its closing `}` line, where its
+    reader says the model ends)."""
+    head = re.compile(r"model\s+\w+\s*\{").match(doc.text, _offset(doc.text, span))
+    if head is None or span.end_line <= span.line:
         return None
-    close = re.compile(r"^\s*\}", re.M).search(doc.text, head.end())
-    return (head.end(), close.start()) if close else None
+    return head.end(), _offset(doc.text, Span(span.file, span.end_line, 1))
 
 
 def _index_foreign_key_elsewhere(doc: LoadedDocument, table: m.Table) -> list[Edit] | None:
@@ -177,7 +177,7 @@ def _index_foreign_key_elsewhere(doc: LoadedDocument, table: m.Table) -> list[Ed
     assert table.span is not None
     keys = [fk.columns for t, fk in doc.schema.unindexed_foreign_keys() if t.key == table.key]
     start = _offset(doc.text, table.span)
-    model = _prisma_model(doc, start)
+    model = _prisma_model(doc, table.span)
     if model is not None:
         body = doc.text[model[0] : model[1]]
         indent = re.search(r"\n([ \t]+)\S", body)

@@ -38,6 +38,7 @@ class CodeTable:
     primary: tuple[str, ...] = ()
     uniques: list[tuple[str, ...]] = field(default_factory=list)
     indexes: list[tuple[str | None, tuple[str, ...], bool]] = field(default_factory=list)
+    end_line: int = 0  # the declaration's last line, when the reader knows it
 
 
 def sql_literal(v: Any) -> str | None:
@@ -80,7 +81,7 @@ def map_tables(models: CodeTables, b: SchemaBuilder, path: str) -> dict[str, str
         b.enums.setdefault(m.qualify("public", type_name), m.Enum("public", type_name, values))
     keys = {t.key: t.name for t in models.tables}
     for t in models.tables:
-        span = Span(path, t.line, 1)
+        span = Span(path, t.line, 1, t.end_line)
         d = TableDraft("public", t.name, "orm", span)
         for c in t.columns:
             cspan = Span(path, c.line, 1)

@@ -109,7 +109,7 @@ def _entity_table(b: SchemaBuilder, entity: object, path: str) -> TableDraft:
 
     assert isinstance(entity, Entity)
     name = table_name(entity.name)
-    d = TableDraft("public", name, "mermaid", Span(path, entity.line, 1))
+    d = TableDraft("public", name, "mermaid", Span(path, entity.line, 1, entity.end_line))
     pk = []
     for a in entity.attributes:
         values = enum_values(a.comment) if a.type.lower() == "enum" else []

@@ -345,7 +345,9 @@ class Loader:
                 for text in found.statements:
                     for pst in split_statements(text, st.line):
                         if pst.node is not None:
-                            self.sql.read(Statement(pst.text, st.line, st.col, pst.node), heading)
+                            self.sql.read(
+                                Statement(pst.text, st.line, st.col, pst.node, last_line=st.end_line), heading
+                            )
                 for key in set(self.b.tables) - before:
                     self.b.tables[key].dialect = found.dialect
                 for table, column in found.updated_at:
@@ -594,7 +596,8 @@ def _join_trigger_bodies(statements: list[Statement]) -> list[Statement]:
             open_body.append(st)
             if re.search(r"\bEND\s*;?\s*$", st.text, re.I):
                 first = open_body[0]
-                out.append(Statement("; ".join(p.text for p in open_body), first.line, first.col, None, first.error))
+                joined = "; ".join(p.text for p in open_body)
+                out.append(Statement(joined, first.line, first.col, None, first.error, last_line=st.end_line))
                 open_body = []
             continue
         if (

@@ -42,6 +42,7 @@ class Entity:
     name: str
     line: int
     attributes: list[Attribute] = field(default_factory=list)
+    end_line: int = 0  # its closing brace's
 
 
 @dataclass(slots=True)
@@ -76,6 +77,7 @@ def parse_mermaid(text: str, base_line: int) -> Diagram:
             continue
         if current is not None:
             if s.strip() == "}":
+                current.end_line = line_no
                 current = None
                 continue
             am = _ATTR.match(s)

@@ -119,6 +119,7 @@ class PModel:
     attributes: list[Attribute]
     line: int
     origin: str = "prisma"
+    end_line: int = 0  # its closing brace's
 
     def attr(self, name: str) -> Attribute | None:
         return next((a for a in self.attributes if a.name == name), None)
@@ -357,7 +358,7 @@ def _model(name: str, body: list[tuple[int, str]], line: int) -> PModel:
         fname, ftype, is_list, optional, rest = mt.groups()
         fattrs = [_attribute(n, a) for n, a in _split_attributes(rest)]
         fields.append(PField(fname, ftype, bool(optional), bool(is_list), fattrs, line_no, comment))
-    return PModel(name, fields, attrs, line)
+    return PModel(name, fields, attrs, line, end_line=body[-1][0] + 1 if body else line + 1)
 
 
 def _enum(name: str, body: list[tuple[int, str]], line: int) -> PEnum:

@@ -134,7 +134,7 @@ class PrismaMapper:
             "public",
             tname,
             model.origin if model.origin != "prisma" else "prisma",
-            self.span(model.line),
+            Span(self.path, model.line, 1, model.end_line),
             naming="prisma",
         )
         by_field: dict[str, str] = {}

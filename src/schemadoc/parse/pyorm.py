@@ -51,6 +51,7 @@ class _Class:
     keywords: dict[str, ast.expr]
     body: list[ast.stmt]
     line: int
+    end_line: int = 0
 
 
 @dataclass(slots=True)
@@ -80,7 +81,16 @@ class PythonModels:
             if isinstance(node, ast.ClassDef):
                 bases = [ast.unparse(base) for base in node.bases]
                 keywords = {k.arg: k.value for k in node.keywords if k.arg}
-                self.classes.append(_Class(node.name, bases, keywords, node.body, first_line + node.lineno - 1))
+                self.classes.append(
+                    _Class(
+                        node.name,
+                        bases,
+                        keywords,
+                        node.body,
+                        first_line + node.lineno - 1,
+                        first_line + (node.end_lineno or node.lineno) - 1,
+                    )
+                )
                 found = found or _is_model(bases, keywords, node.body) or _is_enum(bases)
             elif (
                 isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and _call_name(node.value) == "table"
@@ -128,7 +138,7 @@ class _Mapper:
         django = any(b.endswith("Model") and "models." in b for b in cls.bases) or "models.Model" in cls.bases
         sqlmodel = "SQLModel" in cls.bases
         name = self._table_name(cls, django, sqlmodel)
-        d = TableDraft("public", name, "orm", self.span(cls.line))
+        d = TableDraft("public", name, "orm", Span(self.path, cls.line, 1, cls.end_line))
         pk: list[str] = []
         for stmt in cls.body:
             target, annotation, value, line = _assignment(stmt, cls.line)

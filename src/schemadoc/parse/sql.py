@@ -49,7 +49,8 @@ class SqlReader:
         return Span(self.path, line, col)
 
     def span(self, st: Statement) -> Span:
-        return Span(self.path, st.line, st.col)
+        """The statement's place, its last line included."""
+        return Span(self.path, st.line, st.col, st.end_line)
 
     def schema_of(self, rv: ast.RangeVar) -> str:
         return rv.schemaname or self.default_schema

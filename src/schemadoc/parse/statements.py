@@ -26,6 +26,11 @@ class Statement:
     source: str = field(default="", repr=False, compare=False)
     offset: int = 0
     base_line: int = 1
+    last_line: int = 0  # where it ends in the document (0: on its first line)
+
+    @property
+    def end_line(self) -> int:
+        return max(self.line, self.last_line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +79,9 @@ def split_statements(text: str, base_line: int) -> list[Statement]:
             start = _skip_comments(text, location)
             end = location + r.stmt_len if r.stmt_len else len(text)
             line, col = line_col(text, start, base_line)
-            out.append(Statement(text[start:end].strip(), line, col, r.stmt, None, text, 0, base_line))
+            piece = text[start:end].strip()
+            last = line + piece.count("\n")
+            out.append(Statement(piece, line, col, r.stmt, None, text, 0, base_line, last))
         return out
     for start, end in statement_ranges(text):
         begin = _skip_comments(text, start)
@@ -94,10 +101,11 @@ def split_statements(text: str, base_line: int) -> list[Statement]:
                     text,
                     begin,
                     base_line,
+                    line + piece.count("\n"),
                 )
             )
         except ParseError as e:
-            out.append(Statement(piece, line, col, None, str(e)))
+            out.append(Statement(piece, line, col, None, str(e), last_line=line + piece.count("\n")))
     return [st for st in out if st.node is not None or st.error != "empty statement"]
 
 

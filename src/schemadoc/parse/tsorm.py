@@ -193,6 +193,9 @@ class _Reader:
     def line(self, node: Any) -> int:
         return self.first_line + int(node.start_point[0])
 
+    def end_line(self, node: Any) -> int:
+        return self.first_line + int(node.end_point[0])
+
     def walk(self, node: Any) -> None:
         stack = [node]
         while stack:
@@ -232,7 +235,9 @@ class _Reader:
             self.sequelize(str(options.get("modelName") or model), call.args[0], options, node, model)
 
     def drizzle(self, variable: str, call: Call, node: Any) -> None:
-        table = CodeTable(str(call.args[0]), self.line(node), variable or str(call.args[0]))
+        table = CodeTable(
+            str(call.args[0]), self.line(node), variable or str(call.args[0]), end_line=self.end_line(node)
+        )
         columns = call.args[1] if len(call.args) > 1 and isinstance(call.args[1], dict) else {}
         keys: dict[str, str] = {}
         for key, col_node in columns.items():
@@ -315,7 +320,7 @@ class _Reader:
     def sequelize(self, model: str, attributes: Any, options: dict[str, Any], node: Any, key: str) -> None:
         table_name = options.get("tableName")
         name = str(table_name) if isinstance(table_name, str) else plural(model)
-        table = CodeTable(name, self.line(node), key)
+        table = CodeTable(name, self.line(node), key, end_line=self.end_line(node))
         for attr, spec_node in attributes.items() if isinstance(attributes, dict) else []:
             raw = value(spec_node)
             spec = _obj(raw) if isinstance(raw, dict) else {"type": raw}
@@ -366,7 +371,7 @@ class _Reader:
         return None
 
     def knex(self, name: str, node: Any) -> None:
-        table = CodeTable(name, self.line(node), name)
+        table = CodeTable(name, self.line(node), name, end_line=self.end_line(node))
         arguments = node.child_by_field_name("arguments")
         functions = [
             c
@@ -498,7 +503,9 @@ class _Reader:
         mikro = "@mikro-orm" in _text(
             node.parent.parent if node.parent is not None and node.parent.parent is not None else node
         )
-        table = CodeTable(str(label or snake_case(class_name)), self.line(node), class_name)
+        table = CodeTable(
+            str(label or snake_case(class_name)), self.line(node), class_name, end_line=self.end_line(node)
+        )
         body = node.child_by_field_name("body")
         for member in body.named_children if body is not None else []:
             if member.type not in ("public_field_definition", "field_definition"):
