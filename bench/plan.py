@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from up import bench_server, drop, fresh, generated_doc  # noqa: E402
 
 import schemadoc  # noqa: E402
-from schemadoc.introspect import _rows, introspect  # noqa: E402
+from schemadoc.introspect import introspect, rows  # noqa: E402
 from schemadoc.migrate.diff import diff  # noqa: E402
 from schemadoc.migrate.plan import Plan, build, render  # noqa: E402
 from schemadoc.migrate.shadow import materialize  # noqa: E402
@@ -91,7 +91,7 @@ def run(url: str, tables: int) -> None:
         with psycopg.connect(live) as conn:
             t0 = time.perf_counter()
             for q in QUERIES:
-                _rows(conn, q, {"names": []} if q == "roles" else None)
+                rows(conn, q, {"names": []} if q == "roles" else None)
             queries = time.perf_counter() - t0
             t0 = time.perf_counter()
             current = introspect(conn)

@@ -251,3 +251,57 @@ def test_view_lineage_maps_plain_columns_only() -> None:
     assert view_lineage("SELECT id FROM public.a UNION SELECT id FROM public.b") == {}
     assert view_lineage("VALUES (1)") == {}
     assert view_lineage("not sql at all") == {}
+
+
+def test_the_schema_cache_is_the_introspected_model_plus_what_only_the_api_needs(fresh_db: str) -> None:
+    """One catalog reader: tables, keys, views and functions come from the introspected model, the API's
+    own facts (kinds, writability, type oids, identity defaults, RPC shapes) from api_*.sql beside it."""
+    import psycopg
+
+    from schemadoc.introspect import introspect
+    from schemadoc.rest.cache import SchemaCache
+
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute("""
+            CREATE TABLE authors (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL DEFAULT 'anon');
+            CREATE TABLE profiles (author_id int PRIMARY KEY REFERENCES authors, bio text);
+            CREATE TABLE books (id int PRIMARY KEY, author_id int REFERENCES authors, title text);
+            CREATE VIEW book_list AS SELECT b.id, b.author_id AS writer, upper(b.title) AS shout FROM books b;
+            CREATE TABLE events (at date NOT NULL) PARTITION BY RANGE (at);
+            CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+            CREATE FUNCTION by_author(who int, n int DEFAULT 3) RETURNS TABLE (title text, rank int)
+              LANGUAGE sql STABLE AS 'SELECT title, 1 FROM books WHERE author_id = who LIMIT n';
+            CREATE FUNCTION all_books() RETURNS SETOF books LANGUAGE sql AS 'SELECT * FROM books';
+        """)
+        members = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'pgcrypto'").fetchone()
+        if members:
+            conn.execute("CREATE EXTENSION pgcrypto")
+        cache = SchemaCache.load(conn)
+        model = introspect(conn)
+
+    assert set(cache.relations) == {("public", n) for n in ("authors", "profiles", "books", "book_list", "events")}
+    authors = cache.relations[("public", "authors")]
+    assert authors.primary_key == ("id",) and authors.kind == "r" and authors.allows("INSERT")
+    assert authors.columns["id"].has_default and authors.columns["id"].default == "nextval('public.authors_id_seq')"
+    assert authors.columns["name"].default == "'anon'::text" and not authors.columns["name"].nullable
+    assert authors.columns["name"].type_ref.name == "text"
+    view = cache.relations[("public", "book_list")]
+    assert view.kind == "v" and list(view.columns) == ["id", "writer", "shout"] and view.columns["shout"].type == "text"
+    # the view shows books.author_id as `writer`: it reaches authors through it (view lineage, unqualified)
+    to_author = cache.relationships(("public", "book_list"), "authors")
+    assert [(r.cardinality, r.own, r.other) for r in to_author] == [("one", ("writer",), ("id",))]
+    one_to_one = cache.relationships(("public", "authors"), "profiles")
+    assert [r.cardinality for r in one_to_one] == ["one"]  # its key is the profile's primary key
+    assert [r.cardinality for r in cache.relationships(("public", "authors"), "books")] == ["many"]
+    (fn,) = cache.functions[("public", "by_author")]
+    assert (fn.volatility, fn.returns_set, fn.scalar) == ("s", True, False)
+    assert [(a.name, a.has_default, a.type_ref.name) for a in fn.arguments] == [
+        ("who", False, "int4"),
+        ("n", True, "int4"),
+    ]
+    assert fn.columns == (("title", "text"), ("rank", "integer"))
+    (rows,) = cache.functions[("public", "all_books")]
+    assert rows.row_of == "public.books" and rows.returns_set
+    if members:  # an extension's functions are exposed, as PostgREST exposes them; migrations never see them
+        assert ("public", "gen_random_uuid") in cache.functions  # pgcrypto's (gen_salt's arguments have no names)
+        assert not any(f.name == "gen_random_uuid" for f in model.functions)

@@ -18,12 +18,15 @@ _MODES = {"i": "IN", "o": "OUT", "b": "INOUT", "v": "VARIADIC", "t": "TABLE"}
 
 
 @cache
-def query(name: str, server_version: int = 10**6) -> str:
+def query(name: str, server_version: int = 10**6, extension_members: bool = False) -> str:
     """The catalog query `name` for a server of `server_version` (libpq's number, 140005 for 14.5).
 
     Catalog columns that newer servers added are read between `-- @since N` and `-- @else` (or
-    `-- @end`); what older servers get instead follows `-- @else`."""
+    `-- @end`); what older servers get instead follows `-- @else`. A line ending `-- @own` leaves out
+    what an extension owns; with `extension_members` it is dropped, and those objects are read too."""
     text = files("schemadoc.introspect").joinpath("sql", f"{name}.sql").read_text()
+    if extension_members:
+        text = "".join(line for line in text.splitlines(keepends=True) if not line.rstrip().endswith("-- @own"))
     return for_version(text, server_version)
 
 
@@ -44,20 +47,30 @@ def for_version(text: str, server_version: int) -> str:
     return "".join(kept)
 
 
-def _rows(conn: psycopg.Connection[Any], name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def rows(
+    conn: psycopg.Connection[Any], name: str, params: dict[str, Any] | None = None, extension_members: bool = False
+) -> list[dict[str, Any]]:
+    """The rows of the catalog query `name`, as dicts."""
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(query(name, conn.info.server_version), params)
+        cur.execute(query(name, conn.info.server_version, extension_members), params)
         return cur.fetchall()
 
 
-def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) -> m.Schema:
+def introspect(
+    conn: psycopg.Connection[Any], role_names: tuple[str, ...] = (), *, extension_members: bool = False
+) -> m.Schema:
     """The schema of the connected database; system, extension-owned and schemadoc's own objects excluded.
 
     Roles are cluster-wide, so only the ones this database's grants and policies name, and those in
-    `role_names`, are read.
+    `role_names`, are read. `extension_members`: what extensions own is read too (the REST API exposes
+    an extension's tables and functions as PostgREST does; a migration never touches them).
     """
+
+    def _rows(name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return rows(conn, name, params, extension_members)
+
     columns: dict[int, list[m.Column]] = defaultdict(list)
-    for r in _rows(conn, "columns"):
+    for r in _rows("columns"):
         columns[r["table_oid"]].append(
             m.Column(
                 r["name"],
@@ -72,11 +85,11 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
             )
         )
     constraints: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in _rows(conn, "constraints"):
+    for r in _rows("constraints"):
         constraints[r["table_oid"]].append(r)
     tables = []
     namespaces: set[str] = set()
-    for t in _rows(conn, "tables"):
+    for t in _rows("tables"):
         namespaces.add(t["schema"])
         pk = None
         uniques, checks, fks, exclusions = [], [], [], []
@@ -141,10 +154,10 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
             tuple(r["keys"][r["key_count"] :]),
             r["nulls_not_distinct"],
         )
-        for r in _rows(conn, "indexes")
+        for r in _rows("indexes")
     ]
     enums, composites, domains = [], [], []
-    for r in _rows(conn, "types"):
+    for r in _rows("types"):
         if r["kind"] == "e":
             enums.append(m.Enum(r["schema"], r["name"], tuple(r["enum_values"])))
         elif r["kind"] == "c":
@@ -153,7 +166,7 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
         else:
             domain_checks = tuple(m.Check(*c.split("\x1f", 1)) for c in r["checks"])
             domains.append(m.Domain(r["schema"], r["name"], r["base_type"], r["not_null"], r["default"], domain_checks))
-    grants = _grants(_rows(conn, "grants"))
+    grants = _grants(_rows("grants"))
     policies = [
         m.Policy(
             r["schema"],
@@ -165,24 +178,24 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
             r["using"],
             r["check"],
         )
-        for r in _rows(conn, "policies")
+        for r in _rows("policies")
     ]
     view_deps: dict[str, list[str]] = defaultdict(list)
-    for r in _rows(conn, "view_deps"):
+    for r in _rows("view_deps"):
         view_deps[r["view"]].append(r["depends_on"])
     wanted = set(role_names) | {g.grantee for g in grants} | {r for p in policies for r in p.roles}
     wanted -= {"public", "current_user", "session_user", "current_role"}
     return m.Schema.build(
-        schemas=(namespaces | {r["name"] for r in _rows(conn, "schemas")}) - {"public"},  # empty ones too
-        extensions=[m.Extension(r["name"], None, version=r["version"]) for r in _rows(conn, "extensions")],
-        collations=[m.Collation(**r) for r in _rows(conn, "collations")],
+        schemas=(namespaces | {r["name"] for r in _rows("schemas")}) - {"public"},  # empty ones too
+        extensions=[m.Extension(r["name"], None, version=r["version"]) for r in _rows("extensions")],
+        collations=[m.Collation(**r) for r in _rows("collations")],
         enums=enums,
         composites=composites,
         domains=domains,
-        sequences=[_sequence(r) for r in _rows(conn, "sequences")],
+        sequences=[_sequence(r) for r in _rows("sequences")],
         tables=tables,
         indexes=indexes,
-        functions=[_function(r) for r in _rows(conn, "functions")],
+        functions=[_function(r) for r in _rows("functions")],
         views=[
             m.View(
                 r["schema"],
@@ -191,13 +204,13 @@ def introspect(conn: psycopg.Connection[Any], role_names: tuple[str, ...] = ()) 
                 r["materialized"],
                 tuple(view_deps.get(f"{r['schema']}.{r['name']}", ())),
             )
-            for r in _rows(conn, "views")
+            for r in _rows("views")
         ],
-        triggers=[_trigger(r) for r in _rows(conn, "triggers")],
+        triggers=[_trigger(r) for r in _rows("triggers")],
         policies=policies,
-        roles=[m.Role(r["name"], r["login"]) for r in _rows(conn, "roles", {"names": sorted(wanted)})],
+        roles=[m.Role(r["name"], r["login"]) for r in _rows("roles", {"names": sorted(wanted)})],
         grants=grants,
-        comments=[m.Comment(r["object_kind"], r["object_name"], r["text"]) for r in _rows(conn, "comments")],
+        comments=[m.Comment(r["object_kind"], r["object_name"], r["text"]) for r in _rows("comments")],
     )
 
 

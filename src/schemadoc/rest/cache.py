@@ -6,13 +6,15 @@ error before any SQL is built. Reloaded on `NOTIFY pgrst, 'reload schema'`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
-from schemadoc.introspect import query
+from schemadoc import model as m
+from schemadoc.introspect import introspect, query
 
 # SQL's own spellings of pg_catalog types that are neither a type's name nor what format_type prints
 _SPELLINGS = {"int": "int4", "decimal": "numeric", "dec": "numeric", "float": "float8", "char": "bpchar"}
@@ -131,7 +133,11 @@ class SchemaCache:
 
     @classmethod
     def load(cls, conn: psycopg.Connection[Any], schemas: tuple[str, ...] = ("public",)) -> SchemaCache:
+        """The cache of the exposed `schemas`: the introspected model (extensions' own tables and functions
+        included, as PostgREST exposes them) and what only the API needs beside it (api_*.sql)."""
         cache = cls(schemas)
+        model = introspect(conn, extension_members=True)
+        search_path = tuple(conn.execute("SELECT current_schemas(false)").fetchone()[0])  # type: ignore[index]
 
         def rows(name: str, *params: Any) -> list[tuple[Any, ...]]:
             """The rows of the catalog query `name` (introspect/sql/), for this server's version."""
@@ -139,45 +145,55 @@ class SchemaCache:
 
         relations = rows("api_relations", list(schemas))
         function_rows = rows("api_functions", list(schemas))
-        used = {int(c["oid"]) for row in relations for c in row[3]}
-        used |= {int(x) for row in function_rows for x in row[11] or ()}
+        used = {int(c["oid"]) for row in relations for c in row[4]}
+        used |= {int(oid) for row in function_rows for _, oid in row[8]}
         cache.load_types(rows("api_types", list(schemas), sorted(used)))
-        for schema, name, kind, columns, pk, writable in relations:
-            cols = {
-                c["name"]: Column(
-                    c["name"], c["type"], c["nullable"], c["has_default"], c.get("default"), cache.type_of(c["oid"])
-                )
-                for c in columns
-            }
-            cache.relations[(schema, name)] = Relation(schema, name, kind, cols, tuple(pk or ()), int(writable or 0))
+        tables = {(t.schema, t.name): t for t in model.tables if t.partition_of is None}
+        for schema, name, kind, writable, columns in relations:
+            table = tables.get((schema, name))
+            cols: dict[str, Column] = {}
+            for c in columns:
+                ref = cache.type_of(c["oid"])
+                own = table.column(c["name"]) if table is not None else None
+                if own is None:  # a view's, a foreign table's: the model has no columns for them
+                    cols[c["name"]] = Column(c["name"], c["type"], c["nullable"], c["has_default"], c["default"], ref)
+                    continue
+                default = c["identity"] or (own.default if own.generated is None else None)
+                has_default = own.default is not None or own.identity is not None or own.generated is not None
+                cols[own.name] = Column(own.name, own.type, not own.not_null, has_default, default, ref)
+            key = table.primary_key.columns if table is not None and table.primary_key else ()
+            cache.relations[(schema, name)] = Relation(schema, name, kind, cols, key, int(writable or 0))
         fks = [
-            ForeignKey(name, (ss, s), (ts, t), tuple(cols), tuple(refs), bool(unique))
-            for name, ss, s, ts, t, cols, refs, unique in rows("api_foreign_keys")
-        ]
-        with conn.transaction():
-            conn.execute("SELECT set_config('search_path', '', true)")
-            views = {(vs, vn): view_lineage(text) for vs, vn, text in rows("api_views", list(schemas))}
+            ForeignKey(fk.name, (t.schema, t.name), (fk.ref_schema, fk.ref_table), fk.columns, fk.ref_columns,
+                       _is_key(t, fk.columns))
+            for t in tables.values()
+            for fk in t.foreign_keys
+        ]  # fmt: skip
+        relation_names = {(v.schema, v.name) for v in model.views} | set(tables)
+        views = {
+            (v.schema, v.name): view_lineage(v.definition, _resolver(relation_names, search_path))
+            for v in model.views
+            if v.schema in schemas
+        }
         # a view has its base tables' relationships, through the columns it shows (PostgREST's view lineage)
         fks += _through_views(fks, views)
         cache.fks = [fk for fk in fks if fk.source in cache.relations and fk.target in cache.relations]
-        for row in function_rows:
-            schema, name, vol, retset, rettype, typtype, row_of, names, modes, types, ndefaults, oids = row
-            modes = list(modes) or ["i"] * len(types or [])
-            refs = {n: cache.type_of(o) for n, o in zip(names or [], oids or [], strict=False)}
-            ins = [
-                (n, t)
-                for n, t, md in zip(names or [""] * len(modes), types or [], modes, strict=False)
-                if md in ("i", "b", "v")
-            ]
-            outs = tuple(
-                (n, t) for n, t, md in zip(names or [], types or [], modes, strict=False) if md in ("o", "b", "t")
-            )
-            if any(not n for n, _ in ins):
+        rpc = {(row[0], row[1], row[2]): row[3:] for row in function_rows}
+        for f in model.functions:
+            found = rpc.get((f.schema, f.name, f.identity_arguments))
+            if found is None:
+                continue  # a procedure, a trigger function, or not in an exposed schema
+            retset, rettype, typtype, row_of, table_columns, oids = found
+            refs = {n: cache.type_of(int(o)) for n, o in oids if n}
+            ins = [a for a in f.arguments if a.mode in ("IN", "INOUT", "VARIADIC")]
+            if any(not a.name for a in ins):
                 continue  # unnamed arguments cannot be passed by name: not callable through the API
-            args = tuple(Argument(n, t, i >= len(ins) - ndefaults, refs.get(n, TEXT)) for i, (n, t) in enumerate(ins))
+            args = tuple(Argument(str(a.name), a.type, a.default is not None, refs.get(str(a.name), TEXT)) for a in ins)
+            outs = tuple((str(a.name or ""), a.type) for a in f.arguments if a.mode in ("OUT", "INOUT"))
+            outs += tuple((str(n), str(t)) for n, t in table_columns)
             scalar = typtype != "c" and not outs and rettype != "record"
-            fn = Function(schema, name, vol, retset, rettype, args, outs, row_of, scalar)
-            cache.functions.setdefault((schema, name), []).append(fn)
+            fn = Function(f.schema, f.name, f.volatility[0].lower(), retset, rettype, args, outs, row_of, scalar)
+            cache.functions.setdefault((f.schema, f.name), []).append(fn)
         conn.rollback()
         return cache
 
@@ -257,9 +273,32 @@ class SchemaCache:
         return out
 
 
-def view_lineage(definition: str) -> dict[str, tuple[tuple[str, str], str]]:
+def _is_key(t: m.Table, columns: tuple[str, ...]) -> bool:
+    """Whether `columns` are exactly the table's primary key or one of its unique constraints: one-to-one."""
+    keys = ([t.primary_key.columns] if t.primary_key else []) + [u.columns for u in t.uniques]
+    return any(sorted(k) == sorted(columns) for k in keys)
+
+
+def _resolver(
+    relations: set[tuple[str, str]], search_path: tuple[str, ...]
+) -> Callable[[str | None, str], tuple[str, str] | None]:
+    """How PostgreSQL finds a relation a view definition names: as qualified, else in the first schema of
+    the search path that has one of that name (pg_get_viewdef leaves a relation the path finds unqualified)."""
+
+    def resolve(schema: str | None, name: str) -> tuple[str, str] | None:
+        if schema:
+            return schema, name
+        return next(((s, name) for s in search_path if (s, name) in relations), None)
+
+    return resolve
+
+
+def view_lineage(
+    definition: str, resolve: Callable[[str | None, str], tuple[str, str] | None] | None = None
+) -> dict[str, tuple[tuple[str, str], str]]:
     """The columns of a view that are a base table's column as they are: name -> ((schema, table), column).
-    A view that is not one plain SELECT (UNION, VALUES) has none; nor has a computed column."""
+    A view that is not one plain SELECT (UNION, VALUES) has none; nor has a computed column. `resolve`
+    places a relation the definition names unqualified (without it, only qualified ones count)."""
     from pglast import ast, parse_sql
     from pglast.parser import ParseError
 
@@ -272,9 +311,13 @@ def view_lineage(definition: str) -> dict[str, tuple[tuple[str, str], str]]:
     tables: dict[str, tuple[str, str]] = {}
 
     def walk(node: object) -> None:
-        if isinstance(node, ast.RangeVar) and node.schemaname and node.relname:
-            label = node.alias.aliasname if node.alias and node.alias.aliasname else node.relname
-            tables[label] = (node.schemaname, node.relname)
+        if isinstance(node, ast.RangeVar) and node.relname:
+            place = (
+                (node.schemaname, node.relname) if node.schemaname else resolve(None, node.relname) if resolve else None
+            )
+            if place is not None:
+                label = node.alias.aliasname if node.alias and node.alias.aliasname else node.relname
+                tables[label] = place
         elif isinstance(node, ast.JoinExpr):
             walk(node.larg)
             walk(node.rarg)

@@ -11,5 +11,5 @@ JOIN pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_class rc ON rc.oid = t.typrelid
 WHERE t.typtype IN ('e', 'd', 'c') AND (t.typtype <> 'c' OR rc.relkind = 'c')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'schemadoc') AND n.nspname NOT LIKE 'pg\_%'
-  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')  -- @own
 ORDER BY 1, 2
