@@ -44,6 +44,10 @@ class DataLossRefused(SchemadocError):
     exit_code = 3
 
 
+class PlanBlocked(SchemadocError):
+    """Rows of the database would make the plan fail."""
+
+
 @dataclass(slots=True)
 class Plan:
     source: str  # what the plan starts from: "database shop" / "docs/old.md"
@@ -79,6 +83,19 @@ class Plan:
             f"the plan destroys data in {len(lost)} operation(s); nothing was done:\n"
             + "\n".join(lines)
             + "\n  hint: back up first (pg_dump), then re-run with --allow-data-loss if that is what you mean"
+        )
+
+    def refuse_blocked(self) -> None:
+        """Refuse to start a plan that rows of the database would make fail (NULLs where NOT NULL comes, rows
+        no partition takes): it would change nothing but take locks and time to find out."""
+        blocked = [(self.notices[i], rows) for i, rows in sorted(self.blocked.items())]
+        if not blocked:
+            return
+        lines = [f"  {f'{n.span}: ' if n.span else ''}{n.message}: {rows:,} row(s) now" for n, rows in blocked]
+        raise PlanBlocked(
+            "rows of the database would make the plan fail; nothing was done:\n"
+            + "\n".join(lines)
+            + "\n  hint: change those rows (or the document), then run it again"
         )
 
     def script(self, direction: str = "up") -> str:

@@ -198,6 +198,7 @@ def _migrate_in_place(
         return 0
     if not allow_data_loss:
         plan.refuse_data_loss()
+    plan.refuse_blocked()
     with conn.transaction():
         run_steps(conn, steps_from(plan.up, plan.lock_timeout), name=f"{doc.path} (plan)")
     return len(plan.up)

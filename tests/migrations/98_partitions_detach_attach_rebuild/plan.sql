@@ -1,14 +1,14 @@
 -- schemadoc migration (up): database <fresh> -> after.md
--- 5 statement(s), in one transaction, 2 LOSE DATA
--- NOTE after.md:11:1: table public.events looks like public.events renamed: this plan drops public.events and creates public.events; if it is a rename, put `<!-- schemadoc: renamed-from=events -->` before events's definition
+-- 7 statement(s), in one transaction, 1 LOSE DATA
+-- NOTE after.md:11:1: public.events becomes partitioned: the migration fails while it holds rows no partition takes
 
 SET lock_timeout = '5s';
 
 -- detach partition public.readings_2024 from public.readings (its rows stay in it) — ACCESS EXCLUSIVE on readings [after.md:8:1]
 ALTER TABLE readings DETACH PARTITION readings_2024;
 
--- drop table public.events — ACCESS EXCLUSIVE on events, LOSES every row of public.events: 0 row(s)
-DROP TABLE events;
+-- set public.events aside as events_schemadoc_old, to move its rows into the rebuilt table — ACCESS EXCLUSIVE on events [after.md:11:1]
+ALTER TABLE events RENAME TO events_schemadoc_old;
 
 -- create table public.events [after.md:11:1]
 CREATE TABLE events (
@@ -17,6 +17,13 @@ CREATE TABLE events (
 )
 PARTITION BY RANGE (at);
 
+-- move the rows of public.events into its rebuilt table — ACCESS EXCLUSIVE on events, scans events (empty) [after.md:11:1]
+--   every row is written again: on a big table this takes as long as copying it
+INSERT INTO events (id, at) SELECT id, at FROM events_schemadoc_old;
+
+-- drop the set-aside public.events, its rows moved — ACCESS EXCLUSIVE on events
+DROP TABLE events_schemadoc_old;
+
 -- drop column public.readings_2026.note — ACCESS EXCLUSIVE on readings_2026, LOSES the values of public.readings_2026.note: 0 row(s)
 ALTER TABLE readings_2026 DROP COLUMN note;
 
@@ -24,15 +31,15 @@ ALTER TABLE readings_2026 DROP COLUMN note;
 ALTER TABLE readings ATTACH PARTITION readings_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 
 -- schemadoc migration (down): after.md -> database <fresh>
--- 5 statement(s), in one transaction, 1 LOSE DATA
+-- 7 statement(s), in one transaction
 
 SET lock_timeout = '5s';
 
 -- detach partition public.readings_2026 from public.readings (its rows stay in it) — ACCESS EXCLUSIVE on readings
 ALTER TABLE readings DETACH PARTITION readings_2026;
 
--- drop table public.events — ACCESS EXCLUSIVE on events, LOSES every row of public.events
-DROP TABLE events;
+-- set public.events aside as events_schemadoc_old, to move its rows into the rebuilt table — ACCESS EXCLUSIVE on events
+ALTER TABLE events RENAME TO events_schemadoc_old;
 
 -- create table public.events
 CREATE TABLE events (
@@ -42,6 +49,13 @@ CREATE TABLE events (
 
 -- add column public.readings_2026.note — ACCESS EXCLUSIVE on readings_2026
 ALTER TABLE readings_2026 ADD COLUMN note text;
+
+-- move the rows of public.events into its rebuilt table — ACCESS EXCLUSIVE on events, scans events (empty)
+--   every row is written again: on a big table this takes as long as copying it
+INSERT INTO events (id, at) SELECT id, at FROM events_schemadoc_old;
+
+-- drop the set-aside public.events, its rows moved — ACCESS EXCLUSIVE on events
+DROP TABLE events_schemadoc_old;
 
 -- attach public.readings_2024 as a partition of public.readings (its rows must fall within its bounds) — ACCESS EXCLUSIVE on readings_2024, scans readings_2024 (empty)
 ALTER TABLE readings ATTACH PARTITION readings_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');

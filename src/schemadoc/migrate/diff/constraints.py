@@ -80,6 +80,13 @@ def add_constraint(p: Planner, t: m.Table, kind: str, c: Any) -> None:
         # a key the plan itself adds to an existing table is built late (CONCURRENTLY, then USING
         # INDEX): a foreign key that references it comes after it
         after_key = 0.0 if key_exists_before(p, c) else INDEXES - 0.35 - FOREIGN_KEYS
+        target = p.tgt.table(c.ref_key)
+        if target is not None and target.partition_by:
+            # VALIDATE leaves the partitions' share of a NOT VALID key into a partitioned table unvalidated
+            # (the catalog then differs from a database built fresh): added validated, in one step
+            p.add(Op(f"{at} ADD {foreign_key_sql(c)};", f"add foreign key {c.name}", FOREIGN_KEYS + after_key, k,
+                     SHARE_ROW_EXCLUSIVE, scans=True, span=c.span))  # fmt: skip
+            return
         p.add(
             Op(
                 f"{at} ADD {foreign_key_sql(c)} NOT VALID;",

@@ -55,7 +55,7 @@ def plan(p: Planner) -> None:
         n = tgt[k]
         if k in renamed.values():
             continue
-        if cur.get(k) == n and n.table_key not in views_rebuilt:
+        if cur.get(k) == n and n.table_key not in views_rebuilt | p.rebuilt_tables:
             continue
         p.created_indexes.add(k)
         on_new = (

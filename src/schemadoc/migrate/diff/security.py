@@ -12,7 +12,7 @@ from schemadoc.sql.emit import _comment_target, _literal, grant_sql, policy_sql,
 
 
 def triggers_policies(p: Planner) -> None:
-    rebuilt = p.recreated_views
+    rebuilt = p.recreated_views | p.rebuilt_tables
     gone = p.dropped_tables | p.dropped_views
     for kind, cur, tgt, create, drop in (
         ("trigger", by_key(p.cur.triggers), by_key(p.tgt.triggers), trigger_sql, "TRIGGER"),
@@ -52,7 +52,7 @@ def triggers_policies(p: Planner) -> None:
 
 def grants_comments(p: Planner) -> None:
     gone = p.dropped_tables | p.dropped_views
-    rebuilt = p.recreated_views
+    rebuilt = p.recreated_views | p.rebuilt_tables
     cur, tgt = by_key(p.cur.grants), by_key(p.tgt.grants)
     for k in sorted(cur.keys() | tgt.keys()):
         o, n = cur.get(k), tgt.get(k)

@@ -121,6 +121,7 @@ class Planner:
         self.dropped_tables: set[str] = set()
         self.changed_columns: set[str] = set()  # "schema.table" whose columns change type, name or existence
         self.recreated_views: set[str] = set()
+        self.rebuilt_tables: set[str] = set()  # made anew with their rows (migrate/diff/rebuild.py)
         self.dropped_views: set[str] = set()
         self.dropped_functions: set[str] = set()
         self.created_indexes: set[str] = set()

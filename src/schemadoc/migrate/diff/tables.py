@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from schemadoc import model as m
 from schemadoc.migrate.compare import by_key
-from schemadoc.migrate.diff import columns, constraints, renames
+from schemadoc.migrate.diff import columns, constraints, rebuild, renames
 from schemadoc.migrate.diff.renames import same_definition_renames
 from schemadoc.migrate.diff.state import KIND_NAMES, REWRITE_ADVICE, Planner, constraints_of, is_volatile, table_ref
 from schemadoc.migrate.ops import (
@@ -32,27 +32,28 @@ def plan(p: Planner) -> None:
     p.new_tables = {t.key for t in new}
     dropped = sorted(cur.keys() - tgt.keys())
     # a partition leaving its parent is detached and a plain table joining one is attached, rows kept; a
-    # table becoming partitioned (or plain) cannot be altered into shape: it is rebuilt (and loses its rows)
+    # table becoming partitioned (or plain) cannot be altered into shape: it is rebuilt with its rows
     detached: dict[str, m.Table] = {}  # the partition as the plain table it becomes: its parent's columns
     attached: dict[str, m.Table] = {}  # the table as it must be to be attached: its new parent's columns
-    rebuilt: set[str] = set()
+    rebuilt = p.rebuilt_tables = rebuild.rebuilt(cur, tgt)
     for k in sorted(cur.keys() & tgt.keys()):
         o, n = cur[k], tgt[k]
-        if (o.partition_by, o.partition_of, o.partition_bound) == (n.partition_by, n.partition_of, n.partition_bound):
+        if k in rebuilt:
+            dropped.append(k)
+            new.append(n)
+            p.new_tables.add(k)
             continue
-        plain = not o.partition_by and not n.partition_by
-        if plain and o.partition_of in cur and n.partition_of is None:
+        stays = (o.partition_by, o.partition_of, o.partition_bound) == (
+            n.partition_by,
+            n.partition_of,
+            n.partition_bound,
+        )
+        if stays and o.partition_of not in rebuilt:
+            continue
+        if o.partition_of is not None:  # out of its parent (or of the parent set aside to be rebuilt)
             detached[k] = _as_plain(o, cur[o.partition_of])
-            continue
-        if plain and n.partition_of in cur and n.partition_of in tgt and not cur[n.partition_of].partition_of:
-            if o.partition_of is not None:  # another parent or other bounds: out of the old one first
-                detached[k] = _as_plain(o, cur[o.partition_of])
+        if n.partition_of is not None:
             attached[k] = _as_plain(n, tgt[n.partition_of])
-            continue
-        dropped.append(k)
-        new.append(n)
-        p.new_tables.add(k)
-        rebuilt.add(k)
     for k in sorted(detached):
         parent = cur[k].partition_of or ""
         p.add(Op(f"ALTER TABLE {table_ref(parent)} DETACH PARTITION {table_ref(k)};",
@@ -73,7 +74,9 @@ def plan(p: Planner) -> None:
             )
         )
     p.dropped_tables = set(dropped)
-    renames.suggest_table_renames(p, new, [cur[k] for k in dropped])
+    renames.suggest_table_renames(
+        p, [t for t in new if t.key not in rebuilt], [cur[k] for k in dropped if k not in rebuilt]
+    )
     # foreign keys into dropped tables go first, so the tables can be dropped in any order
     for t in p.cur.tables:
         if t.key in p.dropped_tables:
@@ -147,6 +150,10 @@ def plan(p: Planner) -> None:
 
     for k in sorted(p.dropped_tables, key=lambda key: (-depth(key), key)):
         t = cur[k]
+        if k in rebuilt:
+            rebuild.set_aside(p, t, tgt[k])
+            rebuild.move_rows(p, t, tgt[k])
+            continue
         if t.partition_of in p.dropped_tables:
             continue  # goes with its parent
         p.add(
@@ -154,7 +161,7 @@ def plan(p: Planner) -> None:
                 f"DROP TABLE {table_ref(k)};",
                 f"drop table {k}" + (" (a view of the same name replaces it)" if k in views else ""),
                 # the name must be free before the view or the rebuilt table is made
-                VIEWS - 0.5 if k in views else DETACH + 0.05 if k in rebuilt else DROP,
+                VIEWS - 0.5 if k in views else DROP,
                 k,
                 ACCESS_EXCLUSIVE,
                 loses=f"every row of {k}",
@@ -172,7 +179,7 @@ def retyped_keys(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) -
     for t in cur.values():
         for fk in t.foreign_keys:
             mine = {(t.key, c) for c in fk.columns} | {(fk.ref_key, c) for c in fk.ref_columns}
-            if mine & retyped:
+            if mine & retyped or fk.ref_key in p.rebuilt_tables:  # a rebuilt table's key is made again too
                 p.rekeyed.add((t.key, fk.name))
 
 
