@@ -18,16 +18,22 @@ _MODES = {"i": "IN", "o": "OUT", "b": "INOUT", "v": "VARIADIC", "t": "TABLE"}
 
 
 @cache
-def query(name: str, server_version: int = 10**6, extension_members: bool = False) -> str:
+def query(name: str, server_version: int = 10**6, extension_members: bool = False, clones: bool = False) -> str:
     """The catalog query `name` for a server of `server_version` (libpq's number, 140005 for 14.5).
 
     Catalog columns that newer servers added are read between `-- @since N` and `-- @else` (or
     `-- @end`); what older servers get instead follows `-- @else`. A line ending `-- @own` leaves out
-    what an extension owns; with `extension_members` it is dropped, and those objects are read too."""
+    what an extension owns; with `extension_members` it is dropped, and those objects are read too. A
+    line ending `-- @clones: ALTERNATIVE` is ALTERNATIVE with `clones`: the query then reads what partitions
+    hold from their parent (cloned keys and indexes) instead of what tables hold of their own."""
     text = files("schemadoc.introspect").joinpath("sql", f"{name}.sql").read_text()
-    if extension_members:
-        text = "".join(line for line in text.splitlines(keepends=True) if not line.rstrip().endswith("-- @own"))
-    return for_version(text, server_version)
+    lines = []
+    for line in text.splitlines(keepends=True):
+        if extension_members and line.rstrip().endswith("-- @own"):
+            continue
+        head, marker, alternative = line.partition("-- @clones:")
+        lines.append((alternative.strip() + "\n" if clones else head.rstrip() + "\n") if marker else line)
+    return for_version("".join(lines), server_version)
 
 
 def for_version(text: str, server_version: int) -> str:
@@ -48,12 +54,26 @@ def for_version(text: str, server_version: int) -> str:
 
 
 def rows(
-    conn: psycopg.Connection[Any], name: str, params: dict[str, Any] | None = None, extension_members: bool = False
+    conn: psycopg.Connection[Any],
+    name: str,
+    params: dict[str, Any] | None = None,
+    extension_members: bool = False,
+    clones: bool = False,
 ) -> list[dict[str, Any]]:
     """The rows of the catalog query `name`, as dicts."""
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(query(name, conn.info.server_version, extension_members), params)
+        cur.execute(query(name, conn.info.server_version, extension_members, clones), params)
         return cur.fetchall()
+
+
+def partition_clones(conn: psycopg.Connection[Any]) -> m.Schema:
+    """What partitions hold from their parents: the keys, foreign keys and indexes PostgreSQL clones into each
+    (the model has them once, on the parent). A partition detached keeps them as its own."""
+    keyed: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows(conn, "constraints", clones=True):
+        keyed[(r["table_schema"], r["table_name"])].append(r)
+    tables = [m.Table(schema, name, (), **_constraints(found)) for (schema, name), found in sorted(keyed.items())]
+    return m.Schema.build(tables=tables, indexes=[_index(r) for r in rows(conn, "indexes", clones=True)])
 
 
 def introspect(
@@ -91,47 +111,12 @@ def introspect(
     namespaces: set[str] = set()
     for t in _rows("tables"):
         namespaces.add(t["schema"])
-        pk = None
-        uniques, checks, fks, exclusions = [], [], [], []
-        for c in constraints[t["oid"]]:
-            cols = tuple(c["columns"])
-            if c["kind"] == "p":
-                pk = m.PrimaryKey(
-                    c["name"], cols, deferrable=c["deferrable"], initially_deferred=c["initially_deferred"]
-                )
-            elif c["kind"] == "u":
-                uniques.append(
-                    m.Unique(c["name"], cols, c["nulls_not_distinct"], c["deferrable"], c["initially_deferred"])
-                )
-            elif c["kind"] == "x":
-                exclusions.append(m.Exclusion(c["name"], c["expression"]))
-            elif c["kind"] == "c":
-                checks.append(m.Check(c["name"], c["expression"], c["no_inherit"]))
-            elif c["kind"] == "f":
-                fks.append(
-                    m.ForeignKey(
-                        c["name"],
-                        cols,
-                        c["ref_schema"],
-                        c["ref_table"],
-                        tuple(c["ref_columns"]),
-                        _FK_ACTIONS[c["on_delete"]],
-                        _FK_ACTIONS[c["on_update"]],
-                        c["match_type"] == "f",
-                        c["deferrable"],
-                        c["initially_deferred"],
-                    )
-                )
         tables.append(
             m.Table(
                 schema=t["schema"],
                 name=t["name"],
                 columns=tuple(columns[t["oid"]]),
-                primary_key=pk,
-                uniques=tuple(sorted(uniques, key=lambda u: u.name)),
-                checks=tuple(sorted(checks, key=lambda c: c.name)),
-                foreign_keys=tuple(sorted(fks, key=lambda f: f.name)),
-                exclusions=tuple(sorted(exclusions, key=lambda x: x.name)),
+                **_constraints(constraints[t["oid"]]),
                 partition_by=t["partition_by"],
                 partition_of=t["partition_of"],
                 partition_bound=t["partition_bound"],
@@ -142,20 +127,7 @@ def introspect(
                 inherits=tuple(t["inherits"]),
             )
         )
-    indexes = [
-        m.Index(
-            r["schema"],
-            r["name"],
-            r["table_name"],
-            tuple(r["keys"][: r["key_count"]]),
-            r["is_unique"],
-            r["method"],
-            r["where"],
-            tuple(r["keys"][r["key_count"] :]),
-            r["nulls_not_distinct"],
-        )
-        for r in _rows("indexes")
-    ]
+    indexes = [_index(r) for r in _rows("indexes")]
     enums, composites, domains = [], [], []
     for r in _rows("types"):
         if r["kind"] == "e":
@@ -211,6 +183,58 @@ def introspect(
         roles=[m.Role(r["name"], r["login"]) for r in _rows("roles", {"names": sorted(wanted)})],
         grants=grants,
         comments=[m.Comment(r["object_kind"], r["object_name"], r["text"]) for r in _rows("comments")],
+    )
+
+
+def _constraints(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """A table's keys and constraints from its rows of constraints.sql, as m.Table's fields."""
+    pk = None
+    uniques, checks, fks, exclusions = [], [], [], []
+    for c in found:
+        cols = tuple(c["columns"])
+        if c["kind"] == "p":
+            pk = m.PrimaryKey(c["name"], cols, deferrable=c["deferrable"], initially_deferred=c["initially_deferred"])
+        elif c["kind"] == "u":
+            uniques.append(m.Unique(c["name"], cols, c["nulls_not_distinct"], c["deferrable"], c["initially_deferred"]))
+        elif c["kind"] == "x":
+            exclusions.append(m.Exclusion(c["name"], c["expression"]))
+        elif c["kind"] == "c":
+            checks.append(m.Check(c["name"], c["expression"], c["no_inherit"]))
+        elif c["kind"] == "f":
+            fks.append(
+                m.ForeignKey(
+                    c["name"],
+                    cols,
+                    c["ref_schema"],
+                    c["ref_table"],
+                    tuple(c["ref_columns"]),
+                    _FK_ACTIONS[c["on_delete"]],
+                    _FK_ACTIONS[c["on_update"]],
+                    c["match_type"] == "f",
+                    c["deferrable"],
+                    c["initially_deferred"],
+                )
+            )
+    return {
+        "primary_key": pk,
+        "uniques": tuple(sorted(uniques, key=lambda u: u.name)),
+        "checks": tuple(sorted(checks, key=lambda c: c.name)),
+        "foreign_keys": tuple(sorted(fks, key=lambda f: f.name)),
+        "exclusions": tuple(sorted(exclusions, key=lambda x: x.name)),
+    }
+
+
+def _index(r: dict[str, Any]) -> m.Index:
+    return m.Index(
+        r["schema"],
+        r["name"],
+        r["table_name"],
+        tuple(r["keys"][: r["key_count"]]),
+        r["is_unique"],
+        r["method"],
+        r["where"],
+        tuple(r["keys"][r["key_count"] :]),
+        r["nulls_not_distinct"],
     )
 
 

@@ -14,7 +14,7 @@ import psycopg
 from schemadoc import model as m
 from schemadoc import platforms
 from schemadoc.errors import SchemadocError
-from schemadoc.introspect import introspect
+from schemadoc.introspect import introspect, partition_clones
 from schemadoc.migrate.diff import Renames, diff
 from schemadoc.migrate.normalize import comparable
 from schemadoc.migrate.ops import PREPARE, Notice, Op
@@ -421,8 +421,16 @@ def plan_between(
         declared.columns.update(renames.columns)
         declared.enum_values.update(renames.enum_values)
     paths = _update_paths(conn, current, target)
+    # what partitions hold from their parents, should one be detached (read only where there are partitions)
+    clones = partition_clones(conn) if conn is not None and any(t.partition_of for t in current.tables) else None
     forward = diff(
-        current, target, declared, support=lambda: _support_ops(conn, doc.schema), online=online, update_paths=paths
+        current,
+        target,
+        declared,
+        support=lambda: _support_ops(conn, doc.schema),
+        online=online,
+        update_paths=paths,
+        clones=clones,
     )
     backward = diff(target, current, reverse_renames(declared), online=online, update_paths=paths)
     plan = Plan(source, str(doc.path), forward.ops, backward.ops, notices + forward.notices, lock_timeout=lock_timeout)

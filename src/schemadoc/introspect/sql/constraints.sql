@@ -1,4 +1,5 @@
-SELECT con.conrelid AS table_oid, con.conname AS name, con.contype AS kind,
+SELECT con.conrelid AS table_oid, n.nspname AS table_schema, c.relname AS table_name,
+       con.conname AS name, con.contype AS kind,
        ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS columns,
        CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid)
@@ -20,7 +21,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p')
-  AND con.conparentid = 0
+  AND con.conparentid = 0  -- @clones: AND con.conparentid <> 0 AND con.contype <> 'c'
   -- a CHECK a parent passes down is the parent's, also where the child had it first (INHERIT merged them)
   AND (con.contype <> 'c' OR (con.conislocal AND con.coninhcount = 0))
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'schemadoc') AND n.nspname NOT LIKE 'pg\_%'

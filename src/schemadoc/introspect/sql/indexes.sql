@@ -23,7 +23,7 @@ JOIN pg_namespace n ON n.oid = ic.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
 WHERE tc.relkind IN ('r', 'p', 'm')
   AND NOT EXISTS (SELECT FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
-  AND NOT EXISTS (SELECT FROM pg_inherits inh WHERE inh.inhrelid = i.indexrelid)
+  AND NOT EXISTS (SELECT FROM pg_inherits inh WHERE inh.inhrelid = i.indexrelid)  -- @clones: AND EXISTS (SELECT FROM pg_inherits inh WHERE inh.inhrelid = i.indexrelid)
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'schemadoc') AND n.nspname NOT LIKE 'pg\_%'
   AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = tc.oid AND d.deptype = 'e')  -- @own
 ORDER BY 1, 2

@@ -28,14 +28,17 @@ def diff(
     support: Callable[[], list[Op]] | None = None,
     online: bool = True,
     update_paths: frozenset[tuple[str, str, str]] | None = None,
+    clones: m.Schema | None = None,
 ) -> Diff:
     """The operations that make `current` into `target`, ordered, with what a reviewer must know.
 
     `online` (the default) uses the forms that keep a live table readable and writable: CONCURRENTLY
     index builds outside a transaction. Without it, everything runs in one transaction.
     `update_paths`: the extension versions the server can update between (`pg_extension_update_paths`).
+    `clones`: what the current database's partitions hold from their parents (`introspect.partition_clones`),
+    which a partition detached keeps as its own.
     """
-    p = Planner(current, target, renames or Renames(), support or (lambda: []), online, update_paths)
+    p = Planner(current, target, renames or Renames(), support or (lambda: []), online, update_paths, clones)
     renames_.apply_declared(p)
     typedefs.prepare(p)
     typedefs.enums(p)

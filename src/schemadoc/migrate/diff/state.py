@@ -108,10 +108,12 @@ class Planner:
         support: Callable[[], list[Op]],
         online: bool,
         update_paths: frozenset[tuple[str, str, str]] | None = None,
+        clones: m.Schema | None = None,
     ):
         self.online = online
         # (extension, from, to) the server can ALTER EXTENSION … UPDATE along; None: not known, assumed
         self.update_paths = update_paths
+        self.clones = clones or m.Schema()  # the partitions' keys and indexes cloned from their parents
         self.cur = current
         self.tgt = target
         self.renames = renames

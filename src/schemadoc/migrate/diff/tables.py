@@ -51,9 +51,12 @@ def plan(p: Planner) -> None:
         if stays and o.partition_of not in rebuilt:
             continue
         if o.partition_of is not None:  # out of its parent (or of the parent set aside to be rebuilt)
-            detached[k] = _as_plain(o, cur[o.partition_of])
+            detached[k] = _as_plain(o, cur[o.partition_of], p.clones.table(k))
         if n.partition_of is not None:
             attached[k] = _as_plain(n, tgt[n.partition_of])
+    # a partition detached keeps the indexes cloned from its parent's, now its own: the current state has them
+    kept = tuple(ix for ix in p.clones.indexes if ix.table_key in detached)
+    p.cur = p.cur.with_(indexes=(*p.cur.indexes, *kept)) if kept else p.cur
     for k in sorted(detached):
         parent = cur[k].partition_of or ""
         p.add(Op(f"ALTER TABLE {table_ref(parent)} DETACH PARTITION {table_ref(k)};",
@@ -423,6 +426,16 @@ def add_column(p: Planner, t: m.Table, c: m.Column, has_rows: bool) -> None:
         )
 
 
-def _as_plain(t: m.Table, parent: m.Table) -> m.Table:
-    """A partition seen as a plain table: its parent's columns (a partition has none of its own)."""
-    return replace(t, columns=parent.columns, partition_of=None, partition_bound=None)
+def _as_plain(t: m.Table, parent: m.Table, clones: m.Table | None = None) -> m.Table:
+    """A partition seen as a plain table: its parent's columns (a partition has none of its own), and the
+    keys its parent's were cloned into, which detaching leaves it."""
+    plain = replace(t, columns=parent.columns, partition_of=None, partition_bound=None)
+    if clones is None:
+        return plain
+    return replace(
+        plain,
+        primary_key=plain.primary_key or clones.primary_key,
+        uniques=(*plain.uniques, *clones.uniques),
+        foreign_keys=(*plain.foreign_keys, *clones.foreign_keys),
+        exclusions=(*plain.exclusions, *clones.exclusions),
+    )

@@ -1,0 +1,24 @@
+-- schemadoc migration (up): database <fresh> -> after.md
+-- 3 statement(s), in one transaction
+
+SET lock_timeout = '5s';
+
+-- detach partition public.events_2024 from public.events (its rows stay in it) — ACCESS EXCLUSIVE on events [after.md:9:1]
+ALTER TABLE events DETACH PARTITION events_2024;
+
+-- drop unique constraint events_2024_kind_at_key — ACCESS EXCLUSIVE on events_2024
+ALTER TABLE events_2024 DROP CONSTRAINT events_2024_kind_at_key;
+
+-- drop primary key events_2024_pkey — ACCESS EXCLUSIVE on events_2024
+ALTER TABLE events_2024 DROP CONSTRAINT events_2024_pkey;
+
+-- schemadoc migration (down): after.md -> database <fresh>
+-- 2 statement(s), 1 outside a transaction
+
+SET lock_timeout = '5s';
+
+-- drop index events_2024_kind_idx — SHARE UPDATE EXCLUSIVE on events_2024, outside a transaction
+DROP INDEX CONCURRENTLY events_2024_kind_idx;
+
+-- attach public.events_2024 as a partition of public.events (its rows must fall within its bounds) — ACCESS EXCLUSIVE on events_2024, scans events_2024 (empty)
+ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
