@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "schemadoc"
@@ -173,3 +174,18 @@ def test_every_module_says_what_it_owns_and_stays_small() -> None:
             too_long.append(f"{path.relative_to(PACKAGE)} ({len(text.splitlines())} lines)")
     assert not undocumented, undocumented
     assert not too_long, too_long
+
+
+def test_one_literal_quoter() -> None:
+    """Text becomes a SQL string literal in one place (names.quote_literal); a second hand-written quoter is
+    where a missed quote slips in."""
+    pattern = re.compile(r"""\.replace\(\s*["']'["']\s*,\s*["']''["']\s*\)""")
+    found = [
+        f"{path.relative_to(PACKAGE)}:{no}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "names.py"
+        for no, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert found == []
+    assert pattern.search("""x = "'" + t.replace("'", "''") + "'" """)  # the check can fail

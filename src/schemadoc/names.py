@@ -19,6 +19,12 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def quote_literal(text: str) -> str:
+    """A SQL string literal, as PostgreSQL's quote_literal() writes one (standard_conforming_strings: a
+    quote is doubled, a backslash is itself): the one place text becomes a literal in generated SQL."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def qualified(schema: str, name: str, default_schema: str = "public") -> str:
     if schema == default_schema:
         return quote_ident(name)

@@ -10,6 +10,7 @@ from typing import Any
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
+from schemadoc.names import quote_literal
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 
 
@@ -48,7 +49,7 @@ def sql_literal(v: Any) -> str | None:
     if isinstance(v, int | float):
         return str(v)
     if isinstance(v, str):
-        return "'" + v.replace("'", "''") + "'"
+        return quote_literal(v)
     return None
 
 

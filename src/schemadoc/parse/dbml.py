@@ -14,7 +14,7 @@ from typing import Any
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
-from schemadoc.names import make_object_name, quote_ident
+from schemadoc.names import make_object_name, quote_ident, quote_literal
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.types import TypeSyntaxError, canonical_type, translate_type
 
@@ -270,7 +270,7 @@ def _default(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
+    return quote_literal(str(value))
 
 
 def _line_of(lines: list[str], pattern: str, start: int = 0) -> int | None:

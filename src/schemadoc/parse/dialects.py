@@ -16,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from schemadoc.names import quote_literal
 from schemadoc.types import translate_type
 
 NAMES = {"mysql": "MySQL", "sqlite": "SQLite", "tsql": "SQL Server", "oracle": "Oracle"}
@@ -143,7 +144,7 @@ def _column(col: object, table_name: str, quoted_table: str, dialect: str, out: 
         if kind.this == exp.DataType.Type.ENUM:
             values = [v.this for v in kind.expressions if isinstance(v, exp.Literal)]
             type_name = f"{table_name}_{name}"
-            literal = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+            literal = ", ".join(quote_literal(v) for v in values)
             out.statements.append(f'CREATE TYPE "{type_name}" AS ENUM ({literal})')
             col.set("kind", exp.DataType.build(f'"{type_name}"', dialect="postgres", udt=True))
             out.notes.append(f"{table_name}.{name}: ENUM is type {type_name}")

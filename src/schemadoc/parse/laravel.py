@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from schemadoc.names import snake_case
+from schemadoc.names import quote_literal, snake_case
 from schemadoc.parse.codemodel import CodeColumn, CodeTable, CodeTables, action, plural, sql_literal
 
 # Blueprint methods -> PostgreSQL types (Illuminate\Database\Schema\Grammars\PostgresGrammar)
@@ -161,7 +161,7 @@ class LaravelMigrations(CodeTables):
         if method in _INCREMENTS:
             column.pk = column.identity = True
         if method in ("enum", "set") and len(call.args) > 1 and isinstance(call.args[1], list):
-            allowed = ", ".join("'" + str(v).replace("'", "''") + "'" for v in call.args[1])
+            allowed = ", ".join(quote_literal(str(v)) for v in call.args[1])
             column.check = f'("{name}")::text = ANY (ARRAY[{allowed}]::text[])' if allowed else None
         if method in ("foreignid", "foreignuuid", "foreignulid") and "constrained" in chain:
             target = chain["constrained"]

@@ -12,7 +12,7 @@ from pglast.enums import (
 from pglast.stream import RawStream
 
 from schemadoc import model as m
-from schemadoc.names import quote_ident
+from schemadoc.names import quote_ident, quote_literal
 
 _SQL_VALUE_FUNCTIONS = {
     "SVFOP_CURRENT_DATE": "CURRENT_DATE",
@@ -45,7 +45,7 @@ def _simple_text(node: ast.Node) -> str | None:
         if isinstance(v, ast.Boolean):
             return "TRUE" if v.boolval else "FALSE"
         if isinstance(v, ast.String) and "\\" not in v.sval:
-            return "'" + v.sval.replace("'", "''") + "'"
+            return quote_literal(v.sval)
         return None
     if isinstance(node, ast.ColumnRef) and all(isinstance(f, ast.String) for f in node.fields):
         return ".".join(quote_ident(f.sval) for f in node.fields)

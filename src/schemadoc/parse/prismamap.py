@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
-from schemadoc.names import prisma_name, quote_ident
+from schemadoc.names import prisma_name, quote_ident, quote_literal
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.prisma import (
     ACTIONS,
@@ -302,4 +302,4 @@ def _map_arg(a: Attribute | None) -> str | None:
 
 
 def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+    return quote_literal(value)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
-from schemadoc.names import quote_ident, snake_case
+from schemadoc.names import quote_ident, quote_literal, snake_case
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 
 _SA_TYPES = {
@@ -582,7 +582,7 @@ def _default(node: ast.expr | None, literal_only: bool = False) -> str | None:
         if isinstance(node.value, int | float):
             return str(node.value)
         if isinstance(node.value, str):
-            return "'" + node.value.replace("'", "''") + "'"
+            return quote_literal(node.value)
     if not literal_only and isinstance(node, ast.Constant):
         return repr(node.value)
     return None

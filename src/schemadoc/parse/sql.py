@@ -16,7 +16,7 @@ from pglast.stream import RawStream
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
-from schemadoc.names import quote_ident
+from schemadoc.names import quote_ident, quote_literal
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.nodes import deparse, expression_columns, names_of, relations_of
 from schemadoc.parse.statements import Extra, Statement, line_col
@@ -134,7 +134,7 @@ class SqlReader:
             column = replace(
                 column,
                 not_null=True,
-                default=f"nextval({_literal(_seq_regclass(d.schema, seq, self.default_schema))}::regclass)",
+                default=f"nextval({quote_literal(_seq_regclass(d.schema, seq, self.default_schema))}::regclass)",
             )
         for c in col.constraints or ():
             ct = c.contype
@@ -549,10 +549,6 @@ class SqlReader:
 
     def on_CreatedbStmt(self, node: ast.CreatedbStmt, st: Statement) -> None:
         self.database_names.append(node.dbname)
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _seq_regclass(schema: str, seq: str, default_schema: str) -> str:

@@ -6,7 +6,7 @@ import re
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
-from schemadoc.names import quote_ident, snake_case
+from schemadoc.names import quote_ident, quote_literal, snake_case
 from schemadoc.parse.blocks import Block
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
 from schemadoc.parse.orm import OrmType, enum_values, orm_type
@@ -501,7 +501,7 @@ def _sql_default(text: str) -> str:
         return t
     if _is_sql_value(t):  # '{}'::jsonb, gen_random_uuid(), ARRAY[]::text[], now() + interval '1 day'
         return t
-    return "'" + t.strip('"').replace("'", "''") + "'"
+    return quote_literal(t.strip('"'))
 
 
 def _is_sql_value(text: str) -> bool:

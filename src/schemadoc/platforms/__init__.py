@@ -16,6 +16,7 @@ from typing import Any
 
 from schemadoc import model as m
 from schemadoc.errors import Span
+from schemadoc.names import quote_literal
 
 
 @dataclass(frozen=True)
@@ -38,17 +39,13 @@ class Platform:
         ddl = self.ddl + "\n" + self.grants_sql
         return (
             f"{self.roles_sql}\n"
-            f"DO $standin$ BEGIN\n  IF to_regclass({_literal(self.sentinel)}) IS NULL THEN\n"
+            f"DO $standin$ BEGIN\n  IF to_regclass({quote_literal(self.sentinel)}) IS NULL THEN\n"
             f"    EXECUTE {_dollar(ddl, 'ddl')};\n  END IF;\nEND $standin$;"
         )
 
     def owns(self, key: str) -> bool:
         """Whether a qualified name lives in one of the platform's schemas."""
         return key.partition(".")[0] in self.schemas
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _dollar(text: str, tag: str) -> str:

@@ -9,7 +9,7 @@ from schemadoc import model as m
 from schemadoc import platforms
 from schemadoc.errors import Span
 from schemadoc.graph import topological
-from schemadoc.names import qualified, quote_ident
+from schemadoc.names import qualified, quote_ident, quote_literal
 from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
 
 
@@ -191,7 +191,7 @@ def trigger_sql(t: m.Trigger) -> str:
         else:
             events.append(e)
     schema, _, fn = t.function.partition(".")
-    args = ", ".join("'" + a.replace("'", "''") + "'" for a in t.arguments)
+    args = ", ".join(quote_literal(a) for a in t.arguments)
     text = (
         f"CREATE TRIGGER {quote_ident(t.name)} {t.timing} {' OR '.join(events)} ON {_q(t.schema, t.table)}\n"
         f"    FOR EACH {'ROW' if t.for_each_row else 'STATEMENT'}"
@@ -223,7 +223,7 @@ def policy_sql(p: m.Policy) -> str:
 
 def role_sql(r: m.Role) -> str:
     login = "LOGIN" if r.login else "NOLOGIN"
-    lit = "'" + r.name.replace("'", "''") + "'"
+    lit = quote_literal(r.name)
     # roles belong to the cluster, not the database: create only when missing, never with a password
     return (
         f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {lit}) THEN "
@@ -238,7 +238,7 @@ def grant_sql(g: m.Grant, revoke: bool = False) -> str:
     if g.object_kind == "DATABASE":
         return (
             f"DO $$ BEGIN EXECUTE format('{verb} {privs} ON DATABASE %I {to} %s', current_database(), "
-            f"{_literal(grantee)}); END $$;"
+            f"{quote_literal(grantee)}); END $$;"
         )
     if g.object_name.startswith("ALL IN SCHEMA "):
         plural = {"TABLE": "TABLES", "SEQUENCE": "SEQUENCES", "FUNCTION": "FUNCTIONS"}[g.object_kind]
@@ -260,9 +260,12 @@ def collation_ref(collation: str | None) -> str:
 def collation_sql(c: m.Collation) -> str:
     options = [f"provider = {c.provider}"] if c.provider != "libc" else []
     if c.lc_collate == c.lc_ctype:
-        options.append(f"locale = {_literal(c.lc_collate or '')}")
+        options.append(f"locale = {quote_literal(c.lc_collate or '')}")
     else:
-        options += [f"lc_collate = {_literal(c.lc_collate or '')}", f"lc_ctype = {_literal(c.lc_ctype or '')}"]
+        options += [
+            f"lc_collate = {quote_literal(c.lc_collate or '')}",
+            f"lc_ctype = {quote_literal(c.lc_ctype or '')}",
+        ]
     if not c.deterministic:
         options.append("deterministic = false")
     return f"CREATE COLLATION {_q(c.schema, c.name)} ({', '.join(options)});"
@@ -270,12 +273,12 @@ def collation_sql(c: m.Collation) -> str:
 
 def extension_sql(e: m.Extension) -> str:
     with_schema = f" SCHEMA {quote_ident(e.schema)}" if e.schema else ""
-    version = f" VERSION {_literal(e.version)}" if e.version else ""
+    version = f" VERSION {quote_literal(e.version)}" if e.version else ""
     return f"CREATE EXTENSION IF NOT EXISTS {quote_ident(e.name)}{with_schema}{version};"
 
 
 def enum_sql(en: m.Enum) -> str:
-    values = ", ".join(_literal(v) for v in en.values)
+    values = ", ".join(quote_literal(v) for v in en.values)
     return f"CREATE TYPE {_q(en.schema, en.name)} AS ENUM ({values});"
 
 
@@ -308,10 +311,6 @@ def sequence_sql(seq: m.Sequence) -> str:
     if seq.cycle:
         text += " CYCLE"
     return text + ";"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _view_order(views: tuple[m.View, ...]) -> list[m.View]:
@@ -515,14 +514,16 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
         if t.comment is not None:
             out.append(
                 Statement(
-                    f"COMMENT ON TABLE {_q(t.schema, t.name)} IS {_literal(t.comment)};", t.span, f"comment on {t.name}"
+                    f"COMMENT ON TABLE {_q(t.schema, t.name)} IS {quote_literal(t.comment)};",
+                    t.span,
+                    f"comment on {t.name}",
                 )
             )
         for col in t.columns:
             if col.comment is not None:
                 out.append(
                     Statement(
-                        f"COMMENT ON COLUMN {_q(t.schema, t.name)}.{quote_ident(col.name)} IS {_literal(col.comment)};",
+                        f"COMMENT ON COLUMN {_q(t.schema, t.name)}.{quote_ident(col.name)} IS {quote_literal(col.comment)};",
                         col.span,
                         f"comment on {t.name}.{col.name}",
                     )
@@ -531,7 +532,7 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
         out.append(
             Statement(
                 f"COMMENT ON {cm.object_kind} {_comment_target(cm)} IS "
-                f"{'NULL' if cm.text is None else _literal(cm.text)};",
+                f"{'NULL' if cm.text is None else quote_literal(cm.text)};",
                 cm.span,
                 f"comment on {cm.object_kind.lower()} {cm.object_name}",
             )

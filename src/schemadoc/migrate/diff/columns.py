@@ -8,8 +8,8 @@ from schemadoc import model as m
 from schemadoc.migrate.diff.state import REWRITE_ADVICE, Planner, owned_sequence, table_ref
 from schemadoc.migrate.diff.typechange import type_change, using_clause
 from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, CONSTRAINTS, SHARE_UPDATE_EXCLUSIVE, TABLES, Op
-from schemadoc.names import make_object_name, quote_ident
-from schemadoc.sql.emit import _literal, collation_ref, column_sql
+from schemadoc.names import make_object_name, quote_ident, quote_literal
+from schemadoc.sql.emit import collation_ref, column_sql
 
 
 def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
@@ -101,7 +101,7 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
             if created:
                 p.add(
                     Op(
-                        f"SELECT setval({_literal(created)}, coalesce(max({col}), 0) + 1, false) FROM {table_ref(k)};",
+                        f"SELECT setval({quote_literal(created)}, coalesce(max({col}), 0) + 1, false) FROM {table_ref(k)};",
                         f"start {created} past the existing values of {k}.{n.name}",
                         TABLES,
                         k,
@@ -153,7 +153,7 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
             )
             p.add(
                 Op(
-                    f"SELECT setval(pg_get_serial_sequence({_literal(table_ref(k))}, {_literal(n.name)}), "
+                    f"SELECT setval(pg_get_serial_sequence({quote_literal(table_ref(k))}, {quote_literal(n.name)}), "
                     f"coalesce(max({col}), 0) + 1, false) FROM {table_ref(k)};",
                     f"start the identity of {k}.{n.name} past the existing values",
                     TABLES,

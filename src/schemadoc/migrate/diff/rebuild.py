@@ -16,8 +16,8 @@ import re
 from schemadoc import model as m
 from schemadoc.migrate.diff.state import Planner, column_list, owned_sequence, table_ref
 from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, DETACH, TABLES, Op
-from schemadoc.names import make_object_name, quote_ident
-from schemadoc.sql.emit import _literal, _serial_type
+from schemadoc.names import make_object_name, quote_ident, quote_literal
+from schemadoc.sql.emit import _serial_type
 
 
 def rebuilt(cur: dict[str, m.Table], tgt: dict[str, m.Table]) -> set[str]:
@@ -93,7 +93,7 @@ def move_rows(p: Planner, old: m.Table, new: m.Table) -> None:
         sequence = owned_sequence(c.default)
         if c.name in moved and (c.identity or sequence is not None and _renders_serial(new, sequence)):
             name = quote_ident(c.name)
-            p.add(Op(f"SELECT setval(pg_get_serial_sequence({_literal(table_ref(k))}, {_literal(c.name)}), "
+            p.add(Op(f"SELECT setval(pg_get_serial_sequence({quote_literal(table_ref(k))}, {quote_literal(c.name)}), "
                      f"max({name})) FROM {table_ref(k)} HAVING max({name}) IS NOT NULL;",
                      f"move {k}.{c.name}'s sequence past the rows moved in", TABLES + 0.91, k,
                      span=c.span))  # fmt: skip

@@ -7,8 +7,8 @@ from dataclasses import replace
 from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff.state import Planner, table_ref
 from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, ATTACH, DETACH, SHARE_ROW_EXCLUSIVE, Op
-from schemadoc.names import quote_ident
-from schemadoc.sql.emit import _comment_target, _literal, grant_sql, policy_sql, trigger_sql
+from schemadoc.names import quote_ident, quote_literal
+from schemadoc.sql.emit import _comment_target, grant_sql, policy_sql, trigger_sql
 
 
 def triggers_policies(p: Planner) -> None:
@@ -95,7 +95,7 @@ def grants_comments(p: Planner) -> None:
         if n is None and o is not None and o.object_name in dropped_objects:
             continue
         if (o.text if o and not recreated else None) != (n.text if n else None):
-            text = "NULL" if n is None or n.text is None else _literal(n.text)
+            text = "NULL" if n is None or n.text is None else quote_literal(n.text)
             p.add(
                 Op(
                     f"COMMENT ON {c.object_kind} {_comment_target(c)} IS {text};",

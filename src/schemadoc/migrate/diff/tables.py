@@ -22,8 +22,8 @@ from schemadoc.migrate.ops import (
     VIEWS,
     Op,
 )
-from schemadoc.names import quote_ident
-from schemadoc.sql.emit import _literal, column_sql, foreign_key_sql, table_sql
+from schemadoc.names import quote_ident, quote_literal
+from schemadoc.sql.emit import column_sql, foreign_key_sql, table_sql
 
 
 def plan(p: Planner) -> None:
@@ -188,13 +188,13 @@ def retyped_keys(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) -
 
 def table_comments(p: Planner, old: m.Table | None, new: m.Table) -> None:
     if (old.comment if old else None) != new.comment:
-        text = "NULL" if new.comment is None else _literal(new.comment)
+        text = "NULL" if new.comment is None else quote_literal(new.comment)
         p.add(Op(f"COMMENT ON TABLE {table_ref(new.key)} IS {text};", f"comment on {new.key}", ATTACH, span=new.span))
     old_cols = {c.name: c for c in old.columns} if old else {}
     for c in new.columns:
         before = old_cols[c.name].comment if c.name in old_cols else None
         if before != c.comment:
-            text = "NULL" if c.comment is None else _literal(c.comment)
+            text = "NULL" if c.comment is None else quote_literal(c.comment)
             p.add(
                 Op(
                     f"COMMENT ON COLUMN {table_ref(new.key)}.{quote_ident(c.name)} IS {text};",

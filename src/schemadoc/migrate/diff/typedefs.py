@@ -6,9 +6,8 @@ from schemadoc import model as m
 from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff.state import Planner, function_ref, owned_sequence, sequence_options, split_key, table_ref
 from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, DETACH, DROP, PREPARE, TYPES, Op
-from schemadoc.names import quote_ident
+from schemadoc.names import quote_ident, quote_literal
 from schemadoc.sql.emit import (
-    _literal,
     _q,
     collation_sql,
     composite_sql,
@@ -52,7 +51,7 @@ def extensions(p: Planner) -> None:
         if p.update_paths is None or (k, old, new) in p.update_paths:
             p.add(
                 Op(
-                    f"ALTER EXTENSION {quote_ident(k)} UPDATE TO {_literal(new)};",
+                    f"ALTER EXTENSION {quote_ident(k)} UPDATE TO {quote_literal(new)};",
                     f"update extension {k} from {old} to {new}",
                     PREPARE,
                     span=tgt[k].span,
@@ -113,7 +112,7 @@ def enums(p: Planner) -> None:
             if ek == k and ov in values and nv in new.values and nv not in values:
                 p.add(
                     Op(
-                        f"ALTER TYPE {table_ref(k)} RENAME VALUE {_literal(ov)} TO {_literal(nv)};",
+                        f"ALTER TYPE {table_ref(k)} RENAME VALUE {quote_literal(ov)} TO {quote_literal(nv)};",
                         f"rename value {ov} of {k} to {nv}",
                         TYPES,
                         span=new.span,
@@ -129,15 +128,15 @@ def enums(p: Planner) -> None:
                     continue
                 after = new.values[i - 1] if i > 0 else None
                 where = (
-                    f" AFTER {_literal(after)}"
+                    f" AFTER {quote_literal(after)}"
                     if after
-                    else f" BEFORE {_literal(new.values[1])}"
+                    else f" BEFORE {quote_literal(new.values[1])}"
                     if len(new.values) > 1
                     else ""
                 )
                 p.add(
                     Op(
-                        f"ALTER TYPE {table_ref(k)} ADD VALUE {_literal(v)}{where};",
+                        f"ALTER TYPE {table_ref(k)} ADD VALUE {quote_literal(v)}{where};",
                         f"add value {v} to {k}",
                         TYPES,
                         transactional=False,
@@ -188,7 +187,7 @@ def swap_enum(p: Planner, key: str, old: m.Enum, new: m.Enum, removed: list[str]
                     )
                 )
             arr = "[]" if c.type.endswith("[]") else ""
-            lost = ", ".join(_literal(v) for v in removed)
+            lost = ", ".join(quote_literal(v) for v in removed)
             p.add(
                 Op(
                     f"ALTER TABLE {table_ref(t.key)} ALTER COLUMN {quote_ident(c.name)} TYPE {table_ref(key)}{arr} "
