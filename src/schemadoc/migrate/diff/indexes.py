@@ -15,6 +15,7 @@ def plan(p: Planner) -> None:
     cur, tgt = by_key(p.cur.indexes), by_key(p.tgt.indexes)
     dropped_relations = p.dropped_tables
     views_rebuilt = p.recreated_views
+    cur_tables, cur_views, tgt_tables = by_key(p.cur.tables), by_key(p.cur.views), by_key(p.tgt.tables)
     renamed: dict[str, str] = {}
     gone = [cur[k] for k in sorted(cur.keys() - tgt.keys())]
     for n in (tgt[k] for k in sorted(tgt.keys() - cur.keys())):
@@ -37,7 +38,7 @@ def plan(p: Planner) -> None:
         if k in renamed or o.table_key in dropped_relations | views_rebuilt | p.dropped_views:
             continue  # goes with its table or view
         if tgt.get(k) != o:
-            parent = p.cur.table(o.table_key)
+            parent = cur_tables.get(o.table_key)
             if parent is not None and parent.partition_by:  # no CONCURRENTLY for a partitioned index
                 p.add(Op(f"DROP INDEX {table_ref(k)};", f"drop index {o.name}", DETACH, o.table_key, ACCESS_EXCLUSIVE))
                 continue
@@ -61,14 +62,15 @@ def plan(p: Planner) -> None:
         on_new = (
             n.table_key in p.new_tables
             or n.table_key in views_rebuilt
-            or n.table_key not in by_key(p.cur.tables)
-            and n.table_key not in by_key(p.cur.views)
+            or n.table_key not in cur_tables
+            and n.table_key not in cur_views
         )
         text = index_sql(n)
+        table = tgt_tables.get(n.table_key)
         if on_new:
-            phase = INDEXES if n.table_key in by_key(p.tgt.tables) else VIEWS + 0.5
+            phase = INDEXES if table is not None else VIEWS + 0.5
             p.add(Op(text, f"create index {n.name}", phase, n.table_key, SHARE, span=n.span))
-        elif p.tgt.table(n.table_key) is not None and p.tgt.table(n.table_key).partition_by:  # type: ignore[union-attr]
+        elif table is not None and table.partition_by:
             note = (
                 "PostgreSQL cannot build an index on a partitioned table CONCURRENTLY; for big partitions create "
                 "it ON ONLY the parent, build each partition's CONCURRENTLY, then ATTACH PARTITION each"
