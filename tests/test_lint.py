@@ -151,3 +151,15 @@ def test_postgres_version_must_be_a_major_version(tmp_path: Path) -> None:
         find_config(tmp_path / "doc.md")
     (tmp_path / "schemadoc.toml").write_text("postgres-version = 13\n")
     assert find_config(tmp_path / "doc.md").postgres_version == 13
+
+
+def test_foreign_key_index_fix_in_prisma_names_the_field_not_the_mapped_column(tmp_path: Path) -> None:
+    """The field is found where the reader read the column (its line), so `@map` needs no text search."""
+    doc = (
+        "# Shop\n\n```prisma\nmodel User {\n  id Int @id\n}\n\nmodel Order {\n  id     Int  @id\n"
+        '  buyerId Int @map("buyer_id")\n  buyer  User @relation(fields: [buyerId], references: [id])\n}\n```\n'
+    )
+    fixed, codes = _fixed(tmp_path, doc, unsafe=False)
+    assert codes.count("SD313") == 1
+    assert "@relation(fields: [buyerId], references: [id])\n  @@index([buyerId])\n}" in fixed, fixed
+    assert schemadoc.loads(fixed, str(tmp_path / "doc.md")).schema.unindexed_foreign_keys() == []

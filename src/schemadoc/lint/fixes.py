@@ -183,14 +183,16 @@ def _index_foreign_key_elsewhere(doc: LoadedDocument, table: m.Table) -> list[Ed
         indent = re.search(r"\n([ \t]+)\S", body)
         pad = indent.group(1) if indent else "  "
         lines = []
+        lines_of = doc.text.splitlines()
         for columns in keys:
             fields = []
             for col in columns:
-                mapped = re.search(rf'^\s*(\w+)\s+\S+[^\n]*@map\("{re.escape(col)}"\)', body, re.M)
-                plain = re.search(rf"^\s*({re.escape(col)})\s+\S", body, re.M)
-                if mapped is None and plain is None:
+                # the field is the first word of the line its reader found the column on (@map or not)
+                column = table.column(col)
+                line = lines_of[column.span.line - 1].split() if column and column.span else []
+                if not line or not model[0] <= _offset(doc.text, column.span) < model[1]:  # type: ignore[union-attr, arg-type]
                     return None
-                fields.append((mapped or plain).group(1))  # type: ignore[union-attr]
+                fields.append(line[0])
             lines.append(f"{pad}@@index([{', '.join(fields)}])\n")
         return [Edit(model[1], model[1], "".join(lines))]
     if not doc.text.startswith("#", start):
