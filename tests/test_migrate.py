@@ -491,3 +491,44 @@ def test_rows_no_partition_takes_block_the_rebuild(tmp_path: Path, fresh_db: str
         ("events_2024", 1),
         ("events_late", 3),
     ]
+
+
+def test_typed_index_operations_reverse_into_the_down_diff() -> None:
+    """Index operations are typed: each renders itself, knows its lock and whether it needs a transaction,
+    and reverses; the reversed up plan is the down plan the second diff computes (the oracle), and the
+    offline forms are the plain, locking ones, rendered so rather than edited out of SQL text."""
+    from schemadoc import model as m
+    from schemadoc.migrate.diff import diff
+    from schemadoc.migrate.ops import CreateIndex, DropIndex, RenameIndex
+
+    table = m.Table("public", "t", (m.Column("x", "integer"), m.Column("y", "text")))
+    before = m.Schema.build(
+        tables=[table],
+        indexes=[m.Index("public", "t_x_idx", "t", ("x",)), m.Index("public", "t_y_idx", "t", ("y",))],
+    )
+    after = m.Schema.build(
+        tables=[table],
+        indexes=[
+            m.Index("public", "t_x_idx", "t", ("x", "y")),  # changed: dropped and made again
+            m.Index("public", "t_y_key", "t", ("y",)),  # t_y_idx renamed
+            m.Index("public", "t_xy_idx", "t", ("x",), where="x > 0"),  # new
+        ],
+    )
+    up, down = diff(before, after).ops, diff(after, before).ops
+    assert {type(op) for op in up} == {CreateIndex, DropIndex, RenameIndex}
+    reversed_up = [op.reverse() for op in reversed(up)]  # type: ignore[attr-defined]
+    assert sorted(op.sql for op in reversed_up) == sorted(op.sql for op in down)
+    assert "DROP INDEX CONCURRENTLY t_x_idx;" in [op.sql for op in up]
+    assert [(op.sql, op.lock, op.transactional) for op in up if isinstance(op, CreateIndex)][0] == (
+        "CREATE INDEX CONCURRENTLY t_x_idx ON t (x, y);",
+        "SHARE UPDATE EXCLUSIVE",
+        False,
+    )
+    offline = diff(before, after, online=False).ops
+    assert all(op.transactional and "CONCURRENTLY" not in op.sql for op in offline)
+    assert {op.what: op.lock for op in offline} == {
+        "drop index t_x_idx": "ACCESS EXCLUSIVE",
+        "create index t_x_idx": "SHARE",
+        "create index t_xy_idx": "SHARE",
+        "rename index t_y_idx to t_y_key": "SHARE UPDATE EXCLUSIVE",
+    }

@@ -1,5 +1,7 @@
-"""Typed migration operations: each statement knows its lock, whether it rewrites or scans a table,
-whether it destroys data (and how to count the rows at stake), and whether it can run in a transaction.
+"""Migration operations: each knows its lock, whether it rewrites or scans a table, whether it destroys
+data (and how to count the rows at stake), and whether it can run in a transaction. Typed operations
+(`CreateIndex`, `DropIndex`, `RenameIndex`) also render their SQL through `migrate/ddl.py`, give their
+offline form and their reverse; `Op` carries SQL text for the kinds not typed yet.
 
 Locks are the ones PostgreSQL documents for each command ("Explicit Locking", and the ALTER TABLE
 reference for the subcommands): ACCESS EXCLUSIVE blocks reads and writes, SHARE blocks writes,
@@ -9,8 +11,10 @@ neither reads nor writes (only other schema changes and VACUUM).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
+from schemadoc import model as m
 from schemadoc.errors import Span
 
 ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE"
@@ -31,8 +35,45 @@ ATTACH = 8  # triggers, row level security, policies, grants, comments
 DROP = 9  # drop columns, tables, then the types, functions and schemas nothing uses any more
 
 
+class Operation(Protocol):
+    """What a plan, its printer and its runner read of an operation, typed or not."""
+
+    @property
+    def sql(self) -> str: ...
+    @property
+    def what(self) -> str: ...
+    @property
+    def phase(self) -> float: ...
+    @property
+    def table(self) -> str | None: ...
+    @property
+    def lock(self) -> str: ...
+    @property
+    def rewrites(self) -> bool: ...
+    @property
+    def scans(self) -> bool: ...
+    @property
+    def loses(self) -> str | None: ...
+    @property
+    def at_stake(self) -> str | None: ...
+    @property
+    def transactional(self) -> bool: ...
+    @property
+    def span(self) -> Span | None: ...
+    @property
+    def note(self) -> str: ...
+    @property
+    def index_name(self) -> tuple[str | None, str] | None: ...  # a CONCURRENTLY build's: found on resume
+
+    def in_transaction(self) -> Operation:
+        """The form that runs inside the plan's one transaction (offline: plain, locking builds)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Op:
+    """An operation the diff still writes as SQL text (the typed operations below replace these kind by kind)."""
+
     sql: str
     what: str  # "add column orders.note", for messages and the printed plan
     phase: float
@@ -45,6 +86,146 @@ class Op:
     transactional: bool = True  # False: cannot run inside a transaction block
     span: Span | None = field(default=None, compare=False)
     note: str = ""  # advice printed with the statement
+    index_name: tuple[str | None, str] | None = None
+
+    def in_transaction(self) -> Operation:
+        if self.transactional:
+            return self
+        return replace(self, transactional=True, lock=ACCESS_EXCLUSIVE if self.table else self.lock)
+
+
+# ---- typed operations: each knows its lock, its scan, whether it runs in a transaction and its reverse ----
+
+
+@dataclass(frozen=True, slots=True)
+class CreateIndex:
+    """CREATE INDEX: CONCURRENTLY on a table in use (SHARE UPDATE EXCLUSIVE, outside a transaction), else
+    under SHARE, which blocks writes while it builds."""
+
+    index: m.Index
+    concurrently: bool = False
+    scans: bool = False  # the table has rows to read (not one this plan creates)
+    phase: float = INDEXES
+    note: str = ""
+    span: Span | None = field(default=None, compare=False)
+    purpose: str = ""  # what it is for, when not an index of its own: "build the index of primary key …"
+    rewrites = False
+    loses = None
+    at_stake = None
+
+    @property
+    def sql(self) -> str:
+        from schemadoc.migrate.ddl import ddl
+
+        return ddl(self)
+
+    @property
+    def what(self) -> str:
+        return self.purpose or f"create index {self.index.name}"
+
+    @property
+    def table(self) -> str:
+        return self.index.table_key
+
+    @property
+    def lock(self) -> str:
+        return SHARE_UPDATE_EXCLUSIVE if self.concurrently else SHARE
+
+    @property
+    def transactional(self) -> bool:
+        return not self.concurrently
+
+    @property
+    def index_name(self) -> tuple[str | None, str] | None:
+        return (self.index.schema, self.index.name) if self.concurrently else None
+
+    def in_transaction(self) -> CreateIndex:
+        return replace(self, concurrently=False)
+
+    def reverse(self) -> DropIndex:
+        return DropIndex(self.index, self.concurrently, DETACH)
+
+
+@dataclass(frozen=True, slots=True)
+class DropIndex:
+    """DROP INDEX: CONCURRENTLY where the table is in use (outside a transaction), else under ACCESS EXCLUSIVE."""
+
+    index: m.Index
+    concurrently: bool = False
+    phase: float = DETACH
+    span: Span | None = field(default=None, compare=False)
+    note = ""
+    rewrites = False
+    scans = False
+    loses = None
+    at_stake = None
+    index_name = None
+
+    @property
+    def sql(self) -> str:
+        from schemadoc.migrate.ddl import ddl
+
+        return ddl(self)
+
+    @property
+    def what(self) -> str:
+        return f"drop index {self.index.name}"
+
+    @property
+    def table(self) -> str:
+        return self.index.table_key
+
+    @property
+    def lock(self) -> str:
+        return SHARE_UPDATE_EXCLUSIVE if self.concurrently else ACCESS_EXCLUSIVE
+
+    @property
+    def transactional(self) -> bool:
+        return not self.concurrently
+
+    def in_transaction(self) -> DropIndex:
+        return replace(self, concurrently=False)
+
+    def reverse(self) -> CreateIndex:
+        return CreateIndex(self.index, self.concurrently, scans=True)
+
+
+@dataclass(frozen=True, slots=True)
+class RenameIndex:
+    """ALTER INDEX … RENAME TO: a catalog change under SHARE UPDATE EXCLUSIVE."""
+
+    index: m.Index  # as it is before
+    to: str
+    phase: float = INDEXES
+    span: Span | None = field(default=None, compare=False)
+    note = ""
+    rewrites = False
+    scans = False
+    loses = None
+    at_stake = None
+    transactional = True
+    lock = SHARE_UPDATE_EXCLUSIVE
+    index_name = None
+
+    @property
+    def sql(self) -> str:
+        from schemadoc.migrate.ddl import ddl
+
+        return ddl(self)
+
+    @property
+    def what(self) -> str:
+        return f"rename index {self.index.name} to {self.to}"
+
+    @property
+    def table(self) -> str:
+        return self.index.table_key
+
+    def in_transaction(self) -> RenameIndex:
+        return self
+
+    def reverse(self) -> RenameIndex:
+        return RenameIndex(replace(self.index, name=self.to), self.index.name, self.phase)
 
 
 @dataclass(frozen=True, slots=True)

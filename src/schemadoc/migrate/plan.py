@@ -17,7 +17,7 @@ from schemadoc.errors import SchemadocError
 from schemadoc.introspect import introspect, partition_clones
 from schemadoc.migrate.diff import Renames, diff
 from schemadoc.migrate.normalize import comparable
-from schemadoc.migrate.ops import PREPARE, Notice, Op
+from schemadoc.migrate.ops import PREPARE, Notice, Op, Operation
 from schemadoc.migrate.shadow import materialize
 from schemadoc.parse import LoadedDocument, document, load
 from schemadoc.servers.database import DatabaseMissing, connect, prepare, target_database, with_database
@@ -52,8 +52,8 @@ class PlanBlocked(SchemadocError):
 class Plan:
     source: str  # what the plan starts from: "database shop" / "docs/old.md"
     target: str  # the document
-    up: list[Op]
-    down: list[Op]
+    up: list[Operation]
+    down: list[Operation]
     notices: list[Notice] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)  # table -> estimated rows (live statistics)
     at_stake: dict[int, int] = field(default_factory=dict)  # index into up -> rows whose data is lost
@@ -67,7 +67,7 @@ class Plan:
     def empty(self) -> bool:
         return not self.up
 
-    def destructive(self) -> list[tuple[Op, int | None]]:
+    def destructive(self) -> list[tuple[Operation, int | None]]:
         return [(op, self.at_stake.get(i)) for i, op in enumerate(self.up) if op.loses]
 
     def refuse_data_loss(self) -> None:
@@ -105,7 +105,7 @@ class Plan:
         """The plan as `plan --format json` prints it: each step with its SQL, lock, what it rewrites, scans
         or loses (with the rows at stake) and its doc line; the notices with the rows that block them."""
 
-        def step(op: Op, i: int | None) -> dict[str, object]:
+        def step(op: Operation, i: int | None) -> dict[str, object]:
             return {
                 "sql": op.sql,
                 "what": op.what,
@@ -148,7 +148,7 @@ def _rows_note(plan: Plan, table: str | None) -> str:
     return f" (~{n} rows)"
 
 
-def describe(plan: Plan, op: Op, index: int | None) -> str:
+def describe(plan: Plan, op: Operation, index: int | None) -> str:
     """`ACCESS EXCLUSIVE on orders, rewrites table orders (~1.2 M rows)` and friends."""
     bits = []
     name = op.table.partition(".")[2] if op.table else ""

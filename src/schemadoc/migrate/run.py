@@ -20,7 +20,7 @@ from schemadoc.errors import DatabaseError, Span
 from schemadoc.parse.statements import split_statements
 
 if TYPE_CHECKING:
-    from schemadoc.migrate.ops import Op
+    from schemadoc.migrate.ops import Operation
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +32,12 @@ class Step:
     span: Span | None = field(default=None, compare=False)  # the doc line the statement comes from
 
 
-def steps_from(ops: Sequence[Op], lock_timeout: str | None = None) -> list[Step]:
+def steps_from(ops: Sequence[Operation], lock_timeout: str | None = None) -> list[Step]:
     """A plan's operations as steps, run as they are (no script text in between), each with its doc line;
     `lock_timeout` first, as the rendered script sets it."""
     out = [Step(f"SET lock_timeout = '{lock_timeout}'", True, True)] if lock_timeout else []
-    for op in ops:
-        index = None
-        if not op.transactional:  # a CONCURRENTLY build is recognised on resume by its index's name
-            (step,) = steps_of(op.sql, op.what)
-            index = step.index
-        out.append(Step(op.sql, op.transactional, False, index, op.span))
+    for op in ops:  # a CONCURRENTLY build is recognised on resume by its index's name
+        out.append(Step(op.sql, op.transactional, False, op.index_name, op.span))
     return out
 
 

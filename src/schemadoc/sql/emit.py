@@ -127,7 +127,7 @@ def table_sql(t: m.Table, inline_fks: tuple[m.ForeignKey, ...]) -> str:
     return text + ";"
 
 
-def index_sql(ix: m.Index) -> str:
+def index_sql(ix: m.Index, concurrently: bool = False) -> str:
     keys = []
     for k in ix.keys:
         if k.startswith("("):
@@ -135,7 +135,8 @@ def index_sql(ix: m.Index) -> str:
         else:
             name, sep, rest = k.partition(" ")
             keys.append(quote_ident(name) + sep + rest)
-    text = f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {quote_ident(ix.name)} ON {_q(ix.schema, ix.table)}"
+    how = "INDEX CONCURRENTLY" if concurrently else "INDEX"
+    text = f"CREATE {'UNIQUE ' if ix.unique else ''}{how} {quote_ident(ix.name)} ON {_q(ix.schema, ix.table)}"
     if ix.method != "btree":
         text += f" USING {ix.method}"
     text += f" ({', '.join(keys)})"

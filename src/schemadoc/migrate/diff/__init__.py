@@ -9,14 +9,14 @@ and primary keys are built as indexes CONCURRENTLY and attached.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from schemadoc import model as m
 from schemadoc.migrate.diff import indexes, security, tables, typedefs, views
 from schemadoc.migrate.diff import renames as renames_
 from schemadoc.migrate.diff.state import REWRITE_ADVICE, Diff, Planner, Renames
 from schemadoc.migrate.diff.typechange import TypeChange, type_change
-from schemadoc.migrate.ops import Op
+from schemadoc.migrate.ops import Operation
 
 __all__ = ["REWRITE_ADVICE", "Diff", "Renames", "TypeChange", "diff", "type_change"]
 
@@ -25,7 +25,7 @@ def diff(
     current: m.Schema,
     target: m.Schema,
     renames: Renames | None = None,
-    support: Callable[[], list[Op]] | None = None,
+    support: Callable[[], Sequence[Operation]] | None = None,
     online: bool = True,
     update_paths: frozenset[tuple[str, str, str]] | None = None,
     clones: m.Schema | None = None,

@@ -13,6 +13,7 @@ from schemadoc.migrate.ops import (
     INDEXES,
     SHARE_ROW_EXCLUSIVE,
     SHARE_UPDATE_EXCLUSIVE,
+    CreateIndex,
     Op,
 )
 from schemadoc.names import quote_ident
@@ -126,18 +127,9 @@ def add_constraint(p: Planner, t: m.Table, kind: str, c: Any) -> None:
                 )
             )
             return
-        p.add(
-            Op(
-                f"CREATE UNIQUE INDEX CONCURRENTLY {quote_ident(c.name)} ON {table_ref(k)} ({column_list(c.columns)});",
-                f"build the index of {label.lower()} {c.name}",
-                INDEXES - 0.5,
-                k,
-                SHARE_UPDATE_EXCLUSIVE,
-                scans=True,
-                transactional=False,
-                span=c.span,
-            )
-        )
+        index = m.Index(t.schema, c.name, t.name, tuple(c.columns), unique=True)
+        p.add(CreateIndex(index, concurrently=True, scans=True, phase=INDEXES - 0.5, span=c.span,
+                          purpose=f"build the index of {label.lower()} {c.name}"))  # fmt: skip
         extra = _deferrable(c.deferrable, c.initially_deferred)
         p.add(
             Op(

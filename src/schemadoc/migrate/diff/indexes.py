@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemadoc.migrate.compare import by_key
-from schemadoc.migrate.diff.state import Planner, table_ref
-from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, DETACH, INDEXES, SHARE, SHARE_UPDATE_EXCLUSIVE, VIEWS, Op
-from schemadoc.names import quote_ident
-from schemadoc.sql.emit import index_sql
+from schemadoc.migrate.diff.state import Planner
+from schemadoc.migrate.ops import INDEXES, VIEWS, CreateIndex, DropIndex, RenameIndex
 
 
 def plan(p: Planner) -> None:
@@ -22,16 +20,7 @@ def plan(p: Planner) -> None:
         for o in gone:
             if o.key not in renamed and replace(o, name=n.name) == n and o.table_key not in dropped_relations:
                 renamed[o.key] = n.key
-                p.add(
-                    Op(
-                        f"ALTER INDEX {table_ref(o.key)} RENAME TO {quote_ident(n.name)};",
-                        f"rename index {o.name} to {n.name}",
-                        INDEXES,
-                        o.table_key,
-                        SHARE_UPDATE_EXCLUSIVE,
-                        span=n.span,
-                    )
-                )
+                p.add(RenameIndex(o, n.name, span=n.span))
                 break
     for k in sorted(cur.keys()):
         o = cur[k]
@@ -39,19 +28,8 @@ def plan(p: Planner) -> None:
             continue  # goes with its table or view
         if tgt.get(k) != o:
             parent = cur_tables.get(o.table_key)
-            if parent is not None and parent.partition_by:  # no CONCURRENTLY for a partitioned index
-                p.add(Op(f"DROP INDEX {table_ref(k)};", f"drop index {o.name}", DETACH, o.table_key, ACCESS_EXCLUSIVE))
-                continue
-            p.add(
-                Op(
-                    f"DROP INDEX CONCURRENTLY {table_ref(k)};",
-                    f"drop index {o.name}",
-                    DETACH,
-                    o.table_key,
-                    SHARE_UPDATE_EXCLUSIVE,
-                    transactional=False,
-                )
-            )
+            # no CONCURRENTLY for a partitioned table's index
+            p.add(DropIndex(o, concurrently=parent is None or not parent.partition_by))
     for k in sorted(tgt.keys()):
         n = tgt[k]
         if k in renamed.values():
@@ -65,28 +43,14 @@ def plan(p: Planner) -> None:
             or n.table_key not in cur_tables
             and n.table_key not in cur_views
         )
-        text = index_sql(n)
         table = tgt_tables.get(n.table_key)
         if on_new:
-            phase = INDEXES if table is not None else VIEWS + 0.5
-            p.add(Op(text, f"create index {n.name}", phase, n.table_key, SHARE, span=n.span))
+            p.add(CreateIndex(n, phase=INDEXES if table is not None else VIEWS + 0.5, span=n.span))
         elif table is not None and table.partition_by:
             note = (
                 "PostgreSQL cannot build an index on a partitioned table CONCURRENTLY; for big partitions create "
                 "it ON ONLY the parent, build each partition's CONCURRENTLY, then ATTACH PARTITION each"
             )
-            p.add(Op(text, f"create index {n.name}", INDEXES, n.table_key, SHARE, scans=True, span=n.span, note=note))
+            p.add(CreateIndex(n, scans=True, span=n.span, note=note))
         else:
-            text = text.replace(" INDEX ", " INDEX CONCURRENTLY ", 1)
-            p.add(
-                Op(
-                    text,
-                    f"create index {n.name}",
-                    INDEXES,
-                    n.table_key,
-                    SHARE_UPDATE_EXCLUSIVE,
-                    scans=True,
-                    transactional=False,
-                    span=n.span,
-                )
-            )
+            p.add(CreateIndex(n, concurrently=True, scans=True, span=n.span))

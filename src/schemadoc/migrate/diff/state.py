@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from schemadoc import model as m
-from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, SHARE, Notice, Op
+from schemadoc.migrate.ops import Notice, Operation
 from schemadoc.names import quote_ident
 from schemadoc.sql.emit import _q
 
@@ -29,7 +29,7 @@ class Renames:
 
 @dataclass(slots=True)
 class Diff:
-    ops: list[Op] = field(default_factory=list)
+    ops: list[Operation] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 
 
@@ -105,7 +105,7 @@ class Planner:
         current: m.Schema,
         target: m.Schema,
         renames: Renames,
-        support: Callable[[], list[Op]],
+        support: Callable[[], Sequence[Operation]],
         online: bool,
         update_paths: frozenset[tuple[str, str, str]] | None = None,
         clones: m.Schema | None = None,
@@ -129,12 +129,9 @@ class Planner:
         self.created_indexes: set[str] = set()
         self.rekeyed: set[tuple[str, str]] = set()  # (table, foreign key) rebuilt around a type change
 
-    def add(self, op: Op) -> None:
+    def add(self, op: Operation) -> None:
         if not self.online and not op.transactional:
-            # one transaction for everything: plain forms, which lock writers out while they build
-            text = op.sql.replace(" CONCURRENTLY", "", 1)
-            lock = SHARE if text.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")) else ACCESS_EXCLUSIVE
-            op = replace(op, sql=text, transactional=True, lock=lock if op.table else op.lock)
+            op = op.in_transaction()  # one transaction for everything: plain forms, which lock writers out
         self.out.ops.append(op)
 
     def notice(self, message: str, span: Any = None, blocker: str | None = None, rename: tuple[str, ...] = ()) -> None:
