@@ -1,13 +1,14 @@
 SELECT con.conrelid AS table_oid, n.nspname AS table_schema, c.relname AS table_name,
        con.conname AS name, con.contype AS kind,
-       ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
-             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS columns,
+       -- each column by its key in pg_attribute's (attrelid, attnum) index: a lookup, not a join to sort
+       ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.num)
+             FROM unnest(con.conkey) WITH ORDINALITY k(num, ord) ORDER BY k.ord)::text[] AS columns,
        CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid)
             WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid) END AS expression,
        con.connoinherit AS no_inherit,
        fn.nspname AS ref_schema, fc.relname AS ref_table,
-       ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
-             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS ref_columns,
+       ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attnum = k.num)
+             FROM unnest(con.confkey) WITH ORDINALITY k(num, ord) ORDER BY k.ord)::text[] AS ref_columns,
        con.confdeltype AS on_delete, con.confupdtype AS on_update, con.confmatchtype AS match_type,
        con.condeferrable AS deferrable, con.condeferred AS initially_deferred,
 -- @since 15
