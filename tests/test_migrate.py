@@ -532,3 +532,29 @@ def test_typed_index_operations_reverse_into_the_down_diff() -> None:
         "create index t_xy_idx": "SHARE",
         "rename index t_y_idx to t_y_key": "SHARE UPDATE EXCLUSIVE",
     }
+
+
+def test_typed_constraint_operations_reverse_into_the_down_diff() -> None:
+    """CHECKs and foreign keys are typed too: NOT VALID then VALIDATE on a table in use, and the reversed up
+    plan names the same steps as the down plan the second diff computes."""
+    from schemadoc import model as m
+    from schemadoc.migrate.diff import diff
+    from schemadoc.migrate.ops import AddConstraint, DropConstraint, ValidateConstraint
+
+    parent = m.Table("public", "p", (m.Column("id", "integer", True),), m.PrimaryKey("p_pkey", ("id",)))
+    fk = m.ForeignKey("c_p_fkey", ("p_id",), "public", "p", ("id",))
+    child = m.Table("public", "c", (m.Column("p_id", "integer"), m.Column("n", "integer")), foreign_keys=(fk,))
+    checked = m.replace(child, foreign_keys=(), checks=(m.Check("c_n_check", "n > 0"),))
+    before, after = m.Schema.build(tables=[parent, child]), m.Schema.build(tables=[parent, checked])
+    up, down = diff(before, after).ops, diff(after, before).ops
+    assert [(type(op), op.sql) for op in up] == [
+        (DropConstraint, "ALTER TABLE c DROP CONSTRAINT c_p_fkey;"),
+        (AddConstraint, "ALTER TABLE c ADD CONSTRAINT c_n_check CHECK (n > 0) NOT VALID;"),
+        (ValidateConstraint, "ALTER TABLE c VALIDATE CONSTRAINT c_n_check;"),
+    ]
+    assert [op.lock for op in up] == ["ACCESS EXCLUSIVE", "ACCESS EXCLUSIVE", "SHARE UPDATE EXCLUSIVE"]
+    reversed_up = [r for op in reversed(up) if (r := op.reverse()) is not None]  # type: ignore[attr-defined]
+    assert sorted(op.what for op in reversed_up) == sorted(
+        op.what for op in down if not isinstance(op, ValidateConstraint)
+    )
+    assert [op.lock for op in down if isinstance(op, AddConstraint)] == ["SHARE ROW EXCLUSIVE"]  # both tables

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from functools import singledispatch
 
-from schemadoc.migrate.ops import CreateIndex, DropIndex, RenameIndex
+from schemadoc import model as m
+from schemadoc.migrate.ops import (
+    AddConstraint,
+    CreateIndex,
+    DropConstraint,
+    DropIndex,
+    RenameIndex,
+    ValidateConstraint,
+)
 from schemadoc.names import quote_ident
-from schemadoc.sql.emit import _q, index_sql
+from schemadoc.sql.emit import _q, foreign_key_sql, index_sql
 
 
 @singledispatch
@@ -28,3 +36,28 @@ def _(op: DropIndex) -> str:
 @ddl.register
 def _(op: RenameIndex) -> str:
     return f"ALTER INDEX {_q(op.index.schema, op.index.name)} RENAME TO {quote_ident(op.to)};"
+
+
+def _table(key: str) -> str:
+    schema, _, name = key.partition(".")
+    return _q(schema, name)
+
+
+@ddl.register
+def _(op: AddConstraint) -> str:
+    c = op.constraint
+    if isinstance(c, m.ForeignKey):
+        body = foreign_key_sql(c)
+    else:
+        body = f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression}){' NO INHERIT' if c.no_inherit else ''}"
+    return f"ALTER TABLE {_table(op.table)} ADD {body}{' NOT VALID' if op.not_valid else ''};"
+
+
+@ddl.register
+def _(op: ValidateConstraint) -> str:
+    return f"ALTER TABLE {_table(op.table)} VALIDATE CONSTRAINT {quote_ident(op.name)};"
+
+
+@ddl.register
+def _(op: DropConstraint) -> str:
+    return f"ALTER TABLE {op.relation or _table(op.table)} DROP CONSTRAINT {quote_ident(op.name)};"

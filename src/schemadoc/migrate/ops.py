@@ -1,6 +1,6 @@
 """Migration operations: each knows its lock, whether it rewrites or scans a table, whether it destroys
 data (and how to count the rows at stake), and whether it can run in a transaction. Typed operations
-(`CreateIndex`, `DropIndex`, `RenameIndex`) also render their SQL through `migrate/ddl.py`, give their
+(`CreateIndex`, `DropIndex`, `RenameIndex`, `AddConstraint`, `ValidateConstraint`, `DropConstraint`) also render their SQL through `migrate/ddl.py`, give their
 offline form and their reverse; `Op` carries SQL text for the kinds not typed yet.
 
 Locks are the ones PostgreSQL documents for each command ("Explicit Locking", and the ALTER TABLE
@@ -238,3 +238,121 @@ class Notice:
     rename: tuple[
         str, ...
     ] = ()  # a likely rename a person may confirm: ("table", old, new) / ("column", table, old, new)
+
+
+Constraint = m.Check | m.ForeignKey
+
+
+@dataclass(frozen=True, slots=True)
+class AddConstraint:
+    """ALTER TABLE … ADD CONSTRAINT for a CHECK or a foreign key: NOT VALID on a table in use (a short lock,
+    no scan; VALIDATE reads the rows later under a weak lock), else checked as it is added."""
+
+    table: str  # qualified
+    constraint: Constraint
+    not_valid: bool = False
+    phase: float = CONSTRAINTS
+    span: Span | None = field(default=None, compare=False)
+    scans: bool = False
+    label: str = ""  # what it is for, when more than "add check NAME"
+    note = ""
+    rewrites = False
+    loses = None
+    at_stake = None
+    transactional = True
+    index_name = None
+
+    @property
+    def sql(self) -> str:
+        from schemadoc.migrate.ddl import ddl
+
+        return ddl(self)
+
+    @property
+    def what(self) -> str:
+        kind = "foreign key" if isinstance(self.constraint, m.ForeignKey) else "check"
+        return self.label or f"add {kind} {self.constraint.name}"
+
+    @property
+    def lock(self) -> str:  # a foreign key also locks the table it references against writes
+        return SHARE_ROW_EXCLUSIVE if isinstance(self.constraint, m.ForeignKey) else ACCESS_EXCLUSIVE
+
+    def in_transaction(self) -> AddConstraint:
+        return self
+
+    def reverse(self) -> DropConstraint:
+        kind = "foreign key" if isinstance(self.constraint, m.ForeignKey) else "check"
+        return DropConstraint(self.table, self.constraint.name, f"drop {kind} {self.constraint.name}",
+                              DETACH, constraint=self.constraint)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateConstraint:
+    """ALTER TABLE … VALIDATE CONSTRAINT: reads every row under SHARE UPDATE EXCLUSIVE (reads and writes go on)."""
+
+    table: str
+    name: str
+    label: str  # "validate check orders_total_check"
+    phase: float = CONSTRAINTS + 0.5
+    span: Span | None = field(default=None, compare=False)
+    note = ""
+    rewrites = False
+    scans = True
+    loses = None
+    at_stake = None
+    transactional = True
+    lock = SHARE_UPDATE_EXCLUSIVE
+    index_name = None
+
+    @property
+    def sql(self) -> str:
+        from schemadoc.migrate.ddl import ddl
+
+        return ddl(self)
+
+    @property
+    def what(self) -> str:
+        return self.label
+
+    def in_transaction(self) -> ValidateConstraint:
+        return self
+
+    def reverse(self) -> None:
+        return None  # a constraint once proved needs no undoing: dropping it is its ADD's reverse
+
+
+@dataclass(frozen=True, slots=True)
+class DropConstraint:
+    """ALTER TABLE … DROP CONSTRAINT: a catalog change under ACCESS EXCLUSIVE (the index of a key goes too)."""
+
+    table: str
+    name: str
+    label: str  # "drop foreign key orders_customer_id_fkey"
+    phase: float = DETACH
+    span: Span | None = field(default=None, compare=False)
+    constraint: Constraint | None = None  # what it was, when known: its reverse adds it back
+    relation: str | None = None  # the table's name when it is not `table` (a table set aside under another)
+    note = ""
+    rewrites = False
+    scans = False
+    loses = None
+    at_stake = None
+    transactional = True
+    lock = ACCESS_EXCLUSIVE
+    index_name = None
+
+    @property
+    def sql(self) -> str:
+        from schemadoc.migrate.ddl import ddl
+
+        return ddl(self)
+
+    @property
+    def what(self) -> str:
+        return self.label
+
+    def in_transaction(self) -> DropConstraint:
+        return self
+
+    def reverse(self) -> AddConstraint | None:
+        return AddConstraint(self.table, self.constraint) if self.constraint is not None else None

@@ -7,7 +7,15 @@ import re
 from schemadoc import model as m
 from schemadoc.migrate.diff.state import REWRITE_ADVICE, Planner, owned_sequence, table_ref
 from schemadoc.migrate.diff.typechange import type_change, using_clause
-from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, CONSTRAINTS, SHARE_UPDATE_EXCLUSIVE, TABLES, Op
+from schemadoc.migrate.ops import (
+    ACCESS_EXCLUSIVE,
+    CONSTRAINTS,
+    TABLES,
+    AddConstraint,
+    DropConstraint,
+    Op,
+    ValidateConstraint,
+)
 from schemadoc.names import make_object_name, quote_ident, quote_literal
 from schemadoc.sql.emit import collation_ref, column_sql
 
@@ -223,27 +231,8 @@ def set_not_null(p: Planner, t: m.Table, c: m.Column, phase: float = CONSTRAINTS
             )
         )
         return
-    p.add(
-        Op(
-            f"{at} ADD CONSTRAINT {quote_ident(name)} CHECK ({col} IS NOT NULL) NOT VALID;",
-            f"add check {name}",
-            phase,
-            k,
-            ACCESS_EXCLUSIVE,
-            span=c.span,
-        )
-    )
-    p.add(
-        Op(
-            f"{at} VALIDATE CONSTRAINT {quote_ident(name)};",
-            f"validate check {name}",
-            phase,
-            k,
-            SHARE_UPDATE_EXCLUSIVE,
-            scans=True,
-            span=c.span,
-        )
-    )
+    p.add(AddConstraint(k, m.Check(name, f"{col} IS NOT NULL"), not_valid=True, phase=phase, span=c.span))
+    p.add(ValidateConstraint(k, name, f"validate check {name}", phase, span=c.span))
     p.add(
         Op(
             f"{at} ALTER COLUMN {col} SET NOT NULL;",
@@ -254,16 +243,7 @@ def set_not_null(p: Planner, t: m.Table, c: m.Column, phase: float = CONSTRAINTS
             span=c.span,
         )
     )
-    p.add(
-        Op(
-            f"{at} DROP CONSTRAINT {quote_ident(name)};",
-            f"drop check {name}",
-            phase,
-            k,
-            ACCESS_EXCLUSIVE,
-            span=c.span,
-        )
-    )
+    p.add(DropConstraint(k, name, f"drop check {name}", phase, span=c.span))
     p.notice(
         f"{k}.{c.name} becomes NOT NULL: the migration fails while rows hold NULL there",
         c.span,

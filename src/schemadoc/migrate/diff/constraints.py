@@ -11,13 +11,13 @@ from schemadoc.migrate.ops import (
     CONSTRAINTS,
     FOREIGN_KEYS,
     INDEXES,
-    SHARE_ROW_EXCLUSIVE,
-    SHARE_UPDATE_EXCLUSIVE,
+    AddConstraint,
     CreateIndex,
     Op,
+    ValidateConstraint,
 )
 from schemadoc.names import quote_ident
-from schemadoc.sql.emit import _deferrable, foreign_key_sql
+from schemadoc.sql.emit import _deferrable
 
 
 def key_exists_before(p: Planner, fk: m.ForeignKey) -> bool:
@@ -44,39 +44,9 @@ def add_constraint(p: Planner, t: m.Table, kind: str, c: Any) -> None:
     at = f"ALTER TABLE {table_ref(k)}"
     fresh = k in p.new_tables
     if kind == "c":
-        if fresh:
-            p.add(
-                Op(
-                    f"{at} ADD CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression});",
-                    f"add check {c.name}",
-                    CONSTRAINTS,
-                    k,
-                    ACCESS_EXCLUSIVE,
-                    span=c.span,
-                )
-            )
-            return
-        p.add(
-            Op(
-                f"{at} ADD CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression}) NOT VALID;",
-                f"add check {c.name}",
-                CONSTRAINTS,
-                k,
-                ACCESS_EXCLUSIVE,
-                span=c.span,
-            )
-        )
-        p.add(
-            Op(
-                f"{at} VALIDATE CONSTRAINT {quote_ident(c.name)};",
-                f"validate check {c.name}",
-                CONSTRAINTS + 0.5,
-                k,
-                SHARE_UPDATE_EXCLUSIVE,
-                scans=True,
-                span=c.span,
-            )
-        )
+        p.add(AddConstraint(k, c, not_valid=not fresh, span=c.span))
+        if not fresh:
+            p.add(ValidateConstraint(k, c.name, f"validate check {c.name}", span=c.span))
     elif kind == "f":
         # a key the plan itself adds to an existing table is built late (CONCURRENTLY, then USING
         # INDEX): a foreign key that references it comes after it
@@ -85,30 +55,11 @@ def add_constraint(p: Planner, t: m.Table, kind: str, c: Any) -> None:
         if target is not None and target.partition_by:
             # VALIDATE leaves the partitions' share of a NOT VALID key into a partitioned table unvalidated
             # (the catalog then differs from a database built fresh): added validated, in one step
-            p.add(Op(f"{at} ADD {foreign_key_sql(c)};", f"add foreign key {c.name}", FOREIGN_KEYS + after_key, k,
-                     SHARE_ROW_EXCLUSIVE, scans=True, span=c.span))  # fmt: skip
+            p.add(AddConstraint(k, c, phase=FOREIGN_KEYS + after_key, scans=True, span=c.span))
             return
-        p.add(
-            Op(
-                f"{at} ADD {foreign_key_sql(c)} NOT VALID;",
-                f"add foreign key {c.name}",
-                FOREIGN_KEYS + after_key,
-                k,
-                SHARE_ROW_EXCLUSIVE,
-                span=c.span,
-            )
-        )
-        p.add(
-            Op(
-                f"{at} VALIDATE CONSTRAINT {quote_ident(c.name)};",
-                f"validate foreign key {c.name}",
-                FOREIGN_KEYS + 0.5 + after_key / 2,
-                k,
-                SHARE_UPDATE_EXCLUSIVE,
-                scans=True,
-                span=c.span,
-            )
-        )
+        p.add(AddConstraint(k, c, not_valid=True, phase=FOREIGN_KEYS + after_key, span=c.span))
+        p.add(ValidateConstraint(k, c.name, f"validate foreign key {c.name}", FOREIGN_KEYS + 0.5 + after_key / 2,
+                                 span=c.span))  # fmt: skip
     elif kind in ("p", "u"):
         label = "PRIMARY KEY" if kind == "p" else "UNIQUE"
         if kind == "u" and c.nulls_not_distinct or t.partition_by:

@@ -15,7 +15,13 @@ import re
 
 from schemadoc import model as m
 from schemadoc.migrate.diff.state import Planner, column_list, owned_sequence, table_ref
-from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, DETACH, TABLES, Op
+from schemadoc.migrate.ops import (
+    ACCESS_EXCLUSIVE,
+    DETACH,
+    TABLES,
+    DropConstraint,
+    Op,
+)
 from schemadoc.names import make_object_name, quote_ident, quote_literal
 from schemadoc.sql.emit import _serial_type
 
@@ -56,8 +62,7 @@ def set_aside(p: Planner, old: m.Table, new: m.Table) -> None:
                      ACCESS_EXCLUSIVE))  # fmt: skip
     keys = [old.primary_key.name] if old.primary_key else []
     for name in [*keys, *(u.name for u in old.uniques), *(x.name for x in old.exclusions)]:
-        p.add(Op(f"ALTER TABLE {aside} DROP CONSTRAINT {quote_ident(name)};",
-                 f"drop constraint {name} of the set-aside {k}", step, k, ACCESS_EXCLUSIVE))  # fmt: skip
+        p.add(DropConstraint(k, name, f"drop constraint {name} of the set-aside {k}", step, relation=aside))
     for c in old.columns:
         col = f"ALTER TABLE {aside} ALTER COLUMN {quote_ident(c.name)}"
         if c.identity:  # its sequence has the name the new table's identity takes

@@ -17,13 +17,14 @@ from schemadoc.migrate.ops import (
     DROP,
     FOREIGN_KEYS,
     INDEXES,
-    SHARE_ROW_EXCLUSIVE,
     TABLES,
     VIEWS,
+    AddConstraint,
+    DropConstraint,
     Op,
 )
 from schemadoc.names import quote_ident, quote_literal
-from schemadoc.sql.emit import column_sql, foreign_key_sql, table_sql
+from schemadoc.sql.emit import column_sql, table_sql
 
 
 def plan(p: Planner) -> None:
@@ -84,15 +85,7 @@ def plan(p: Planner) -> None:
     for t in p.cur.tables:
         if t.key in p.dropped_tables:
             for fk in t.foreign_keys:
-                p.add(
-                    Op(
-                        f"ALTER TABLE {table_ref(t.key)} DROP CONSTRAINT {quote_ident(fk.name)};",
-                        f"drop foreign key {fk.name}",
-                        DETACH,
-                        t.key,
-                        ACCESS_EXCLUSIVE,
-                    )
-                )
+                p.add(DropConstraint(t.key, fk.name, f"drop foreign key {fk.name}", constraint=fk))
     retyped_keys(p, cur, tgt)
     order = m.Schema.build(tables=new).table_order()
     ordered, inline, later = order.tables, order.inline, order.later
@@ -126,16 +119,7 @@ def plan(p: Planner) -> None:
     for t, fk in later:
         # a key to a table that is only now getting the referenced key waits for that key to be built
         late = 0.0 if constraints.key_exists_before(p, fk) else INDEXES - 0.35 - FOREIGN_KEYS
-        p.add(
-            Op(
-                f"ALTER TABLE {table_ref(t.key)} ADD {foreign_key_sql(fk)};",
-                f"add foreign key {fk.name}",
-                FOREIGN_KEYS + late,
-                t.key,
-                SHARE_ROW_EXCLUSIVE,
-                span=fk.span,
-            )
-        )
+        p.add(AddConstraint(t.key, fk, phase=FOREIGN_KEYS + late, span=fk.span))
 
     def generation(key: str) -> int:  # INHERITS parents before their children: a parent's ALTER reaches them
         t = tgt.get(key)
@@ -288,17 +272,16 @@ def inheritance(p: Planner, o: m.Table, n: m.Table) -> None:
             kept = {c.name for c in n.checks} | {c.name for c in p.tgt.inherited_checks(n)}
             for check in p.cur.inherited_checks(o):
                 if check.name not in kept and check.name not in {c.name for c in o.checks}:
-                    p.add(Op(f"{at} DROP CONSTRAINT {quote_ident(check.name)};",
-                             f"drop check {check.name} of {n.key} (left by its former parent {parent})", DETACH, n.key,
-                             ACCESS_EXCLUSIVE, span=n.span))  # fmt: skip
+                    p.add(DropConstraint(n.key, check.name,
+                                         f"drop check {check.name} of {n.key} (left by its former parent {parent})",
+                                         span=n.span, constraint=check))  # fmt: skip
     for parent in n.inherits:
         if parent not in o.inherits:
             has = {c.name for c in o.checks} | {c.name for c in p.cur.inherited_checks(o)}
             for check in p.tgt.inherited_checks(n):
                 if check.name not in has:  # INHERIT merges it with the parent's (a NOT VALID one it refuses)
-                    p.add(Op(f"{at} ADD CONSTRAINT {quote_ident(check.name)} CHECK ({check.expression});",
-                             f"add check {check.name} to {n.key}, as its new parent {parent} has it", CONSTRAINTS,
-                             n.key, ACCESS_EXCLUSIVE, scans=True, span=n.span))  # fmt: skip
+                    p.add(AddConstraint(n.key, check, scans=True, span=n.span,
+                                        label=f"add check {check.name} to {n.key}, as its new parent {parent} has it"))  # fmt: skip
             # after the columns' NOT NULL (CONSTRAINTS): a new parent's NOT NULL columns must be NOT NULL here
             p.add(Op(f"{at} INHERIT {table_ref(parent)};", f"make {n.key} a child of {parent}",
                      CONSTRAINTS + 0.5, n.key, ACCESS_EXCLUSIVE, span=n.span))  # fmt: skip
@@ -341,15 +324,8 @@ def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
             continue
         if n_cons.get(name) != (kind, c) or (k, name) in p.rekeyed:
             phase = DETACH if kind == "f" else DETACH + 0.1
-            p.add(
-                Op(
-                    f"{at} DROP CONSTRAINT {quote_ident(name)};",
-                    f"drop {KIND_NAMES[kind]} {name}",
-                    phase,
-                    k,
-                    ACCESS_EXCLUSIVE,
-                )
-            )
+            known = c if kind in ("c", "f") else None
+            p.add(DropConstraint(k, name, f"drop {KIND_NAMES[kind]} {name}", phase, constraint=known))
     for c in added:
         add_column(p, n, replace(c, inherited=False), bool(o.columns))  # INHERIT then merges it
     for c in n.columns:
