@@ -98,8 +98,37 @@ class Op:
 # ---- typed operations: each knows its lock, its scan, whether it runs in a transaction and its reverse ----
 
 
+class _Typed:
+    """What typed operations share: their SQL, from migrate/ddl.py; by default they lose no data, rewrite and
+    scan nothing, run in a transaction as they are, and are no CONCURRENTLY build to find again on resume."""
+
+    __slots__ = ()
+    note = ""
+    rewrites = False
+    scans = False
+    loses = None
+    at_stake = None
+
+    @property
+    def sql(self) -> str:
+        from schemadoc.migrate.ddl import ddl
+
+        return ddl(self)
+
+    @property
+    def transactional(self) -> bool:
+        return True
+
+    @property
+    def index_name(self) -> tuple[str | None, str] | None:
+        return None
+
+    def in_transaction(self) -> Operation:
+        return self  # type: ignore[return-value]
+
+
 @dataclass(frozen=True, slots=True)
-class CreateIndex:
+class CreateIndex(_Typed):
     """CREATE INDEX: CONCURRENTLY on a table in use (SHARE UPDATE EXCLUSIVE, outside a transaction), else
     under SHARE, which blocks writes while it builds."""
 
@@ -110,15 +139,6 @@ class CreateIndex:
     note: str = ""
     span: Span | None = field(default=None, compare=False)
     purpose: str = ""  # what it is for, when not an index of its own: "build the index of primary key …"
-    rewrites = False
-    loses = None
-    at_stake = None
-
-    @property
-    def sql(self) -> str:
-        from schemadoc.migrate.ddl import ddl
-
-        return ddl(self)
 
     @property
     def what(self) -> str:
@@ -148,25 +168,13 @@ class CreateIndex:
 
 
 @dataclass(frozen=True, slots=True)
-class DropIndex:
+class DropIndex(_Typed):
     """DROP INDEX: CONCURRENTLY where the table is in use (outside a transaction), else under ACCESS EXCLUSIVE."""
 
     index: m.Index
     concurrently: bool = False
     phase: float = DETACH
     span: Span | None = field(default=None, compare=False)
-    note = ""
-    rewrites = False
-    scans = False
-    loses = None
-    at_stake = None
-    index_name = None
-
-    @property
-    def sql(self) -> str:
-        from schemadoc.migrate.ddl import ddl
-
-        return ddl(self)
 
     @property
     def what(self) -> str:
@@ -192,27 +200,14 @@ class DropIndex:
 
 
 @dataclass(frozen=True, slots=True)
-class RenameIndex:
+class RenameIndex(_Typed):
     """ALTER INDEX … RENAME TO: a catalog change under SHARE UPDATE EXCLUSIVE."""
 
     index: m.Index  # as it is before
     to: str
     phase: float = INDEXES
     span: Span | None = field(default=None, compare=False)
-    note = ""
-    rewrites = False
-    scans = False
-    loses = None
-    at_stake = None
-    transactional = True
     lock = SHARE_UPDATE_EXCLUSIVE
-    index_name = None
-
-    @property
-    def sql(self) -> str:
-        from schemadoc.migrate.ddl import ddl
-
-        return ddl(self)
 
     @property
     def what(self) -> str:
@@ -221,9 +216,6 @@ class RenameIndex:
     @property
     def table(self) -> str:
         return self.index.table_key
-
-    def in_transaction(self) -> RenameIndex:
-        return self
 
     def reverse(self) -> RenameIndex:
         return RenameIndex(replace(self.index, name=self.to), self.index.name, self.phase)
@@ -245,7 +237,7 @@ Constraint = m.Check | m.ForeignKey
 
 
 @dataclass(frozen=True, slots=True)
-class AddConstraint:
+class AddConstraint(_Typed):
     """ALTER TABLE … ADD CONSTRAINT for a CHECK or a foreign key: NOT VALID on a table in use (a short lock,
     no scan; VALIDATE reads the rows later under a weak lock), else checked as it is added."""
 
@@ -256,18 +248,6 @@ class AddConstraint:
     span: Span | None = field(default=None, compare=False)
     scans: bool = False
     label: str = ""  # what it is for, when more than "add check NAME"
-    note = ""
-    rewrites = False
-    loses = None
-    at_stake = None
-    transactional = True
-    index_name = None
-
-    @property
-    def sql(self) -> str:
-        from schemadoc.migrate.ddl import ddl
-
-        return ddl(self)
 
     @property
     def what(self) -> str:
@@ -278,9 +258,6 @@ class AddConstraint:
     def lock(self) -> str:  # a foreign key also locks the table it references against writes
         return SHARE_ROW_EXCLUSIVE if isinstance(self.constraint, m.ForeignKey) else ACCESS_EXCLUSIVE
 
-    def in_transaction(self) -> AddConstraint:
-        return self
-
     def reverse(self) -> DropConstraint:
         kind = "foreign key" if isinstance(self.constraint, m.ForeignKey) else "check"
         return DropConstraint(self.table, self.constraint.name, f"drop {kind} {self.constraint.name}",
@@ -288,7 +265,7 @@ class AddConstraint:
 
 
 @dataclass(frozen=True, slots=True)
-class ValidateConstraint:
+class ValidateConstraint(_Typed):
     """ALTER TABLE … VALIDATE CONSTRAINT: reads every row under SHARE UPDATE EXCLUSIVE (reads and writes go on)."""
 
     table: str
@@ -296,34 +273,19 @@ class ValidateConstraint:
     label: str  # "validate check orders_total_check"
     phase: float = CONSTRAINTS + 0.5
     span: Span | None = field(default=None, compare=False)
-    note = ""
-    rewrites = False
     scans = True
-    loses = None
-    at_stake = None
-    transactional = True
     lock = SHARE_UPDATE_EXCLUSIVE
-    index_name = None
-
-    @property
-    def sql(self) -> str:
-        from schemadoc.migrate.ddl import ddl
-
-        return ddl(self)
 
     @property
     def what(self) -> str:
         return self.label
-
-    def in_transaction(self) -> ValidateConstraint:
-        return self
 
     def reverse(self) -> None:
         return None  # a constraint once proved needs no undoing: dropping it is its ADD's reverse
 
 
 @dataclass(frozen=True, slots=True)
-class DropConstraint:
+class DropConstraint(_Typed):
     """ALTER TABLE … DROP CONSTRAINT: a catalog change under ACCESS EXCLUSIVE (the index of a key goes too)."""
 
     table: str
@@ -333,27 +295,11 @@ class DropConstraint:
     span: Span | None = field(default=None, compare=False)
     constraint: Constraint | None = None  # what it was, when known: its reverse adds it back
     relation: str | None = None  # the table's name when it is not `table` (a table set aside under another)
-    note = ""
-    rewrites = False
-    scans = False
-    loses = None
-    at_stake = None
-    transactional = True
     lock = ACCESS_EXCLUSIVE
-    index_name = None
-
-    @property
-    def sql(self) -> str:
-        from schemadoc.migrate.ddl import ddl
-
-        return ddl(self)
 
     @property
     def what(self) -> str:
         return self.label
-
-    def in_transaction(self) -> DropConstraint:
-        return self
 
     def reverse(self) -> AddConstraint | None:
         return AddConstraint(self.table, self.constraint) if self.constraint is not None else None
