@@ -558,3 +558,29 @@ def test_typed_constraint_operations_reverse_into_the_down_diff() -> None:
         op.what for op in down if not isinstance(op, ValidateConstraint)
     )
     assert [op.lock for op in down if isinstance(op, AddConstraint)] == ["SHARE ROW EXCLUSIVE"]  # both tables
+
+
+def test_typed_column_operations_reverse_into_the_down_diff() -> None:
+    """Columns added, dropped and given another default are typed: the reversed up plan is the down plan
+    the second diff computes, statement for statement; a dropped column's values are counted."""
+    from schemadoc import model as m
+    from schemadoc.migrate.diff import diff
+    from schemadoc.migrate.ops import AddColumn, DropColumn, SetDefault
+
+    before = m.Schema.build(
+        tables=[m.Table("public", "t", (m.Column("a", "integer", default="1"), m.Column("c", "text")))]
+    )
+    after = m.Schema.build(
+        tables=[m.Table("public", "t", (m.Column("a", "integer", default="2"), m.Column("b", "date")))]
+    )
+    up, down = diff(before, after).ops, diff(after, before).ops
+    assert sorted((type(op).__name__, op.sql) for op in up) == [
+        ("AddColumn", "ALTER TABLE t ADD COLUMN b date;"),
+        ("DropColumn", "ALTER TABLE t DROP COLUMN c;"),
+        ("SetDefault", "ALTER TABLE t ALTER COLUMN a SET DEFAULT 2;"),
+    ]
+    assert sorted(op.reverse().sql for op in up) == sorted(op.sql for op in down)  # type: ignore[attr-defined]
+    (dropped,) = [op for op in up if isinstance(op, DropColumn)]
+    assert dropped.loses == "the values of public.t.c"
+    assert dropped.at_stake == "SELECT count(*) FROM t WHERE c IS NOT NULL"
+    assert {type(op) for op in down} == {AddColumn, DropColumn, SetDefault}

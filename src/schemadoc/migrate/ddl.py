@@ -7,15 +7,19 @@ from functools import singledispatch
 
 from schemadoc import model as m
 from schemadoc.migrate.ops import (
+    AddColumn,
     AddConstraint,
     CreateIndex,
+    DropColumn,
     DropConstraint,
     DropIndex,
     RenameIndex,
+    SetDefault,
     ValidateConstraint,
+    relation_ref,
 )
 from schemadoc.names import quote_ident
-from schemadoc.sql.emit import _q, foreign_key_sql, index_sql
+from schemadoc.sql.emit import _q, column_sql, foreign_key_sql, index_sql
 
 
 @singledispatch
@@ -38,11 +42,6 @@ def _(op: RenameIndex) -> str:
     return f"ALTER INDEX {_q(op.index.schema, op.index.name)} RENAME TO {quote_ident(op.to)};"
 
 
-def _table(key: str) -> str:
-    schema, _, name = key.partition(".")
-    return _q(schema, name)
-
-
 @ddl.register
 def _(op: AddConstraint) -> str:
     c = op.constraint
@@ -50,14 +49,32 @@ def _(op: AddConstraint) -> str:
         body = foreign_key_sql(c)
     else:
         body = f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression}){' NO INHERIT' if c.no_inherit else ''}"
-    return f"ALTER TABLE {_table(op.table)} ADD {body}{' NOT VALID' if op.not_valid else ''};"
+    return f"ALTER TABLE {relation_ref(op.table)} ADD {body}{' NOT VALID' if op.not_valid else ''};"
 
 
 @ddl.register
 def _(op: ValidateConstraint) -> str:
-    return f"ALTER TABLE {_table(op.table)} VALIDATE CONSTRAINT {quote_ident(op.name)};"
+    return f"ALTER TABLE {relation_ref(op.table)} VALIDATE CONSTRAINT {quote_ident(op.name)};"
 
 
 @ddl.register
 def _(op: DropConstraint) -> str:
-    return f"ALTER TABLE {op.relation or _table(op.table)} DROP CONSTRAINT {quote_ident(op.name)};"
+    return f"ALTER TABLE {op.relation or relation_ref(op.table)} DROP CONSTRAINT {quote_ident(op.name)};"
+
+
+@ddl.register
+def _(op: AddColumn) -> str:
+    return f"ALTER TABLE {relation_ref(op.table)} ADD COLUMN {column_sql(op.relation, op.column)};"
+
+
+@ddl.register
+def _(op: DropColumn) -> str:
+    return (
+        f"ALTER TABLE {'ONLY ' if op.only else ''}{relation_ref(op.table)} DROP COLUMN {quote_ident(op.column.name)};"
+    )
+
+
+@ddl.register
+def _(op: SetDefault) -> str:
+    at = f"ALTER TABLE {'ONLY ' if op.only else ''}{op.relation or relation_ref(op.table)} ALTER COLUMN {quote_ident(op.column)}"
+    return f"{at} SET DEFAULT {op.default};" if op.default is not None else f"{at} DROP DEFAULT;"

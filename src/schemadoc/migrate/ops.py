@@ -1,7 +1,7 @@
 """Migration operations: each knows its lock, whether it rewrites or scans a table, whether it destroys
 data (and how to count the rows at stake), and whether it can run in a transaction. Typed operations
-(`CreateIndex`, `DropIndex`, `RenameIndex`, `AddConstraint`, `ValidateConstraint`, `DropConstraint`)
-also render their SQL through `migrate/ddl.py`, give their offline form and their reverse; `Op` carries
+(`CreateIndex`, `DropIndex`, `RenameIndex`, `AddConstraint`, `ValidateConstraint`, `DropConstraint`,
+`AddColumn`, `DropColumn`, `SetDefault`) also render their SQL through `migrate/ddl.py`, give their offline form and their reverse; `Op` carries
 SQL text for the kinds not typed yet.
 
 Locks are the ones PostgreSQL documents for each command ("Explicit Locking", and the ALTER TABLE
@@ -17,11 +17,17 @@ from typing import Protocol
 
 from schemadoc import model as m
 from schemadoc.errors import Span
+from schemadoc.names import qualified, quote_ident
 
 ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE"
 SHARE = "SHARE"
 SHARE_ROW_EXCLUSIVE = "SHARE ROW EXCLUSIVE"
 SHARE_UPDATE_EXCLUSIVE = "SHARE UPDATE EXCLUSIVE"
+
+REWRITE_ADVICE = (
+    "on a big table prefer expand/contract: add a new column, backfill it in batches, "
+    "then switch over in one short transaction"
+)
 
 # Ordering of a migration: each operation goes in one phase; within a phase, in the order made.
 PREPARE = 0  # schemas, extensions, roles, schemadoc's helpers
@@ -34,6 +40,12 @@ INDEXES = 6
 VIEWS = 7
 ATTACH = 8  # triggers, row level security, policies, grants, comments
 DROP = 9  # drop columns, tables, then the types, functions and schemas nothing uses any more
+
+
+def relation_ref(key: str) -> str:
+    """A qualified name ("schema.table") as SQL: quoted where it must be, the public schema left out."""
+    schema, _, name = key.partition(".")
+    return qualified(schema, name)
 
 
 class Operation(Protocol):
@@ -303,3 +315,88 @@ class DropConstraint(_Typed):
 
     def reverse(self) -> AddConstraint | None:
         return AddConstraint(self.table, self.constraint) if self.constraint is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class AddColumn(_Typed):
+    """ALTER TABLE … ADD COLUMN: a catalog change, unless its value must be computed for every row (an
+    identity, a generated column, a volatile default), which rewrites the table."""
+
+    relation: m.Table  # the table it is added to (a serial column's sequence is named after it)
+    column: m.Column
+    rewrites: bool = False
+    phase: float = TABLES
+    span: Span | None = field(default=None, compare=False)
+    note: str = ""  # REWRITE_ADVICE where a big table makes the rewrite hurt
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def table(self) -> str:
+        return self.relation.key
+
+    @property
+    def what(self) -> str:
+        return f"add column {self.table}.{self.column.name}"
+
+    def reverse(self) -> DropColumn:
+        return DropColumn(self.relation, self.column)
+
+
+@dataclass(frozen=True, slots=True)
+class DropColumn(_Typed):
+    """ALTER TABLE … DROP COLUMN: a catalog change under ACCESS EXCLUSIVE; its values are lost (counted
+    first) unless they are computed (a generated column)."""
+
+    relation: m.Table
+    column: m.Column
+    only: bool = False  # ONLY: the INHERITS children keep their column, now their own
+    phase: float = DROP - 0.5
+    label: str = ""
+    lossless: bool = False  # a column dropped to be made again from an expression
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def table(self) -> str:
+        return self.relation.key
+
+    @property
+    def what(self) -> str:
+        return self.label or f"drop column {self.table}.{self.column.name}"
+
+    @property
+    def loses(self) -> str | None:  # type: ignore[override]
+        return None if self.lossless else f"the values of {self.table}.{self.column.name}"
+
+    @property
+    def at_stake(self) -> str | None:  # type: ignore[override]
+        if self.lossless:
+            return None
+        return f"SELECT count(*) FROM {relation_ref(self.table)} WHERE {quote_ident(self.column.name)} IS NOT NULL"
+
+    def reverse(self) -> AddColumn:
+        return AddColumn(self.relation, self.column)
+
+
+@dataclass(frozen=True, slots=True)
+class SetDefault(_Typed):
+    """ALTER TABLE … ALTER COLUMN … SET DEFAULT (or DROP DEFAULT when `default` is None): a catalog change."""
+
+    table: str
+    column: str
+    default: str | None
+    before: str | None = None  # the default it replaces: its reverse sets it back
+    label: str = ""
+    only: bool = False  # ONLY: this table's own default, not its INHERITS children's
+    phase: float = TABLES
+    span: Span | None = field(default=None, compare=False)
+    relation: str | None = None  # the table's name when it is not `table` (a table set aside under another)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def what(self) -> str:
+        verb = "set" if self.default is not None else "drop"
+        return self.label or f"{verb} default of {self.table}.{self.column}"
+
+    def reverse(self) -> SetDefault:
+        return SetDefault(self.table, self.column, self.before, self.default, only=self.only)

@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from schemadoc import model as m
 from schemadoc.migrate.diff import indexes, security, tables, typedefs, views
 from schemadoc.migrate.diff import renames as renames_
-from schemadoc.migrate.diff.state import REWRITE_ADVICE, Diff, Planner, Renames
+from schemadoc.migrate.diff.state import Diff, Planner, Renames
 from schemadoc.migrate.diff.typechange import TypeChange, type_change
-from schemadoc.migrate.ops import Operation
+from schemadoc.migrate.ops import REWRITE_ADVICE, Operation
 
 __all__ = ["REWRITE_ADVICE", "Diff", "Renames", "TypeChange", "diff", "type_change"]
 

@@ -5,19 +5,23 @@ from __future__ import annotations
 import re
 
 from schemadoc import model as m
-from schemadoc.migrate.diff.state import REWRITE_ADVICE, Planner, owned_sequence, table_ref
+from schemadoc.migrate.diff.state import Planner, owned_sequence, table_ref
 from schemadoc.migrate.diff.typechange import type_change, using_clause
 from schemadoc.migrate.ops import (
     ACCESS_EXCLUSIVE,
     CONSTRAINTS,
+    REWRITE_ADVICE,
     TABLES,
+    AddColumn,
     AddConstraint,
+    DropColumn,
     DropConstraint,
     Op,
+    SetDefault,
     ValidateConstraint,
 )
 from schemadoc.names import make_object_name, quote_ident, quote_literal
-from schemadoc.sql.emit import collation_ref, column_sql
+from schemadoc.sql.emit import collation_ref
 
 
 def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
@@ -27,33 +31,14 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
     if o.generated != n.generated or (o.generated is None) != (n.generated is None):
         # a generated expression cannot be altered (before PostgreSQL 17): drop and add, recomputed
         p.changed_columns.add(k)
-        p.add(
-            Op(
-                f"ALTER TABLE {table_ref(k)} DROP COLUMN {col};",
-                f"drop column {k}.{n.name} to recreate it",
-                TABLES,
-                k,
-                ACCESS_EXCLUSIVE,
-                loses=None if o.generated else f"the values of {k}.{n.name}",
-                at_stake=None if o.generated else f"SELECT count(*) FROM {table_ref(k)} WHERE {col} IS NOT NULL",
-            )
-        )
-        p.add(
-            Op(
-                f"ALTER TABLE {table_ref(k)} ADD COLUMN {column_sql(t, n)};",
-                f"add column {k}.{n.name}",
-                TABLES,
-                k,
-                ACCESS_EXCLUSIVE,
-                rewrites=n.generated is not None,
-                span=n.span,
-            )
-        )
+        p.add(DropColumn(t, o, phase=TABLES, label=f"drop column {k}.{n.name} to recreate it",
+                         lossless=o.generated is not None))  # fmt: skip
+        p.add(AddColumn(t, n, rewrites=n.generated is not None, span=n.span))
         return
     type_changes = o.type != n.type
     collate = f" COLLATE {collation_ref(n.collation)}" if n.collation or o.collation != n.collation else ""
     if type_changes and o.default is not None:
-        p.add(Op(f"{at} DROP DEFAULT;", f"drop default of {k}.{n.name}", TABLES, k, ACCESS_EXCLUSIVE, span=n.span))
+        p.add(SetDefault(k, n.name, None, o.default, span=n.span))
     if o.identity != n.identity and o.identity is not None and n.identity is None:
         p.add(Op(f"{at} DROP IDENTITY;", f"drop identity of {k}.{n.name}", TABLES, k, ACCESS_EXCLUSIVE, span=n.span))
     if type_changes:
@@ -96,16 +81,7 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
     ):
         if n.default is not None:
             created = serial_sequence(p, t, n, o.default)
-            p.add(
-                Op(
-                    f"{at} SET DEFAULT {n.default};",
-                    f"set default of {k}.{n.name}",
-                    TABLES,
-                    k,
-                    ACCESS_EXCLUSIVE,
-                    span=n.span,
-                )
-            )
+            p.add(SetDefault(k, n.name, n.default, o.default, span=n.span))
             if created:
                 p.add(
                     Op(
@@ -118,35 +94,17 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
                     )
                 )
         elif not type_changes:
-            p.add(Op(f"{at} DROP DEFAULT;", f"drop default of {k}.{n.name}", TABLES, k, ACCESS_EXCLUSIVE, span=n.span))
+            p.add(SetDefault(k, n.name, None, o.default, span=n.span))
         gone = owned_sequence(o.default)
         if gone and gone != owned_sequence(n.default) and not modelled_sequence(p, gone):
             # serial → plain: the column's own sequence goes with the default that used it
             p.add(Op(f"DROP SEQUENCE IF EXISTS {gone};", f"drop sequence {gone}", TABLES, k, ACCESS_EXCLUSIVE))
     elif type_changes and n.default is not None and o.default is not None:
-        p.add(
-            Op(
-                f"{at} SET DEFAULT {n.default};",
-                f"set default of {k}.{n.name}",
-                TABLES,
-                k,
-                ACCESS_EXCLUSIVE,
-                span=n.span,
-            )
-        )
+        p.add(SetDefault(k, n.name, n.default, None, span=n.span))
     if o.identity != n.identity and n.identity is not None:
         if o.identity is None:
             if o.default is not None and not type_changes:
-                p.add(
-                    Op(
-                        f"{at} DROP DEFAULT;",
-                        f"drop default of {k}.{n.name}",
-                        TABLES,
-                        k,
-                        ACCESS_EXCLUSIVE,
-                        span=n.span,
-                    )
-                )
+                p.add(SetDefault(k, n.name, None, o.default, span=n.span))
             if not o.not_null:  # PostgreSQL adds an identity only to a NOT NULL column
                 set_not_null(p, t, n, TABLES)
             p.add(

@@ -21,6 +21,7 @@ from schemadoc.migrate.ops import (
     TABLES,
     DropConstraint,
     Op,
+    SetDefault,
 )
 from schemadoc.names import make_object_name, quote_ident, quote_literal
 from schemadoc.sql.emit import _serial_type
@@ -70,8 +71,8 @@ def set_aside(p: Planner, old: m.Table, new: m.Table) -> None:
                      ACCESS_EXCLUSIVE))  # fmt: skip
         sequence = _serial_sequence(p, old, c)
         if sequence is not None and _renders_serial(new, sequence):  # CREATE TABLE makes it again
-            p.add(Op(f"{col} DROP DEFAULT;", f"drop default of the set-aside {k}.{c.name}", step, k,
-                     ACCESS_EXCLUSIVE))  # fmt: skip
+            p.add(SetDefault(k, c.name, None, c.default, f"drop default of the set-aside {k}.{c.name}", phase=step,
+                             relation=aside))  # fmt: skip
             p.add(Op(f"DROP SEQUENCE {sequence};", f"drop sequence {sequence} of the set-aside {k}", step, k,
                      ACCESS_EXCLUSIVE))  # fmt: skip
 

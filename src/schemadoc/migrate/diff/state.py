@@ -12,11 +12,6 @@ from schemadoc.migrate.ops import Notice, Operation
 from schemadoc.names import quote_ident
 from schemadoc.sql.emit import _q
 
-REWRITE_ADVICE = (
-    "on a big table prefer expand/contract: add a new column, backfill it in batches, "
-    "then switch over in one short transaction"
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Renames:

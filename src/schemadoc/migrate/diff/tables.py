@@ -8,7 +8,7 @@ from schemadoc import model as m
 from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff import columns, constraints, rebuild, renames
 from schemadoc.migrate.diff.renames import same_definition_renames
-from schemadoc.migrate.diff.state import KIND_NAMES, REWRITE_ADVICE, Planner, constraints_of, is_volatile, table_ref
+from schemadoc.migrate.diff.state import KIND_NAMES, Planner, constraints_of, is_volatile, table_ref
 from schemadoc.migrate.ops import (
     ACCESS_EXCLUSIVE,
     ATTACH,
@@ -17,14 +17,18 @@ from schemadoc.migrate.ops import (
     DROP,
     FOREIGN_KEYS,
     INDEXES,
+    REWRITE_ADVICE,
     TABLES,
     VIEWS,
+    AddColumn,
     AddConstraint,
+    DropColumn,
     DropConstraint,
     Op,
+    SetDefault,
 )
 from schemadoc.names import quote_ident, quote_literal
-from schemadoc.sql.emit import column_sql, table_sql
+from schemadoc.sql.emit import table_sql
 
 
 def plan(p: Planner) -> None:
@@ -335,22 +339,11 @@ def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
         if not (_through_kept_parent(o, n, oc[c.name], p.cur) and _through_kept_parent(o, n, c, p.tgt)):
             columns.alter_column(p, n, old, c)
         elif old.default != c.default:  # a default of the child's own, set again after the parent's
-            at = f"ALTER TABLE ONLY {table_ref(k)} ALTER COLUMN {quote_ident(c.name)}"
-            sql = f"{at} SET DEFAULT {c.default};" if c.default is not None else f"{at} DROP DEFAULT;"
-            p.add(Op(sql, f"set {k}.{c.name}'s own default", TABLES, k, ACCESS_EXCLUSIVE, span=c.span))
+            p.add(SetDefault(k, c.name, c.default, old.default, f"set {k}.{c.name}'s own default", only=True,
+                             span=c.span))  # fmt: skip
     for c in removed:
-        only = "ONLY " if _children_keeping(p, o, c.name) else ""  # their column stays, now their own
-        p.add(
-            Op(
-                f"ALTER TABLE {only}{table_ref(k)} DROP COLUMN {quote_ident(c.name)};",
-                f"drop column {k}.{c.name}",
-                DROP - 0.5,
-                k,
-                ACCESS_EXCLUSIVE,
-                loses=f"the values of {k}.{c.name}",
-                at_stake=f"SELECT count(*) FROM {table_ref(k)} WHERE {quote_ident(c.name)} IS NOT NULL",
-            )
-        )
+        # ONLY: their column stays, now their own
+        p.add(DropColumn(o, c, only=bool(_children_keeping(p, o, c.name))))
     for name, (kind, c) in sorted(n_cons.items()):
         if name in renamed_cons.values() or o_cons.get(name) == (kind, c) and (k, name) not in p.rekeyed:
             continue
@@ -382,17 +375,7 @@ def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
 
 def add_column(p: Planner, t: m.Table, c: m.Column, has_rows: bool) -> None:
     volatile = c.identity is not None or c.generated is not None or is_volatile(c.default)
-    op = Op(
-        f"ALTER TABLE {table_ref(t.key)} ADD COLUMN {column_sql(t, c)};",
-        f"add column {t.key}.{c.name}",
-        TABLES,
-        t.key,
-        ACCESS_EXCLUSIVE,
-        rewrites=volatile,
-        span=c.span,
-        note=REWRITE_ADVICE if volatile else "",
-    )
-    p.add(op)
+    p.add(AddColumn(t, c, rewrites=volatile, span=c.span, note=REWRITE_ADVICE if volatile else ""))
     if c.not_null and c.default is None and c.identity is None and c.generated is None:
         p.notice(
             f"{t.key}.{c.name} is added NOT NULL without a default: the migration fails if {t.key} has rows; "
