@@ -584,3 +584,28 @@ def test_typed_column_operations_reverse_into_the_down_diff() -> None:
     assert dropped.loses == "the values of public.t.c"
     assert dropped.at_stake == "SELECT count(*) FROM t WHERE c IS NOT NULL"
     assert {type(op) for op in down} == {AddColumn, DropColumn, SetDefault}
+
+
+def test_typed_table_and_not_null_operations_reverse_into_the_down_diff() -> None:
+    """Tables created and dropped, and NOT NULL set (proved by a CHECK on a table in use) are typed: the
+    reversed up plan holds the down plan's tables and NOT NULLs."""
+    from schemadoc import model as m
+    from schemadoc.migrate.diff import diff
+    from schemadoc.migrate.ops import CreateTable, DropTable, SetNotNull
+
+    old = m.Table("public", "old", (m.Column("id", "integer"),))
+    kept = m.Table("public", "kept", (m.Column("n", "integer"),))
+    new = m.Table("public", "new", (m.Column("id", "integer", True),))
+    before = m.Schema.build(tables=[old, kept])
+    after = m.Schema.build(tables=[m.replace(kept, columns=(m.Column("n", "integer", True),)), new])
+    up, down = diff(before, after).ops, diff(after, before).ops
+    typed = (CreateTable, DropTable, SetNotNull)
+    assert [(type(op).__name__, op.what) for op in up if isinstance(op, typed)] == [
+        ("CreateTable", "create table public.new"),
+        ("SetNotNull", "set not null on public.kept.n (proved by kept_n_not_null)"),
+        ("DropTable", "drop table public.old"),
+    ]
+    dropped = next(op for op in up if isinstance(op, DropTable))
+    assert (dropped.loses, dropped.at_stake) == ("every row of public.old", "SELECT count(*) FROM old")
+    reversed_up = sorted(op.reverse().sql for op in up if isinstance(op, typed))  # type: ignore[attr-defined]
+    assert reversed_up == sorted(op.sql for op in down if isinstance(op, typed))

@@ -10,16 +10,19 @@ from schemadoc.migrate.ops import (
     AddColumn,
     AddConstraint,
     CreateIndex,
+    CreateTable,
     DropColumn,
     DropConstraint,
     DropIndex,
+    DropTable,
     RenameIndex,
     SetDefault,
+    SetNotNull,
     ValidateConstraint,
     relation_ref,
 )
 from schemadoc.names import quote_ident
-from schemadoc.sql.emit import _q, column_sql, foreign_key_sql, index_sql
+from schemadoc.sql.emit import _q, column_sql, foreign_key_sql, index_sql, table_sql
 
 
 @singledispatch
@@ -78,3 +81,18 @@ def _(op: DropColumn) -> str:
 def _(op: SetDefault) -> str:
     at = f"ALTER TABLE {'ONLY ' if op.only else ''}{op.relation or relation_ref(op.table)} ALTER COLUMN {quote_ident(op.column)}"
     return f"{at} SET DEFAULT {op.default};" if op.default is not None else f"{at} DROP DEFAULT;"
+
+
+@ddl.register
+def _(op: CreateTable) -> str:
+    return table_sql(op.relation, op.inline_fks)
+
+
+@ddl.register
+def _(op: DropTable) -> str:
+    return f"DROP TABLE {relation_ref(op.table)};"
+
+
+@ddl.register
+def _(op: SetNotNull) -> str:
+    return f"ALTER TABLE {relation_ref(op.table)} ALTER COLUMN {quote_ident(op.column)} {'DROP' if op.drop else 'SET'} NOT NULL;"

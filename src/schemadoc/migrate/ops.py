@@ -1,7 +1,7 @@
 """Migration operations: each knows its lock, whether it rewrites or scans a table, whether it destroys
 data (and how to count the rows at stake), and whether it can run in a transaction. Typed operations
-(`CreateIndex`, `DropIndex`, `RenameIndex`, `AddConstraint`, `ValidateConstraint`, `DropConstraint`,
-`AddColumn`, `DropColumn`, `SetDefault`) also render their SQL through `migrate/ddl.py` and give their
+(`CreateTable`, `DropTable`, `CreateIndex`, `DropIndex`, `RenameIndex`, `AddConstraint`,
+`ValidateConstraint`, `DropConstraint`, `AddColumn`, `DropColumn`, `SetDefault`, `SetNotNull`) also render their SQL through `migrate/ddl.py` and give their
 offline form and their reverse; `Op` carries SQL text for the kinds not typed yet.
 
 Locks are the ones PostgreSQL documents for each command ("Explicit Locking", and the ALTER TABLE
@@ -400,3 +400,77 @@ class SetDefault(_Typed):
 
     def reverse(self) -> SetDefault:
         return SetDefault(self.table, self.column, self.before, self.default, only=self.only)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateTable(_Typed):
+    """CREATE TABLE (with the foreign keys to tables made in the same plan written inline): a new relation,
+    no lock on anything that has rows."""
+
+    relation: m.Table
+    inline_fks: tuple[m.ForeignKey, ...] = ()
+    phase: float = TABLES
+    span: Span | None = field(default=None, compare=False)
+    table = None
+    lock = ""
+
+    @property
+    def what(self) -> str:
+        return f"create table {self.relation.key}"
+
+    def reverse(self) -> DropTable:
+        return DropTable(self.relation)
+
+
+@dataclass(frozen=True, slots=True)
+class DropTable(_Typed):
+    """DROP TABLE: every row is lost (counted first), under ACCESS EXCLUSIVE."""
+
+    relation: m.Table
+    phase: float = DROP
+    label: str = ""
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def table(self) -> str:
+        return self.relation.key
+
+    @property
+    def what(self) -> str:
+        return self.label or f"drop table {self.table}"
+
+    @property
+    def loses(self) -> str:  # type: ignore[override]
+        return f"every row of {self.table}"
+
+    @property
+    def at_stake(self) -> str:  # type: ignore[override]
+        return f"SELECT count(*) FROM {relation_ref(self.table)}"
+
+    def reverse(self) -> CreateTable:
+        return CreateTable(self.relation, self.relation.foreign_keys)
+
+
+@dataclass(frozen=True, slots=True)
+class SetNotNull(_Typed):
+    """ALTER COLUMN … SET NOT NULL (or DROP NOT NULL): SET scans the table under ACCESS EXCLUSIVE unless a
+    validated CHECK (`proved_by`) already shows no NULL is there."""
+
+    table: str
+    column: str
+    drop: bool = False
+    proved_by: str | None = None
+    phase: float = CONSTRAINTS
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def what(self) -> str:
+        if self.drop:
+            return f"drop not null of {self.table}.{self.column}"
+        proof = f" (proved by {self.proved_by})" if self.proved_by else ""
+        return f"set not null on {self.table}.{self.column}{proof}"
+
+    def reverse(self) -> SetNotNull:
+        return SetNotNull(self.table, self.column, drop=not self.drop)

@@ -18,6 +18,7 @@ from schemadoc.migrate.ops import (
     DropConstraint,
     Op,
     SetDefault,
+    SetNotNull,
     ValidateConstraint,
 )
 from schemadoc.names import make_object_name, quote_ident, quote_literal
@@ -140,7 +141,7 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
                 )
             )
     if o.not_null and not n.not_null:  # DROP IDENTITY leaves NOT NULL: it goes too when the doc says so
-        p.add(Op(f"{at} DROP NOT NULL;", f"drop not null of {k}.{n.name}", TABLES, k, ACCESS_EXCLUSIVE, span=n.span))
+        p.add(SetNotNull(k, n.name, drop=True, phase=TABLES, span=n.span))
     if n.not_null and not o.not_null and not (n.identity and o.identity is None):
         set_not_null(p, t, n)
 
@@ -176,31 +177,12 @@ def set_not_null(p: Planner, t: m.Table, c: m.Column, phase: float = CONSTRAINTS
     """NOT NULL without a long ACCESS EXCLUSIVE scan: a CHECK validated under a weak lock first."""
     k, col = t.key, quote_ident(c.name)
     name = make_object_name(t.name, c.name, "not_null")
-    at = f"ALTER TABLE {table_ref(k)}"
     if k in p.new_tables:
-        p.add(
-            Op(
-                f"{at} ALTER COLUMN {col} SET NOT NULL;",
-                f"set not null on {k}.{c.name}",
-                phase,
-                k,
-                ACCESS_EXCLUSIVE,
-                span=c.span,
-            )
-        )
+        p.add(SetNotNull(k, c.name, phase=phase, span=c.span))
         return
     p.add(AddConstraint(k, m.Check(name, f"{col} IS NOT NULL"), not_valid=True, phase=phase, span=c.span))
     p.add(ValidateConstraint(k, name, f"validate check {name}", phase, span=c.span))
-    p.add(
-        Op(
-            f"{at} ALTER COLUMN {col} SET NOT NULL;",
-            f"set not null on {k}.{c.name} (proved by {name})",
-            phase,
-            k,
-            ACCESS_EXCLUSIVE,
-            span=c.span,
-        )
-    )
+    p.add(SetNotNull(k, c.name, proved_by=name, phase=phase, span=c.span))
     p.add(DropConstraint(k, name, f"drop check {name}", phase, span=c.span))
     p.notice(
         f"{k}.{c.name} becomes NOT NULL: the migration fails while rows hold NULL there",

@@ -22,13 +22,14 @@ from schemadoc.migrate.ops import (
     VIEWS,
     AddColumn,
     AddConstraint,
+    CreateTable,
     DropColumn,
     DropConstraint,
+    DropTable,
     Op,
     SetDefault,
 )
 from schemadoc.names import quote_ident, quote_literal
-from schemadoc.sql.emit import table_sql
 
 
 def plan(p: Planner) -> None:
@@ -100,7 +101,7 @@ def plan(p: Planner) -> None:
         later += [(t, fk) for fk in inline[t.key] if fk.ref_key not in p.new_tables]
         if any(parent not in p.new_tables for parent in t.inherits):
             phase = TABLES + 0.5  # an existing parent gets its new columns first (and what follows waits too)
-        p.add(Op(table_sql(t, mine), f"create table {t.key}", phase, span=t.span))
+        p.add(CreateTable(t, mine, phase, span=t.span))
         if t.rls_enabled:
             p.add(
                 Op(
@@ -147,18 +148,9 @@ def plan(p: Planner) -> None:
             continue
         if t.partition_of in p.dropped_tables:
             continue  # goes with its parent
-        p.add(
-            Op(
-                f"DROP TABLE {table_ref(k)};",
-                f"drop table {k}" + (" (a view of the same name replaces it)" if k in views else ""),
-                # the name must be free before the view or the rebuilt table is made
-                VIEWS - 0.5 if k in views else DROP,
-                k,
-                ACCESS_EXCLUSIVE,
-                loses=f"every row of {k}",
-                at_stake=f"SELECT count(*) FROM {table_ref(k)}",
-            )
-        )
+        replaced = " (a view of the same name replaces it)" if k in views else ""
+        # the name must be free before the view of the same name is made
+        p.add(DropTable(t, VIEWS - 0.5 if replaced else DROP, f"drop table {k}{replaced}"))
 
 
 def retyped_keys(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) -> None:
