@@ -1,8 +1,9 @@
 """Migration operations: each knows its lock, whether it rewrites or scans a table, whether it destroys
 data (and how to count the rows at stake), and whether it can run in a transaction. Typed operations
 (`CreateTable`, `DropTable`, `CreateIndex`, `DropIndex`, `RenameIndex`, `AddConstraint`,
-`ValidateConstraint`, `DropConstraint`, `AddColumn`, `DropColumn`, `SetDefault`, `SetNotNull`) also render their SQL through `migrate/ddl.py` and give their
-offline form and their reverse; `Op` carries SQL text for the kinds not typed yet.
+`ValidateConstraint`, `DropConstraint`, `AddColumn`, `DropColumn`, `SetDefault`, `SetNotNull`) also
+render their SQL through `migrate/ddl.py` and give their offline form and their reverse; `Op` carries SQL
+text for the kinds not typed yet.
 
 Locks are the ones PostgreSQL documents for each command ("Explicit Locking", and the ALTER TABLE
 reference for the subcommands): ACCESS EXCLUSIVE blocks reads and writes, SHARE blocks writes,
