@@ -189,3 +189,14 @@ def test_one_literal_quoter() -> None:
     ]
     assert found == []
     assert pattern.search("""x = "'" + t.replace("'", "''") + "'" """)  # the check can fail
+
+
+def test_lint_rules_read_nothing_from_disk() -> None:
+    """A rule reads the document as loaded (its configuration came with it), never a file of its own."""
+    found = [
+        f"{path.relative_to(PACKAGE)}: {word}"
+        for path in sorted((PACKAGE / "lint").glob("*.py"))
+        for word in ("find_config", "open(", "read_text", "read_bytes")
+        if word in path.read_text()
+    ]
+    assert found == []

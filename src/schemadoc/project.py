@@ -73,6 +73,7 @@ class Project:
         """The document as read: its schema, the statements that are not schema, its diagnostics."""
         if self._doc is None:
             self._doc = parse.loads(self.text, self.path)
+            self._doc.postgres_version = self.config.postgres_version
         return self._doc
 
     def reread(self, text: str | None = None) -> LoadedDocument:

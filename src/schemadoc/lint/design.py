@@ -173,9 +173,7 @@ _FEATURES = {
     columns (12), procedures and covering indexes (11), identity columns (10). Applying it there fails.""",
 )
 def needs_newer_postgres(doc: LoadedDocument) -> Iterator[Finding]:
-    from schemadoc.config import find_config
-
-    target = find_config(doc.path).postgres_version
+    target = doc.postgres_version  # read with the document's configuration: a rule reads nothing from disk
     if target is None:
         return
 

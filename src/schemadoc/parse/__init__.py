@@ -39,8 +39,13 @@ def read_text(path: str | Path) -> str:
 
 
 def load(path: str | Path) -> LoadedDocument:
-    """Read the document at `path`. Raises DocumentError only when it cannot be read at all."""
-    return loads(read_text(path), str(path))
+    """Read the document at `path`, with what its configuration (schemadoc.toml, pyproject.toml) says of
+    the PostgreSQL it targets. Raises DocumentError only when it cannot be read at all."""
+    from schemadoc.config import find_config
+
+    doc = loads(read_text(path), str(path))
+    doc.postgres_version = find_config(path).postgres_version
+    return doc
 
 
 def document(doc: str | Path | LoadedDocument) -> LoadedDocument:

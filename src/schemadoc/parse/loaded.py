@@ -27,6 +27,8 @@ class LoadedDocument:
     blocks: list[Block] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)  # the Markdown's sections, for the site and the fixers
     prisma: PrismaSchema = field(default_factory=PrismaSchema)  # the doc's Prisma models, for its seed scripts
+    # the oldest PostgreSQL the schema must run on, as its configuration says (set by whoever read that)
+    postgres_version: int | None = None
 
     @property
     def uses_redis(self) -> bool:
