@@ -609,3 +609,34 @@ def test_typed_table_and_not_null_operations_reverse_into_the_down_diff() -> Non
     assert (dropped.loses, dropped.at_stake) == ("every row of public.old", "SELECT count(*) FROM old")
     reversed_up = sorted(op.reverse().sql for op in up if isinstance(op, typed))  # type: ignore[attr-defined]
     assert reversed_up == sorted(op.sql for op in down if isinstance(op, typed))
+
+
+def test_typed_security_operations_reverse_into_the_down_diff() -> None:
+    """Triggers, policies, grants and row level security are typed: each names its lock (a trigger's
+    SHARE ROW EXCLUSIVE lets reads go on), and the reversed up plan is the down plan, statement for statement."""
+    from schemadoc import model as m
+    from schemadoc.migrate.diff import diff
+    from schemadoc.migrate.ops import CreateOnTable, DropFromTable, Grant, RowSecurity
+
+    fn = m.Function("public", "touch", (), "trigger", "plpgsql", "BEGIN RETURN NEW; END")
+    t = m.Table("public", "t", (m.Column("id", "integer"),))
+    trig = m.Trigger("public", "t", "t_touch", "BEFORE", ("UPDATE",), "public.touch", True)
+    policy = m.Policy("public", "t", "mine", "SELECT", using="true")
+    before = m.Schema.build(tables=[t], functions=[fn], triggers=[trig])
+    after = m.Schema.build(
+        tables=[m.replace(t, rls_enabled=True)],
+        functions=[fn],
+        policies=[policy],
+        grants=[m.Grant("TABLE", "public.t", "reader", ("SELECT",))],
+    )
+    up, down = diff(before, after).ops, diff(after, before).ops
+    assert {type(op) for op in up} == {CreateOnTable, DropFromTable, Grant, RowSecurity}
+    assert {op.what: op.lock for op in up} == {
+        "drop trigger t_touch on public.t": "ACCESS EXCLUSIVE",
+        "create policy mine on public.t": "ACCESS EXCLUSIVE",
+        "grant SELECT to reader": "",
+        "enable row level security on public.t": "ACCESS EXCLUSIVE",
+    }
+    assert sorted(op.reverse().sql for op in up) == sorted(op.sql for op in down)  # type: ignore[attr-defined]
+    created = next(op for op in down if isinstance(op, CreateOnTable))
+    assert created.lock == "SHARE ROW EXCLUSIVE"

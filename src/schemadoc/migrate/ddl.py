@@ -10,19 +10,23 @@ from schemadoc.migrate.ops import (
     AddColumn,
     AddConstraint,
     CreateIndex,
+    CreateOnTable,
     CreateTable,
     DropColumn,
     DropConstraint,
+    DropFromTable,
     DropIndex,
     DropTable,
+    Grant,
     RenameIndex,
+    RowSecurity,
     SetDefault,
     SetNotNull,
     ValidateConstraint,
     relation_ref,
 )
 from schemadoc.names import quote_ident
-from schemadoc.sql.emit import _q, column_sql, foreign_key_sql, index_sql, table_sql
+from schemadoc.sql.emit import _q, column_sql, foreign_key_sql, grant_sql, index_sql, policy_sql, table_sql, trigger_sql
 
 
 @singledispatch
@@ -96,3 +100,26 @@ def _(op: DropTable) -> str:
 @ddl.register
 def _(op: SetNotNull) -> str:
     return f"ALTER TABLE {relation_ref(op.table)} ALTER COLUMN {quote_ident(op.column)} {'DROP' if op.drop else 'SET'} NOT NULL;"
+
+
+@ddl.register
+def _(op: CreateOnTable) -> str:
+    return trigger_sql(op.obj) if isinstance(op.obj, m.Trigger) else policy_sql(op.obj)
+
+
+@ddl.register
+def _(op: DropFromTable) -> str:
+    what = "TRIGGER" if isinstance(op.obj, m.Trigger) else "POLICY"
+    return f"DROP {what} {quote_ident(op.obj.name)} ON {relation_ref(op.obj.table_key)};"
+
+
+@ddl.register
+def _(op: Grant) -> str:
+    return grant_sql(op.grant, revoke=op.revoke)
+
+
+@ddl.register
+def _(op: RowSecurity) -> str:
+    if op.forced:
+        return f"ALTER TABLE {relation_ref(op.relation)} {'' if op.on else 'NO '}FORCE ROW LEVEL SECURITY;"
+    return f"ALTER TABLE {relation_ref(op.relation)} {'ENABLE' if op.on else 'DISABLE'} ROW LEVEL SECURITY;"

@@ -1,9 +1,9 @@
 """Migration operations: each knows its lock, whether it rewrites or scans a table, whether it destroys
 data (and how to count the rows at stake), and whether it can run in a transaction. Typed operations
 (`CreateTable`, `DropTable`, `CreateIndex`, `DropIndex`, `RenameIndex`, `AddConstraint`,
-`ValidateConstraint`, `DropConstraint`, `AddColumn`, `DropColumn`, `SetDefault`, `SetNotNull`) also
-render their SQL through `migrate/ddl.py` and give their offline form and their reverse; `Op` carries SQL
-text for the kinds not typed yet.
+`ValidateConstraint`, `DropConstraint`, `AddColumn`, `DropColumn`, `SetDefault`, `SetNotNull`,
+`CreateOnTable`, `DropFromTable`, `Grant`, `RowSecurity`) also render their SQL through `migrate/ddl.py`
+and give their offline form and their reverse; `Op` carries SQL text for the kinds not typed yet.
 
 Locks are the ones PostgreSQL documents for each command ("Explicit Locking", and the ALTER TABLE
 reference for the subcommands): ACCESS EXCLUSIVE blocks reads and writes, SHARE blocks writes,
@@ -475,3 +475,108 @@ class SetNotNull(_Typed):
 
     def reverse(self) -> SetNotNull:
         return SetNotNull(self.table, self.column, drop=not self.drop)
+
+
+Attached = m.Trigger | m.Policy
+
+
+def _kind(obj: Attached) -> str:
+    return "trigger" if isinstance(obj, m.Trigger) else "policy"
+
+
+@dataclass(frozen=True, slots=True)
+class CreateOnTable(_Typed):
+    """CREATE TRIGGER (under SHARE ROW EXCLUSIVE: writes wait) or CREATE POLICY (ACCESS EXCLUSIVE) on a table."""
+
+    obj: Attached
+    phase: float = ATTACH
+    span: Span | None = field(default=None, compare=False)
+
+    @property
+    def table(self) -> str:
+        return self.obj.table_key
+
+    @property
+    def lock(self) -> str:
+        return SHARE_ROW_EXCLUSIVE if isinstance(self.obj, m.Trigger) else ACCESS_EXCLUSIVE
+
+    @property
+    def what(self) -> str:
+        return f"create {_kind(self.obj)} {self.obj.name} on {self.obj.table_key}"
+
+    def reverse(self) -> DropFromTable:
+        return DropFromTable(self.obj)
+
+
+@dataclass(frozen=True, slots=True)
+class DropFromTable(_Typed):
+    """DROP TRIGGER or DROP POLICY: a catalog change under ACCESS EXCLUSIVE."""
+
+    obj: Attached
+    phase: float = DETACH
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def table(self) -> str:
+        return self.obj.table_key
+
+    @property
+    def what(self) -> str:
+        return f"drop {_kind(self.obj)} {self.obj.name} on {self.obj.table_key}"
+
+    def reverse(self) -> CreateOnTable:
+        return CreateOnTable(self.obj)
+
+
+@dataclass(frozen=True, slots=True)
+class Grant(_Typed):
+    """GRANT (or REVOKE) privileges: a catalog change, no lock worth naming."""
+
+    grant: m.Grant
+    revoke: bool = False
+    phase: float = ATTACH
+    span: Span | None = field(default=None, compare=False)
+    table = None
+    lock = ""
+
+    @property
+    def what(self) -> str:
+        privileges = ", ".join(self.grant.privileges)
+        return (
+            f"revoke {privileges} from {self.grant.grantee}"
+            if self.revoke
+            else f"grant {privileges} to {self.grant.grantee}"
+        )
+
+    def reverse(self) -> Grant:
+        return Grant(self.grant, not self.revoke)
+
+
+@dataclass(frozen=True, slots=True)
+class RowSecurity(_Typed):
+    """ALTER TABLE … ENABLE/DISABLE ROW LEVEL SECURITY, or (`forced`) FORCE/NO FORCE it: a catalog change
+    under ACCESS EXCLUSIVE (none worth naming on a table this plan creates)."""
+
+    relation: str
+    on: bool
+    forced: bool = False  # the FORCE setting (the owner too is held to the policies), not ENABLE
+    fresh: bool = False
+    phase: float = ATTACH
+    span: Span | None = field(default=None, compare=False)
+
+    @property
+    def table(self) -> str | None:
+        return None if self.fresh else self.relation
+
+    @property
+    def lock(self) -> str:
+        return "" if self.fresh else ACCESS_EXCLUSIVE
+
+    @property
+    def what(self) -> str:
+        verb = ("force" if self.on else "unforce") if self.forced else ("enable" if self.on else "disable")
+        return f"{verb} row level security on {self.relation}"
+
+    def reverse(self) -> RowSecurity:
+        return RowSecurity(self.relation, not self.on, self.forced)

@@ -4,50 +4,38 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from schemadoc import model as m
 from schemadoc.migrate.compare import by_key
-from schemadoc.migrate.diff.state import Planner, table_ref
-from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, ATTACH, DETACH, SHARE_ROW_EXCLUSIVE, Op
-from schemadoc.names import quote_ident, quote_literal
-from schemadoc.sql.emit import _comment_target, grant_sql, policy_sql, trigger_sql
+from schemadoc.migrate.diff.state import Planner
+from schemadoc.migrate.ops import ATTACH, Attached, CreateOnTable, DropFromTable, Grant, Op
+from schemadoc.names import quote_literal
+from schemadoc.sql.emit import _comment_target
 
 
 def triggers_policies(p: Planner) -> None:
     rebuilt = p.recreated_views | p.rebuilt_tables
     gone = p.dropped_tables | p.dropped_views
-    for kind, cur, tgt, create, drop in (
-        ("trigger", by_key(p.cur.triggers), by_key(p.tgt.triggers), trigger_sql, "TRIGGER"),
-        ("policy", by_key(p.cur.policies), by_key(p.tgt.policies), policy_sql, "POLICY"),
-    ):
+    triggers: tuple[dict[str, Attached], dict[str, Attached]] = (
+        dict(by_key(p.cur.triggers)),
+        dict(by_key(p.tgt.triggers)),
+    )
+    policies: tuple[dict[str, Attached], dict[str, Attached]] = (
+        dict(by_key(p.cur.policies)),
+        dict(by_key(p.tgt.policies)),
+    )
+    for cur, tgt in (triggers, policies):
         for k in sorted(cur.keys()):
             o = cur[k]
             if o.table_key in gone or o.table_key in rebuilt:
                 continue
-            refunction = kind == "trigger" and o.function in p.dropped_functions
+            refunction = isinstance(o, m.Trigger) and o.function in p.dropped_functions
             if tgt.get(k) != o or refunction:
-                p.add(
-                    Op(
-                        f"DROP {drop} {quote_ident(o.name)} ON {table_ref(o.table_key)};",
-                        f"drop {kind} {o.name} on {o.table_key}",
-                        DETACH,
-                        o.table_key,
-                        ACCESS_EXCLUSIVE,
-                    )
-                )
+                p.add(DropFromTable(o))
         for k in sorted(tgt.keys()):
             n = tgt[k]
-            refunction = kind == "trigger" and n.function in p.dropped_functions
+            refunction = isinstance(n, m.Trigger) and n.function in p.dropped_functions
             if cur.get(k) != n or n.table_key in rebuilt or refunction:
-                lock = SHARE_ROW_EXCLUSIVE if kind == "trigger" else ACCESS_EXCLUSIVE
-                p.add(
-                    Op(
-                        create(n),
-                        f"create {kind} {n.name} on {n.table_key}",
-                        ATTACH,
-                        n.table_key,
-                        lock,
-                        span=n.span,
-                    )
-                )
+                p.add(CreateOnTable(n, span=n.span))
 
 
 def grants_comments(p: Planner) -> None:
@@ -64,23 +52,10 @@ def grants_comments(p: Planner) -> None:
         want = set(n.privileges) if n else set()
         if want - have:
             grant = replace(g, privileges=tuple(sorted(want - have)))
-            p.add(
-                Op(
-                    grant_sql(grant),
-                    f"grant {', '.join(grant.privileges)} to {g.grantee}",
-                    ATTACH,
-                    span=n.span if n else None,
-                )
-            )
+            p.add(Grant(grant, span=n.span if n else None))
         if have - want:
             revoke = replace(g, privileges=tuple(sorted(have - want)))
-            p.add(
-                Op(
-                    grant_sql(revoke, revoke=True),
-                    f"revoke {', '.join(revoke.privileges)} from {g.grantee}",
-                    ATTACH,
-                )
-            )
+            p.add(Grant(revoke, revoke=True))
     cur_c, tgt_c = by_key(p.cur.comments), by_key(p.tgt.comments)
     dropped_fns = {f"{f.schema}.{f.name}" for f in p.cur.functions} & p.dropped_functions
     dropped_objects = objects_dropped(p)

@@ -27,6 +27,7 @@ from schemadoc.migrate.ops import (
     DropConstraint,
     DropTable,
     Op,
+    RowSecurity,
     SetDefault,
 )
 from schemadoc.names import quote_ident, quote_literal
@@ -103,23 +104,9 @@ def plan(p: Planner) -> None:
             phase = TABLES + 0.5  # an existing parent gets its new columns first (and what follows waits too)
         p.add(CreateTable(t, mine, phase, span=t.span))
         if t.rls_enabled:
-            p.add(
-                Op(
-                    f"ALTER TABLE {table_ref(t.key)} ENABLE ROW LEVEL SECURITY;",
-                    f"enable row level security on {t.key}",
-                    ATTACH,
-                    span=t.span,
-                )
-            )
+            p.add(RowSecurity(t.key, True, fresh=True, span=t.span))
         if t.rls_forced:
-            p.add(
-                Op(
-                    f"ALTER TABLE {table_ref(t.key)} FORCE ROW LEVEL SECURITY;",
-                    f"force row level security on {t.key}",
-                    ATTACH,
-                    span=t.span,
-                )
-            )
+            p.add(RowSecurity(t.key, True, forced=True, fresh=True, span=t.span))
         table_comments(p, None, t)
     for t, fk in later:
         # a key to a table that is only now getting the referenced key waits for that key to be built
@@ -341,27 +328,9 @@ def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
             continue
         constraints.add_constraint(p, n, kind, c)
     if o.rls_enabled != n.rls_enabled:
-        p.add(
-            Op(
-                f"{at} {'ENABLE' if n.rls_enabled else 'DISABLE'} ROW LEVEL SECURITY;",
-                f"{'enable' if n.rls_enabled else 'disable'} row level security on {k}",
-                ATTACH,
-                k,
-                ACCESS_EXCLUSIVE,
-                span=n.span,
-            )
-        )
+        p.add(RowSecurity(k, n.rls_enabled, span=n.span))
     if o.rls_forced != n.rls_forced:
-        p.add(
-            Op(
-                f"{at} {'' if n.rls_forced else 'NO '}FORCE ROW LEVEL SECURITY;",
-                f"{'force' if n.rls_forced else 'unforce'} row level security on {k}",
-                ATTACH,
-                k,
-                ACCESS_EXCLUSIVE,
-                span=n.span,
-            )
-        )
+        p.add(RowSecurity(k, n.rls_forced, forced=True, span=n.span))
     table_comments(p, o, n)
 
 
