@@ -26,7 +26,17 @@ from schemadoc.migrate.ops import (
     relation_ref,
 )
 from schemadoc.names import quote_ident
-from schemadoc.sql.emit import _q, column_sql, foreign_key_sql, grant_sql, index_sql, policy_sql, table_sql, trigger_sql
+from schemadoc.sql.emit import (
+    _q,
+    check_sql,
+    column_sql,
+    foreign_key_sql,
+    grant_sql,
+    index_sql,
+    policy_sql,
+    table_sql,
+    trigger_sql,
+)
 
 
 @singledispatch
@@ -52,10 +62,7 @@ def _(op: RenameIndex) -> str:
 @ddl.register
 def _(op: AddConstraint) -> str:
     c = op.constraint
-    if isinstance(c, m.ForeignKey):
-        body = foreign_key_sql(c)
-    else:
-        body = f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression}){' NO INHERIT' if c.no_inherit else ''}"
+    body = foreign_key_sql(c) if isinstance(c, m.ForeignKey) else check_sql(c)
     return f"ALTER TABLE {relation_ref(op.table)} ADD {body}{' NOT VALID' if op.not_valid else ''};"
 
 

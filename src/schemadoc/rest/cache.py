@@ -279,22 +279,14 @@ def _is_key(t: m.Table, columns: tuple[str, ...]) -> bool:
     return any(sorted(k) == sorted(columns) for k in keys)
 
 
-def _resolver(
-    relations: set[tuple[str, str]], search_path: tuple[str, ...]
-) -> Callable[[str | None, str], tuple[str, str] | None]:
-    """How PostgreSQL finds a relation a view definition names: as qualified, else in the first schema of
-    the search path that has one of that name (pg_get_viewdef leaves a relation the path finds unqualified)."""
-
-    def resolve(schema: str | None, name: str) -> tuple[str, str] | None:
-        if schema:
-            return schema, name
-        return next(((s, name) for s in search_path if (s, name) in relations), None)
-
-    return resolve
+def _resolver(relations: set[tuple[str, str]], search_path: tuple[str, ...]) -> Callable[[str], tuple[str, str] | None]:
+    """How PostgreSQL finds a relation a view definition names unqualified: in the first schema of the
+    search path that has one of that name (pg_get_viewdef leaves a relation the path finds unqualified)."""
+    return lambda name: next(((s, name) for s in search_path if (s, name) in relations), None)
 
 
 def view_lineage(
-    definition: str, resolve: Callable[[str | None, str], tuple[str, str] | None] | None = None
+    definition: str, resolve: Callable[[str], tuple[str, str] | None] | None = None
 ) -> dict[str, tuple[tuple[str, str], str]]:
     """The columns of a view that are a base table's column as they are: name -> ((schema, table), column).
     A view that is not one plain SELECT (UNION, VALUES) has none; nor has a computed column. `resolve`
@@ -312,9 +304,7 @@ def view_lineage(
 
     def walk(node: object) -> None:
         if isinstance(node, ast.RangeVar) and node.relname:
-            place = (
-                (node.schemaname, node.relname) if node.schemaname else resolve(None, node.relname) if resolve else None
-            )
+            place = (node.schemaname, node.relname) if node.schemaname else resolve(node.relname) if resolve else None
             if place is not None:
                 label = node.alias.aliasname if node.alias and node.alias.aliasname else node.relname
                 tables[label] = place

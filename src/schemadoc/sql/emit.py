@@ -67,6 +67,11 @@ def _deferrable(deferrable: bool, initially_deferred: bool) -> str:
     return " DEFERRABLE INITIALLY DEFERRED" if initially_deferred else " DEFERRABLE"
 
 
+def check_sql(c: m.Check) -> str:
+    """`CONSTRAINT name CHECK (expression)`, NO INHERIT when its INHERITS children are not held to it."""
+    return f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression}){' NO INHERIT' if c.no_inherit else ''}"
+
+
 def foreign_key_sql(fk: m.ForeignKey, default_schema: str = "public") -> str:
     text = (
         f"CONSTRAINT {quote_ident(fk.name)} FOREIGN KEY ({_cols(fk.columns)}) "
@@ -108,7 +113,7 @@ def table_sql(t: m.Table, inline_fks: tuple[m.ForeignKey, ...]) -> str:
             + _deferrable(u.deferrable, u.initially_deferred)
         )
     for c in t.checks:
-        items.append(f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})")
+        items.append(check_sql(c))
     for x in t.exclusions:
         items.append(f"CONSTRAINT {quote_ident(x.name)} {x.definition}")
     for fk in inline_fks:
@@ -295,7 +300,7 @@ def domain_sql(d: m.Domain) -> str:
     if d.not_null:
         text += " NOT NULL"
     for c in d.checks:
-        text += f" CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})"
+        text += f" {check_sql(c)}"
     return text + ";"
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from schemadoc import model as m
+from schemadoc.migrate.diff.columns import modelled_sequence
 from schemadoc.migrate.diff.state import Planner, column_list, owned_sequence, table_ref
 from schemadoc.migrate.ops import (
     ACCESS_EXCLUSIVE,
@@ -164,10 +165,7 @@ def _holding_ref(t: m.Table) -> str:
 def _serial_sequence(p: Planner, t: m.Table, c: m.Column) -> str | None:
     """The sequence a serial column of `t` owns (not one the document declares), as its default names it."""
     name = owned_sequence(c.default)
-    bare = name.replace('"', "") if name else None
-    if bare is None or any(s.key == bare or s.name == bare for s in [*p.cur.sequences, *p.tgt.sequences]):
-        return None
-    return name
+    return None if name is None or modelled_sequence(p, name) else name
 
 
 def _old_sequence(p: Planner, old: m.Table, column: str) -> str | None:

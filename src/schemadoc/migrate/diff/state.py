@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemadoc import model as m
-from schemadoc.migrate.ops import Notice, Operation
+from schemadoc.migrate.ops import Notice, Operation, relation_ref
 from schemadoc.names import quote_ident
 from schemadoc.sql.emit import _q
 
@@ -42,8 +42,7 @@ def owned_sequence(default: str | None) -> str | None:
     return found.group(1).replace("''", "'") if found else None
 
 
-def table_ref(key: str) -> str:
-    return _q(*split_key(key))
+table_ref = relation_ref  # "schema.table" as SQL: the one rendering, shared with the typed operations
 
 
 KIND_NAMES = {"p": "primary key", "u": "unique constraint", "c": "check", "f": "foreign key", "x": "exclusion"}
