@@ -304,6 +304,10 @@ def domain_sql(d: m.Domain) -> str:
     return text + ";"
 
 
+def view_sql(v: m.View) -> str:
+    return f"CREATE {'MATERIALIZED VIEW' if v.materialized else 'VIEW'} {_q(v.schema, v.name)} AS\n{v.definition};"
+
+
 def sequence_sql(seq: m.Sequence) -> str:
     text = (
         f"CREATE SEQUENCE {_q(seq.schema, seq.name)} AS {seq.type} INCREMENT BY {seq.increment} START WITH {seq.start}"
@@ -488,8 +492,7 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
         if ix.table_key in table_keys:
             out.append(Statement(index_sql(ix), ix.span, f"index {ix.name}"))
     for v in _view_order(schema.views):
-        kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
-        out.append(Statement(f"CREATE {kind} {_q(v.schema, v.name)} AS\n{v.definition};", v.span, f"view {v.name}"))
+        out.append(Statement(view_sql(v), v.span, f"view {v.name}"))
     for ix in schema.indexes:
         if ix.table_key not in table_keys:
             out.append(Statement(index_sql(ix), ix.span, f"index {ix.name}"))

@@ -14,6 +14,7 @@ from schemadoc.migrate.ops import (
     TABLES,
     AddColumn,
     AddConstraint,
+    AlterColumnType,
     DropColumn,
     DropConstraint,
     Op,
@@ -45,15 +46,16 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
     if type_changes:
         p.changed_columns.add(k)
         tc = type_change(o.type, n.type)
-        using = using_clause(n.name, o.type, n.type) if tc.needs_using else ""
+        using = using_clause(n.name, o.type, n.type) if tc.needs_using else None
         where = re.sub(r"\bc\b", col, tc.lossy_where) if tc.lossy_where else None
         p.add(
-            Op(
-                f"{at} TYPE {n.type}{collate}{using};",
-                f"change type of {k}.{n.name} from {o.type} to {n.type}",
-                TABLES,
+            AlterColumnType(
                 k,
-                ACCESS_EXCLUSIVE,
+                n.name,
+                n.type,
+                f"change type of {k}.{n.name} from {o.type} to {n.type}",
+                using,
+                collate,
                 rewrites=tc.rewrites,
                 loses=f"values of {k}.{n.name} that {n.type} cannot hold exactly" if where else None,
                 at_stake=f"SELECT count(*) FROM {table_ref(k)} WHERE {where}" if where else None,
@@ -64,17 +66,8 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
     elif o.collation != n.collation:
         # the same type under another collation: no rewrite, but the column's indexes are rebuilt
         p.changed_columns.add(k)
-        p.add(
-            Op(
-                f"{at} TYPE {n.type}{collate};",
-                f"change collation of {k}.{n.name} to {n.collation or 'the default'}",
-                TABLES,
-                k,
-                ACCESS_EXCLUSIVE,
-                scans=True,
-                span=n.span,
-            )
-        )
+        label = f"change collation of {k}.{n.name} to {n.collation or 'the default'}"
+        p.add(AlterColumnType(k, n.name, n.type, label, collate=collate, scans=True, span=n.span))
     if (
         o.default != n.default
         and n.identity is None

@@ -83,7 +83,8 @@ def type_change(old: str, new: str) -> TypeChange:
 
 
 def using_clause(col: str, old: str, new: str) -> str:
+    """The USING expression that casts column `col` from `old` to `new` (through text where no direct cast)."""
     c = quote_ident(col)
     ob, _, _ = _parts(old)
     plain = ob in _STRING or ob in _NUMBER or ob in _TIME or ob in ("boolean", "uuid", "json", "jsonb")
-    return f" USING {c}::{new}" if plain else f" USING {c}::text::{new}"
+    return f"{c}::{new}" if plain else f"{c}::text::{new}"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from schemadoc.graph import topological
 from schemadoc.migrate.compare import by_key
-from schemadoc.migrate.diff.state import Planner, table_ref
-from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, DETACH, VIEWS, Op
+from schemadoc.migrate.diff.state import Planner
+from schemadoc.migrate.ops import DETACH, VIEWS, CreateObject, DropObject
+from schemadoc.migrate.ops.objects import kind_of
 
 
 def to_rebuild(p: Planner) -> None:
@@ -32,20 +33,9 @@ def plan(p: Planner) -> None:
     going = rebuild | p.dropped_views
     deps = {k: {d for d in cur[k].depends_on if d in going} for k in going}
     for k in reversed(topological(deps)):  # dependants first
-        v = cur[k]
-        kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
-        p.add(
-            Op(
-                f"DROP {kind} {table_ref(k)};",
-                f"drop {kind.lower()} {k}" + (" to recreate it" if k in rebuild else ""),
-                DETACH - 0.5,
-                k,
-                ACCESS_EXCLUSIVE,
-            )
-        )
+        label = f"drop {kind_of(cur[k])} {k} to recreate it" if k in rebuild else ""
+        p.add(DropObject(cur[k], DETACH - 0.5, label))
     coming = rebuild | (tgt.keys() - cur.keys())
     deps = {k: {d for d in tgt[k].depends_on if d in coming} for k in coming}
     for k in topological(deps):
-        v = tgt[k]
-        kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
-        p.add(Op(f"CREATE {kind} {table_ref(k)} AS\n{v.definition};", f"create {kind.lower()} {k}", VIEWS, span=v.span))
+        p.add(CreateObject(tgt[k], VIEWS, span=tgt[k].span))

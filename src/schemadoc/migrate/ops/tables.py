@@ -1,0 +1,205 @@
+"""Table and column operations: CREATE and DROP TABLE, ADD and DROP COLUMN, SET or DROP DEFAULT and NOT NULL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schemadoc import model as m
+from schemadoc.errors import Span
+from schemadoc.migrate.ops.base import (
+    ACCESS_EXCLUSIVE,
+    CONSTRAINTS,
+    DROP,
+    TABLES,
+    Typed,
+    relation_ref,
+)
+from schemadoc.names import quote_ident
+
+
+@dataclass(frozen=True, slots=True)
+class AddColumn(Typed):
+    """ALTER TABLE … ADD COLUMN: a catalog change, unless its value must be computed for every row (an
+    identity, a generated column, a volatile default), which rewrites the table."""
+
+    relation: m.Table  # the table it is added to (a serial column's sequence is named after it)
+    column: m.Column
+    rewrites: bool = False
+    phase: float = TABLES
+    span: Span | None = field(default=None, compare=False)
+    note: str = ""  # REWRITE_ADVICE where a big table makes the rewrite hurt
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def table(self) -> str:
+        return self.relation.key
+
+    @property
+    def what(self) -> str:
+        return f"add column {self.table}.{self.column.name}"
+
+    def reverse(self) -> DropColumn:
+        return DropColumn(self.relation, self.column)
+
+
+@dataclass(frozen=True, slots=True)
+class DropColumn(Typed):
+    """ALTER TABLE … DROP COLUMN: a catalog change under ACCESS EXCLUSIVE; its values are lost (counted
+    first) unless they are computed (a generated column)."""
+
+    relation: m.Table
+    column: m.Column
+    only: bool = False  # ONLY: the INHERITS children keep their column, now their own
+    phase: float = DROP - 0.5
+    label: str = ""
+    lossless: bool = False  # a column dropped to be made again from an expression
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def table(self) -> str:
+        return self.relation.key
+
+    @property
+    def what(self) -> str:
+        return self.label or f"drop column {self.table}.{self.column.name}"
+
+    @property
+    def loses(self) -> str | None:  # type: ignore[override]
+        return None if self.lossless else f"the values of {self.table}.{self.column.name}"
+
+    @property
+    def at_stake(self) -> str | None:  # type: ignore[override]
+        if self.lossless:
+            return None
+        return f"SELECT count(*) FROM {relation_ref(self.table)} WHERE {quote_ident(self.column.name)} IS NOT NULL"
+
+    def reverse(self) -> AddColumn:
+        return AddColumn(self.relation, self.column)
+
+
+@dataclass(frozen=True, slots=True)
+class SetDefault(Typed):
+    """ALTER TABLE … ALTER COLUMN … SET DEFAULT (or DROP DEFAULT when `default` is None): a catalog change."""
+
+    table: str
+    column: str
+    default: str | None
+    before: str | None = None  # the default it replaces: its reverse sets it back
+    label: str = ""
+    only: bool = False  # ONLY: this table's own default, not its INHERITS children's
+    phase: float = TABLES
+    span: Span | None = field(default=None, compare=False)
+    relation: str | None = None  # the table's name when it is not `table` (a table set aside under another)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def what(self) -> str:
+        verb = "set" if self.default is not None else "drop"
+        return self.label or f"{verb} default of {self.table}.{self.column}"
+
+    def reverse(self) -> SetDefault:
+        return SetDefault(self.table, self.column, self.before, self.default, only=self.only)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateTable(Typed):
+    """CREATE TABLE (with the foreign keys to tables made in the same plan written inline): a new relation,
+    no lock on anything that has rows."""
+
+    relation: m.Table
+    inline_fks: tuple[m.ForeignKey, ...] = ()
+    phase: float = TABLES
+    span: Span | None = field(default=None, compare=False)
+    table = None
+    lock = ""
+
+    @property
+    def what(self) -> str:
+        return f"create table {self.relation.key}"
+
+    def reverse(self) -> DropTable:
+        return DropTable(self.relation)
+
+
+@dataclass(frozen=True, slots=True)
+class DropTable(Typed):
+    """DROP TABLE: every row is lost (counted first), under ACCESS EXCLUSIVE."""
+
+    relation: m.Table
+    phase: float = DROP
+    label: str = ""
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def table(self) -> str:
+        return self.relation.key
+
+    @property
+    def what(self) -> str:
+        return self.label or f"drop table {self.table}"
+
+    @property
+    def loses(self) -> str:  # type: ignore[override]
+        return f"every row of {self.table}"
+
+    @property
+    def at_stake(self) -> str:  # type: ignore[override]
+        return f"SELECT count(*) FROM {relation_ref(self.table)}"
+
+    def reverse(self) -> CreateTable:
+        return CreateTable(self.relation, self.relation.foreign_keys)
+
+
+@dataclass(frozen=True, slots=True)
+class SetNotNull(Typed):
+    """ALTER COLUMN … SET NOT NULL (or DROP NOT NULL): SET scans the table under ACCESS EXCLUSIVE unless a
+    validated CHECK (`proved_by`) already shows no NULL is there."""
+
+    table: str
+    column: str
+    drop: bool = False
+    proved_by: str | None = None
+    phase: float = CONSTRAINTS
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def what(self) -> str:
+        if self.drop:
+            return f"drop not null of {self.table}.{self.column}"
+        proof = f" (proved by {self.proved_by})" if self.proved_by else ""
+        return f"set not null on {self.table}.{self.column}{proof}"
+
+    def reverse(self) -> SetNotNull:
+        return SetNotNull(self.table, self.column, drop=not self.drop)
+
+
+@dataclass(frozen=True, slots=True)
+class AlterColumnType(Typed):
+    """ALTER COLUMN … TYPE (with USING where no cast is implicit, COLLATE where the collation is said): under
+    ACCESS EXCLUSIVE, rewriting the table unless the new type is binary-compatible; values the new type cannot
+    hold are lost (`loses`, counted by `at_stake`)."""
+
+    table: str
+    column: str
+    type: str  # as PostgreSQL spells it
+    label: str
+    using: str | None = None
+    collate: str = ""  # " COLLATE …", as SQL
+    rewrites: bool = False
+    scans: bool = False
+    loses: str | None = None
+    at_stake: str | None = None
+    note: str = ""
+    phase: float = TABLES
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def what(self) -> str:
+        return self.label
+
+    def reverse(self) -> None:
+        return None  # back to the old type needs its own cast and loses its own values: the second diff's
