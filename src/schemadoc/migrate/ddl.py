@@ -38,13 +38,26 @@ from schemadoc.migrate.ops import (
     ValidateConstraint,
     relation_ref,
 )
-from schemadoc.migrate.ops.objects import Definition, kind_of
+from schemadoc.migrate.ops.data import CreateOwnedSequence, DropOwnedSequence, DropSetAside, MoveRows, StartSequencePast
+from schemadoc.migrate.ops.objects import Definition, Helper, kind_of
+from schemadoc.migrate.ops.security import SetComment
+from schemadoc.migrate.ops.tables import (
+    AlterIdentity,
+    AttachPartition,
+    DetachPartition,
+    Inherit,
+    RenameColumn,
+    RenameConstraint,
+    RenameTable,
+    SetLogged,
+)
 from schemadoc.names import quote_ident, quote_literal
 from schemadoc.sql.emit import (
     _q,
     check_sql,
     collation_sql,
     column_sql,
+    comment_sql,
     composite_sql,
     domain_sql,
     enum_sql,
@@ -53,6 +66,7 @@ from schemadoc.sql.emit import (
     function_sql,
     grant_sql,
     index_sql,
+    key_sql,
     policy_sql,
     role_sql,
     sequence_sql,
@@ -101,7 +115,12 @@ def _(op: RenameIndex) -> str:
 @ddl.register
 def _(op: AddConstraint) -> str:
     c = op.constraint
-    body = foreign_key_sql(c) if isinstance(c, m.ForeignKey) else check_sql(c)
+    if isinstance(c, m.ForeignKey):
+        body = foreign_key_sql(c)
+    elif isinstance(c, m.Check):
+        body = check_sql(c)
+    else:
+        body = key_sql(c, op.using_index)
     return f"ALTER TABLE {relation_ref(op.table)} ADD {body}{' NOT VALID' if op.not_valid else ''};"
 
 
@@ -274,13 +293,15 @@ def _(op: AlterDomain) -> str:
 
 @ddl.register
 def _(op: AlterSequence) -> str:
-    parts = [f"ALTER SEQUENCE {relation_ref(op.key)}"]
+    parts = [f"ALTER SEQUENCE {op.sequence}"]
     if op.base is not None:
         parts.append(f"AS {op.base}")
     if op.options is not None:
         parts.append(sequence_options(op.options))
     if op.owner is not None:
-        parts.append(f"OWNED BY {op.owner}")
+        parts.append(f"OWNED BY {relation_ref(op.owner[0])}.{quote_ident(op.owner[1])}")
+    elif op.disown:
+        parts.append("OWNED BY NONE")
     return " ".join(parts) + ";"
 
 
@@ -290,3 +311,97 @@ def _(op: AlterColumnType) -> str:
     return (
         f"ALTER TABLE {relation_ref(op.table)} ALTER COLUMN {quote_ident(op.column)} TYPE {op.type}{op.collate}{using};"
     )
+
+
+def _column(table: str, column: str, relation: str | None = None) -> str:
+    return f"ALTER TABLE {relation or relation_ref(table)} ALTER COLUMN {quote_ident(column)}"
+
+
+@ddl.register
+def _(op: AlterIdentity) -> str:
+    at = _column(op.table, op.column, op.relation)
+    if op.generated is None:
+        return f"{at} DROP IDENTITY;"
+    if op.before is None:
+        return f"{at} ADD GENERATED {op.generated.upper()} AS IDENTITY;"
+    return f"{at} SET GENERATED {op.generated.upper()};"
+
+
+@ddl.register
+def _(op: RenameTable) -> str:
+    return f"ALTER TABLE {relation_ref(op.key)} RENAME TO {quote_ident(op.to)};"
+
+
+@ddl.register
+def _(op: RenameColumn) -> str:
+    return f"ALTER TABLE {relation_ref(op.table)} RENAME COLUMN {quote_ident(op.old)} TO {quote_ident(op.new)};"
+
+
+@ddl.register
+def _(op: RenameConstraint) -> str:
+    return f"ALTER TABLE {relation_ref(op.table)} RENAME CONSTRAINT {quote_ident(op.old)} TO {quote_ident(op.new)};"
+
+
+@ddl.register
+def _(op: SetLogged) -> str:
+    return f"ALTER TABLE {relation_ref(op.table)} SET {'LOGGED' if op.logged else 'UNLOGGED'};"
+
+
+@ddl.register
+def _(op: AttachPartition) -> str:
+    return f"ALTER TABLE {relation_ref(op.parent)} ATTACH PARTITION {relation_ref(op.child)} {op.bound};"
+
+
+@ddl.register
+def _(op: DetachPartition) -> str:
+    return f"ALTER TABLE {relation_ref(op.parent)} DETACH PARTITION {relation_ref(op.child)};"
+
+
+@ddl.register
+def _(op: Inherit) -> str:
+    return f"ALTER TABLE {relation_ref(op.table)} {'NO ' if op.no else ''}INHERIT {relation_ref(op.parent)};"
+
+
+@ddl.register
+def _(op: SetComment) -> str:
+    return comment_sql(op.comment, op.column)
+
+
+@ddl.register
+def _(op: Helper) -> str:
+    return op.script
+
+
+@ddl.register
+def _(op: CreateOwnedSequence) -> str:
+    owner = f"{relation_ref(op.table)}.{quote_ident(op.column)}"
+    return f"CREATE SEQUENCE IF NOT EXISTS {op.sequence} AS {op.base} OWNED BY {owner};"
+
+
+@ddl.register
+def _(op: DropOwnedSequence) -> str:
+    return f"DROP SEQUENCE {'IF EXISTS ' if op.if_exists else ''}{op.sequence};"
+
+
+@ddl.register
+def _(op: StartSequencePast) -> str:
+    table, column = relation_ref(op.table), quote_ident(op.column)
+    sequence = (
+        quote_literal(op.sequence)
+        if op.sequence is not None
+        else f"pg_get_serial_sequence({quote_literal(table)}, {quote_literal(op.column)})"
+    )
+    return f"SELECT setval({sequence}, coalesce(max({column}), 0) + 1, false) FROM {table};"
+
+
+@ddl.register
+def _(op: MoveRows) -> str:
+    columns = ", ".join(quote_ident(c) for c in op.columns)
+    overriding = " OVERRIDING SYSTEM VALUE" if op.overriding else ""
+    source = _q(op.source.schema, op.source.name)
+    return f"INSERT INTO {relation_ref(op.table)} ({columns}){overriding} SELECT {columns} FROM {source};"
+
+
+@ddl.register
+def _(op: DropSetAside) -> str:
+    return f"DROP TABLE {_q(op.aside.schema, op.aside.name)};"

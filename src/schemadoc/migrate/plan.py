@@ -17,7 +17,7 @@ from schemadoc.errors import SchemadocError
 from schemadoc.introspect import introspect, partition_clones
 from schemadoc.migrate.diff import Renames, diff
 from schemadoc.migrate.normalize import comparable
-from schemadoc.migrate.ops import PREPARE, Notice, Op, Operation
+from schemadoc.migrate.ops import Helper, Notice, Operation
 from schemadoc.migrate.shadow import materialize
 from schemadoc.parse import LoadedDocument, document, load
 from schemadoc.servers.database import DatabaseMissing, connect, prepare, target_database, with_database
@@ -266,13 +266,13 @@ def reverse_renames(r: Renames) -> Renames:
     return Renames(tables, columns, {(k, new): old for (k, old), new in r.enum_values.items()})
 
 
-def _support_ops(conn: psycopg.Connection[Any] | None, schema: m.Schema) -> list[Op]:
+def _support_ops(conn: psycopg.Connection[Any] | None, schema: m.Schema) -> list[Operation]:
     cuid, touch = needs_support(schema)
-    ops: list[Op] = []
+    ops: list[Operation] = []
     for platform in platforms.of(schema):  # a database that is not (yet) the platform gets its stand-in
         present = conn is not None and conn.execute("SELECT to_regclass(%s)", (platform.sentinel,)).fetchone()
         if not (present and present[0]):
-            ops.append(Op(platform.standin_sql(), f"create {platform.title}'s stand-in objects", PREPARE))
+            ops.append(Helper(platform.standin_sql(), f"create {platform.title}'s stand-in objects"))
     if not (cuid or touch):
         return ops
 
@@ -288,8 +288,8 @@ def _support_ops(conn: psycopg.Connection[Any] | None, schema: m.Schema) -> list
     ]
     todo = [(sig, text) for want, sig, text in wanted if want and missing(sig)]
     if todo:
-        ops.append(Op(f"CREATE SCHEMA IF NOT EXISTS {SUPPORT_SCHEMA};", "create schemadoc's helper schema", PREPARE))
-        ops.extend(Op(text, f"create helper {sig}", PREPARE) for sig, text in todo)
+        ops.append(Helper(f"CREATE SCHEMA IF NOT EXISTS {SUPPORT_SCHEMA};", "create schemadoc's helper schema"))
+        ops.extend(Helper(text, f"create helper {sig}") for sig, text in todo)
     return ops
 
 

@@ -72,6 +72,19 @@ def check_sql(c: m.Check) -> str:
     return f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression}){' NO INHERIT' if c.no_inherit else ''}"
 
 
+def key_sql(c: m.PrimaryKey | m.Unique | m.Exclusion, using_index: bool = False) -> str:
+    """`CONSTRAINT name PRIMARY KEY (…)`, `… UNIQUE [NULLS NOT DISTINCT] (…)` or `… EXCLUDE …`; `using_index`:
+    the key takes over the unique index of its own name, built before (CONCURRENTLY)."""
+    head = f"CONSTRAINT {quote_ident(c.name)} "
+    if isinstance(c, m.Exclusion):
+        return head + c.definition
+    word = "PRIMARY KEY" if isinstance(c, m.PrimaryKey) else "UNIQUE"
+    if using_index:
+        return f"{head}{word} USING INDEX {quote_ident(c.name)}{_deferrable(c.deferrable, c.initially_deferred)}"
+    nnd = " NULLS NOT DISTINCT" if isinstance(c, m.Unique) and c.nulls_not_distinct else ""
+    return f"{head}{word}{nnd} ({_cols(c.columns)}){_deferrable(c.deferrable, c.initially_deferred)}"
+
+
 def foreign_key_sql(fk: m.ForeignKey, default_schema: str = "public") -> str:
     text = (
         f"CONSTRAINT {quote_ident(fk.name)} FOREIGN KEY ({_cols(fk.columns)}) "
@@ -100,22 +113,10 @@ def table_sql(t: m.Table, inline_fks: tuple[m.ForeignKey, ...]) -> str:
     else:
         head = f"CREATE {_persistence(t)}TABLE {_q(t.schema, t.name)}"
         items = [column_sql(t, c) for c in t.columns if not c.inherited]  # the parents bring the rest
-    if t.primary_key:
-        pk = t.primary_key
-        items.append(
-            f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({_cols(pk.columns)})"
-            + _deferrable(pk.deferrable, pk.initially_deferred)
-        )
-    for u in t.uniques:
-        nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
-        items.append(
-            f"CONSTRAINT {quote_ident(u.name)} UNIQUE{nnd} ({_cols(u.columns)})"
-            + _deferrable(u.deferrable, u.initially_deferred)
-        )
-    for c in t.checks:
-        items.append(check_sql(c))
-    for x in t.exclusions:
-        items.append(f"CONSTRAINT {quote_ident(x.name)} {x.definition}")
+    items += [key_sql(k) for k in ([t.primary_key] if t.primary_key else [])]
+    items += [key_sql(u) for u in t.uniques]
+    items += [check_sql(c) for c in t.checks]
+    items += [key_sql(x) for x in t.exclusions]
     for fk in inline_fks:
         items.append(foreign_key_sql(fk))
     text = head
@@ -521,40 +522,32 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
         out.append(Statement(grant_sql(g), g.span, f"grant to {g.grantee}"))
     for t in schema.tables:
         if t.comment is not None:
-            out.append(
-                Statement(
-                    f"COMMENT ON TABLE {_q(t.schema, t.name)} IS {quote_literal(t.comment)};",
-                    t.span,
-                    f"comment on {t.name}",
-                )
-            )
+            out.append(Statement(comment_sql(m.Comment("TABLE", t.key, t.comment)), t.span, f"comment on {t.name}"))
         for col in t.columns:
             if col.comment is not None:
                 out.append(
                     Statement(
-                        f"COMMENT ON COLUMN {_q(t.schema, t.name)}.{quote_ident(col.name)} IS {quote_literal(col.comment)};",
+                        comment_sql(m.Comment("COLUMN", t.key, col.comment), col.name),
                         col.span,
                         f"comment on {t.name}.{col.name}",
                     )
                 )
     for cm in schema.comments:
-        out.append(
-            Statement(
-                f"COMMENT ON {cm.object_kind} {_comment_target(cm)} IS "
-                f"{'NULL' if cm.text is None else quote_literal(cm.text)};",
-                cm.span,
-                f"comment on {cm.object_kind.lower()} {cm.object_name}",
-            )
-        )
+        out.append(Statement(comment_sql(cm), cm.span, f"comment on {cm.object_kind.lower()} {cm.object_name}"))
     return out
 
 
-def _comment_target(cm: m.Comment) -> str:
+def comment_sql(cm: m.Comment, column: str | None = None) -> str:
+    """COMMENT ON … IS text (NULL: none). For a COLUMN, `cm.object_name` is its table's key and `column` its name."""
     if cm.object_kind == "SCHEMA":
-        return quote_ident(cm.object_name)
-    name, paren, args = cm.object_name.partition("(")
-    schema, _, obj = name.partition(".")
-    return _q(schema, obj) + (f"({args}" if paren else "")
+        target = quote_ident(cm.object_name)
+    else:
+        name, paren, args = cm.object_name.partition("(")
+        schema, _, obj = name.partition(".")
+        target = _q(schema, obj) + (f"({args}" if paren else "")
+    if column is not None:
+        target += f".{quote_ident(column)}"
+    return f"COMMENT ON {cm.object_kind} {target} IS {'NULL' if cm.text is None else quote_literal(cm.text)};"
 
 
 def emit_script(schema: m.Schema) -> str:

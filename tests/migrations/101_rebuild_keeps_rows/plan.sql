@@ -70,11 +70,11 @@ INSERT INTO events (id, at, kind) SELECT id, at, kind FROM events_schemadoc_old;
 --   every row is written again: on a big table this takes as long as copying it
 INSERT INTO notes (n, at, body) SELECT n, at, body FROM notes_schemadoc_old;
 
--- move public.events.id's sequence past the rows moved in [after.md:6:22]
-SELECT setval(pg_get_serial_sequence('events', 'id'), max(id)) FROM events HAVING max(id) IS NOT NULL;
+-- move public.events.id's sequence past the rows moved in — scans events (empty) [after.md:6:22]
+SELECT setval(pg_get_serial_sequence('events', 'id'), coalesce(max(id), 0) + 1, false) FROM events;
 
--- move public.notes.n's sequence past the rows moved in [after.md:11:21]
-SELECT setval(pg_get_serial_sequence('notes', 'n'), max(n)) FROM notes HAVING max(n) IS NOT NULL;
+-- move public.notes.n's sequence past the rows moved in — scans notes (empty) [after.md:11:21]
+SELECT setval(pg_get_serial_sequence('notes', 'n'), coalesce(max(n), 0) + 1, false) FROM notes;
 
 -- drop the set-aside public.events, its rows moved — ACCESS EXCLUSIVE on events
 DROP TABLE events_schemadoc_old;
@@ -152,11 +152,11 @@ INSERT INTO events (id, at, kind) SELECT id, at, kind FROM events_schemadoc_old;
 --   every row is written again: on a big table this takes as long as copying it
 INSERT INTO notes (n, at, body) SELECT n, at, body FROM notes_schemadoc_old;
 
--- move public.events.id's sequence past the rows moved in
-SELECT setval(pg_get_serial_sequence('events', 'id'), max(id)) FROM events HAVING max(id) IS NOT NULL;
+-- move public.events.id's sequence past the rows moved in — scans events (empty)
+SELECT setval(pg_get_serial_sequence('events', 'id'), coalesce(max(id), 0) + 1, false) FROM events;
 
--- move public.notes.n's sequence past the rows moved in
-SELECT setval(pg_get_serial_sequence('notes', 'n'), max(n)) FROM notes HAVING max(n) IS NOT NULL;
+-- move public.notes.n's sequence past the rows moved in — scans notes (empty)
+SELECT setval(pg_get_serial_sequence('notes', 'n'), coalesce(max(n), 0) + 1, false) FROM notes;
 
 -- drop the set-aside public.events, its rows moved — ACCESS EXCLUSIVE on events
 DROP TABLE events_schemadoc_old;

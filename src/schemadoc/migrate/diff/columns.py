@@ -8,27 +8,28 @@ from schemadoc import model as m
 from schemadoc.migrate.diff.state import Planner, owned_sequence, table_ref
 from schemadoc.migrate.diff.typechange import type_change, using_clause
 from schemadoc.migrate.ops import (
-    ACCESS_EXCLUSIVE,
     CONSTRAINTS,
     REWRITE_ADVICE,
     TABLES,
     AddColumn,
     AddConstraint,
     AlterColumnType,
+    AlterIdentity,
+    CreateOwnedSequence,
     DropColumn,
     DropConstraint,
-    Op,
+    DropOwnedSequence,
     SetDefault,
     SetNotNull,
+    StartSequencePast,
     ValidateConstraint,
 )
-from schemadoc.names import make_object_name, quote_ident, quote_literal
+from schemadoc.names import make_object_name, quote_ident
 from schemadoc.sql.emit import collation_ref
 
 
 def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
     k = t.key
-    at = f"ALTER TABLE {table_ref(k)} ALTER COLUMN {quote_ident(n.name)}"
     col = quote_ident(n.name)
     if o.generated != n.generated or (o.generated is None) != (n.generated is None):
         # a generated expression cannot be altered (before PostgreSQL 17): drop and add, recomputed
@@ -42,7 +43,7 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
     if type_changes and o.default is not None:
         p.add(SetDefault(k, n.name, None, o.default, span=n.span))
     if o.identity != n.identity and o.identity is not None and n.identity is None:
-        p.add(Op(f"{at} DROP IDENTITY;", f"drop identity of {k}.{n.name}", TABLES, k, ACCESS_EXCLUSIVE, span=n.span))
+        p.add(AlterIdentity(k, n.name, None, o.identity, span=n.span))
     if type_changes:
         p.changed_columns.add(k)
         tc = type_change(o.type, n.type)
@@ -77,22 +78,14 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
             created = serial_sequence(p, t, n, o.default)
             p.add(SetDefault(k, n.name, n.default, o.default, span=n.span))
             if created:
-                p.add(
-                    Op(
-                        f"SELECT setval({quote_literal(created)}, coalesce(max({col}), 0) + 1, false) FROM {table_ref(k)};",
-                        f"start {created} past the existing values of {k}.{n.name}",
-                        TABLES,
-                        k,
-                        scans=True,
-                        span=n.span,
-                    )
-                )
+                label = f"start {created} past the existing values of {k}.{n.name}"
+                p.add(StartSequencePast(k, n.name, created, label, span=n.span))
         elif not type_changes:
             p.add(SetDefault(k, n.name, None, o.default, span=n.span))
         gone = owned_sequence(o.default)
         if gone and gone != owned_sequence(n.default) and not modelled_sequence(p, gone):
             # serial → plain: the column's own sequence goes with the default that used it
-            p.add(Op(f"DROP SEQUENCE IF EXISTS {gone};", f"drop sequence {gone}", TABLES, k, ACCESS_EXCLUSIVE))
+            p.add(DropOwnedSequence(gone, k, if_exists=True))
     elif type_changes and n.default is not None and o.default is not None:
         p.add(SetDefault(k, n.name, n.default, None, span=n.span))
     if o.identity != n.identity and n.identity is not None:
@@ -101,38 +94,11 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
                 p.add(SetDefault(k, n.name, None, o.default, span=n.span))
             if not o.not_null:  # PostgreSQL adds an identity only to a NOT NULL column
                 set_not_null(p, t, n, TABLES)
-            p.add(
-                Op(
-                    f"{at} ADD GENERATED {n.identity.upper()} AS IDENTITY;",
-                    f"make {k}.{n.name} an identity",
-                    TABLES,
-                    k,
-                    ACCESS_EXCLUSIVE,
-                    span=n.span,
-                )
-            )
-            p.add(
-                Op(
-                    f"SELECT setval(pg_get_serial_sequence({quote_literal(table_ref(k))}, {quote_literal(n.name)}), "
-                    f"coalesce(max({col}), 0) + 1, false) FROM {table_ref(k)};",
-                    f"start the identity of {k}.{n.name} past the existing values",
-                    TABLES,
-                    k,
-                    scans=True,
-                    span=n.span,
-                )
-            )
+            p.add(AlterIdentity(k, n.name, n.identity, None, span=n.span))
+            label = f"start the identity of {k}.{n.name} past the existing values"
+            p.add(StartSequencePast(k, n.name, None, label, span=n.span))
         else:
-            p.add(
-                Op(
-                    f"{at} SET GENERATED {n.identity.upper()};",
-                    f"alter identity of {k}.{n.name}",
-                    TABLES,
-                    k,
-                    ACCESS_EXCLUSIVE,
-                    span=n.span,
-                )
-            )
+            p.add(AlterIdentity(k, n.name, n.identity, o.identity, span=n.span))
     if o.not_null and not n.not_null:  # DROP IDENTITY leaves NOT NULL: it goes too when the doc says so
         p.add(SetNotNull(k, n.name, drop=True, phase=TABLES, span=n.span))
     if n.not_null and not o.not_null and not (n.identity and o.identity is None):
@@ -152,17 +118,7 @@ def serial_sequence(p: Planner, t: m.Table, c: m.Column, old_default: str | None
     if name is None or name == owned_sequence(old_default) or modelled_sequence(p, name):
         return None
     base = {"smallint": "smallint", "integer": "integer", "bigint": "bigint"}.get(c.type, "bigint")
-    col = f"{table_ref(t.key)}.{quote_ident(c.name)}"
-    p.add(
-        Op(
-            f"CREATE SEQUENCE IF NOT EXISTS {name} AS {base} OWNED BY {col};",
-            f"create sequence {name} for {t.key}.{c.name}",
-            TABLES,
-            t.key,
-            ACCESS_EXCLUSIVE,
-            span=c.span,
-        )
-    )
+    p.add(CreateOwnedSequence(name, base, t.key, c.name, span=c.span))
     return name
 
 

@@ -5,19 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from schemadoc import model as m
-from schemadoc.migrate.diff.state import Planner, column_list, table_ref
+from schemadoc.migrate.diff.state import Planner
 from schemadoc.migrate.ops import (
-    ACCESS_EXCLUSIVE,
-    CONSTRAINTS,
     FOREIGN_KEYS,
     INDEXES,
     AddConstraint,
     CreateIndex,
-    Op,
     ValidateConstraint,
 )
-from schemadoc.names import quote_ident
-from schemadoc.sql.emit import _deferrable
 
 
 def key_exists_before(p: Planner, fk: m.ForeignKey) -> bool:
@@ -41,7 +36,6 @@ def key_exists_before(p: Planner, fk: m.ForeignKey) -> bool:
 
 def add_constraint(p: Planner, t: m.Table, kind: str, c: Any) -> None:
     k = t.key
-    at = f"ALTER TABLE {table_ref(k)}"
     fresh = k in p.new_tables
     if kind == "c":
         p.add(AddConstraint(k, c, not_valid=not fresh, span=c.span))
@@ -64,43 +58,11 @@ def add_constraint(p: Planner, t: m.Table, kind: str, c: Any) -> None:
         label = "PRIMARY KEY" if kind == "p" else "UNIQUE"
         if kind == "u" and c.nulls_not_distinct or t.partition_by:
             # no USING INDEX for these: built under the table's lock
-            nnd = " NULLS NOT DISTINCT" if kind == "u" and c.nulls_not_distinct else ""
-            extra = _deferrable(c.deferrable, c.initially_deferred)
-            p.add(
-                Op(
-                    f"{at} ADD CONSTRAINT {quote_ident(c.name)} {label}{nnd} ({column_list(c.columns)}){extra};",
-                    f"add {label.lower()} {c.name}",
-                    CONSTRAINTS,
-                    k,
-                    ACCESS_EXCLUSIVE,
-                    scans=True,
-                    span=c.span,
-                )
-            )
+            p.add(AddConstraint(k, c, scans=True, span=c.span))
             return
         index = m.Index(t.schema, c.name, t.name, tuple(c.columns), unique=True)
         p.add(CreateIndex(index, concurrently=True, scans=True, phase=INDEXES - 0.5, span=c.span,
                           purpose=f"build the index of {label.lower()} {c.name}"))  # fmt: skip
-        extra = _deferrable(c.deferrable, c.initially_deferred)
-        p.add(
-            Op(
-                f"{at} ADD CONSTRAINT {quote_ident(c.name)} {label} USING INDEX {quote_ident(c.name)}{extra};",
-                f"add {label.lower()} {c.name}",
-                INDEXES - 0.4,
-                k,
-                ACCESS_EXCLUSIVE,
-                span=c.span,
-            )
-        )
+        p.add(AddConstraint(k, c, using_index=True, phase=INDEXES - 0.4, span=c.span))
     else:
-        p.add(
-            Op(
-                f"{at} ADD CONSTRAINT {quote_ident(c.name)} {c.definition};",
-                f"add exclusion {c.name}",
-                CONSTRAINTS,
-                k,
-                ACCESS_EXCLUSIVE,
-                scans=True,
-                span=c.span,
-            )
-        )
+        p.add(AddConstraint(k, c, scans=True, span=c.span))

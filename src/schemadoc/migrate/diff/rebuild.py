@@ -12,19 +12,26 @@ the whole migration, so nothing is half done.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from schemadoc import model as m
 from schemadoc.migrate.diff.columns import modelled_sequence
-from schemadoc.migrate.diff.state import Planner, column_list, owned_sequence, table_ref
+from schemadoc.migrate.diff.state import Planner, owned_sequence, table_ref
 from schemadoc.migrate.ops import (
-    ACCESS_EXCLUSIVE,
     DETACH,
     TABLES,
+    AlterIdentity,
+    AlterSequence,
     DropConstraint,
-    Op,
+    DropIndex,
+    DropOwnedSequence,
+    DropSetAside,
+    MoveRows,
+    RenameTable,
     SetDefault,
+    StartSequencePast,
 )
-from schemadoc.names import make_object_name, quote_ident, quote_literal
+from schemadoc.names import make_object_name, quote_ident
 from schemadoc.sql.emit import _serial_type
 
 
@@ -55,74 +62,48 @@ def set_aside(p: Planner, old: m.Table, new: m.Table) -> None:
     k = old.key
     aside = _holding_ref(old)
     step = DETACH + 0.05
-    p.add(Op(f"ALTER TABLE {table_ref(k)} RENAME TO {quote_ident(holding_name(old))};",
-             f"set {k} aside as {holding_name(old)}, to move its rows into the rebuilt table", step, k,
-             ACCESS_EXCLUSIVE, span=new.span))  # fmt: skip
+    p.add(RenameTable(k, holding_name(old), f"set {k} aside as {holding_name(old)}, to move its rows into the rebuilt table",
+                      step, span=new.span))  # fmt: skip
     for ix in p.cur.indexes:
         if ix.table_key == k:
-            p.add(Op(f"DROP INDEX {table_ref(ix.key)};", f"drop index {ix.name} of the set-aside {k}", step, k,
-                     ACCESS_EXCLUSIVE))  # fmt: skip
+            p.add(DropIndex(ix, phase=step, label=f"drop index {ix.name} of the set-aside {k}"))
     keys = [old.primary_key.name] if old.primary_key else []
     for name in [*keys, *(u.name for u in old.uniques), *(x.name for x in old.exclusions)]:
         p.add(DropConstraint(k, name, f"drop constraint {name} of the set-aside {k}", step, relation=aside))
     for c in old.columns:
-        col = f"ALTER TABLE {aside} ALTER COLUMN {quote_ident(c.name)}"
         if c.identity:  # its sequence has the name the new table's identity takes
-            p.add(Op(f"{col} DROP IDENTITY;", f"drop identity of the set-aside {k}.{c.name}", step, k,
-                     ACCESS_EXCLUSIVE))  # fmt: skip
+            p.add(AlterIdentity(k, c.name, None, c.identity, f"drop identity of the set-aside {k}.{c.name}", step,
+                                relation=aside))  # fmt: skip
         sequence = _serial_sequence(p, old, c)
         if sequence is not None and _renders_serial(new, sequence):  # CREATE TABLE makes it again
             p.add(SetDefault(k, c.name, None, c.default, f"drop default of the set-aside {k}.{c.name}", phase=step,
                              relation=aside))  # fmt: skip
-            p.add(Op(f"DROP SEQUENCE {sequence};", f"drop sequence {sequence} of the set-aside {k}", step, k,
-                     ACCESS_EXCLUSIVE))  # fmt: skip
+            p.add(DropOwnedSequence(sequence, k, f"drop sequence {sequence} of the set-aside {k}", phase=step))
 
 
 def move_rows(p: Planner, old: m.Table, new: m.Table) -> None:
     """The rows of the set-aside table into the new one (after it and its partitions are made, before its
     indexes), its sequences moved on past them, then the old table dropped."""
-    k, aside = new.key, _holding_ref(old)
+    k, aside = new.key, replace(old, name=holding_name(old))
     kept = {c.name for c in old.columns}
     moved = tuple(c.name for c in new.columns if c.name in kept and c.generated is None)
-    lost = [c.name for c in old.columns if c.name not in {n.name for n in new.columns}]
-    overriding = " OVERRIDING SYSTEM VALUE" if any(c.identity == "always" for c in new.columns) else ""
+    lost = tuple(c.name for c in old.columns if c.name not in {n.name for n in new.columns})
+    overriding = any(c.identity == "always" for c in new.columns)
     unplaced = _unplaced_rows(p, old, new)
     if unplaced is not None:
         p.notice(f"{k} becomes partitioned: the migration fails while it holds rows no partition takes", new.span,
                  blocker=unplaced)  # fmt: skip
     if moved:
-        p.add(Op(f"INSERT INTO {table_ref(k)} ({column_list(moved)}){overriding} "
-                 f"SELECT {column_list(moved)} FROM {aside};",
-                 f"move the rows of {k} into its rebuilt table", TABLES + 0.9, k, ACCESS_EXCLUSIVE, scans=True,
-                 span=new.span,
-                 note="every row is written again: on a big table this takes as long as copying it"))  # fmt: skip
+        p.add(MoveRows(k, aside, moved, overriding, span=new.span))
     for c in new.columns:
         sequence = owned_sequence(c.default)
         if c.name in moved and (c.identity or sequence is not None and _renders_serial(new, sequence)):
-            name = quote_ident(c.name)
-            p.add(Op(f"SELECT setval(pg_get_serial_sequence({quote_literal(table_ref(k))}, {quote_literal(c.name)}), "
-                     f"max({name})) FROM {table_ref(k)} HAVING max({name}) IS NOT NULL;",
-                     f"move {k}.{c.name}'s sequence past the rows moved in", TABLES + 0.91, k,
-                     span=c.span))  # fmt: skip
+            p.add(StartSequencePast(k, c.name, None, f"move {k}.{c.name}'s sequence past the rows moved in",
+                                    TABLES + 0.91, span=c.span))  # fmt: skip
         elif sequence is not None and sequence == _old_sequence(p, old, c.name):  # the same sequence, kept
-            p.add(Op(f"ALTER SEQUENCE {sequence} OWNED BY {table_ref(k)}.{quote_ident(c.name)};",
-                     f"make {sequence} {k}.{c.name}'s", TABLES + 0.91, k, span=c.span))  # fmt: skip
-    p.add(
-        Op(
-            f"DROP TABLE {aside};",
-            f"drop the set-aside {k}, its rows moved",
-            TABLES + 0.95,
-            k,
-            ACCESS_EXCLUSIVE,
-            loses=f"the values of {', '.join(f'{k}.{c}' for c in lost)}" if lost else None,
-            at_stake=(
-                f"SELECT count(*) FROM {table_ref(old.key)} WHERE "
-                + " OR ".join(f"{quote_ident(c)} IS NOT NULL" for c in lost)
-            )
-            if lost
-            else None,
-        )
-    )
+            p.add(AlterSequence(sequence, f"make {sequence} {k}.{c.name}'s", owner=(k, c.name), phase=TABLES + 0.91,
+                                span=c.span, table=k))  # fmt: skip
+    p.add(DropSetAside(k, aside, lost))
 
 
 _RANGE = re.compile(r"^FOR VALUES FROM \((.+)\) TO \((.+)\)$", re.S)

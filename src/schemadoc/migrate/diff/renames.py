@@ -6,9 +6,8 @@ from dataclasses import replace
 from typing import Any
 
 from schemadoc import model as m
-from schemadoc.migrate.diff.state import Planner, split_key, table_ref
-from schemadoc.migrate.ops import ACCESS_EXCLUSIVE, PREPARE, Op
-from schemadoc.names import quote_ident
+from schemadoc.migrate.diff.state import Planner, split_key
+from schemadoc.migrate.ops import RenameColumn, RenameTable
 
 
 def apply_declared(p: Planner) -> None:
@@ -19,14 +18,7 @@ def apply_declared(p: Planner) -> None:
             continue
         schema, name = split_key(new)
         p.add(
-            Op(
-                f"ALTER TABLE {table_ref(old)} RENAME TO {quote_ident(name)};",
-                f"rename table {old} to {name}",
-                PREPARE + 0.5,
-                old,
-                ACCESS_EXCLUSIVE,
-                span=p.tgt.table(new).span,  # type: ignore[union-attr]
-            )
+            RenameTable(old, name, span=p.tgt.table(new).span)  # type: ignore[union-attr]
         )
         tables = [replace(x, name=name) if x.key == old else x for x in tables]
         tables = [
@@ -51,14 +43,7 @@ def apply_declared(p: Planner) -> None:
         if tt.column(new_col) is None:
             continue
         p.add(
-            Op(
-                f"ALTER TABLE {table_ref(table_key)} RENAME COLUMN {quote_ident(old_col)} TO {quote_ident(new_col)};",
-                f"rename column {table_key}.{old_col} to {new_col}",
-                PREPARE + 0.6,
-                table_key,
-                ACCESS_EXCLUSIVE,
-                span=tt.column(new_col).span,  # type: ignore[union-attr]
-            )
+            RenameColumn(table_key, old_col, new_col, span=tt.column(new_col).span)  # type: ignore[union-attr]
         )
 
         def ren(cols: tuple[str, ...], o: str = old_col, n: str = new_col) -> tuple[str, ...]:

@@ -7,9 +7,7 @@ from dataclasses import replace
 from schemadoc import model as m
 from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff.state import Planner
-from schemadoc.migrate.ops import ATTACH, Attached, CreateOnTable, DropFromTable, Grant, Op
-from schemadoc.names import quote_literal
-from schemadoc.sql.emit import _comment_target
+from schemadoc.migrate.ops import Attached, CreateOnTable, DropFromTable, Grant, SetComment
 
 
 def triggers_policies(p: Planner) -> None:
@@ -70,15 +68,9 @@ def grants_comments(p: Planner) -> None:
         if n is None and o is not None and o.object_name in dropped_objects:
             continue
         if (o.text if o and not recreated else None) != (n.text if n else None):
-            text = "NULL" if n is None or n.text is None else quote_literal(n.text)
-            p.add(
-                Op(
-                    f"COMMENT ON {c.object_kind} {_comment_target(c)} IS {text};",
-                    f"comment on {c.object_kind.lower()} {c.object_name}",
-                    ATTACH,
-                    span=n.span if n else None,
-                )
-            )
+            before = o.text if o and not recreated else None
+            label = f"comment on {c.object_kind.lower()} {c.object_name}"
+            p.add(SetComment(replace(c, text=n.text if n else None), label, before, span=n.span if n else None))
 
 
 def objects_dropped(p: Planner) -> set[str]:

@@ -10,9 +10,6 @@ from schemadoc.migrate.diff import columns, constraints, rebuild, renames
 from schemadoc.migrate.diff.renames import same_definition_renames
 from schemadoc.migrate.diff.state import KIND_NAMES, Planner, constraints_of, is_volatile, table_ref
 from schemadoc.migrate.ops import (
-    ACCESS_EXCLUSIVE,
-    ATTACH,
-    CONSTRAINTS,
     DETACH,
     DROP,
     FOREIGN_KEYS,
@@ -22,15 +19,19 @@ from schemadoc.migrate.ops import (
     VIEWS,
     AddColumn,
     AddConstraint,
+    AttachPartition,
     CreateTable,
+    DetachPartition,
     DropColumn,
     DropConstraint,
     DropTable,
-    Op,
+    Inherit,
+    RenameConstraint,
     RowSecurity,
+    SetComment,
     SetDefault,
+    SetLogged,
 )
-from schemadoc.names import quote_ident, quote_literal
 
 
 def plan(p: Planner) -> None:
@@ -66,23 +67,11 @@ def plan(p: Planner) -> None:
     p.cur = p.cur.with_(indexes=(*p.cur.indexes, *kept)) if kept else p.cur
     for k in sorted(detached):
         parent = cur[k].partition_of or ""
-        p.add(Op(f"ALTER TABLE {table_ref(parent)} DETACH PARTITION {table_ref(k)};",
-                 f"detach partition {k} from {parent} (its rows stay in it)", DETACH, parent, ACCESS_EXCLUSIVE,
-                 span=tgt[k].span))  # fmt: skip
+        p.add(DetachPartition(parent, k, cur[k].partition_bound or "", span=tgt[k].span))
     for k in sorted(attached):
         n = tgt[k]
         parent = n.partition_of or ""
-        p.add(
-            Op(
-                f"ALTER TABLE {table_ref(parent)} ATTACH PARTITION {table_ref(k)} {n.partition_bound};",
-                f"attach {k} as a partition of {parent} (its rows must fall within its bounds)",
-                DROP - 0.4,  # once it has exactly its parent's columns (after the column drops)
-                k,
-                ACCESS_EXCLUSIVE,
-                scans=True,
-                span=n.span,
-            )
-        )
+        p.add(AttachPartition(parent, k, n.partition_bound or "", span=n.span))
     p.dropped_tables = set(dropped)
     renames.suggest_table_renames(
         p, [t for t in new if t.key not in rebuilt], [cur[k] for k in dropped if k not in rebuilt]
@@ -155,21 +144,14 @@ def retyped_keys(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) -
 
 def table_comments(p: Planner, old: m.Table | None, new: m.Table) -> None:
     if (old.comment if old else None) != new.comment:
-        text = "NULL" if new.comment is None else quote_literal(new.comment)
-        p.add(Op(f"COMMENT ON TABLE {table_ref(new.key)} IS {text};", f"comment on {new.key}", ATTACH, span=new.span))
+        on = m.Comment("TABLE", new.key, new.comment)
+        p.add(SetComment(on, f"comment on {new.key}", old.comment if old else None, span=new.span))
     old_cols = {c.name: c for c in old.columns} if old else {}
     for c in new.columns:
         before = old_cols[c.name].comment if c.name in old_cols else None
         if before != c.comment:
-            text = "NULL" if c.comment is None else quote_literal(c.comment)
-            p.add(
-                Op(
-                    f"COMMENT ON COLUMN {table_ref(new.key)}.{quote_ident(c.name)} IS {text};",
-                    f"comment on {new.key}.{c.name}",
-                    ATTACH,
-                    span=c.span,
-                )
-            )
+            on = m.Comment("COLUMN", new.key, c.comment)
+            p.add(SetComment(on, f"comment on {new.key}.{c.name}", before, c.name, span=c.span))
 
 
 def persistence(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) -> None:
@@ -180,18 +162,7 @@ def persistence(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) ->
     ]
     ordered = m.Schema.build(tables=changed).table_order().tables
     for t in [t for t in ordered if not t.unlogged] + [t for t in reversed(ordered) if t.unlogged]:
-        word = "UNLOGGED" if t.unlogged else "LOGGED"
-        p.add(
-            Op(
-                f"ALTER TABLE {table_ref(t.key)} SET {word};",
-                f"set {t.key} {word.lower()}",
-                TABLES,
-                t.key,
-                ACCESS_EXCLUSIVE,
-                rewrites=True,
-                span=t.span,
-            )
-        )
+        p.add(SetLogged(t.key, not t.unlogged, span=t.span))
 
 
 def _through_kept_parent(o: m.Table, n: m.Table, c: m.Column, side: m.Schema) -> bool:
@@ -247,11 +218,9 @@ def inheritance(p: Planner, o: m.Table, n: m.Table) -> None:
     """INHERITS parents that go (NO INHERIT, first: their columns and CHECKs stay, now the table's own, and
     the CHECKs the table is not to keep are dropped) and that come (INHERIT, once the table has every
     column, NOT NULL and CHECK of the new parent, as PostgreSQL requires)."""
-    at = f"ALTER TABLE {table_ref(n.key)}"
     for parent in o.inherits:
         if parent not in n.inherits:
-            p.add(Op(f"{at} NO INHERIT {table_ref(parent)};", f"detach {n.key} from parent {parent}",
-                     DETACH, n.key, ACCESS_EXCLUSIVE, span=n.span))  # fmt: skip
+            p.add(Inherit(n.key, parent, no=True, phase=DETACH, span=n.span))
             kept = {c.name for c in n.checks} | {c.name for c in p.tgt.inherited_checks(n)}
             for check in p.cur.inherited_checks(o):
                 if check.name not in kept and check.name not in {c.name for c in o.checks}:
@@ -266,13 +235,11 @@ def inheritance(p: Planner, o: m.Table, n: m.Table) -> None:
                     p.add(AddConstraint(n.key, check, scans=True, span=n.span,
                                         label=f"add check {check.name} to {n.key}, as its new parent {parent} has it"))  # fmt: skip
             # after the columns' NOT NULL (CONSTRAINTS): a new parent's NOT NULL columns must be NOT NULL here
-            p.add(Op(f"{at} INHERIT {table_ref(parent)};", f"make {n.key} a child of {parent}",
-                     CONSTRAINTS + 0.5, n.key, ACCESS_EXCLUSIVE, span=n.span))  # fmt: skip
+            p.add(Inherit(n.key, parent, span=n.span))
 
 
 def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
     k = n.key
-    at = f"ALTER TABLE {table_ref(k)}"
     oc, nc = {c.name: c for c in o.columns}, {c.name: c for c in n.columns}
     # a kept parent's columns come and go with the parent's own ALTER TABLE
     added = [c for c in n.columns if c.name not in oc and not _through_kept_parent(o, n, c, p.tgt)]
@@ -293,15 +260,7 @@ def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
     o_cons, n_cons = constraints_of(o), constraints_of(n)
     renamed_cons = same_definition_renames(o_cons, n_cons)
     for old_name, new_name in renamed_cons.items():
-        p.add(
-            Op(
-                f"{at} RENAME CONSTRAINT {quote_ident(old_name)} TO {quote_ident(new_name)};",
-                f"rename constraint {old_name} to {new_name}",
-                DETACH,
-                k,
-                ACCESS_EXCLUSIVE,
-            )
-        )
+        p.add(RenameConstraint(k, old_name, new_name))
     for name, (kind, c) in sorted(o_cons.items()):
         if name in renamed_cons:
             continue

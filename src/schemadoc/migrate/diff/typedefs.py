@@ -194,7 +194,8 @@ def composites_domains_sequences(p: Planner) -> None:
     cur_s, tgt_s = by_key(p.cur.sequences), by_key(p.tgt.sequences)
     for k in sorted(tgt_s.keys() - cur_s.keys()):
         if _drawn_by(p.cur, k) is not None:  # a serial column's own sequence, now one of the doc's
-            p.add(AlterSequence(k, tgt_s[k], owner="NONE", label=f"make {k} a sequence of its own", span=tgt_s[k].span))
+            label = f"make {k} a sequence of its own"
+            p.add(AlterSequence(table_ref(k), label, tgt_s[k], disown=True, span=tgt_s[k].span))
         else:
             p.add(CreateObject(tgt_s[k], span=tgt_s[k].span))
     for k in sorted(cur_s.keys() - tgt_s.keys()):
@@ -202,14 +203,13 @@ def composites_domains_sequences(p: Planner) -> None:
         if owner is not None:  # the doc's column is a serial now: the sequence becomes its own, values kept
             t, c = owner
             base = {"smallint": "smallint", "integer": "integer"}.get(c.type, "bigint")
-            owned_by = f"{table_ref(t.key)}.{quote_ident(c.name)}"
-            p.add(AlterSequence(k, base=base, owner=owned_by, label=f"make {k} the sequence of {t.key}.{c.name}",
-                                span=c.span))  # fmt: skip
+            label = f"make {k} the sequence of {t.key}.{c.name}"
+            p.add(AlterSequence(table_ref(k), label, base=base, owner=(t.key, c.name), span=c.span))
         else:
             p.add(DropObject(cur_s[k], DROP + 0.4))
     for k in sorted(cur_s.keys() & tgt_s.keys()):
         if cur_s[k] != tgt_s[k]:
-            p.add(AlterSequence(k, tgt_s[k], cur_s[k], span=tgt_s[k].span))
+            p.add(AlterSequence(table_ref(k), f"alter sequence {k}", tgt_s[k], cur_s[k], span=tgt_s[k].span))
 
 
 def functions(p: Planner) -> None:

@@ -1,8 +1,7 @@
 """Migration operations: each knows its lock, whether it rewrites or scans a table, whether it destroys
-data (and how to count the rows at stake), and whether it can run in a transaction. A typed operation is a
-frozen class per kind of change, one module per kind of object; it renders its SQL through
-`migrate/ddl.py` and gives its offline form and its reverse. `Op` carries SQL text for the kinds not
-typed yet.
+data (and how to count the rows at stake), and whether it can run in a transaction. Each is a frozen class
+per kind of change, one module per kind of object; it renders its SQL through `migrate/ddl.py` (the one
+place a migration's DDL is written) and gives its offline form and its reverse.
 """
 
 from schemadoc.migrate.ops.base import (
@@ -22,11 +21,17 @@ from schemadoc.migrate.ops.base import (
     TYPES,
     VIEWS,
     Notice,
-    Op,
     Operation,
     relation_ref,
 )
 from schemadoc.migrate.ops.constraints import AddConstraint, Constraint, DropConstraint, ValidateConstraint
+from schemadoc.migrate.ops.data import (
+    CreateOwnedSequence,
+    DropOwnedSequence,
+    DropSetAside,
+    MoveRows,
+    StartSequencePast,
+)
 from schemadoc.migrate.ops.indexes import CreateIndex, DropIndex, RenameIndex
 from schemadoc.migrate.ops.objects import (
     AddEnumValue,
@@ -38,19 +43,28 @@ from schemadoc.migrate.ops.objects import (
     Definition,
     DropObject,
     DropSchema,
+    Helper,
     RenameEnumValue,
     RenameType,
     SetRoleLogin,
     UpdateExtension,
 )
-from schemadoc.migrate.ops.security import Attached, CreateOnTable, DropFromTable, Grant, RowSecurity
+from schemadoc.migrate.ops.security import Attached, CreateOnTable, DropFromTable, Grant, RowSecurity, SetComment
 from schemadoc.migrate.ops.tables import (
     AddColumn,
     AlterColumnType,
+    AlterIdentity,
+    AttachPartition,
     CreateTable,
+    DetachPartition,
     DropColumn,
     DropTable,
+    Inherit,
+    RenameColumn,
+    RenameConstraint,
+    RenameTable,
     SetDefault,
+    SetLogged,
     SetNotNull,
 )
 
@@ -71,6 +85,21 @@ __all__ = [
     "TYPES",
     "VIEWS",
     "AddColumn",
+    "CreateOwnedSequence",
+    "DropOwnedSequence",
+    "DropSetAside",
+    "MoveRows",
+    "StartSequencePast",
+    "Helper",
+    "SetComment",
+    "AlterIdentity",
+    "AttachPartition",
+    "DetachPartition",
+    "Inherit",
+    "RenameColumn",
+    "RenameConstraint",
+    "RenameTable",
+    "SetLogged",
     "AddEnumValue",
     "AlterComposite",
     "AlterDomain",
@@ -98,7 +127,6 @@ __all__ = [
     "DropTable",
     "Grant",
     "Notice",
-    "Op",
     "Operation",
     "RenameIndex",
     "RowSecurity",

@@ -1,6 +1,5 @@
 """What every migration operation is: the locks and phases it is ordered and described by, the `Operation`
-protocol a plan, its printer and its runner read, `Op` (SQL text, for the kinds not typed yet), the base of
-the typed operations, and `Notice`.
+protocol a plan, its printer and its runner read, the base every operation class shares, and `Notice`.
 
 Locks are the ones PostgreSQL documents for each command ("Explicit Locking", and the ALTER TABLE
 reference for the subcommands): ACCESS EXCLUSIVE blocks reads and writes, SHARE blocks writes,
@@ -10,7 +9,7 @@ neither reads nor writes (only other schema changes and VACUUM).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from schemadoc.errors import Span
@@ -79,36 +78,14 @@ class Operation(Protocol):
         """The form that runs inside the plan's one transaction (offline: plain, locking builds)."""
         ...
 
-
-@dataclass(frozen=True, slots=True)
-class Op:
-    """An operation the diff still writes as SQL text (the typed operations below replace these kind by kind)."""
-
-    sql: str
-    what: str  # "add column orders.note", for messages and the printed plan
-    phase: float
-    table: str | None = None  # the qualified table (or view) the lock is taken on
-    lock: str = ""  # the strongest lock taken on `table`; "" when none worth naming
-    rewrites: bool = False  # rewrites the whole table (and its indexes) while holding the lock
-    scans: bool = False  # reads the whole table while holding the lock (validation, index build)
-    loses: str | None = None  # the data this destroys, e.g. "every row of orders"; None when none
-    at_stake: str | None = None  # SQL counting the rows whose data is lost (one bigint)
-    transactional: bool = True  # False: cannot run inside a transaction block
-    span: Span | None = field(default=None, compare=False)
-    note: str = ""  # advice printed with the statement
-    index_name: tuple[str | None, str] | None = None
-
-    def in_transaction(self) -> Operation:
-        if self.transactional:
-            return self
-        return replace(self, transactional=True, lock=ACCESS_EXCLUSIVE if self.table else self.lock)
-
-
-# ---- typed operations: each knows its lock, its scan, whether it runs in a transaction and its reverse ----
+    def reverse(self) -> Operation | None:
+        """The operation that undoes this one, or None where nothing can (a value moved on, an enum value
+        added) or where undoing it needs what only the other schema knows (a type changed back)."""
+        ...
 
 
 class Typed:
-    """What typed operations share: their SQL, from migrate/ddl.py; by default they lose no data, rewrite and
+    """What every operation class shares: their SQL, from migrate/ddl.py; by default they lose no data, rewrite and
     scan nothing, run in a transaction as they are, and are no CONCURRENTLY build to find again on resume."""
 
     __slots__ = ()

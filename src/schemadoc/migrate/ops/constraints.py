@@ -17,17 +17,25 @@ from schemadoc.migrate.ops.base import (
     Typed,
 )
 
-Constraint = m.Check | m.ForeignKey
+Constraint = m.Check | m.ForeignKey | m.PrimaryKey | m.Unique | m.Exclusion
+
+
+def constraint_kind(c: Constraint) -> str:
+    return {m.Check: "check", m.ForeignKey: "foreign key", m.PrimaryKey: "primary key", m.Unique: "unique",
+            m.Exclusion: "exclusion"}[type(c)]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class AddConstraint(Typed):
-    """ALTER TABLE … ADD CONSTRAINT for a CHECK or a foreign key: NOT VALID on a table in use (a short lock,
-    no scan; VALIDATE reads the rows later under a weak lock), else checked as it is added."""
+    """ALTER TABLE … ADD CONSTRAINT. A CHECK or a foreign key: NOT VALID on a table in use (a short lock, no
+    scan; VALIDATE reads the rows later under a weak lock), else checked as it is added. A primary key or
+    unique: USING INDEX of its own name (built CONCURRENTLY before: a catalog change), else built under the
+    table's lock; an exclusion is always built so."""
 
     table: str  # qualified
     constraint: Constraint
     not_valid: bool = False
+    using_index: bool = False
     phase: float = CONSTRAINTS
     span: Span | None = field(default=None, compare=False)
     scans: bool = False
@@ -35,15 +43,14 @@ class AddConstraint(Typed):
 
     @property
     def what(self) -> str:
-        kind = "foreign key" if isinstance(self.constraint, m.ForeignKey) else "check"
-        return self.label or f"add {kind} {self.constraint.name}"
+        return self.label or f"add {constraint_kind(self.constraint)} {self.constraint.name}"
 
     @property
     def lock(self) -> str:  # a foreign key also locks the table it references against writes
         return SHARE_ROW_EXCLUSIVE if isinstance(self.constraint, m.ForeignKey) else ACCESS_EXCLUSIVE
 
     def reverse(self) -> DropConstraint:
-        kind = "foreign key" if isinstance(self.constraint, m.ForeignKey) else "check"
+        kind = constraint_kind(self.constraint)
         return DropConstraint(self.table, self.constraint.name, f"drop {kind} {self.constraint.name}",
                               DETACH, constraint=self.constraint)  # fmt: skip
 

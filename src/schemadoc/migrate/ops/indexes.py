@@ -64,10 +64,11 @@ class DropIndex(Typed):
     concurrently: bool = False
     phase: float = DETACH
     span: Span | None = field(default=None, compare=False)
+    label: str = ""
 
     @property
     def what(self) -> str:
-        return f"drop index {self.index.name}"
+        return self.label or f"drop index {self.index.name}"
 
     @property
     def table(self) -> str:

@@ -286,12 +286,13 @@ class AlterSequence(Typed):
     """ALTER SEQUENCE: its options (to `options`), its type, or who owns it (a column, or none: a sequence of
     its own). Its current value is kept."""
 
-    key: str
+    sequence: str  # as SQL: `relation_ref(key)`, or as a `nextval(…)` default names it
+    label: str
     options: m.Sequence | None = None
     before: m.Sequence | None = None  # the options it had: its reverse sets them back
     base: str | None = None  # AS type
-    owner: str | None = None  # OWNED BY: "table.column" as SQL, or "NONE"
-    label: str = ""
+    owner: tuple[str, str] | None = None  # OWNED BY this (table key, column)
+    disown: bool = False  # OWNED BY NONE: a sequence of its own
     phase: float = TYPES
     span: Span | None = field(default=None, compare=False)
     table: str | None = None  # the table whose column owns it, when locked with it
@@ -299,9 +300,29 @@ class AlterSequence(Typed):
 
     @property
     def what(self) -> str:
-        return self.label or f"alter sequence {self.key}"
+        return self.label
 
     def reverse(self) -> AlterSequence | None:
-        if self.options is None or self.before is None or self.owner is not None:
+        if self.options is None or self.before is None or self.owner is not None or self.disown:
             return None
-        return AlterSequence(self.key, self.before, self.options, phase=self.phase)
+        return AlterSequence(self.sequence, self.label, self.before, self.options, phase=self.phase)
+
+
+@dataclass(frozen=True, slots=True)
+class Helper(Typed):
+    """schemadoc's own support objects (its helper schema and functions, a platform's stand-ins): fixed SQL
+    that ships with schemadoc, created when missing, never built from a document."""
+
+    script: str
+    label: str
+    phase: float = PREPARE
+    span: Span | None = field(default=None, compare=False)
+    table = None
+    lock = ""
+
+    @property
+    def what(self) -> str:
+        return self.label
+
+    def reverse(self) -> None:
+        return None  # shared by every document on the server: never taken away by one

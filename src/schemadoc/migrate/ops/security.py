@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from schemadoc import model as m
 from schemadoc.errors import Span
@@ -117,3 +117,25 @@ class RowSecurity(Typed):
 
     def reverse(self) -> RowSecurity:
         return RowSecurity(self.relation, not self.on, self.forced)
+
+
+@dataclass(frozen=True, slots=True)
+class SetComment(Typed):
+    """COMMENT ON … IS (NULL removes it): a catalog change. A column's: `comment.object_name` is its table's
+    key and `column` its name."""
+
+    comment: m.Comment  # what it is on, and the text it gets (None: none)
+    label: str
+    before: str | None = None
+    column: str | None = None
+    phase: float = ATTACH
+    span: Span | None = field(default=None, compare=False)
+    table = None
+    lock = ""
+
+    @property
+    def what(self) -> str:
+        return self.label
+
+    def reverse(self) -> SetComment:
+        return SetComment(replace(self.comment, text=self.before), self.label, self.comment.text, self.column)

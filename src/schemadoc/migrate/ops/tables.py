@@ -1,4 +1,5 @@
-"""Table and column operations: CREATE and DROP TABLE, ADD and DROP COLUMN, SET or DROP DEFAULT and NOT NULL."""
+"""Table and column operations: CREATE, DROP and RENAME a table; ADD, DROP, RENAME and alter a column (its
+type, default, NOT NULL, identity); rename a constraint; persistence; partitions and INHERITS parents."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from schemadoc.errors import Span
 from schemadoc.migrate.ops.base import (
     ACCESS_EXCLUSIVE,
     CONSTRAINTS,
+    DETACH,
     DROP,
+    PREPARE,
     TABLES,
     Typed,
     relation_ref,
@@ -203,3 +206,185 @@ class AlterColumnType(Typed):
 
     def reverse(self) -> None:
         return None  # back to the old type needs its own cast and loses its own values: the second diff's
+
+
+@dataclass(frozen=True, slots=True)
+class AlterIdentity(Typed):
+    """ALTER COLUMN … ADD GENERATED … AS IDENTITY (on a NOT NULL column), SET GENERATED, or DROP IDENTITY (its
+    sequence goes with it; the column keeps its values and its NOT NULL): a catalog change under ACCESS
+    EXCLUSIVE."""
+
+    table: str
+    column: str
+    generated: str | None  # "always" | "by default"; None: no identity
+    before: str | None = None
+    label: str = ""
+    phase: float = TABLES
+    span: Span | None = field(default=None, compare=False)
+    relation: str | None = None  # the table's name when it is not `table` (a table set aside under another)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def what(self) -> str:
+        at = f"{self.table}.{self.column}"
+        if self.label:
+            return self.label
+        if self.generated is None:
+            return f"drop identity of {at}"
+        return f"make {at} an identity" if self.before is None else f"alter identity of {at}"
+
+    def reverse(self) -> AlterIdentity:
+        return AlterIdentity(self.table, self.column, self.before, self.generated)
+
+
+@dataclass(frozen=True, slots=True)
+class RenameTable(Typed):
+    """ALTER TABLE … RENAME TO: a catalog change under ACCESS EXCLUSIVE (what refers to it follows by oid)."""
+
+    key: str  # as it is before
+    to: str  # the new name, in the same schema
+    label: str = ""
+    phase: float = PREPARE + 0.5
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def table(self) -> str:
+        return self.key
+
+    @property
+    def what(self) -> str:
+        return self.label or f"rename table {self.key} to {self.to}"
+
+    def reverse(self) -> RenameTable:
+        schema, _, name = self.key.partition(".")
+        return RenameTable(f"{schema}.{self.to}", name, phase=self.phase)
+
+
+@dataclass(frozen=True, slots=True)
+class RenameColumn(Typed):
+    """ALTER TABLE … RENAME COLUMN: a catalog change under ACCESS EXCLUSIVE; the values stay."""
+
+    table: str
+    old: str
+    new: str
+    phase: float = PREPARE + 0.6
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def what(self) -> str:
+        return f"rename column {self.table}.{self.old} to {self.new}"
+
+    def reverse(self) -> RenameColumn:
+        return RenameColumn(self.table, self.new, self.old, self.phase)
+
+
+@dataclass(frozen=True, slots=True)
+class RenameConstraint(Typed):
+    """ALTER TABLE … RENAME CONSTRAINT (its index, for a key, follows): a catalog change."""
+
+    table: str
+    old: str
+    new: str
+    phase: float = DETACH
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def what(self) -> str:
+        return f"rename constraint {self.old} to {self.new}"
+
+    def reverse(self) -> RenameConstraint:
+        return RenameConstraint(self.table, self.new, self.old, self.phase)
+
+
+@dataclass(frozen=True, slots=True)
+class SetLogged(Typed):
+    """ALTER TABLE … SET LOGGED or SET UNLOGGED: rewrites the table (and writes it to the WAL, for LOGGED)."""
+
+    table: str
+    logged: bool
+    phase: float = TABLES
+    span: Span | None = field(default=None, compare=False)
+    rewrites = True
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def what(self) -> str:
+        return f"set {self.table} {'logged' if self.logged else 'unlogged'}"
+
+    def reverse(self) -> SetLogged:
+        return SetLogged(self.table, not self.logged, self.phase)
+
+
+@dataclass(frozen=True, slots=True)
+class AttachPartition(Typed):
+    """ALTER TABLE parent ATTACH PARTITION child FOR VALUES …: scans the child (its rows must fall within the
+    bounds) unless a CHECK proves it; the lock named is the child's."""
+
+    parent: str
+    child: str
+    bound: str  # FOR VALUES … | DEFAULT, as PostgreSQL prints it
+    phase: float = DROP - 0.4  # once it has exactly its parent's columns (after the column drops)
+    span: Span | None = field(default=None, compare=False)
+    scans = True
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def table(self) -> str:
+        return self.child
+
+    @property
+    def what(self) -> str:
+        return f"attach {self.child} as a partition of {self.parent} (its rows must fall within its bounds)"
+
+    def reverse(self) -> DetachPartition:
+        return DetachPartition(self.parent, self.child, self.bound)
+
+
+@dataclass(frozen=True, slots=True)
+class DetachPartition(Typed):
+    """ALTER TABLE parent DETACH PARTITION child: the child stays, rows and all, a table of its own."""
+
+    parent: str
+    child: str
+    bound: str = ""  # its bound, for the reverse
+    phase: float = DETACH
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def table(self) -> str:
+        return self.parent
+
+    @property
+    def what(self) -> str:
+        return f"detach partition {self.child} from {self.parent} (its rows stay in it)"
+
+    def reverse(self) -> AttachPartition | None:
+        return AttachPartition(self.parent, self.child, self.bound) if self.bound else None
+
+
+@dataclass(frozen=True, slots=True)
+class Inherit(Typed):
+    """ALTER TABLE … INHERIT parent (the table must have every column, NOT NULL and CHECK of the parent) or
+    NO INHERIT (its columns and CHECKs stay, the table's own)."""
+
+    table: str
+    parent: str
+    no: bool = False
+    phase: float = CONSTRAINTS + 0.5
+    span: Span | None = field(default=None, compare=False)
+    lock = ACCESS_EXCLUSIVE
+
+    @property
+    def what(self) -> str:
+        return (
+            f"detach {self.table} from parent {self.parent}"
+            if self.no
+            else f"make {self.table} a child of {self.parent}"
+        )
+
+    def reverse(self) -> Inherit:
+        return Inherit(self.table, self.parent, not self.no)
