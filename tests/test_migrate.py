@@ -640,3 +640,51 @@ def test_typed_security_operations_reverse_into_the_down_diff() -> None:
     assert sorted(op.reverse().sql for op in up) == sorted(op.sql for op in down)  # type: ignore[attr-defined]
     created = next(op for op in down if isinstance(op, CreateOnTable))
     assert created.lock == "SHARE ROW EXCLUSIVE"
+
+
+def test_operations_run_after_what_they_need_and_drops_after_the_last_use() -> None:
+    """Phases only break ties: a composite waits for the domain its attribute is, a function returning a
+    table's rows waits for that table, a SQL-standard body for the function it calls; going back, an enum is
+    dropped after the domain over it, though both are types and the enum's drop was planned first."""
+    from schemadoc import model as m
+    from schemadoc.migrate.diff import diff
+
+    money = m.Domain("public", "money_amount", "numeric(12,2)", checks=(m.Check("positive", "VALUE > 0"),))
+    line = m.CompositeType("public", "a_line", (("sku", "text"), ("price", "money_amount")))
+    orders = m.Table("public", "orders", (m.Column("id", "bigint"), m.Column("lines", "a_line[]")))
+    rows = m.Function("public", "a_rows", (), "SETOF orders", "sql", "SELECT * FROM orders")
+    count = m.Function("public", "a_count", (), "bigint", "sql", "RETURN b_one()", standard_body=True)
+    one = m.Function("public", "b_one", (), "bigint", "sql", "RETURN 1", standard_body=True)
+    status = m.Enum("public", "a_status", ("new", "paid"))
+    state = m.Domain("public", "z_state", "a_status")
+    before = m.Schema.build(enums=[status], domains=[state])
+    after = m.Schema.build(domains=[money], composites=[line], tables=[orders], functions=[rows, count, one])
+
+    up = [op.what for op in diff(before, after).ops]
+    assert up.index("create domain public.money_amount") < up.index("create type public.a_line")
+    assert up.index("create type public.a_line") < up.index("create table public.orders")
+    assert up.index("create table public.orders") < up.index("create function public.a_rows()")
+    assert up.index("create function public.b_one()") < up.index("create function public.a_count()")
+    assert up.index("drop domain public.z_state") < up.index("drop type public.a_status")
+    # what the phases alone gave: each of these the other way round
+    assert [op.what for op in sorted(diff(before, after).ops, key=lambda op: op.phase)] != up
+
+
+def test_typed_schema_object_operations_reverse_into_the_down_diff() -> None:
+    """Schemas, enums, domains, sequences and functions made or dropped whole: each operation renders itself
+    and reverses into the statement the second diff plans for the way back."""
+    from schemadoc import model as m
+    from schemadoc.migrate.diff import diff
+    from schemadoc.migrate.ops import CreateObject, CreateSchema, DropObject
+
+    enum = m.Enum("shop", "status", ("new", "paid"))
+    domain = m.Domain("public", "code", "text", not_null=True)
+    sequence = m.Sequence("public", "numbers", start=10)
+    function = m.Function("public", "one", (), "integer", "sql", "SELECT 1")
+    before = m.Schema.build(domains=[domain])
+    after = m.Schema.build(schemas=["shop"], enums=[enum], sequences=[sequence], functions=[function])
+    up, down = diff(before, after).ops, diff(after, before).ops
+    assert {type(op) for op in up} == {CreateSchema, CreateObject, DropObject}
+    reversed_up = [op.reverse() for op in reversed(up)]
+    assert sorted(op.sql for op in reversed_up if op is not None) == sorted(op.sql for op in down)
+    assert next(op for op in up if isinstance(op, DropObject)).sql == "DROP DOMAIN code;"

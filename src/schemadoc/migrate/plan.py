@@ -21,7 +21,7 @@ from schemadoc.migrate.ops import Helper, Notice, Operation
 from schemadoc.migrate.shadow import materialize
 from schemadoc.parse import LoadedDocument, document, load
 from schemadoc.servers.database import DatabaseMissing, connect, prepare, target_database, with_database
-from schemadoc.sql.emit import needs_support
+from schemadoc.sql.emit import SESSION_SETUP, needs_support
 from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
 
 DEFAULT_LOCK_TIMEOUT = "5s"
@@ -189,7 +189,7 @@ def render(plan: Plan, direction: str = "up") -> str:
             blocked = plan.blocked.get(i)
             extra = f" ({blocked:,} row(s) now)" if blocked else ""
             head.append(f"-- NOTE {where}{n.message}{extra}")
-    body = [f"SET lock_timeout = '{plan.lock_timeout}';"]
+    body = [f"SET lock_timeout = '{plan.lock_timeout}';\n{SESSION_SETUP};"]
     for i, op in enumerate(ops):
         comment = f"-- {op.what}"
         detail = describe(plan, op, i if direction == "up" else None)

@@ -18,6 +18,7 @@ from pglast import ast
 
 from schemadoc.errors import DatabaseError, Span
 from schemadoc.parse.statements import split_statements
+from schemadoc.sql.emit import SESSION_SETUP
 
 if TYPE_CHECKING:
     from schemadoc.migrate.ops import Operation
@@ -34,8 +35,9 @@ class Step:
 
 def steps_from(ops: Sequence[Operation], lock_timeout: str | None = None) -> list[Step]:
     """A plan's operations as steps, run as they are (no script text in between), each with its doc line;
-    `lock_timeout` first, as the rendered script sets it."""
+    `lock_timeout` and the session's settings first, as the rendered script sets them."""
     out = [Step(f"SET lock_timeout = '{lock_timeout}'", True, True)] if lock_timeout else []
+    out.append(Step(SESSION_SETUP, True, True))
     for op in ops:  # a CONCURRENTLY build is recognised on resume by its index's name
         out.append(Step(op.sql, op.transactional, False, op.index_name, op.span))
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from schemadoc import model as m
@@ -10,6 +10,7 @@ from schemadoc import platforms
 from schemadoc.errors import Span
 from schemadoc.graph import topological
 from schemadoc.names import qualified, quote_ident, quote_literal
+from schemadoc.sql import depends
 from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
 
 
@@ -330,73 +331,23 @@ def _view_order(views: tuple[m.View, ...]) -> list[m.View]:
     return [by_key[k] for k in topological(deps, breaker=min)]
 
 
-def _table_types(schema: m.Schema) -> set[str]:
-    """The row types the doc's tables make, by every name a signature may use for them."""
-    names: set[str] = set()
-    for t in schema.tables:
-        names |= {t.name.lower(), f"{t.schema}.{t.name}".lower()}
-    return names
-
-
-def _signature_type(text: str) -> str:
-    t = re.sub(r"(?i)^\s*setof\s+", "", text.strip())
-    t = re.sub(r"(?i)%rowtype$|%type$", "", t).removesuffix("[]").strip()
-    return t.replace('"', "").lower()
-
-
-def _uses_table_type(f: m.Function, table_types: set[str]) -> bool:
-    types = [a.type for a in f.arguments] + [f.returns]
-    inner = re.match(r"(?is)^\s*table\s*\((.*)\)\s*$", f.returns)
-    if inner:
-        types += [part.strip().split(None, 1)[-1] for part in inner.group(1).split(",")]
-    return any(_signature_type(t) in table_types for t in types)
-
-
-def _names_any(text: str, names: set[str]) -> bool:
-    return any(w.lower() in names for w in re.findall(r"[A-Za-z_][\w$]*", text))
-
-
-def _calls(texts: list[str], names: set[str]) -> bool:
-    return any(m_.group(1).lower() in names for t in texts for m_ in re.finditer(r"([A-Za-z_][\w$]*)\s*\(", t))
-
-
 _Early = m.Enum | m.CompositeType | m.Domain | m.Function
 
 
-def _dependency_order(types: list[_Early], functions: list[m.Function]) -> list[_Early]:
-    """Types and functions, each after what must exist when it is created: a domain after the functions
-    its CHECK or DEFAULT calls and its base type, a composite after its attributes' types, a function
-    after its signature's types and — a SQL-standard body being resolved at creation — what it calls."""
-    rank = {m.Enum: 0, m.CompositeType: 1, m.Domain: 2}  # among the ready: enums, composites, domains, functions
-    nodes: dict[str, _Early] = {f"{rank[type(t)]} {t.key}": t for t in types} | {f"3 {f.key}": f for f in functions}
-    type_keys: dict[str, str] = {}
-    for key, t in nodes.items():
-        if not isinstance(t, m.Function):
-            type_keys[t.name.lower()] = type_keys[f"{t.schema}.{t.name}".lower()] = key
-    function_keys: dict[str, set[str]] = {}
-    for f in functions:
-        function_keys.setdefault(f.name.lower(), set()).add(f"3 {f.key}")
-
-    def types_in(texts: list[str]) -> set[str]:
-        bases = {_signature_type(text).removesuffix("[]") for text in texts}
-        return {type_keys[b] for b in bases if b in type_keys}
-
-    def calls(texts: list[str]) -> set[str]:
-        return {k for name, keys in function_keys.items() if _calls(texts, {name}) for k in keys}
-
-    deps: dict[str, set[str]] = {}
-    for key, obj in nodes.items():
-        if isinstance(obj, m.Domain):
-            deps[key] = types_in([obj.type]) | calls([obj.default or "", *(c.expression for c in obj.checks)])
-        elif isinstance(obj, m.CompositeType):
-            deps[key] = types_in([t for _, t in obj.attributes])
-        elif isinstance(obj, m.Function):
-            signature = [a.type for a in obj.arguments] + [obj.returns]
-            deps[key] = types_in(signature) | (calls([obj.body]) if obj.standard_body else set())
-        else:
-            deps[key] = set()
-        deps[key].discard(key)
-    return [nodes[k] for k in topological(deps, breaker=min)]
+def _dependency_order(items: Sequence[_Early]) -> list[_Early]:
+    """Types and functions, each after what must exist when it is created (sql/depends): a domain after its
+    base type and the functions its CHECK or DEFAULT calls, a composite after its attributes' types, a
+    function after its signature's types and, a SQL-standard body being resolved at creation, what it
+    names. Among the ready: enums, composites, domains, functions, each by name."""
+    rank = {m.Enum: 0, m.CompositeType: 1, m.Domain: 2, m.Function: 3}
+    keys = [f"{rank[type(x)]} {x.key}" for x in items]
+    made = depends.Provided()
+    for i, x in enumerate(items):
+        for name in depends.provides(x):
+            made.add(name, i)
+    deps = {keys[i]: {keys[j] for j in made.of(depends.needs(x)) if j != i} for i, x in enumerate(items)}
+    by_key = dict(zip(keys, items, strict=True))
+    return [by_key[k] for k in topological(deps, breaker=min)]
 
 
 def needs_support(schema: m.Schema) -> tuple[bool, bool]:
@@ -451,17 +402,14 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
     # types of its signature (its body is checked when run, not now) — but a function whose arguments or
     # result are a table's rows (RETURNS SETOF users), or whose SQL-standard body (RETURN …, BEGIN ATOMIC)
     # is resolved at creation and names a table, comes after the tables
-    table_types = _table_types(schema)
-    relations = {t.name.lower() for t in schema.tables} | {v.name.lower() for v in schema.views}
-    late = [
-        f
-        for f in schema.functions
-        if _uses_table_type(f, table_types) or f.standard_body and _names_any(f.body, relations)
-    ]
+    relations = depends.Provided()
+    for i, key in enumerate([*(t.key for t in schema.tables), *(v.key for v in schema.views)]):
+        relations.add(key, i)
+    late = [f for f in schema.functions if relations.of(depends.needs(f))]
     for seq in schema.sequences:
         out.append(Statement(sequence_sql(seq), seq.span, f"sequence {seq.name}"))
     early = [f for f in schema.functions if f not in late]
-    for obj in _dependency_order([*schema.enums, *schema.composites, *schema.domains], early):
+    for obj in _dependency_order([*schema.enums, *schema.composites, *schema.domains, *early]):
         if isinstance(obj, m.Enum):
             out.append(Statement(enum_sql(obj), obj.span, f"type {obj.name}"))
         elif isinstance(obj, m.CompositeType):
@@ -484,7 +432,7 @@ def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
                 f"ALTER TABLE {_q(t.schema, t.name)} ADD {foreign_key_sql(fk)};", fk.span, f"foreign key {fk.name}"
             )
         )
-    for f in _dependency_order([], late):
+    for f in _dependency_order(late):
         assert isinstance(f, m.Function)
         out.append(Statement(function_sql(f), f.span, f"function {f.name}"))
     table_keys = {t.key for t in schema.tables}
@@ -550,7 +498,12 @@ def comment_sql(cm: m.Comment, column: str | None = None) -> str:
     return f"COMMENT ON {cm.object_kind} {target} IS {'NULL' if cm.text is None else quote_literal(cm.text)};"
 
 
+# As pg_dump does: a function's body is checked when it runs, not when it is made, so a LANGUAGE sql function
+# may read a table made after it (or one whose default calls it). A SQL-standard body is resolved anyway.
+SESSION_SETUP = "SET check_function_bodies = off"
+
+
 def emit_script(schema: m.Schema) -> str:
     """The whole DDL as one script, as `schemadoc sql` prints it."""
     body = "\n\n".join(s.sql for s in emit(schema))
-    return f"-- generated by schemadoc\nSET check_function_bodies = off;\n\n{body}\n"
+    return f"-- generated by schemadoc\n{SESSION_SETUP};\n\n{body}\n"

@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create table public.items [after.md:4:1]
 CREATE TABLE items (
@@ -14,6 +15,7 @@ CREATE TABLE items (
 -- 1 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop table public.items — ACCESS EXCLUSIVE on items, LOSES every row of public.items
 DROP TABLE items;

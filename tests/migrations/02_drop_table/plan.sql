@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop table public.items — ACCESS EXCLUSIVE on items, LOSES every row of public.items: 0 row(s)
 DROP TABLE items;
@@ -10,6 +11,7 @@ DROP TABLE items;
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create table public.items
 CREATE TABLE items (

@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- change type of public.items.code from character varying(10) to character varying(40) — ACCESS EXCLUSIVE on items [after.md:4:93]
 ALTER TABLE items ALTER COLUMN code TYPE character varying(40);
@@ -10,6 +11,7 @@ ALTER TABLE items ALTER COLUMN code TYPE character varying(40);
 -- 1 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- change type of public.items.code from character varying(40) to character varying(10) — ACCESS EXCLUSIVE on items, rewrites table items (empty), LOSES values of public.items.code that character varying(10) cannot hold exactly
 --   on a big table prefer expand/contract: add a new column, backfill it in batches, then switch over in one short transaction

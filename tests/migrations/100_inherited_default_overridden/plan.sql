@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- set default of public.items.status — ACCESS EXCLUSIVE on items [after.md:6:38]
 ALTER TABLE items ALTER COLUMN status SET DEFAULT 'open'::text;
@@ -13,6 +14,7 @@ ALTER TABLE films ALTER COLUMN status SET DEFAULT 'draft'::text;
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- set default of public.items.status — ACCESS EXCLUSIVE on items
 ALTER TABLE items ALTER COLUMN status SET DEFAULT 'new'::text;

@@ -2,6 +2,7 @@
 -- 24 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.recent to recreate it — ACCESS EXCLUSIVE on recent
 DROP VIEW recent;
@@ -99,6 +100,7 @@ SELECT events.id,
 -- 21 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.recent to recreate it — ACCESS EXCLUSIVE on recent
 DROP VIEW recent;

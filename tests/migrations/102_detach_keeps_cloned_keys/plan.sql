@@ -2,6 +2,7 @@
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- detach partition public.events_2024 from public.events (its rows stay in it) — ACCESS EXCLUSIVE on events [after.md:9:1]
 ALTER TABLE events DETACH PARTITION events_2024;
@@ -16,6 +17,7 @@ ALTER TABLE events_2024 DROP CONSTRAINT events_2024_pkey;
 -- 2 statement(s), 1 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop index events_2024_kind_idx — SHARE UPDATE EXCLUSIVE on events_2024, outside a transaction
 DROP INDEX CONCURRENTLY events_2024_kind_idx;

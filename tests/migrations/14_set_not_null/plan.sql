@@ -3,6 +3,7 @@
 -- NOTE after.md:4:93: public.items.note becomes NOT NULL: the migration fails while rows hold NULL there
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add check items_note_not_null — ACCESS EXCLUSIVE on items [after.md:4:93]
 ALTER TABLE items ADD CONSTRAINT items_note_not_null CHECK (note IS NOT NULL) NOT VALID;
@@ -20,6 +21,7 @@ ALTER TABLE items DROP CONSTRAINT items_note_not_null;
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop not null of public.items.note — ACCESS EXCLUSIVE on items
 ALTER TABLE items ALTER COLUMN note DROP NOT NULL;

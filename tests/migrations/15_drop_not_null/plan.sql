@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop not null of public.items.note — ACCESS EXCLUSIVE on items [after.md:4:93]
 ALTER TABLE items ALTER COLUMN note DROP NOT NULL;
@@ -10,6 +11,7 @@ ALTER TABLE items ALTER COLUMN note DROP NOT NULL;
 -- 4 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add check items_note_not_null — ACCESS EXCLUSIVE on items
 ALTER TABLE items ADD CONSTRAINT items_note_not_null CHECK (note IS NOT NULL) NOT VALID;

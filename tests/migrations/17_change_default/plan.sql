@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- set default of public.items.qty — ACCESS EXCLUSIVE on items [after.md:4:93]
 ALTER TABLE items ALTER COLUMN qty SET DEFAULT 2;
@@ -10,6 +11,7 @@ ALTER TABLE items ALTER COLUMN qty SET DEFAULT 2;
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- set default of public.items.qty — ACCESS EXCLUSIVE on items
 ALTER TABLE items ALTER COLUMN qty SET DEFAULT 1;

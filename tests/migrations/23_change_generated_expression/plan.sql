@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop column public.items.total to recreate it — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP COLUMN total;
@@ -13,6 +14,7 @@ ALTER TABLE items ADD COLUMN total numeric GENERATED ALWAYS AS (((price * (qty):
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop column public.items.total to recreate it — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP COLUMN total;

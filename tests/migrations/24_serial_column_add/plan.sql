@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add column public.items.id — ACCESS EXCLUSIVE on items, rewrites table items (empty) [after.md:4:32]
 --   on a big table prefer expand/contract: add a new column, backfill it in batches, then switch over in one short transaction
@@ -11,6 +12,7 @@ ALTER TABLE items ADD COLUMN id serial;
 -- 1 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop column public.items.id — ACCESS EXCLUSIVE on items, LOSES the values of public.items.id
 ALTER TABLE items DROP COLUMN id;

@@ -2,6 +2,7 @@
 -- 3 statement(s), 1 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop primary key items_pkey — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP CONSTRAINT items_pkey;
@@ -16,6 +17,7 @@ ALTER TABLE items ADD CONSTRAINT items_pkey PRIMARY KEY USING INDEX items_pkey;
 -- 3 statement(s), 1 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop primary key items_pkey — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP CONSTRAINT items_pkey;

@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop unique constraint items_sku_key — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP CONSTRAINT items_sku_key;
@@ -10,6 +11,7 @@ ALTER TABLE items DROP CONSTRAINT items_sku_key;
 -- 2 statement(s), 1 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- build the index of unique items_sku_key — SHARE UPDATE EXCLUSIVE on items, scans items (empty), outside a transaction
 CREATE UNIQUE INDEX CONCURRENTLY items_sku_key ON items (sku);

@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add unique items_sku_key — ACCESS EXCLUSIVE on items, scans items (empty) [after.md:4:103]
 ALTER TABLE items ADD CONSTRAINT items_sku_key UNIQUE NULLS NOT DISTINCT (sku);
@@ -10,6 +11,7 @@ ALTER TABLE items ADD CONSTRAINT items_sku_key UNIQUE NULLS NOT DISTINCT (sku);
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop unique constraint items_sku_key — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP CONSTRAINT items_sku_key;

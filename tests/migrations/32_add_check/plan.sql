@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add check items_qty_check — ACCESS EXCLUSIVE on items [after.md:4:101]
 ALTER TABLE items ADD CONSTRAINT items_qty_check CHECK ((qty >= 0)) NOT VALID;
@@ -13,6 +14,7 @@ ALTER TABLE items VALIDATE CONSTRAINT items_qty_check;
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop check items_qty_check — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP CONSTRAINT items_qty_check;

@@ -2,6 +2,7 @@
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop check items_qty_check — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP CONSTRAINT items_qty_check;
@@ -16,6 +17,7 @@ ALTER TABLE items VALIDATE CONSTRAINT items_qty_check;
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop check items_qty_check — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP CONSTRAINT items_qty_check;

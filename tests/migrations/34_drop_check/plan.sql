@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop check items_qty_check — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP CONSTRAINT items_qty_check;
@@ -10,6 +11,7 @@ ALTER TABLE items DROP CONSTRAINT items_qty_check;
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add check items_qty_check — ACCESS EXCLUSIVE on items
 ALTER TABLE items ADD CONSTRAINT items_qty_check CHECK ((qty >= 0)) NOT VALID;

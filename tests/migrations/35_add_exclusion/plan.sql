@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add exclusion slots_during_excl — ACCESS EXCLUSIVE on slots, scans slots (empty) [after.md:4:59]
 ALTER TABLE slots ADD CONSTRAINT slots_during_excl EXCLUDE USING gist (during WITH &&);
@@ -10,6 +11,7 @@ ALTER TABLE slots ADD CONSTRAINT slots_during_excl EXCLUDE USING gist (during WI
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop exclusion slots_during_excl — ACCESS EXCLUSIVE on slots
 ALTER TABLE slots DROP CONSTRAINT slots_during_excl;

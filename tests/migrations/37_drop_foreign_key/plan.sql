@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop foreign key posts_user_id_fkey — ACCESS EXCLUSIVE on posts
 ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey;
@@ -10,6 +11,7 @@ ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey;
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add foreign key posts_user_id_fkey — SHARE ROW EXCLUSIVE on posts
 ALTER TABLE posts ADD CONSTRAINT posts_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;

@@ -2,6 +2,7 @@
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop foreign key posts_user_id_fkey — ACCESS EXCLUSIVE on posts
 ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey;
@@ -16,6 +17,7 @@ ALTER TABLE posts VALIDATE CONSTRAINT posts_user_id_fkey;
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop foreign key posts_user_id_fkey — ACCESS EXCLUSIVE on posts
 ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey;

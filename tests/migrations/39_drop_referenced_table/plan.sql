@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop foreign key posts_user_id_fkey — ACCESS EXCLUSIVE on posts
 ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey;
@@ -13,6 +14,7 @@ DROP TABLE users;
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create table public.users
 CREATE TABLE users (

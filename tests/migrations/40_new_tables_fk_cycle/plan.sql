@@ -2,6 +2,7 @@
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create table public.a [after.md:4:1]
 CREATE TABLE a (
@@ -25,6 +26,7 @@ ALTER TABLE a ADD CONSTRAINT a_b_id_fkey FOREIGN KEY (b_id) REFERENCES b (id);
 -- 4 statement(s), in one transaction, 2 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop foreign key a_b_id_fkey — ACCESS EXCLUSIVE on a
 ALTER TABLE a DROP CONSTRAINT a_b_id_fkey;

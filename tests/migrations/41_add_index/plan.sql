@@ -2,6 +2,7 @@
 -- 1 statement(s), 1 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, scans items (empty), outside a transaction [after.md:5:1]
 CREATE INDEX CONCURRENTLY items_sku_idx ON items (sku);
@@ -10,6 +11,7 @@ CREATE INDEX CONCURRENTLY items_sku_idx ON items (sku);
 -- 1 statement(s), 1 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, outside a transaction
 DROP INDEX CONCURRENTLY items_sku_idx;

@@ -2,6 +2,7 @@
 -- 2 statement(s), 2 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, outside a transaction
 DROP INDEX CONCURRENTLY items_sku_idx;
@@ -13,6 +14,7 @@ CREATE INDEX CONCURRENTLY items_sku_idx ON items (sku) WHERE sku IS NOT NULL;
 -- 2 statement(s), 2 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, outside a transaction
 DROP INDEX CONCURRENTLY items_sku_idx;

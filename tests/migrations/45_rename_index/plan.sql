@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- rename index sku_idx to items_sku_idx — SHARE UPDATE EXCLUSIVE on items [after.md:5:1]
 ALTER INDEX sku_idx RENAME TO items_sku_idx;
@@ -10,6 +11,7 @@ ALTER INDEX sku_idx RENAME TO items_sku_idx;
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- rename index items_sku_idx to sku_idx — SHARE UPDATE EXCLUSIVE on items
 ALTER INDEX items_sku_idx RENAME TO sku_idx;

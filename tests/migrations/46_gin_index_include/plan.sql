@@ -2,6 +2,7 @@
 -- 2 statement(s), 2 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, scans items (empty), outside a transaction [after.md:6:1]
 CREATE INDEX CONCURRENTLY items_sku_idx ON items (sku) INCLUDE (name);
@@ -13,6 +14,7 @@ CREATE INDEX CONCURRENTLY items_tags_idx ON items USING gin (tags);
 -- 2 statement(s), 2 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, outside a transaction
 DROP INDEX CONCURRENTLY items_sku_idx;

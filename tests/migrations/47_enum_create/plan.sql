@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create type public.mood [after.md:4:1]
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
@@ -13,6 +14,7 @@ ALTER TABLE items ADD COLUMN mood mood;
 -- 2 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop column public.items.mood — ACCESS EXCLUSIVE on items, LOSES the values of public.items.mood
 ALTER TABLE items DROP COLUMN mood;

@@ -2,6 +2,7 @@
 -- 2 statement(s), 2 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add value ok to public.mood — outside a transaction [after.md:4:1]
 --   a new enum value cannot be used in the transaction that adds it
@@ -15,6 +16,7 @@ ALTER TYPE mood ADD VALUE 'ecstatic' AFTER 'happy';
 -- 4 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- rename type public.mood aside
 ALTER TYPE mood RENAME TO mood__old;

@@ -2,6 +2,7 @@
 -- 6 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- rename type public.mood aside [after.md:4:1]
 ALTER TYPE mood RENAME TO mood__old;
@@ -25,6 +26,7 @@ ALTER TABLE items ALTER COLUMN mood SET DEFAULT 'happy'::mood;
 -- 2 statement(s), 1 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add value ok to public.mood — outside a transaction
 --   a new enum value cannot be used in the transaction that adds it

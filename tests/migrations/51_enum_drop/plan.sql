@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop type public.mood
 DROP TYPE mood;
@@ -10,6 +11,7 @@ DROP TYPE mood;
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create type public.mood
 CREATE TYPE mood AS ENUM ('sad', 'happy');

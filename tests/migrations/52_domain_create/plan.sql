@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create domain public.positive [after.md:4:1]
 CREATE DOMAIN positive AS integer CONSTRAINT positive_check CHECK ((VALUE > 0));
@@ -13,6 +14,7 @@ ALTER TABLE items ADD COLUMN qty positive;
 -- 2 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop column public.items.qty — ACCESS EXCLUSIVE on items, LOSES the values of public.items.qty
 ALTER TABLE items DROP COLUMN qty;

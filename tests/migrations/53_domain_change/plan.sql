@@ -2,6 +2,7 @@
 -- 5 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- alter default of domain public.positive [after.md:4:1]
 ALTER DOMAIN positive SET DEFAULT 1;
@@ -22,6 +23,7 @@ ALTER DOMAIN positive VALIDATE CONSTRAINT positive_check;
 -- 5 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- alter default of domain public.positive
 ALTER DOMAIN positive DROP DEFAULT;

@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- alter type public.address [after.md:4:1]
 ALTER TYPE address ADD ATTRIBUTE zip character varying(10);
@@ -10,6 +11,7 @@ ALTER TYPE address ADD ATTRIBUTE zip character varying(10);
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- alter type public.address
 ALTER TYPE address DROP ATTRIBUTE zip;

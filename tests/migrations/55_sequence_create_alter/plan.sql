@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create sequence public.ticket_no [after.md:5:1]
 CREATE SEQUENCE ticket_no AS bigint INCREMENT BY 1 START WITH 1;
@@ -13,6 +14,7 @@ ALTER SEQUENCE invoice_no AS bigint INCREMENT BY 10 NO MINVALUE NO MAXVALUE STAR
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- alter sequence public.invoice_no
 ALTER SEQUENCE invoice_no AS bigint INCREMENT BY 1 NO MINVALUE NO MAXVALUE START WITH 1000 CACHE 1 NO CYCLE;

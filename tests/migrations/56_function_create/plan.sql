@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create function public.add(integer, integer) [after.md:4:1]
 CREATE OR REPLACE FUNCTION add(a integer, b integer)
@@ -13,6 +14,7 @@ AS $$ SELECT a + b $$;
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop function public.add(integer, integer)
 DROP FUNCTION add(integer, integer);

@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- replace function public.add(integer, integer) [after.md:4:1]
 CREATE OR REPLACE FUNCTION add(a integer, b integer)
@@ -13,6 +14,7 @@ AS $$ SELECT b + a $$;
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- replace function public.add(integer, integer)
 CREATE OR REPLACE FUNCTION add(a integer, b integer)

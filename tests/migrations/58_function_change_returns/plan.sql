@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop function public.add(integer, integer) to recreate it
 DROP FUNCTION add(integer, integer);
@@ -16,6 +17,7 @@ AS $$ SELECT (a + b)::bigint $$;
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop function public.add(integer, integer) to recreate it
 DROP FUNCTION add(integer, integer);

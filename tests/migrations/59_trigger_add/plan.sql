@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create trigger items_touch on public.items — SHARE ROW EXCLUSIVE on items [after.md:6:1]
 CREATE TRIGGER items_touch BEFORE UPDATE ON items
@@ -11,6 +12,7 @@ CREATE TRIGGER items_touch BEFORE UPDATE ON items
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop trigger items_touch on public.items — ACCESS EXCLUSIVE on items
 DROP TRIGGER items_touch ON items;

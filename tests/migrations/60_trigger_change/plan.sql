@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop trigger items_touch on public.items — ACCESS EXCLUSIVE on items
 DROP TRIGGER items_touch ON items;
@@ -14,6 +15,7 @@ CREATE TRIGGER items_touch BEFORE INSERT OR UPDATE ON items
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop trigger items_touch on public.items — ACCESS EXCLUSIVE on items
 DROP TRIGGER items_touch ON items;

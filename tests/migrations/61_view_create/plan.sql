@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create view public.item_names [after.md:5:1]
 CREATE VIEW item_names AS
@@ -12,6 +13,7 @@ SELECT items.name
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.item_names — ACCESS EXCLUSIVE on item_names
 DROP VIEW item_names;

@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.item_names to recreate it — ACCESS EXCLUSIVE on item_names
 DROP VIEW item_names;
@@ -16,6 +17,7 @@ SELECT items.id,
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.item_names to recreate it — ACCESS EXCLUSIVE on item_names
 DROP VIEW item_names;

@@ -2,6 +2,7 @@
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.stock to recreate it — ACCESS EXCLUSIVE on stock
 DROP VIEW stock;
@@ -20,6 +21,7 @@ SELECT items.name,
 -- 3 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.stock to recreate it — ACCESS EXCLUSIVE on stock
 DROP VIEW stock;

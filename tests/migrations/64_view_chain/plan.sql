@@ -2,6 +2,7 @@
 -- 4 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.low_stock to recreate it — ACCESS EXCLUSIVE on low_stock
 DROP VIEW low_stock;
@@ -26,6 +27,7 @@ SELECT stock.name
 -- 4 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.low_stock to recreate it — ACCESS EXCLUSIVE on low_stock
 DROP VIEW low_stock;

@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.item_names — ACCESS EXCLUSIVE on item_names
 DROP VIEW item_names;
@@ -10,6 +11,7 @@ DROP VIEW item_names;
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create view public.item_names
 CREATE VIEW item_names AS

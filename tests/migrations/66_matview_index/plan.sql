@@ -2,6 +2,7 @@
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop materialized view public.item_names to recreate it — ACCESS EXCLUSIVE on item_names
 DROP MATERIALIZED VIEW item_names;
@@ -19,6 +20,7 @@ CREATE UNIQUE INDEX item_names_id ON item_names (id);
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop materialized view public.item_names to recreate it — ACCESS EXCLUSIVE on item_names
 DROP MATERIALIZED VIEW item_names;

@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop policy own_items on public.items — ACCESS EXCLUSIVE on items
 DROP POLICY own_items ON items;
@@ -14,6 +15,7 @@ CREATE POLICY own_items ON items FOR SELECT TO PUBLIC
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop policy own_items on public.items — ACCESS EXCLUSIVE on items
 DROP POLICY own_items ON items;

@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- disable row level security on public.items — ACCESS EXCLUSIVE on items [after.md:4:1]
 ALTER TABLE items DISABLE ROW LEVEL SECURITY;
@@ -13,6 +14,7 @@ ALTER TABLE items NO FORCE ROW LEVEL SECURITY;
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- enable row level security on public.items — ACCESS EXCLUSIVE on items
 ALTER TABLE items ENABLE ROW LEVEL SECURITY;

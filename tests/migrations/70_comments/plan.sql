@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- comment on public.items [after.md:4:1]
 COMMENT ON TABLE items IS 'Things we sell';
@@ -13,6 +14,7 @@ COMMENT ON COLUMN items.name IS 'Shown to customers';
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- comment on public.items
 COMMENT ON TABLE items IS NULL;

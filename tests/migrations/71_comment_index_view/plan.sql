@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- comment on index public.items_name_idx [after.md:7:1]
 COMMENT ON INDEX items_name_idx IS 'lookups by name';
@@ -13,6 +14,7 @@ COMMENT ON VIEW v IS 'names only';
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- comment on index public.items_name_idx
 COMMENT ON INDEX items_name_idx IS NULL;

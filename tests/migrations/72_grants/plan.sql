@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- grant UPDATE to sd_reader [after.md:6:1]
 GRANT UPDATE ON TABLE items TO sd_reader;
@@ -13,6 +14,7 @@ REVOKE INSERT ON TABLE items FROM sd_reader;
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- grant INSERT to sd_reader
 GRANT INSERT ON TABLE items TO sd_reader;

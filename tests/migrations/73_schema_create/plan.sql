@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create schema billing
 CREATE SCHEMA billing;
@@ -17,6 +18,7 @@ CREATE TABLE billing.invoices (
 -- 2 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop table billing.invoices — ACCESS EXCLUSIVE on invoices, LOSES every row of billing.invoices
 DROP TABLE billing.invoices;

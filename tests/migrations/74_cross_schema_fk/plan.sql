@@ -2,6 +2,7 @@
 -- 3 statement(s), 1 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add foreign key invoices_customer_id_fkey — SHARE ROW EXCLUSIVE on invoices [after.md:6:68]
 ALTER TABLE billing.invoices ADD CONSTRAINT invoices_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
@@ -16,6 +17,7 @@ CREATE INDEX CONCURRENTLY invoices_customer_id_idx ON billing.invoices (customer
 -- 2 statement(s), 1 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop foreign key invoices_customer_id_fkey — ACCESS EXCLUSIVE on invoices
 ALTER TABLE billing.invoices DROP CONSTRAINT invoices_customer_id_fkey;

@@ -2,6 +2,7 @@
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- rename table public.orders to purchases — ACCESS EXCLUSIVE on orders [after.md:6:1]
 ALTER TABLE orders RENAME TO purchases;
@@ -16,6 +17,7 @@ ALTER INDEX orders_total_idx RENAME TO purchases_total_idx;
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- rename table public.purchases to orders — ACCESS EXCLUSIVE on purchases
 ALTER TABLE purchases RENAME TO orders;

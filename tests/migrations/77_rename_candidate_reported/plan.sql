@@ -3,6 +3,7 @@
 -- NOTE after.md:4:93: column public.items.display_name looks like full_name renamed: this plan drops full_name and adds display_name; if it is a rename, put `schemadoc: renamed-from=full_name` in a comment on display_name's line
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add column public.items.display_name — ACCESS EXCLUSIVE on items [after.md:4:93]
 ALTER TABLE items ADD COLUMN display_name text;
@@ -14,6 +15,7 @@ ALTER TABLE items DROP COLUMN full_name;
 -- 2 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add column public.items.full_name — ACCESS EXCLUSIVE on items
 ALTER TABLE items ADD COLUMN full_name text;

@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create table public.events_2026 [after.md:6:1]
 CREATE TABLE events_2026 PARTITION OF events
@@ -15,6 +16,7 @@ CREATE INDEX events_at_idx ON events (at);
 -- 2 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop index events_at_idx — ACCESS EXCLUSIVE on events
 DROP INDEX events_at_idx;

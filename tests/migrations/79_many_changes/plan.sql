@@ -5,6 +5,7 @@
 -- NOTE after.md:6:111: public.orders.status becomes NOT NULL: the migration fails while rows hold NULL there
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.open_orders to recreate it — ACCESS EXCLUSIVE on open_orders
 DROP VIEW open_orders;
@@ -84,6 +85,7 @@ ALTER TABLE orders DROP COLUMN note;
 -- 18 statement(s), 1 outside a transaction, 2 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.open_orders to recreate it — ACCESS EXCLUSIVE on open_orders
 DROP VIEW open_orders;

@@ -2,6 +2,7 @@
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create table public.Post [after.md:10:1]
 CREATE TABLE "Post" (
@@ -21,6 +22,7 @@ CREATE INDEX "Post_authorId_idx" ON "Post" ("authorId");
 -- 2 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop foreign key Post_authorId_fkey — ACCESS EXCLUSIVE on Post
 ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";

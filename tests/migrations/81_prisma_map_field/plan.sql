@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add column public.Article.created_at — ACCESS EXCLUSIVE on Article [after.md:7:1]
 ALTER TABLE "Article" ADD COLUMN created_at timestamp(3) without time zone DEFAULT CURRENT_TIMESTAMP NOT NULL;
@@ -10,6 +11,7 @@ ALTER TABLE "Article" ADD COLUMN created_at timestamp(3) without time zone DEFAU
 -- 1 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop column public.Article.created_at — ACCESS EXCLUSIVE on Article, LOSES the values of public.Article.created_at
 ALTER TABLE "Article" DROP COLUMN created_at;

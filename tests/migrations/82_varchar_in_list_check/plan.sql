@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add check items_status_check — ACCESS EXCLUSIVE on items [after.md:4:69]
 ALTER TABLE items ADD CONSTRAINT items_status_check CHECK (((status)::text = ANY ((ARRAY['new'::character varying, 'done'::character varying])::text[]))) NOT VALID;
@@ -13,6 +14,7 @@ ALTER TABLE items VALIDATE CONSTRAINT items_status_check;
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop check items_status_check — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP CONSTRAINT items_status_check;

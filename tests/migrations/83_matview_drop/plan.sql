@@ -2,6 +2,7 @@
 -- 1 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop materialized view public.leaderboard — ACCESS EXCLUSIVE on leaderboard
 DROP MATERIALIZED VIEW leaderboard;
@@ -10,6 +11,7 @@ DROP MATERIALIZED VIEW leaderboard;
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create materialized view public.leaderboard
 CREATE MATERIALIZED VIEW leaderboard AS

@@ -2,6 +2,7 @@
 -- 5 statement(s), 3 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop index accounts_email_idx — SHARE UPDATE EXCLUSIVE on accounts, outside a transaction
 DROP INDEX CONCURRENTLY accounts_email_idx;
@@ -22,6 +23,7 @@ ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accoun
 -- 3 statement(s), 1 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop unique constraint accounts_email_key — ACCESS EXCLUSIVE on accounts
 ALTER TABLE accounts DROP CONSTRAINT accounts_email_key;

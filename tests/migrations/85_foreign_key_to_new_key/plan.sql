@@ -2,6 +2,7 @@
 -- 4 statement(s), 1 outside a transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- build the index of primary key a_pkey — SHARE UPDATE EXCLUSIVE on a, scans a (empty), outside a transaction [after.md:4:24]
 CREATE UNIQUE INDEX CONCURRENTLY a_pkey ON a (id);
@@ -19,6 +20,7 @@ ALTER TABLE b VALIDATE CONSTRAINT b_a_id_fkey;
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop foreign key b_a_id_fkey — ACCESS EXCLUSIVE on b
 ALTER TABLE b DROP CONSTRAINT b_a_id_fkey;

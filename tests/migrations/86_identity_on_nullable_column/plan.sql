@@ -3,6 +3,7 @@
 -- NOTE after.md:4:17: public.a.id becomes NOT NULL: the migration fails while rows hold NULL there
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add check a_id_not_null — ACCESS EXCLUSIVE on a [after.md:4:17]
 ALTER TABLE a ADD CONSTRAINT a_id_not_null CHECK (id IS NOT NULL) NOT VALID;
@@ -26,6 +27,7 @@ SELECT setval(pg_get_serial_sequence('a', 'id'), coalesce(max(id), 0) + 1, false
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop identity of public.a.id — ACCESS EXCLUSIVE on a
 ALTER TABLE a ALTER COLUMN id DROP IDENTITY;

@@ -2,6 +2,7 @@
 -- 3 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create sequence a_id_seq for public.a.id — ACCESS EXCLUSIVE on a [after.md:4:17]
 CREATE SEQUENCE IF NOT EXISTS a_id_seq AS integer OWNED BY a.id;
@@ -16,6 +17,7 @@ SELECT setval('a_id_seq', coalesce(max(id), 0) + 1, false) FROM a;
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop default of public.a.id — ACCESS EXCLUSIVE on a
 ALTER TABLE a ALTER COLUMN id DROP DEFAULT;

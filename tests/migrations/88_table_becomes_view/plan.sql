@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop table public.summary (a view of the same name replaces it) — ACCESS EXCLUSIVE on summary, LOSES every row of public.summary: 0 row(s)
 DROP TABLE summary;
@@ -15,6 +16,7 @@ SELECT count(*)::integer AS n
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop view public.summary — ACCESS EXCLUSIVE on summary
 DROP VIEW summary;

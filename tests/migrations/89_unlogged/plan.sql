@@ -2,6 +2,7 @@
 -- 4 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- set public.cache logged — ACCESS EXCLUSIVE on cache, rewrites table cache (empty) [after.md:6:1]
 ALTER TABLE cache SET LOGGED;
@@ -19,6 +20,7 @@ ALTER TABLE events SET UNLOGGED;
 -- 4 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- set public.events logged — ACCESS EXCLUSIVE on events, rewrites table events (empty)
 ALTER TABLE events SET LOGGED;

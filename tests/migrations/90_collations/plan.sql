@@ -2,6 +2,7 @@
 -- 5 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create collation public.c_copy [after.md:5:1]
 CREATE COLLATION c_copy (locale = 'C');
@@ -23,6 +24,7 @@ DROP COLLATION gone;
 -- 5 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create collation public.gone
 CREATE COLLATION gone (locale = 'C');

@@ -2,6 +2,7 @@
 -- 5 statement(s), in one transaction, 2 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create extension citext [after.md:4:1]
 CREATE EXTENSION IF NOT EXISTS citext VERSION '1.5';
@@ -23,6 +24,7 @@ DROP EXTENSION hstore;
 -- 6 statement(s), in one transaction, 2 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create extension hstore
 CREATE EXTENSION IF NOT EXISTS hstore;

@@ -5,6 +5,7 @@
 -- NOTE after.md:7:5: public.links.id becomes NOT NULL: the migration fails while rows hold NULL there
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add column public.links.target_kind — ACCESS EXCLUSIVE on links [after.md:8:5]
 ALTER TABLE links ADD COLUMN target_kind text NOT NULL;
@@ -65,6 +66,7 @@ ALTER TABLE links DROP CONSTRAINT links_id_not_null;
 -- 10 statement(s), in one transaction, 7 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop default of public.links.id — ACCESS EXCLUSIVE on links
 ALTER TABLE links ALTER COLUMN id DROP DEFAULT;

@@ -2,6 +2,7 @@
 -- 4 statement(s), in one transaction, 3 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add column public.stamped.updated_at — ACCESS EXCLUSIVE on stamped [after.md:6:59]
 ALTER TABLE stamped ADD COLUMN updated_at timestamp without time zone;
@@ -19,6 +20,7 @@ ALTER TABLE tags DROP COLUMN revision;
 -- 3 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- add column public.stamped.revision — ACCESS EXCLUSIVE on stamped
 ALTER TABLE stamped ADD COLUMN revision integer;

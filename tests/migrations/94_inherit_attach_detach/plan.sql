@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- detach public.films from parent public.items — ACCESS EXCLUSIVE on films [after.md:8:1]
 ALTER TABLE films NO INHERIT items;
@@ -13,6 +14,7 @@ ALTER TABLE books INHERIT items;
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- detach public.books from parent public.items — ACCESS EXCLUSIVE on books
 ALTER TABLE books NO INHERIT items;

@@ -2,6 +2,7 @@
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- make public.orders_id_seq a sequence of its own [after.md:7:1]
 ALTER SEQUENCE orders_id_seq AS bigint INCREMENT BY 1 NO MINVALUE NO MAXVALUE START WITH 1 CACHE 1 NO CYCLE OWNED BY NONE;
@@ -13,6 +14,7 @@ ALTER SEQUENCE invoices_number_seq AS integer OWNED BY invoices.number;
 -- 2 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- make public.invoices_number_seq a sequence of its own
 ALTER SEQUENCE invoices_number_seq AS bigint INCREMENT BY 1 NO MINVALUE NO MAXVALUE START WITH 1 CACHE 1 NO CYCLE OWNED BY NONE;

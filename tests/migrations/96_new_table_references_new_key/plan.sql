@@ -3,6 +3,7 @@
 -- NOTE after.md:6:24: public.products.product_no becomes NOT NULL: the migration fails while rows hold NULL there
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create table public.order_items [after.md:7:1]
 CREATE TABLE order_items (
@@ -35,6 +36,7 @@ ALTER TABLE order_items ADD CONSTRAINT order_items_product_no_fkey FOREIGN KEY (
 -- 4 statement(s), in one transaction, 1 LOSE DATA
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- drop foreign key order_items_product_no_fkey — ACCESS EXCLUSIVE on order_items
 ALTER TABLE order_items DROP CONSTRAINT order_items_product_no_fkey;

@@ -3,6 +3,7 @@
 -- NOTE after.md:8:21: public.codes.code becomes NOT NULL: the migration fails while rows hold NULL there
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create schema reporting
 CREATE SCHEMA reporting;
@@ -32,6 +33,7 @@ DROP SCHEMA staging;
 -- 4 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- create schema staging
 CREATE SCHEMA staging;

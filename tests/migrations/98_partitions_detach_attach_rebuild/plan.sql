@@ -3,6 +3,7 @@
 -- NOTE after.md:11:1: public.events becomes partitioned: the migration fails while it holds rows no partition takes
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- detach partition public.readings_2024 from public.readings (its rows stay in it) — ACCESS EXCLUSIVE on readings [after.md:8:1]
 ALTER TABLE readings DETACH PARTITION readings_2024;
@@ -34,6 +35,7 @@ ALTER TABLE readings ATTACH PARTITION readings_2026 FOR VALUES FROM ('2026-01-01
 -- 7 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- detach partition public.readings_2026 from public.readings (its rows stay in it) — ACCESS EXCLUSIVE on readings
 ALTER TABLE readings DETACH PARTITION readings_2026;

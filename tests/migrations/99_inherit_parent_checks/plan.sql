@@ -3,6 +3,7 @@
 -- NOTE after.md:7:21: public.books.id becomes NOT NULL: the migration fails while rows hold NULL there
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- detach public.films from parent public.items — ACCESS EXCLUSIVE on films [after.md:9:1]
 ALTER TABLE films NO INHERIT items;
@@ -35,6 +36,7 @@ ALTER TABLE books INHERIT items;
 -- 9 statement(s), in one transaction
 
 SET lock_timeout = '5s';
+SET check_function_bodies = off;
 
 -- detach public.books from parent public.items — ACCESS EXCLUSIVE on books
 ALTER TABLE books NO INHERIT items;

@@ -17,6 +17,7 @@ from schemadoc.migrate.diff import renames as renames_
 from schemadoc.migrate.diff.state import Diff, Planner, Renames
 from schemadoc.migrate.diff.typechange import TypeChange, type_change
 from schemadoc.migrate.ops import REWRITE_ADVICE, Operation
+from schemadoc.migrate.order import ordered
 
 __all__ = ["REWRITE_ADVICE", "Diff", "Renames", "TypeChange", "diff", "type_change"]
 
@@ -51,5 +52,5 @@ def diff(
     security.triggers_policies(p)
     security.grants_comments(p)
     security.drop_leftovers(p)
-    p.out.ops.sort(key=lambda op: op.phase)  # stable: order within a phase is kept
+    p.out.ops = ordered(p.out.ops)
     return p.out

@@ -140,6 +140,7 @@ def swap_enum(p: Planner, key: str, old: m.Enum, new: m.Enum, removed: list[str]
                     f"{table_ref(key)}{arr}",
                     f"move {t.key}.{c.name} to the new {key}",
                     using=f"{quote_ident(c.name)}::text::{table_ref(key)}{arr}",
+                    before=c.type,
                     phase=TYPES,
                     rewrites=True,
                     loses=f"rows of {t.key} holding {', '.join(removed)} in {c.name}" if removed else None,

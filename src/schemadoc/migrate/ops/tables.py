@@ -190,6 +190,7 @@ class AlterColumnType(Typed):
     type: str  # as PostgreSQL spells it
     label: str
     using: str | None = None
+    before: str | None = None  # the type it had
     collate: str = ""  # " COLLATE …", as SQL
     rewrites: bool = False
     scans: bool = False
