@@ -14,11 +14,12 @@ __version__ = "0.1.0"
 
 from schemadoc.errors import Diagnostic, SchemadocError, Severity, Span
 from schemadoc.introspect import introspect
+from schemadoc.migrate.fresh import script as emit_script
+from schemadoc.migrate.fresh import statements as emit
 from schemadoc.migrate.up import UpResult, up
 from schemadoc.model import Schema
 from schemadoc.parse import LoadedDocument, load, loads
 from schemadoc.project import Project
-from schemadoc.sql.emit import emit, emit_script
 
 if TYPE_CHECKING:
     from pathlib import Path

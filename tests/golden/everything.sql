@@ -7,13 +7,13 @@ CREATE EXTENSION IF NOT EXISTS btree_gist;
 
 DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'billing') THEN CREATE ROLE billing NOLOGIN; END IF; END $$;
 
-CREATE SEQUENCE app.invoice_numbers AS integer INCREMENT BY 1 START WITH 1000;
-
 CREATE TYPE app.invoice_status AS ENUM ('draft', 'sent', 'paid');
 
 CREATE TYPE app.address AS (street text, city text, zip character varying(10));
 
 CREATE DOMAIN app.money_amount AS numeric(12,2) DEFAULT 0 NOT NULL CONSTRAINT money_amount_check CHECK (value >= 0);
+
+CREATE SEQUENCE app.invoice_numbers AS integer INCREMENT BY 1 START WITH 1000;
 
 CREATE OR REPLACE PROCEDURE app.close_invoices(before date)
 LANGUAGE plpgsql
@@ -122,10 +122,14 @@ SELECT id FROM app.customer_totals WHERE total > 1000;
 CREATE VIEW app.open_invoices AS
 SELECT id, customer_id, amount FROM app.invoices WHERE status <> 'paid';
 
+ALTER TABLE app.customers ENABLE ROW LEVEL SECURITY;
+
+COMMENT ON TABLE app.customers IS 'People who pay';
+
+COMMENT ON COLUMN app.customers.email IS 'Login and invoices go here';
+
 CREATE TRIGGER invoices_stamp BEFORE INSERT OR UPDATE OF issued_on ON app.invoices
     FOR EACH ROW WHEN (new.status <> 'paid') EXECUTE FUNCTION app.stamp();
-
-ALTER TABLE app.customers ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY own_region ON app.customers AS RESTRICTIVE FOR SELECT TO billing
     USING (region = current_setting('app.region'));
@@ -159,10 +163,6 @@ GRANT SELECT ON TABLE app.events_other TO billing;
 GRANT SELECT, UPDATE ON TABLE app.invoices TO billing;
 
 GRANT SELECT ON TABLE app.open_invoices TO billing;
-
-COMMENT ON TABLE app.customers IS 'People who pay';
-
-COMMENT ON COLUMN app.customers.email IS 'Login and invoices go here';
 
 COMMENT ON FUNCTION app.invoice_total(bigint) IS 'Sum of a customer''s invoices';
 

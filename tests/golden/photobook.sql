@@ -256,47 +256,87 @@ CREATE UNIQUE INDEX "VerificationToken_token_key" ON "VerificationToken" (token)
 
 CREATE INDEX "_PhotoToPhotoTag_B_index" ON "_PhotoToPhotoTag" ("B");
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Account"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "PhotoTag".id IS 'Unique identifier for the tag';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Address"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "PhotoTag".name IS 'Tag name';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Album"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "PhotoTag"."createdAt" IS 'Timestamp when tag was created';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Design"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "PhotoTag"."updatedAt" IS 'Timestamp when tag was last updated';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Order"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "ProductCategory".id IS 'Unique identifier for the category';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "OrderItem"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "ProductCategory".name IS 'Category name';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Photo"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "ProductCategory".slug IS 'URL-friendly category name';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "PhotoTag"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "ProductCategory".description IS 'Category description';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Product"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "ProductCategory"."createdAt" IS 'Timestamp when category was created';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "ProductCategory"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "ProductCategory"."updatedAt" IS 'Timestamp when category was last updated';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "ProductImage"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "Product".id IS 'Unique identifier for the product';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "ProductVariant"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "Product".name IS 'Product name';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Session"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "Product".description IS 'Product description';
 
-CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "User"
-    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+COMMENT ON COLUMN "Product".price IS 'Base price';
+
+COMMENT ON COLUMN "Product"."categoryId" IS 'Reference to the product category';
+
+COMMENT ON COLUMN "Product"."isActive" IS 'Whether the product is active';
+
+COMMENT ON COLUMN "Product"."createdAt" IS 'Timestamp when product was created';
+
+COMMENT ON COLUMN "Product"."updatedAt" IS 'Timestamp when product was last updated';
+
+COMMENT ON COLUMN "ProductImage".id IS 'Unique identifier for the image';
+
+COMMENT ON COLUMN "ProductImage"."productId" IS 'Reference to the product';
+
+COMMENT ON COLUMN "ProductImage".url IS 'Image URL';
+
+COMMENT ON COLUMN "ProductImage".alt IS 'Alternative text for the image';
+
+COMMENT ON COLUMN "ProductImage"."isPrimary" IS 'Whether this is the primary image';
+
+COMMENT ON COLUMN "ProductImage"."createdAt" IS 'Timestamp when image was created';
+
+COMMENT ON COLUMN "ProductImage"."updatedAt" IS 'Timestamp when image was last updated';
+
+COMMENT ON COLUMN "ProductVariant".id IS 'Unique identifier for the variant';
+
+COMMENT ON COLUMN "ProductVariant"."productId" IS 'Reference to the product';
+
+COMMENT ON COLUMN "ProductVariant".name IS 'Variant name (e.g., "A4 Size, 40 Pages")';
+
+COMMENT ON COLUMN "ProductVariant".price IS 'Variant price';
+
+COMMENT ON COLUMN "ProductVariant".stock IS 'Available stock';
+
+COMMENT ON COLUMN "ProductVariant".attributes IS 'Additional attributes as JSON';
+
+COMMENT ON COLUMN "ProductVariant"."createdAt" IS 'Timestamp when variant was created';
+
+COMMENT ON COLUMN "ProductVariant"."updatedAt" IS 'Timestamp when variant was last updated';
+
+COMMENT ON COLUMN "User".id IS 'Unique identifier for the user';
+
+COMMENT ON COLUMN "User".email IS 'User''s email address';
+
+COMMENT ON COLUMN "User".password IS 'Hashed password';
+
+COMMENT ON COLUMN "User".name IS 'User''s full name';
+
+COMMENT ON COLUMN "User".image IS 'URL to user''s profile image';
+
+COMMENT ON COLUMN "User"."emailVerified" IS 'Timestamp when email was verified';
+
+COMMENT ON COLUMN "User"."createdAt" IS 'Timestamp when user was created';
+
+COMMENT ON COLUMN "User"."updatedAt" IS 'Timestamp when user was last updated';
 
 COMMENT ON COLUMN "Account".id IS 'Unique identifier for the account';
 
@@ -436,72 +476,6 @@ COMMENT ON COLUMN "Photo"."createdAt" IS 'Timestamp when photo was created';
 
 COMMENT ON COLUMN "Photo"."updatedAt" IS 'Timestamp when photo was last updated';
 
-COMMENT ON COLUMN "PhotoTag".id IS 'Unique identifier for the tag';
-
-COMMENT ON COLUMN "PhotoTag".name IS 'Tag name';
-
-COMMENT ON COLUMN "PhotoTag"."createdAt" IS 'Timestamp when tag was created';
-
-COMMENT ON COLUMN "PhotoTag"."updatedAt" IS 'Timestamp when tag was last updated';
-
-COMMENT ON COLUMN "Product".id IS 'Unique identifier for the product';
-
-COMMENT ON COLUMN "Product".name IS 'Product name';
-
-COMMENT ON COLUMN "Product".description IS 'Product description';
-
-COMMENT ON COLUMN "Product".price IS 'Base price';
-
-COMMENT ON COLUMN "Product"."categoryId" IS 'Reference to the product category';
-
-COMMENT ON COLUMN "Product"."isActive" IS 'Whether the product is active';
-
-COMMENT ON COLUMN "Product"."createdAt" IS 'Timestamp when product was created';
-
-COMMENT ON COLUMN "Product"."updatedAt" IS 'Timestamp when product was last updated';
-
-COMMENT ON COLUMN "ProductCategory".id IS 'Unique identifier for the category';
-
-COMMENT ON COLUMN "ProductCategory".name IS 'Category name';
-
-COMMENT ON COLUMN "ProductCategory".slug IS 'URL-friendly category name';
-
-COMMENT ON COLUMN "ProductCategory".description IS 'Category description';
-
-COMMENT ON COLUMN "ProductCategory"."createdAt" IS 'Timestamp when category was created';
-
-COMMENT ON COLUMN "ProductCategory"."updatedAt" IS 'Timestamp when category was last updated';
-
-COMMENT ON COLUMN "ProductImage".id IS 'Unique identifier for the image';
-
-COMMENT ON COLUMN "ProductImage"."productId" IS 'Reference to the product';
-
-COMMENT ON COLUMN "ProductImage".url IS 'Image URL';
-
-COMMENT ON COLUMN "ProductImage".alt IS 'Alternative text for the image';
-
-COMMENT ON COLUMN "ProductImage"."isPrimary" IS 'Whether this is the primary image';
-
-COMMENT ON COLUMN "ProductImage"."createdAt" IS 'Timestamp when image was created';
-
-COMMENT ON COLUMN "ProductImage"."updatedAt" IS 'Timestamp when image was last updated';
-
-COMMENT ON COLUMN "ProductVariant".id IS 'Unique identifier for the variant';
-
-COMMENT ON COLUMN "ProductVariant"."productId" IS 'Reference to the product';
-
-COMMENT ON COLUMN "ProductVariant".name IS 'Variant name (e.g., "A4 Size, 40 Pages")';
-
-COMMENT ON COLUMN "ProductVariant".price IS 'Variant price';
-
-COMMENT ON COLUMN "ProductVariant".stock IS 'Available stock';
-
-COMMENT ON COLUMN "ProductVariant".attributes IS 'Additional attributes as JSON';
-
-COMMENT ON COLUMN "ProductVariant"."createdAt" IS 'Timestamp when variant was created';
-
-COMMENT ON COLUMN "ProductVariant"."updatedAt" IS 'Timestamp when variant was last updated';
-
 COMMENT ON COLUMN "Session".id IS 'Unique identifier for the session';
 
 COMMENT ON COLUMN "Session"."sessionToken" IS 'Session token';
@@ -514,24 +488,50 @@ COMMENT ON COLUMN "Session"."createdAt" IS 'Timestamp when session was created';
 
 COMMENT ON COLUMN "Session"."updatedAt" IS 'Timestamp when session was last updated';
 
-COMMENT ON COLUMN "User".id IS 'Unique identifier for the user';
-
-COMMENT ON COLUMN "User".email IS 'User''s email address';
-
-COMMENT ON COLUMN "User".password IS 'Hashed password';
-
-COMMENT ON COLUMN "User".name IS 'User''s full name';
-
-COMMENT ON COLUMN "User".image IS 'URL to user''s profile image';
-
-COMMENT ON COLUMN "User"."emailVerified" IS 'Timestamp when email was verified';
-
-COMMENT ON COLUMN "User"."createdAt" IS 'Timestamp when user was created';
-
-COMMENT ON COLUMN "User"."updatedAt" IS 'Timestamp when user was last updated';
-
 COMMENT ON COLUMN "VerificationToken".identifier IS 'Identifier (usually email)';
 
 COMMENT ON COLUMN "VerificationToken".token IS 'Verification token';
 
 COMMENT ON COLUMN "VerificationToken".expires IS 'Token expiration timestamp';
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Account"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Address"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Album"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Design"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Order"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "OrderItem"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Photo"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "PhotoTag"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Product"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "ProductCategory"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "ProductImage"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "ProductVariant"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "Session"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');
+
+CREATE TRIGGER "schemadoc_touch_updatedAt" BEFORE INSERT OR UPDATE ON "User"
+    FOR EACH ROW EXECUTE FUNCTION schemadoc.touch_updated_at('updatedAt');

@@ -17,10 +17,10 @@ from pglast import ast
 from psycopg import sql
 
 from schemadoc.errors import Diagnostic, SchemadocError, Severity, Span
+from schemadoc.migrate.fresh import statements
 from schemadoc.parse import LoadedDocument
 from schemadoc.parse.statements import Extra
 from schemadoc.servers.database import apply_statements, connect, ensure_database, prepare, with_database
-from schemadoc.sql.emit import emit
 
 CODE = "SD350"
 _PLACEHOLDER = re.compile(r"^(your|my|example|sample)_|^(db_?name|database_?name|dbname|database|mydb|yourdb)$", re.I)
@@ -50,7 +50,7 @@ def _apply_schema(conn: psycopg.Connection[Any], doc: LoadedDocument) -> list[Di
     the rest is there for the documented queries to be checked against."""
     try:
         schema, _, _ = prepare(doc, fix=True)
-        _, rejected = apply_statements(conn, emit(schema, best_effort=True), best_effort=True)
+        _, rejected = apply_statements(conn, statements(schema, best_effort=True), best_effort=True)
     except SchemadocError:
         conn.rollback()  # the doc's own errors, which check reports; queries meet the catalog as it is
         return []

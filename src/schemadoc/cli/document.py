@@ -14,9 +14,9 @@ from schemadoc.docs.render import schema_as_json, schema_as_markdown
 from schemadoc.errors import SchemadocError, Severity
 from schemadoc.lint import check
 from schemadoc.lint.catalogue import entries, entry
+from schemadoc.migrate.fresh import script
 from schemadoc.report import as_github, as_json, as_sarif, print_diagnostics, summary
 from schemadoc.servers.database import server_url, with_database
-from schemadoc.sql.emit import emit_script
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -85,17 +85,17 @@ def cmd_sql(args: argparse.Namespace) -> int:
     project = project_of(args)
     schema, remaining = project.prepared.schema, project.prepared.remaining
     if args.format == "json":
-        from schemadoc.sql.emit import emit
+        from schemadoc.migrate.fresh import statements
 
         print_json(
             {
-                "statements": [{"sql": st.sql, "line": st.span.line if st.span else None} for st in emit(schema)],
+                "statements": [{"sql": st.sql, "line": st.span.line if st.span else None} for st in statements(schema)],
                 "diagnostics": [d.as_dict() for d in remaining],
             }
         )
         return 0
     print_diagnostics(remaining, project.text, sys.stderr, Severity.WARNING)
-    sys.stdout.write(emit_script(schema))
+    sys.stdout.write(script(schema))
     return 0
 
 

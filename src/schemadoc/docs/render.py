@@ -6,8 +6,9 @@ import json
 from dataclasses import asdict
 
 from schemadoc import model as m
+from schemadoc.migrate.fresh import statements as fresh_statements
 from schemadoc.names import quote_ident
-from schemadoc.sql.emit import Statement, emit, grant_sql
+from schemadoc.sql.emit import Statement, grant_sql
 
 
 def schema_as_json(schema: m.Schema) -> str:
@@ -55,7 +56,7 @@ def schema_as_markdown(schema: m.Schema, title: str = "Database schema", databas
 
     Every statement is in an ```sql block, so `schemadoc up` on the output builds the same database.
     """
-    statements = [_as_written(st, schema, database) for st in emit(schema) if not _is_support(st)]
+    statements = [_as_written(st, schema, database) for st in fresh_statements(schema) if not _is_support(st)]
     by_table: dict[str, list[str]] = {t.name: [] for t in schema.tables}
     owner_of = {f"index {ix.name}": ix.table for ix in schema.indexes}
     owner_of.update({f"comment on {t.name}": t.name for t in schema.tables})

@@ -191,8 +191,8 @@ def _(op: RowSecurity) -> str:
 
 
 @ddl.register
-def _(op: CreateSchema) -> str:
-    return f"CREATE SCHEMA {quote_ident(op.name)};"
+def _(op: CreateSchema) -> str:  # an empty schema left behind is no reason to fail
+    return f"CREATE SCHEMA IF NOT EXISTS {quote_ident(op.name)};"
 
 
 @ddl.register

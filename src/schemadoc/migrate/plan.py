@@ -12,17 +12,16 @@ from typing import Any
 import psycopg
 
 from schemadoc import model as m
-from schemadoc import platforms
 from schemadoc.errors import SchemadocError
 from schemadoc.introspect import introspect, partition_clones
 from schemadoc.migrate.diff import Renames, diff
+from schemadoc.migrate.fresh import support_ops
 from schemadoc.migrate.normalize import comparable
-from schemadoc.migrate.ops import Helper, Notice, Operation
+from schemadoc.migrate.ops import Notice, Operation
 from schemadoc.migrate.shadow import materialize
 from schemadoc.parse import LoadedDocument, document, load
 from schemadoc.servers.database import DatabaseMissing, connect, prepare, target_database, with_database
-from schemadoc.sql.emit import SESSION_SETUP, needs_support
-from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
+from schemadoc.sql.emit import SESSION_SETUP
 
 DEFAULT_LOCK_TIMEOUT = "5s"
 
@@ -266,33 +265,6 @@ def reverse_renames(r: Renames) -> Renames:
     return Renames(tables, columns, {(k, new): old for (k, old), new in r.enum_values.items()})
 
 
-def _support_ops(conn: psycopg.Connection[Any] | None, schema: m.Schema) -> list[Operation]:
-    cuid, touch = needs_support(schema)
-    ops: list[Operation] = []
-    for platform in platforms.of(schema):  # a database that is not (yet) the platform gets its stand-in
-        present = conn is not None and conn.execute("SELECT to_regclass(%s)", (platform.sentinel,)).fetchone()
-        if not (present and present[0]):
-            ops.append(Helper(platform.standin_sql(), f"create {platform.title}'s stand-in objects"))
-    if not (cuid or touch):
-        return ops
-
-    def missing(signature: str) -> bool:
-        if conn is None:
-            return True
-        row = conn.execute("SELECT to_regprocedure(%s) IS NULL", (signature,)).fetchone()
-        return bool(row and row[0])
-
-    wanted = [
-        (cuid, "schemadoc.cuid()", CUID_FUNCTION_SQL),
-        (touch, "schemadoc.touch_updated_at()", TOUCH_FUNCTION_SQL),
-    ]
-    todo = [(sig, text) for want, sig, text in wanted if want and missing(sig)]
-    if todo:
-        ops.append(Helper(f"CREATE SCHEMA IF NOT EXISTS {SUPPORT_SCHEMA};", "create schemadoc's helper schema"))
-        ops.extend(Helper(text, f"create helper {sig}") for sig, text in todo)
-    return ops
-
-
 def load_revision(path: str | Path, rev: str) -> LoadedDocument:
     """The document as it was at git revision `rev`."""
     p = Path(path).resolve()
@@ -427,7 +399,7 @@ def plan_between(
         current,
         target,
         declared,
-        support=lambda: _support_ops(conn, doc.schema),
+        support=lambda: support_ops(conn, doc.schema),
         online=online,
         update_paths=paths,
         clones=clones,

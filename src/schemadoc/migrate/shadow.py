@@ -22,6 +22,7 @@ from schemadoc import model as m
 from schemadoc import platforms
 from schemadoc.errors import DatabaseError
 from schemadoc.introspect import introspect
+from schemadoc.migrate.fresh import statements
 from schemadoc.servers.database import (
     apply_statements,
     check_extensions,
@@ -30,7 +31,6 @@ from schemadoc.servers.database import (
     with_database,
 )
 from schemadoc.sql.degrade import stand_in_for
-from schemadoc.sql.emit import emit
 
 
 @contextmanager
@@ -70,7 +70,7 @@ def materialize(schema: m.Schema, url: str) -> m.Schema:
     with shadow_database(url, roles + hosted) as shadow, connect(shadow) as conn:
         schema, _, _ = stand_in_for(schema, unavailable_extensions(conn, schema))
         check_extensions(conn, schema)
-        apply_statements(conn, emit(schema))
+        apply_statements(conn, statements(schema))
         return pinned(graft_spans(introspect(conn, roles), schema), schema)
 
 

@@ -13,6 +13,7 @@ from schemadoc import model as m
 from schemadoc.errors import Diagnostic, SchemadocError
 from schemadoc.introspect import introspect
 from schemadoc.migrate.compare import Difference, compare
+from schemadoc.migrate.fresh import statements as fresh_statements
 from schemadoc.migrate.normalize import comparable
 from schemadoc.parse import LoadedDocument, document
 from schemadoc.platforms import leave_to_platforms
@@ -31,7 +32,6 @@ from schemadoc.servers.database import (
     with_database,
 )
 from schemadoc.sql.degrade import stand_in_for, without_extensions
-from schemadoc.sql.emit import emit
 
 
 @dataclass(slots=True)
@@ -159,7 +159,7 @@ def _up_locked(
                         left_out += dropped
                     elif missing:
                         check_extensions(conn, schema)
-                    statements = emit(schema, best_effort=best_effort)
+                    statements = fresh_statements(schema, best_effort=best_effort)
                     applied, rejected = apply_statements(conn, statements, best_effort=best_effort)
                     left_out += rejected
                 else:

@@ -1,17 +1,14 @@
-"""Render a Schema as deterministic PostgreSQL DDL, in dependency order."""
+"""The DDL of each kind of definition, rendered one way: a fresh build (migrate/fresh) and a migration
+(migrate/ddl) write every statement through these, quoting through names' one helper."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from schemadoc import model as m
-from schemadoc import platforms
 from schemadoc.errors import Span
-from schemadoc.graph import topological
 from schemadoc.names import qualified, quote_ident, quote_literal
-from schemadoc.sql import depends
-from schemadoc.sql.support import CUID_FUNCTION_SQL, SUPPORT_SCHEMA, TOUCH_FUNCTION_SQL
+from schemadoc.sql.support import SUPPORT_SCHEMA
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,164 +322,11 @@ def sequence_sql(seq: m.Sequence) -> str:
     return text + ";"
 
 
-def _view_order(views: tuple[m.View, ...]) -> list[m.View]:
-    by_key = {v.key: v for v in views}
-    deps = {v.key: {d for d in v.depends_on if d in by_key and d != v.key} for v in views}
-    return [by_key[k] for k in topological(deps, breaker=min)]
-
-
-_Early = m.Enum | m.CompositeType | m.Domain | m.Function
-
-
-def _dependency_order(items: Sequence[_Early]) -> list[_Early]:
-    """Types and functions, each after what must exist when it is created (sql/depends): a domain after its
-    base type and the functions its CHECK or DEFAULT calls, a composite after its attributes' types, a
-    function after its signature's types and, a SQL-standard body being resolved at creation, what it
-    names. Among the ready: enums, composites, domains, functions, each by name."""
-    rank = {m.Enum: 0, m.CompositeType: 1, m.Domain: 2, m.Function: 3}
-    keys = [f"{rank[type(x)]} {x.key}" for x in items]
-    made = depends.Provided()
-    for i, x in enumerate(items):
-        for name in depends.provides(x):
-            made.add(name, i)
-    deps = {keys[i]: {keys[j] for j in made.of(depends.needs(x)) if j != i} for i, x in enumerate(items)}
-    by_key = dict(zip(keys, items, strict=True))
-    return [by_key[k] for k in topological(deps, breaker=min)]
-
-
 def needs_support(schema: m.Schema) -> tuple[bool, bool]:
     """(needs cuid(), needs touch_updated_at()) — the helpers schemadoc installs in its own schema."""
     cuid = any(c.default and "schemadoc.cuid()" in c.default for t in schema.tables for c in t.columns)
     touch = any(t.function == f"{SUPPORT_SCHEMA}.touch_updated_at" for t in schema.triggers)
     return cuid, touch
-
-
-def _table_fallbacks(t: m.Table) -> tuple[tuple[str, str], ...]:
-    """Simpler forms of a table for a best-effort apply: without its collations (a locale the server lacks),
-    then without its defaults and checks, then with its columns and types alone."""
-    if t.partition_of is not None:
-        return ()
-    uncollated = m.replace(t, columns=tuple(m.replace(c, collation=None) for c in t.columns))
-    plain = tuple(m.replace(c, default=None, identity=None, generated=None) for c in uncollated.columns)
-    no_checks = m.replace(t, columns=plain, checks=(), exclusions=())
-    bare = m.replace(no_checks, primary_key=None, uniques=(), partition_by=None)
-    out = []
-    if uncollated != t:
-        out.append((table_sql(uncollated, ()), "its collations"))
-    if no_checks != t:
-        out.append((table_sql(no_checks, ()), "its defaults and checks"))
-    if bare != no_checks:
-        out.append((table_sql(bare, ()), "its defaults, checks and keys"))
-    return tuple(out)
-
-
-def emit(schema: m.Schema, best_effort: bool = False) -> list[Statement]:
-    """The DDL that creates `schema` in an empty database, one statement per item. `best_effort`: each
-    foreign key by ALTER TABLE after every table, and each table with simpler forms to fall back to."""
-    out: list[Statement] = []
-    cuid, touch = needs_support(schema)
-    for s in schema.schemas:
-        out.append(Statement(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(s)};", None, f"schema {s}"))
-    for e in schema.extensions:
-        out.append(Statement(extension_sql(e), e.span, f"extension {e.name}"))
-    for c in schema.collations:
-        out.append(Statement(collation_sql(c), c.span, f"collation {c.name}"))
-    if cuid or touch:
-        out.append(Statement(f"CREATE SCHEMA IF NOT EXISTS {SUPPORT_SCHEMA};", None, "schemadoc support schema"))
-    if cuid:
-        out.append(Statement(CUID_FUNCTION_SQL, None, "function schemadoc.cuid"))
-    if touch:
-        out.append(Statement(TOUCH_FUNCTION_SQL, None, "function schemadoc.touch_updated_at"))
-    for platform in platforms.of(schema):  # Supabase's auth.users, auth.uid(), roles: where missing
-        out.append(Statement(platform.standin_sql(), None, f"{platform.title} stand-in"))
-    for r in schema.roles:
-        out.append(Statement(role_sql(r), r.span, f"role {r.name}"))
-    # types and the functions that run before the tables, in one dependency order: a domain after the
-    # functions its CHECK calls, a composite after the types of its attributes, a function after the
-    # types of its signature (its body is checked when run, not now) — but a function whose arguments or
-    # result are a table's rows (RETURNS SETOF users), or whose SQL-standard body (RETURN …, BEGIN ATOMIC)
-    # is resolved at creation and names a table, comes after the tables
-    relations = depends.Provided()
-    for i, key in enumerate([*(t.key for t in schema.tables), *(v.key for v in schema.views)]):
-        relations.add(key, i)
-    late = [f for f in schema.functions if relations.of(depends.needs(f))]
-    for seq in schema.sequences:
-        out.append(Statement(sequence_sql(seq), seq.span, f"sequence {seq.name}"))
-    early = [f for f in schema.functions if f not in late]
-    for obj in _dependency_order([*schema.enums, *schema.composites, *schema.domains, *early]):
-        if isinstance(obj, m.Enum):
-            out.append(Statement(enum_sql(obj), obj.span, f"type {obj.name}"))
-        elif isinstance(obj, m.CompositeType):
-            out.append(Statement(composite_sql(obj), obj.span, f"type {obj.name}"))
-        elif isinstance(obj, m.Domain):
-            out.append(Statement(domain_sql(obj), obj.span, f"domain {obj.name}"))
-        elif isinstance(obj, m.Function):
-            out.append(Statement(function_sql(obj), obj.span, f"function {obj.name}"))
-    order = schema.table_order()
-    ordered, inline, later = order.tables, order.inline, order.later
-    if best_effort:
-        later = [(t, fk) for t in ordered for fk in inline[t.key]] + later
-        inline = {k: () for k in inline}
-    for t in ordered:
-        fallbacks = _table_fallbacks(t) if best_effort else ()
-        out.append(Statement(table_sql(t, inline[t.key]), t.span, f"table {t.name}", fallbacks))
-    for t, fk in later:
-        out.append(
-            Statement(
-                f"ALTER TABLE {_q(t.schema, t.name)} ADD {foreign_key_sql(fk)};", fk.span, f"foreign key {fk.name}"
-            )
-        )
-    for f in _dependency_order(late):
-        assert isinstance(f, m.Function)
-        out.append(Statement(function_sql(f), f.span, f"function {f.name}"))
-    table_keys = {t.key for t in schema.tables}
-    # indexes on tables first; those on materialized views once the views exist
-    for ix in schema.indexes:
-        if ix.table_key in table_keys:
-            out.append(Statement(index_sql(ix), ix.span, f"index {ix.name}"))
-    for v in _view_order(schema.views):
-        out.append(Statement(view_sql(v), v.span, f"view {v.name}"))
-    for ix in schema.indexes:
-        if ix.table_key not in table_keys:
-            out.append(Statement(index_sql(ix), ix.span, f"index {ix.name}"))
-    for tr in schema.triggers:
-        out.append(Statement(trigger_sql(tr), tr.span, f"trigger {tr.name}"))
-    for t in schema.tables:
-        if t.rls_enabled:
-            out.append(
-                Statement(
-                    f"ALTER TABLE {_q(t.schema, t.name)} ENABLE ROW LEVEL SECURITY;",
-                    t.span,
-                    f"row level security on {t.name}",
-                )
-            )
-        if t.rls_forced:
-            out.append(
-                Statement(
-                    f"ALTER TABLE {_q(t.schema, t.name)} FORCE ROW LEVEL SECURITY;",
-                    t.span,
-                    f"row level security on {t.name}",
-                )
-            )
-    for p in schema.policies:
-        out.append(Statement(policy_sql(p), p.span, f"policy {p.name}"))
-    for g in schema.grants:
-        out.append(Statement(grant_sql(g), g.span, f"grant to {g.grantee}"))
-    for t in schema.tables:
-        if t.comment is not None:
-            out.append(Statement(comment_sql(m.Comment("TABLE", t.key, t.comment)), t.span, f"comment on {t.name}"))
-        for col in t.columns:
-            if col.comment is not None:
-                out.append(
-                    Statement(
-                        comment_sql(m.Comment("COLUMN", t.key, col.comment), col.name),
-                        col.span,
-                        f"comment on {t.name}.{col.name}",
-                    )
-                )
-    for cm in schema.comments:
-        out.append(Statement(comment_sql(cm), cm.span, f"comment on {cm.object_kind.lower()} {cm.object_name}"))
-    return out
 
 
 def comment_sql(cm: m.Comment, column: str | None = None) -> str:
@@ -501,9 +345,3 @@ def comment_sql(cm: m.Comment, column: str | None = None) -> str:
 # As pg_dump does: a function's body is checked when it runs, not when it is made, so a LANGUAGE sql function
 # may read a table made after it (or one whose default calls it). A SQL-standard body is resolved anyway.
 SESSION_SETUP = "SET check_function_bodies = off"
-
-
-def emit_script(schema: m.Schema) -> str:
-    """The whole DDL as one script, as `schemadoc sql` prints it."""
-    body = "\n\n".join(s.sql for s in emit(schema))
-    return f"-- generated by schemadoc\n{SESSION_SETUP};\n\n{body}\n"

@@ -5,7 +5,7 @@ SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
 -- create schema billing
-CREATE SCHEMA billing;
+CREATE SCHEMA IF NOT EXISTS billing;
 
 -- create table billing.invoices [after.md:5:1]
 CREATE TABLE billing.invoices (

@@ -6,7 +6,7 @@ SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
 -- create schema reporting
-CREATE SCHEMA reporting;
+CREATE SCHEMA IF NOT EXISTS reporting;
 
 -- add check codes_code_not_null — ACCESS EXCLUSIVE on codes [after.md:8:21]
 ALTER TABLE codes ADD CONSTRAINT codes_code_not_null CHECK (code IS NOT NULL) NOT VALID;
@@ -36,7 +36,7 @@ SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
 -- create schema staging
-CREATE SCHEMA staging;
+CREATE SCHEMA IF NOT EXISTS staging;
 
 -- drop primary key codes_pkey — ACCESS EXCLUSIVE on codes
 ALTER TABLE codes DROP CONSTRAINT codes_pkey;

@@ -315,6 +315,7 @@ class Helper(Typed):
 
     script: str
     label: str
+    name: str  # what it makes, for messages: "function schemadoc.cuid", "Supabase stand-in"
     phase: float = PREPARE
     span: Span | None = field(default=None, compare=False)
     table = None
