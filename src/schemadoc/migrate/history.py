@@ -25,7 +25,7 @@ from schemadoc.introspect import introspect
 from schemadoc.migrate.diff import Renames
 from schemadoc.migrate.plan import Plan, plan_between
 from schemadoc.migrate.run import run_steps, steps_of
-from schemadoc.migrate.shadow import materialize, shadow_database
+from schemadoc.migrate.shadow import materialize_with_clones, shadow_database
 from schemadoc.parse import LoadedDocument
 from schemadoc.servers.database import connect, reload_api_schema
 
@@ -130,12 +130,12 @@ def new(
     roles = tuple(r.name for r in schema.roles)
     existing = migrations_in(directory)
     current = state_after(existing, url, roles)
-    target = materialize(schema, url)
+    target, target_clones = materialize_with_clones(schema, url)
     source = f"{len(existing)} migration(s) in {directory}"
-    plan = plan_between(current, target, doc, None, source=source)
+    plan = plan_between(current, target, doc, None, source=source, target_clones=target_clones)
     confirmed = confirm(plan) if confirm else None
     if confirmed:  # likely renames a person confirmed
-        plan = plan_between(current, target, doc, None, source=source, renames=confirmed)
+        plan = plan_between(current, target, doc, None, source=source, renames=confirmed, target_clones=target_clones)
     if plan.empty:
         return None, plan
     if not allow_data_loss:

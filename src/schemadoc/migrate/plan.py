@@ -18,7 +18,7 @@ from schemadoc.migrate.diff import Renames, diff
 from schemadoc.migrate.fresh import support_ops
 from schemadoc.migrate.normalize import comparable
 from schemadoc.migrate.ops import Notice, Operation
-from schemadoc.migrate.shadow import materialize
+from schemadoc.migrate.shadow import materialize_with_clones
 from schemadoc.parse import LoadedDocument, document, load
 from schemadoc.servers.database import DatabaseMissing, connect, prepare, target_database, with_database
 from schemadoc.sql.emit import SESSION_SETUP
@@ -359,12 +359,14 @@ def build_for(
 ) -> Plan:
     """The plan from database `name` on `server` (or `from_`: another doc file or a git revision, prepared
     with `fix` too) to `schema`, the document's, prepared."""
-    target = materialize(schema, server)
-    options: dict[str, Any] = {"renames": renames, "online": online, "lock_timeout": lock_timeout}
+    target, target_clones = materialize_with_clones(schema, server)
+    options: dict[str, Any] = {"renames": renames, "online": online, "lock_timeout": lock_timeout,
+                               "target_clones": target_clones}  # fmt: skip
     if from_ is not None:
         old = load(from_) if Path(from_).is_file() else load_revision(doc.path, from_)
         old_schema, _, _ = prepare(old, fix)
-        return plan_between(materialize(old_schema, server), target, doc, None, source=old.path, **options)
+        current, clones = materialize_with_clones(old_schema, server)
+        return plan_between(current, target, doc, None, source=old.path, clones=clones, **options)
     try:
         conn = connect(with_database(server, name), autocommit=True)
     except DatabaseMissing:
@@ -384,7 +386,12 @@ def plan_between(
     renames: Renames | None = None,
     online: bool = True,
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
+    clones: m.Schema | None = None,
+    target_clones: m.Schema | None = None,
 ) -> Plan:
+    """The plan from `current` to `target` (read from `conn`'s database, or built from a document), and back.
+    `clones` and `target_clones`: what the partitions of either hold from their parents, which a partition
+    detached keeps (read from `conn` when it is given)."""
     # what a hosted platform owns (Supabase's auth and storage) is compared only where the doc defines it
     current, target = comparable(current, target, doc.schema)
     declared, notices = declared_renames(doc, current, target)
@@ -394,7 +401,8 @@ def plan_between(
         declared.enum_values.update(renames.enum_values)
     paths = _update_paths(conn, current, target)
     # what partitions hold from their parents, should one be detached (read only where there are partitions)
-    clones = partition_clones(conn) if conn is not None and any(t.partition_of for t in current.tables) else None
+    if conn is not None and any(t.partition_of for t in current.tables):
+        clones = partition_clones(conn)
     forward = diff(
         current,
         target,
@@ -404,7 +412,7 @@ def plan_between(
         update_paths=paths,
         clones=clones,
     )
-    backward = diff(target, current, reverse_renames(declared), online=online, update_paths=paths)
+    backward = diff(target, current, reverse_renames(declared), online=online, update_paths=paths, clones=target_clones)
     plan = Plan(source, str(doc.path), forward.ops, backward.ops, notices + forward.notices, lock_timeout=lock_timeout)
     if conn is not None:
         plan.rows = live_statistics(conn)
