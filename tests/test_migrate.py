@@ -13,6 +13,7 @@ import pytest
 
 from schemadoc import cli
 from schemadoc.migrate import history
+from schemadoc.migrate.ops import undo
 from schemadoc.migrate.plan import build
 from schemadoc.migrate.run import run_steps, steps_of
 
@@ -516,7 +517,7 @@ def test_typed_index_operations_reverse_into_the_down_diff() -> None:
     )
     up, down = diff(before, after).ops, diff(after, before).ops
     assert {type(op) for op in up} == {CreateIndex, DropIndex, RenameIndex}
-    reversed_up = [op.reverse() for op in reversed(up)]  # type: ignore[attr-defined]
+    reversed_up = undo(up) or []
     assert sorted(op.sql for op in reversed_up) == sorted(op.sql for op in down)
     assert "DROP INDEX CONCURRENTLY t_x_idx;" in [op.sql for op in up]
     assert [(op.sql, op.lock, op.transactional) for op in up if isinstance(op, CreateIndex)][0] == (
@@ -553,10 +554,8 @@ def test_typed_constraint_operations_reverse_into_the_down_diff() -> None:
         (ValidateConstraint, "ALTER TABLE c VALIDATE CONSTRAINT c_n_check;"),
     ]
     assert [op.lock for op in up] == ["ACCESS EXCLUSIVE", "ACCESS EXCLUSIVE", "SHARE UPDATE EXCLUSIVE"]
-    reversed_up = [r for op in reversed(up) if (r := op.reverse()) is not None]  # type: ignore[attr-defined]
-    assert sorted(op.what for op in reversed_up) == sorted(
-        op.what for op in down if not isinstance(op, ValidateConstraint)
-    )
+    reversed_up = undo(up) or []
+    assert sorted(op.sql for op in reversed_up) == sorted(op.sql for op in down)  # NOT VALID, then validated
     assert [op.lock for op in down if isinstance(op, AddConstraint)] == ["SHARE ROW EXCLUSIVE"]  # both tables
 
 
@@ -579,7 +578,7 @@ def test_typed_column_operations_reverse_into_the_down_diff() -> None:
         ("DropColumn", "ALTER TABLE t DROP COLUMN c;"),
         ("SetDefault", "ALTER TABLE t ALTER COLUMN a SET DEFAULT 2;"),
     ]
-    assert sorted(op.reverse().sql for op in up) == sorted(op.sql for op in down)  # type: ignore[attr-defined]
+    assert sorted(op.sql for op in undo(up) or []) == sorted(op.sql for op in down)
     (dropped,) = [op for op in up if isinstance(op, DropColumn)]
     assert dropped.loses == "the values of public.t.c"
     assert dropped.at_stake == "SELECT count(*) FROM t WHERE c IS NOT NULL"
@@ -607,7 +606,7 @@ def test_typed_table_and_not_null_operations_reverse_into_the_down_diff() -> Non
     ]
     dropped = next(op for op in up if isinstance(op, DropTable))
     assert (dropped.loses, dropped.at_stake) == ("every row of public.old", "SELECT count(*) FROM old")
-    reversed_up = sorted(op.reverse().sql for op in up if isinstance(op, typed))  # type: ignore[attr-defined]
+    reversed_up = sorted(op.sql for op in undo(up) or [] if isinstance(op, typed))
     assert reversed_up == sorted(op.sql for op in down if isinstance(op, typed))
 
 
@@ -637,7 +636,7 @@ def test_typed_security_operations_reverse_into_the_down_diff() -> None:
         "grant SELECT to reader": "",
         "enable row level security on public.t": "ACCESS EXCLUSIVE",
     }
-    assert sorted(op.reverse().sql for op in up) == sorted(op.sql for op in down)  # type: ignore[attr-defined]
+    assert sorted(op.sql for op in undo(up) or []) == sorted(op.sql for op in down)
     created = next(op for op in down if isinstance(op, CreateOnTable))
     assert created.lock == "SHARE ROW EXCLUSIVE"
 
@@ -685,6 +684,6 @@ def test_typed_schema_object_operations_reverse_into_the_down_diff() -> None:
     after = m.Schema.build(schemas=["shop"], enums=[enum], sequences=[sequence], functions=[function])
     up, down = diff(before, after).ops, diff(after, before).ops
     assert {type(op) for op in up} == {CreateSchema, CreateObject, DropObject}
-    reversed_up = [op.reverse() for op in reversed(up)]
-    assert sorted(op.sql for op in reversed_up if op is not None) == sorted(op.sql for op in down)
+    reversed_up = undo(up) or []
+    assert sorted(op.sql for op in reversed_up) == sorted(op.sql for op in down)
     assert next(op for op in up if isinstance(op, DropObject)).sql == "DROP DOMAIN code;"

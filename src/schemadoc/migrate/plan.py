@@ -17,7 +17,7 @@ from schemadoc.introspect import introspect, partition_clones
 from schemadoc.migrate.diff import Renames, diff
 from schemadoc.migrate.fresh import support_ops
 from schemadoc.migrate.normalize import comparable
-from schemadoc.migrate.ops import Notice, Operation
+from schemadoc.migrate.ops import Notice, Operation, undo
 from schemadoc.migrate.shadow import materialize_with_clones
 from schemadoc.parse import LoadedDocument, document, load
 from schemadoc.servers.database import DatabaseMissing, connect, prepare, target_database, with_database
@@ -58,6 +58,8 @@ class Plan:
     at_stake: dict[int, int] = field(default_factory=dict)  # index into up -> rows whose data is lost
     blocked: dict[int, int] = field(default_factory=dict)  # index into notices -> rows that make it fail
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT
+    down_undoes: bool = True  # the down plan is the up plan's steps undone, last first (else: diffed back)
+    compared: list[Operation] = field(default_factory=list)  # the way back planned by comparing back
 
     def __post_init__(self) -> None:
         self.lock_timeout = duration(self.lock_timeout)
@@ -182,6 +184,12 @@ def render(plan: Plan, direction: str = "up") -> str:
         + (f", {outside} outside a transaction" if outside else ", in one transaction")
         + (f", {lossy} LOSE DATA" if lossy else "")
     )
+    if direction == "down":
+        head.append(
+            "-- the up plan's steps undone, last first"
+            if plan.down_undoes
+            else "-- planned by comparing back: a step of the up plan cannot be undone on its own"
+        )
     if direction == "up":
         for i, n in enumerate(plan.notices):
             where = f"{n.span}: " if n.span else ""
@@ -412,8 +420,13 @@ def plan_between(
         update_paths=paths,
         clones=clones,
     )
-    backward = diff(target, current, reverse_renames(declared), online=online, update_paths=paths, clones=target_clones)
-    plan = Plan(source, str(doc.path), forward.ops, backward.ops, notices + forward.notices, lock_timeout=lock_timeout)
+    # the way back: the up plan undone step by step where each step can be; else planned by comparing back,
+    # which is planned anyway, as the oracle the undone steps must agree with (tests/test_migrations.py)
+    back = diff(target, current, reverse_renames(declared), online=online, update_paths=paths, clones=target_clones)
+    undone = undo(forward.ops)
+    plan = Plan(source, str(doc.path), forward.ops, undone if undone is not None else back.ops,
+                notices + forward.notices, lock_timeout=lock_timeout, down_undoes=undone is not None,
+                compared=back.ops)  # fmt: skip
     if conn is not None:
         plan.rows = live_statistics(conn)
         for i, op in enumerate(plan.up):

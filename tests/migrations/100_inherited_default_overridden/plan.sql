@@ -12,6 +12,7 @@ ALTER TABLE films ALTER COLUMN status SET DEFAULT 'draft'::text;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction
+-- planned by comparing back: a step of the up plan cannot be undone on its own
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

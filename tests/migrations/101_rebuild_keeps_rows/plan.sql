@@ -98,6 +98,7 @@ SELECT events.id,
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 21 statement(s), in one transaction
+-- planned by comparing back: a step of the up plan cannot be undone on its own
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

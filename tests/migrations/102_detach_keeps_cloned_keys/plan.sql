@@ -14,13 +14,17 @@ ALTER TABLE events_2024 DROP CONSTRAINT events_2024_kind_at_key;
 ALTER TABLE events_2024 DROP CONSTRAINT events_2024_pkey;
 
 -- schemadoc migration (down): after.md -> database <fresh>
--- 2 statement(s), 1 outside a transaction
+-- 3 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop index events_2024_kind_idx — SHARE UPDATE EXCLUSIVE on events_2024, outside a transaction
-DROP INDEX CONCURRENTLY events_2024_kind_idx;
+-- add primary key events_2024_pkey — ACCESS EXCLUSIVE on events_2024, scans events_2024 (empty)
+ALTER TABLE events_2024 ADD CONSTRAINT events_2024_pkey PRIMARY KEY (id, at);
+
+-- add unique events_2024_kind_at_key — ACCESS EXCLUSIVE on events_2024, scans events_2024 (empty)
+ALTER TABLE events_2024 ADD CONSTRAINT events_2024_kind_at_key UNIQUE (kind, at);
 
 -- attach public.events_2024 as a partition of public.events (its rows must fall within its bounds) — ACCESS EXCLUSIVE on events_2024, scans events_2024 (empty)
 ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');

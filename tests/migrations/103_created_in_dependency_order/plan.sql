@@ -66,24 +66,19 @@ DROP TYPE zz_status;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 13 statement(s), in one transaction, 1 LOSE DATA
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop view public.big — ACCESS EXCLUSIVE on big
-DROP VIEW big;
-
--- drop foreign key orders_customer_id_fkey — ACCESS EXCLUSIVE on orders
-ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;
-
 -- create type public.zz_status
 CREATE TYPE zz_status AS ENUM ('new', 'paid');
 
--- create domain public.zz_code
-CREATE DOMAIN zz_code AS text CONSTRAINT zz_code_check CHECK ((VALUE ~ '^[A-Z]+$'::text));
-
 -- create domain public.zz_state
 CREATE DOMAIN zz_state AS zz_status CONSTRAINT zz_state_check CHECK ((VALUE <> 'new'::zz_status));
+
+-- create domain public.zz_code
+CREATE DOMAIN zz_code AS text CONSTRAINT zz_code_check CHECK ((VALUE ~ '^[A-Z]+$'::text));
 
 -- create table public.coupons
 CREATE TABLE coupons (
@@ -92,6 +87,12 @@ CREATE TABLE coupons (
     status zz_state,
     CONSTRAINT coupons_pkey PRIMARY KEY (id)
 );
+
+-- drop view public.big — ACCESS EXCLUSIVE on big
+DROP VIEW big;
+
+-- drop foreign key orders_customer_id_fkey — ACCESS EXCLUSIVE on orders
+ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;
 
 -- drop function public.a_big_orders()
 DROP FUNCTION a_big_orders();
@@ -102,11 +103,11 @@ DROP TABLE orders;
 -- drop function public.a_twice_the_orders()
 DROP FUNCTION a_twice_the_orders();
 
--- drop function public.a_order_count()
-DROP FUNCTION a_order_count();
-
 -- drop function public.b_doubled(bigint)
 DROP FUNCTION b_doubled(bigint);
+
+-- drop function public.a_order_count()
+DROP FUNCTION a_order_count();
 
 -- drop type public.a_order_line
 DROP TYPE a_order_line;

@@ -9,6 +9,7 @@ ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') T
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 3 statement(s), 1 outside a transaction
+-- planned by comparing back: a step of the up plan cannot be undone on its own
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

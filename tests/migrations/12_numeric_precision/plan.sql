@@ -9,6 +9,7 @@ ALTER TABLE items ALTER COLUMN price TYPE numeric(12,2);
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 1 statement(s), in one transaction, 1 LOSE DATA
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

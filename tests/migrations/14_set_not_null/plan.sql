@@ -19,6 +19,7 @@ ALTER TABLE items DROP CONSTRAINT items_note_not_null;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 1 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

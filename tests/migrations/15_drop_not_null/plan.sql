@@ -8,19 +8,11 @@ SET check_function_bodies = off;
 ALTER TABLE items ALTER COLUMN note DROP NOT NULL;
 
 -- schemadoc migration (down): after.md -> database <fresh>
--- 4 statement(s), in one transaction
+-- 1 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- add check items_note_not_null — ACCESS EXCLUSIVE on items
-ALTER TABLE items ADD CONSTRAINT items_note_not_null CHECK (note IS NOT NULL) NOT VALID;
-
--- validate check items_note_not_null — SHARE UPDATE EXCLUSIVE on items, scans items (empty)
-ALTER TABLE items VALIDATE CONSTRAINT items_note_not_null;
-
--- set not null on public.items.note (proved by items_note_not_null) — ACCESS EXCLUSIVE on items
+-- set not null on public.items.note — ACCESS EXCLUSIVE on items
 ALTER TABLE items ALTER COLUMN note SET NOT NULL;
-
--- drop check items_note_not_null — ACCESS EXCLUSIVE on items
-ALTER TABLE items DROP CONSTRAINT items_note_not_null;

@@ -11,13 +11,14 @@ ALTER TABLE items DROP COLUMN total;
 ALTER TABLE items ADD COLUMN total numeric GENERATED ALWAYS AS (((price * (qty)::numeric) * (2)::numeric)) STORED;
 
 -- schemadoc migration (down): after.md -> database <fresh>
--- 2 statement(s), in one transaction
+-- 2 statement(s), in one transaction, 1 LOSE DATA
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop column public.items.total to recreate it — ACCESS EXCLUSIVE on items
+-- drop column public.items.total — ACCESS EXCLUSIVE on items, LOSES the values of public.items.total
 ALTER TABLE items DROP COLUMN total;
 
--- add column public.items.total — ACCESS EXCLUSIVE on items, rewrites table items (empty)
+-- add column public.items.total — ACCESS EXCLUSIVE on items
 ALTER TABLE items ADD COLUMN total numeric GENERATED ALWAYS AS ((price * (qty)::numeric)) STORED;

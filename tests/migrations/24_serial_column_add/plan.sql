@@ -10,6 +10,7 @@ ALTER TABLE items ADD COLUMN id serial;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 1 statement(s), in one transaction, 1 LOSE DATA
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

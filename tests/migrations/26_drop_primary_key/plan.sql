@@ -8,13 +8,11 @@ SET check_function_bodies = off;
 ALTER TABLE items DROP CONSTRAINT items_pkey;
 
 -- schemadoc migration (down): after.md -> database <fresh>
--- 2 statement(s), 1 outside a transaction
+-- 1 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- build the index of primary key items_pkey — SHARE UPDATE EXCLUSIVE on items, scans items (empty), outside a transaction
-CREATE UNIQUE INDEX CONCURRENTLY items_pkey ON items (id);
-
--- add primary key items_pkey — ACCESS EXCLUSIVE on items
-ALTER TABLE items ADD CONSTRAINT items_pkey PRIMARY KEY USING INDEX items_pkey;
+-- add primary key items_pkey — ACCESS EXCLUSIVE on items, scans items (empty)
+ALTER TABLE items ADD CONSTRAINT items_pkey PRIMARY KEY (id);

@@ -14,7 +14,8 @@ CREATE UNIQUE INDEX CONCURRENTLY items_pkey ON items (a, b);
 ALTER TABLE items ADD CONSTRAINT items_pkey PRIMARY KEY USING INDEX items_pkey;
 
 -- schemadoc migration (down): after.md -> database <fresh>
--- 3 statement(s), 1 outside a transaction
+-- 2 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
@@ -22,8 +23,5 @@ SET check_function_bodies = off;
 -- drop primary key items_pkey — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP CONSTRAINT items_pkey;
 
--- build the index of primary key items_pkey — SHARE UPDATE EXCLUSIVE on items, scans items (empty), outside a transaction
-CREATE UNIQUE INDEX CONCURRENTLY items_pkey ON items (a);
-
--- add primary key items_pkey — ACCESS EXCLUSIVE on items
-ALTER TABLE items ADD CONSTRAINT items_pkey PRIMARY KEY USING INDEX items_pkey;
+-- add primary key items_pkey — ACCESS EXCLUSIVE on items, scans items (empty)
+ALTER TABLE items ADD CONSTRAINT items_pkey PRIMARY KEY (a);

@@ -12,9 +12,10 @@ ALTER TABLE items ADD CONSTRAINT items_sku_key UNIQUE USING INDEX items_sku_key;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 1 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop unique constraint items_sku_key — ACCESS EXCLUSIVE on items
+-- drop unique items_sku_key — ACCESS EXCLUSIVE on items
 ALTER TABLE items DROP CONSTRAINT items_sku_key;

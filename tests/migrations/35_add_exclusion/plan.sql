@@ -9,6 +9,7 @@ ALTER TABLE slots ADD CONSTRAINT slots_during_excl EXCLUDE USING gist (during WI
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 1 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

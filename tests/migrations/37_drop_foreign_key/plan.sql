@@ -9,6 +9,7 @@ ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

@@ -15,6 +15,7 @@ ALTER TABLE posts VALIDATE CONSTRAINT posts_user_id_fkey;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 3 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

@@ -23,7 +23,8 @@ CREATE TABLE b (
 ALTER TABLE a ADD CONSTRAINT a_b_id_fkey FOREIGN KEY (b_id) REFERENCES b (id);
 
 -- schemadoc migration (down): after.md -> database <fresh>
--- 4 statement(s), in one transaction, 2 LOSE DATA
+-- 3 statement(s), in one transaction, 2 LOSE DATA
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
@@ -31,11 +32,8 @@ SET check_function_bodies = off;
 -- drop foreign key a_b_id_fkey — ACCESS EXCLUSIVE on a
 ALTER TABLE a DROP CONSTRAINT a_b_id_fkey;
 
--- drop foreign key b_a_id_fkey — ACCESS EXCLUSIVE on b
-ALTER TABLE b DROP CONSTRAINT b_a_id_fkey;
+-- drop table public.b — ACCESS EXCLUSIVE on b, LOSES every row of public.b
+DROP TABLE b;
 
 -- drop table public.a — ACCESS EXCLUSIVE on a, LOSES every row of public.a
 DROP TABLE a;
-
--- drop table public.b — ACCESS EXCLUSIVE on b, LOSES every row of public.b
-DROP TABLE b;

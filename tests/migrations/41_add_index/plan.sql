@@ -9,6 +9,7 @@ CREATE INDEX CONCURRENTLY items_sku_idx ON items (sku);
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 1 statement(s), 1 outside a transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

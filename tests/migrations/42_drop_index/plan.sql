@@ -9,6 +9,7 @@ DROP INDEX CONCURRENTLY items_sku_idx;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 1 statement(s), 1 outside a transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

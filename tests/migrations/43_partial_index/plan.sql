@@ -12,6 +12,7 @@ CREATE INDEX CONCURRENTLY items_sku_idx ON items (sku) WHERE sku IS NOT NULL;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), 2 outside a transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

@@ -9,6 +9,7 @@ CREATE UNIQUE INDEX CONCURRENTLY items_lower_name_idx ON items ((lower(name)));
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 1 statement(s), 1 outside a transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

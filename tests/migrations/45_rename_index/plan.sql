@@ -9,6 +9,7 @@ ALTER INDEX sku_idx RENAME TO items_sku_idx;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 1 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

@@ -12,12 +12,13 @@ CREATE INDEX CONCURRENTLY items_tags_idx ON items USING gin (tags);
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), 2 outside a transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, outside a transaction
-DROP INDEX CONCURRENTLY items_sku_idx;
-
 -- drop index items_tags_idx — SHARE UPDATE EXCLUSIVE on items, outside a transaction
 DROP INDEX CONCURRENTLY items_tags_idx;
+
+-- drop index items_sku_idx — SHARE UPDATE EXCLUSIVE on items, outside a transaction
+DROP INDEX CONCURRENTLY items_sku_idx;

@@ -14,6 +14,7 @@ ALTER TYPE mood ADD VALUE 'ecstatic' AFTER 'happy';
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 4 statement(s), in one transaction, 1 LOSE DATA
+-- planned by comparing back: a step of the up plan cannot be undone on its own
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

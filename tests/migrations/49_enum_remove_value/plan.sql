@@ -24,6 +24,7 @@ ALTER TABLE items ALTER COLUMN mood SET DEFAULT 'happy'::mood;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), 1 outside a transaction
+-- planned by comparing back: a step of the up plan cannot be undone on its own
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

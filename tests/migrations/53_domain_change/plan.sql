@@ -20,16 +20,11 @@ ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK ((VALUE >= 1)) NOT VAL
 ALTER DOMAIN positive VALIDATE CONSTRAINT positive_check;
 
 -- schemadoc migration (down): after.md -> database <fresh>
--- 5 statement(s), in one transaction
+-- 4 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
-
--- alter default of domain public.positive
-ALTER DOMAIN positive DROP DEFAULT;
-
--- alter nullability of domain public.positive
-ALTER DOMAIN positive DROP NOT NULL;
 
 -- drop check positive_check of domain public.positive
 ALTER DOMAIN positive DROP CONSTRAINT positive_check;
@@ -37,5 +32,8 @@ ALTER DOMAIN positive DROP CONSTRAINT positive_check;
 -- add check positive_check to domain public.positive
 ALTER DOMAIN positive ADD CONSTRAINT positive_check CHECK ((VALUE > 0)) NOT VALID;
 
--- validate check positive_check of domain public.positive — scans 
-ALTER DOMAIN positive VALIDATE CONSTRAINT positive_check;
+-- alter nullability of domain public.positive
+ALTER DOMAIN positive DROP NOT NULL;
+
+-- alter default of domain public.positive
+ALTER DOMAIN positive DROP DEFAULT;

@@ -12,6 +12,7 @@ ALTER SEQUENCE invoice_no AS bigint INCREMENT BY 10 NO MINVALUE NO MAXVALUE STAR
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

@@ -15,11 +15,12 @@ AS $$ SELECT (a + b)::bigint $$;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop function public.add(integer, integer) to recreate it
+-- drop function public.add(integer, integer)
 DROP FUNCTION add(integer, integer);
 
 -- create function public.add(integer, integer)

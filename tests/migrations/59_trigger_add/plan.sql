@@ -10,6 +10,7 @@ CREATE TRIGGER items_touch BEFORE UPDATE ON items
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 1 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

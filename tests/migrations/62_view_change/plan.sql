@@ -15,11 +15,12 @@ SELECT items.id,
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop view public.item_names to recreate it — ACCESS EXCLUSIVE on item_names
+-- drop view public.item_names — ACCESS EXCLUSIVE on item_names
 DROP VIEW item_names;
 
 -- create view public.item_names

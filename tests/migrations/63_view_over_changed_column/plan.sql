@@ -19,11 +19,12 @@ SELECT items.name,
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 3 statement(s), in one transaction, 1 LOSE DATA
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop view public.stock to recreate it — ACCESS EXCLUSIVE on stock
+-- drop view public.stock — ACCESS EXCLUSIVE on stock
 DROP VIEW stock;
 
 -- change type of public.items.qty from bigint to integer — ACCESS EXCLUSIVE on items, rewrites table items (empty), LOSES values of public.items.qty that integer cannot hold exactly

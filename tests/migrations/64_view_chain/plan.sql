@@ -25,14 +25,15 @@ SELECT stock.name
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 4 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop view public.low_stock to recreate it — ACCESS EXCLUSIVE on low_stock
+-- drop view public.low_stock — ACCESS EXCLUSIVE on low_stock
 DROP VIEW low_stock;
 
--- drop view public.stock to recreate it — ACCESS EXCLUSIVE on stock
+-- drop view public.stock — ACCESS EXCLUSIVE on stock
 DROP VIEW stock;
 
 -- create view public.stock

@@ -17,12 +17,16 @@ SELECT items.id,
 CREATE UNIQUE INDEX item_names_id ON item_names (id);
 
 -- schemadoc migration (down): after.md -> database <fresh>
--- 3 statement(s), in one transaction
+-- 4 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop materialized view public.item_names to recreate it — ACCESS EXCLUSIVE on item_names
+-- drop index item_names_id — ACCESS EXCLUSIVE on item_names
+DROP INDEX item_names_id;
+
+-- drop materialized view public.item_names — ACCESS EXCLUSIVE on item_names
 DROP MATERIALIZED VIEW item_names;
 
 -- create materialized view public.item_names

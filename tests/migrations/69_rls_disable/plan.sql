@@ -12,12 +12,13 @@ ALTER TABLE items NO FORCE ROW LEVEL SECURITY;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- enable row level security on public.items — ACCESS EXCLUSIVE on items
-ALTER TABLE items ENABLE ROW LEVEL SECURITY;
-
 -- force row level security on public.items — ACCESS EXCLUSIVE on items
 ALTER TABLE items FORCE ROW LEVEL SECURITY;
+
+-- enable row level security on public.items — ACCESS EXCLUSIVE on items
+ALTER TABLE items ENABLE ROW LEVEL SECURITY;

@@ -12,12 +12,13 @@ COMMENT ON COLUMN items.name IS 'Shown to customers';
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- comment on public.items
-COMMENT ON TABLE items IS NULL;
-
 -- comment on public.items.name
 COMMENT ON COLUMN items.name IS NULL;
+
+-- comment on public.items
+COMMENT ON TABLE items IS NULL;

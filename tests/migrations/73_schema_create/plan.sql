@@ -16,6 +16,7 @@ CREATE TABLE billing.invoices (
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction, 1 LOSE DATA
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

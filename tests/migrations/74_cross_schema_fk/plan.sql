@@ -15,12 +15,13 @@ CREATE INDEX CONCURRENTLY invoices_customer_id_idx ON billing.invoices (customer
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), 1 outside a transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop foreign key invoices_customer_id_fkey — ACCESS EXCLUSIVE on invoices
-ALTER TABLE billing.invoices DROP CONSTRAINT invoices_customer_id_fkey;
-
 -- drop index invoices_customer_id_idx — SHARE UPDATE EXCLUSIVE on invoices, outside a transaction
 DROP INDEX CONCURRENTLY billing.invoices_customer_id_idx;
+
+-- drop foreign key invoices_customer_id_fkey — ACCESS EXCLUSIVE on invoices
+ALTER TABLE billing.invoices DROP CONSTRAINT invoices_customer_id_fkey;

@@ -15,15 +15,16 @@ ALTER INDEX orders_total_idx RENAME TO purchases_total_idx;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 3 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
+-- rename index purchases_total_idx to orders_total_idx — SHARE UPDATE EXCLUSIVE on purchases
+ALTER INDEX purchases_total_idx RENAME TO orders_total_idx;
+
+-- rename constraint purchases_pkey to orders_pkey — ACCESS EXCLUSIVE on purchases
+ALTER TABLE purchases RENAME CONSTRAINT purchases_pkey TO orders_pkey;
+
 -- rename table public.purchases to orders — ACCESS EXCLUSIVE on purchases
 ALTER TABLE purchases RENAME TO orders;
-
--- rename constraint purchases_pkey to orders_pkey — ACCESS EXCLUSIVE on orders
-ALTER TABLE orders RENAME CONSTRAINT purchases_pkey TO orders_pkey;
-
--- rename index purchases_total_idx to orders_total_idx — SHARE UPDATE EXCLUSIVE on orders
-ALTER INDEX purchases_total_idx RENAME TO orders_total_idx;

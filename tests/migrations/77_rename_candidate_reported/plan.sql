@@ -13,6 +13,7 @@ ALTER TABLE items DROP COLUMN full_name;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction, 1 LOSE DATA
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

@@ -83,6 +83,7 @@ ALTER TABLE orders DROP COLUMN note;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 18 statement(s), 1 outside a transaction, 2 LOSE DATA
+-- planned by comparing back: a step of the up plan cannot be undone on its own
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

@@ -19,10 +19,14 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
 CREATE INDEX "Post_authorId_idx" ON "Post" ("authorId");
 
 -- schemadoc migration (down): after.md -> database <fresh>
--- 2 statement(s), in one transaction, 1 LOSE DATA
+-- 3 statement(s), in one transaction, 1 LOSE DATA
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
+
+-- drop index Post_authorId_idx — ACCESS EXCLUSIVE on Post
+DROP INDEX "Post_authorId_idx";
 
 -- drop foreign key Post_authorId_fkey — ACCESS EXCLUSIVE on Post
 ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";

@@ -21,15 +21,16 @@ ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accoun
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 3 statement(s), 1 outside a transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop unique constraint accounts_email_key — ACCESS EXCLUSIVE on accounts
-ALTER TABLE accounts DROP CONSTRAINT accounts_email_key;
-
 -- drop primary key accounts_pkey — ACCESS EXCLUSIVE on accounts
 ALTER TABLE accounts DROP CONSTRAINT accounts_pkey;
+
+-- drop unique accounts_email_key — ACCESS EXCLUSIVE on accounts
+ALTER TABLE accounts DROP CONSTRAINT accounts_email_key;
 
 -- create index accounts_email_idx — SHARE UPDATE EXCLUSIVE on accounts, scans accounts (empty), outside a transaction
 CREATE UNIQUE INDEX CONCURRENTLY accounts_email_idx ON accounts (email);

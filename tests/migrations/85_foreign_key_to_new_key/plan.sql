@@ -18,6 +18,7 @@ ALTER TABLE b VALIDATE CONSTRAINT b_a_id_fkey;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

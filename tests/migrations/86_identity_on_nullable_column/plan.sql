@@ -25,6 +25,7 @@ SELECT setval(pg_get_serial_sequence('a', 'id'), coalesce(max(id), 0) + 1, false
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

@@ -15,6 +15,7 @@ SELECT setval('a_id_seq', coalesce(max(id), 0) + 1, false) FROM a;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

@@ -18,6 +18,7 @@ ALTER TABLE events SET UNLOGGED;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 4 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

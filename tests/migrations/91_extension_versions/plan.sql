@@ -22,6 +22,7 @@ DROP EXTENSION hstore;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 6 statement(s), in one transaction, 2 LOSE DATA
+-- planned by comparing back: a step of the up plan cannot be undone on its own
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

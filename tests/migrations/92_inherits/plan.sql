@@ -64,37 +64,38 @@ ALTER TABLE links DROP CONSTRAINT links_id_not_null;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 10 statement(s), in one transaction, 7 LOSE DATA
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
+-- drop not null of public.links.id — ACCESS EXCLUSIVE on links
+ALTER TABLE links ALTER COLUMN id DROP NOT NULL;
+
+-- drop table public.links_user_vip — ACCESS EXCLUSIVE on links_user_vip, LOSES every row of public.links_user_vip
+DROP TABLE links_user_vip;
+
+-- drop table public.links_user — ACCESS EXCLUSIVE on links_user, LOSES every row of public.links_user
+DROP TABLE links_user;
+
+-- drop table public.links_post — ACCESS EXCLUSIVE on links_post, LOSES every row of public.links_post
+DROP TABLE links_post;
+
 -- drop default of public.links.id — ACCESS EXCLUSIVE on links
 ALTER TABLE links ALTER COLUMN id DROP DEFAULT;
+
+-- drop sequence links_id_seq — ACCESS EXCLUSIVE on links
+DROP SEQUENCE IF EXISTS links_id_seq;
 
 -- change type of public.links.id from bigint to integer — ACCESS EXCLUSIVE on links, rewrites table links (empty), LOSES values of public.links.id that integer cannot hold exactly
 --   on a big table prefer expand/contract: add a new column, backfill it in batches, then switch over in one short transaction
 ALTER TABLE links ALTER COLUMN id TYPE integer;
 
--- drop sequence links_id_seq — ACCESS EXCLUSIVE on links
-DROP SEQUENCE IF EXISTS links_id_seq;
-
--- drop not null of public.links.id — ACCESS EXCLUSIVE on links
-ALTER TABLE links ALTER COLUMN id DROP NOT NULL;
-
--- drop column public.links.target_kind — ACCESS EXCLUSIVE on links, LOSES the values of public.links.target_kind
-ALTER TABLE links DROP COLUMN target_kind;
+-- drop column public.links.created_at — ACCESS EXCLUSIVE on links, LOSES the values of public.links.created_at
+ALTER TABLE links DROP COLUMN created_at;
 
 -- drop column public.links.target_id — ACCESS EXCLUSIVE on links, LOSES the values of public.links.target_id
 ALTER TABLE links DROP COLUMN target_id;
 
--- drop column public.links.created_at — ACCESS EXCLUSIVE on links, LOSES the values of public.links.created_at
-ALTER TABLE links DROP COLUMN created_at;
-
--- drop table public.links_user_vip — ACCESS EXCLUSIVE on links_user_vip, LOSES every row of public.links_user_vip
-DROP TABLE links_user_vip;
-
--- drop table public.links_post — ACCESS EXCLUSIVE on links_post, LOSES every row of public.links_post
-DROP TABLE links_post;
-
--- drop table public.links_user — ACCESS EXCLUSIVE on links_user, LOSES every row of public.links_user
-DROP TABLE links_user;
+-- drop column public.links.target_kind — ACCESS EXCLUSIVE on links, LOSES the values of public.links.target_kind
+ALTER TABLE links DROP COLUMN target_kind;

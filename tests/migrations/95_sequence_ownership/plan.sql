@@ -12,6 +12,7 @@ ALTER SEQUENCE invoices_number_seq AS integer OWNED BY invoices.number;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction
+-- planned by comparing back: a step of the up plan cannot be undone on its own
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

@@ -34,6 +34,7 @@ ALTER TABLE order_items ADD CONSTRAINT order_items_product_no_fkey FOREIGN KEY (
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 4 statement(s), in one transaction, 1 LOSE DATA
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

@@ -33,6 +33,7 @@ ALTER TABLE readings ATTACH PARTITION readings_2026 FOR VALUES FROM ('2026-01-01
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 7 statement(s), in one transaction
+-- planned by comparing back: a step of the up plan cannot be undone on its own
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;

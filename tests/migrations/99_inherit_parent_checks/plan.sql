@@ -33,7 +33,8 @@ ALTER TABLE books DROP CONSTRAINT books_id_not_null;
 ALTER TABLE books INHERIT items;
 
 -- schemadoc migration (down): after.md -> database <fresh>
--- 9 statement(s), in one transaction
+-- 6 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
@@ -41,26 +42,17 @@ SET check_function_bodies = off;
 -- detach public.books from parent public.items — ACCESS EXCLUSIVE on books
 ALTER TABLE books NO INHERIT items;
 
--- drop check items_price_check of public.books (left by its former parent public.items) — ACCESS EXCLUSIVE on books
-ALTER TABLE books DROP CONSTRAINT items_price_check;
-
 -- drop not null of public.books.id — ACCESS EXCLUSIVE on books
 ALTER TABLE books ALTER COLUMN id DROP NOT NULL;
 
--- add check items_price_check to public.films, as its new parent public.items has it — ACCESS EXCLUSIVE on films, scans films (empty)
-ALTER TABLE films ADD CONSTRAINT items_price_check CHECK ((price >= 0));
+-- drop check items_price_check — ACCESS EXCLUSIVE on books
+ALTER TABLE books DROP CONSTRAINT items_price_check;
 
--- add check films_id_not_null — ACCESS EXCLUSIVE on films
-ALTER TABLE films ADD CONSTRAINT films_id_not_null CHECK (id IS NOT NULL) NOT VALID;
-
--- validate check films_id_not_null — SHARE UPDATE EXCLUSIVE on films, scans films (empty)
-ALTER TABLE films VALIDATE CONSTRAINT films_id_not_null;
-
--- set not null on public.films.id (proved by films_id_not_null) — ACCESS EXCLUSIVE on films
+-- set not null on public.films.id — ACCESS EXCLUSIVE on films
 ALTER TABLE films ALTER COLUMN id SET NOT NULL;
 
--- drop check films_id_not_null — ACCESS EXCLUSIVE on films
-ALTER TABLE films DROP CONSTRAINT films_id_not_null;
+-- add check items_price_check — ACCESS EXCLUSIVE on films, scans films (empty)
+ALTER TABLE films ADD CONSTRAINT items_price_check CHECK ((price >= 0));
 
 -- make public.films a child of public.items — ACCESS EXCLUSIVE on films
 ALTER TABLE films INHERIT items;

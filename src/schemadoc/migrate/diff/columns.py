@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from schemadoc import model as m
+from schemadoc.migrate.diff import remake
 from schemadoc.migrate.diff.state import Planner, owned_sequence, table_ref
-from schemadoc.migrate.diff.typechange import type_change, using_clause
+from schemadoc.migrate.diff.typechange import alter_type
 from schemadoc.migrate.ops import (
     CONSTRAINTS,
-    REWRITE_ADVICE,
     TABLES,
     AddColumn,
     AddConstraint,
@@ -30,41 +28,23 @@ from schemadoc.sql.emit import collation_ref
 
 def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
     k = t.key
-    col = quote_ident(n.name)
+    children = any(k in x.inherits for x in p.cur.tables)  # SET DEFAULT (without ONLY) reaches them too
     if o.generated != n.generated or (o.generated is None) != (n.generated is None):
         # a generated expression cannot be altered (before PostgreSQL 17): drop and add, recomputed
         p.changed_columns.add(k)
         p.add(DropColumn(t, o, phase=TABLES, label=f"drop column {k}.{n.name} to recreate it",
-                         lossless=o.generated is not None))  # fmt: skip
+                         lossless=o.generated is not None, remake=remake.column(t, o)))  # fmt: skip
         p.add(AddColumn(t, n, rewrites=n.generated is not None, span=n.span))
         return
     type_changes = o.type != n.type
     collate = f" COLLATE {collation_ref(n.collation)}" if n.collation or o.collation != n.collation else ""
     if type_changes and o.default is not None:
-        p.add(SetDefault(k, n.name, None, o.default, span=n.span))
+        p.add(SetDefault(k, n.name, None, o.default, span=n.span, children=children))
     if o.identity != n.identity and o.identity is not None and n.identity is None:
         p.add(AlterIdentity(k, n.name, None, o.identity, span=n.span))
     if type_changes:
         p.changed_columns.add(k)
-        tc = type_change(o.type, n.type)
-        using = using_clause(n.name, o.type, n.type) if tc.needs_using else None
-        where = re.sub(r"\bc\b", col, tc.lossy_where) if tc.lossy_where else None
-        p.add(
-            AlterColumnType(
-                k,
-                n.name,
-                n.type,
-                f"change type of {k}.{n.name} from {o.type} to {n.type}",
-                using,
-                collate=collate,
-                before=o.type,
-                rewrites=tc.rewrites,
-                loses=f"values of {k}.{n.name} that {n.type} cannot hold exactly" if where else None,
-                at_stake=f"SELECT count(*) FROM {table_ref(k)} WHERE {where}" if where else None,
-                span=n.span,
-                note=REWRITE_ADVICE if tc.rewrites else "",
-            )
-        )
+        p.add(alter_type(k, n.name, o.type, n.type, collate=collate, span=n.span))
     elif o.collation != n.collation:
         # the same type under another collation: no rewrite, but the column's indexes are rebuilt
         p.changed_columns.add(k)
@@ -77,22 +57,22 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
     ):
         if n.default is not None:
             created = serial_sequence(p, t, n, o.default)
-            p.add(SetDefault(k, n.name, n.default, o.default, span=n.span))
+            p.add(SetDefault(k, n.name, n.default, o.default, span=n.span, children=children))
             if created:
                 label = f"start {created} past the existing values of {k}.{n.name}"
                 p.add(StartSequencePast(k, n.name, created, label, span=n.span))
         elif not type_changes:
-            p.add(SetDefault(k, n.name, None, o.default, span=n.span))
+            p.add(SetDefault(k, n.name, None, o.default, span=n.span, children=children))
         gone = owned_sequence(o.default)
         if gone and gone != owned_sequence(n.default) and not modelled_sequence(p, gone):
             # serial → plain: the column's own sequence goes with the default that used it
             p.add(DropOwnedSequence(gone, k, if_exists=True))
     elif type_changes and n.default is not None and o.default is not None:
-        p.add(SetDefault(k, n.name, n.default, None, span=n.span))
+        p.add(SetDefault(k, n.name, n.default, None, span=n.span, children=children))
     if o.identity != n.identity and n.identity is not None:
         if o.identity is None:
             if o.default is not None and not type_changes:
-                p.add(SetDefault(k, n.name, None, o.default, span=n.span))
+                p.add(SetDefault(k, n.name, None, o.default, span=n.span, children=children))
             if not o.not_null:  # PostgreSQL adds an identity only to a NOT NULL column
                 set_not_null(p, t, n, TABLES)
             p.add(AlterIdentity(k, n.name, n.identity, None, span=n.span))
@@ -130,10 +110,11 @@ def set_not_null(p: Planner, t: m.Table, c: m.Column, phase: float = CONSTRAINTS
     if k in p.new_tables:
         p.add(SetNotNull(k, c.name, phase=phase, span=c.span))
         return
-    p.add(AddConstraint(k, m.Check(name, f"{col} IS NOT NULL"), not_valid=True, phase=phase, span=c.span))
+    p.add(AddConstraint(k, m.Check(name, f"{col} IS NOT NULL"), not_valid=True, phase=phase, span=c.span,
+                        scaffold=True))  # fmt: skip
     p.add(ValidateConstraint(k, name, f"validate check {name}", phase, span=c.span))
     p.add(SetNotNull(k, c.name, proved_by=name, phase=phase, span=c.span))
-    p.add(DropConstraint(k, name, f"drop check {name}", phase, span=c.span))
+    p.add(DropConstraint(k, name, f"drop check {name}", phase, span=c.span, scaffold=True))
     p.notice(
         f"{k}.{c.name} becomes NOT NULL: the migration fails while rows hold NULL there",
         c.span,

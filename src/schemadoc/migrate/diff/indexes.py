@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemadoc.migrate.compare import by_key
+from schemadoc.migrate.diff import remake
 from schemadoc.migrate.diff.state import Planner
 from schemadoc.migrate.ops import INDEXES, VIEWS, CreateIndex, DropIndex, RenameIndex
 
@@ -29,7 +30,9 @@ def plan(p: Planner) -> None:
         if tgt.get(k) != o:
             parent = cur_tables.get(o.table_key)
             # no CONCURRENTLY for a partitioned table's index
-            p.add(DropIndex(o, concurrently=parent is None or not parent.partition_by))
+            p.add(
+                DropIndex(o, concurrently=parent is None or not parent.partition_by, remake=remake.comments(p, o.key))
+            )
     for k in sorted(tgt.keys()):
         n = tgt[k]
         if k in renamed.values():

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from schemadoc import model as m
 from schemadoc.migrate.compare import by_key
-from schemadoc.migrate.diff import columns, constraints, rebuild, renames
+from schemadoc.migrate.diff import columns, constraints, rebuild, remake, renames
 from schemadoc.migrate.diff.renames import same_definition_renames
 from schemadoc.migrate.diff.state import KIND_NAMES, Planner, constraints_of, is_volatile, table_ref
 from schemadoc.migrate.ops import (
@@ -126,7 +126,7 @@ def plan(p: Planner) -> None:
             continue  # goes with its parent
         replaced = " (a view of the same name replaces it)" if k in views else ""
         # the name must be free before the view of the same name is made
-        p.add(DropTable(t, VIEWS - 0.5 if replaced else DROP, f"drop table {k}{replaced}"))
+        p.add(DropTable(t, VIEWS - 0.5 if replaced else DROP, f"drop table {k}{replaced}", remake=remake.table(p, t)))
 
 
 def retyped_keys(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) -> None:
@@ -266,8 +266,11 @@ def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
             continue
         if n_cons.get(name) != (kind, c) or (k, name) in p.rekeyed:
             phase = DETACH if kind == "f" else DETACH + 0.1
-            known = c if kind in ("c", "f") else None
-            p.add(DropConstraint(k, name, f"drop {KIND_NAMES[kind]} {name}", phase, constraint=known))
+            # the way back adds it in its safe form (NOT VALID, then validated), as the way there would; a foreign
+            # key into a partitioned table excepted (see constraints.add_constraint)
+            referenced = p.cur.table(c.ref_key) if kind == "f" else None
+            online = kind == "c" or kind == "f" and not (referenced and referenced.partition_by)
+            p.add(DropConstraint(k, name, f"drop {KIND_NAMES[kind]} {name}", phase, constraint=c, online=online))
     for c in added:
         add_column(p, n, replace(c, inherited=False), bool(o.columns))  # INHERIT then merges it
     for c in n.columns:
@@ -281,7 +284,7 @@ def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
                              span=c.span))  # fmt: skip
     for c in removed:
         # ONLY: their column stays, now their own
-        p.add(DropColumn(o, c, only=bool(_children_keeping(p, o, c.name))))
+        p.add(DropColumn(o, c, only=bool(_children_keeping(p, o, c.name)), remake=remake.column(o, c)))
     for name, (kind, c) in sorted(n_cons.items()):
         if name in renamed_cons.values() or o_cons.get(name) == (kind, c) and (k, name) not in p.rekeyed:
             continue

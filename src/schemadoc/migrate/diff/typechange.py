@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from schemadoc.errors import Span
+from schemadoc.migrate.ops import REWRITE_ADVICE, TABLES, AlterColumnType, relation_ref
 from schemadoc.names import quote_ident
 
 _STRING = {"text", "character varying", "character", "citext", "name"}
@@ -88,3 +90,34 @@ def using_clause(col: str, old: str, new: str) -> str:
     ob, _, _ = _parts(old)
     plain = ob in _STRING or ob in _NUMBER or ob in _TIME or ob in ("boolean", "uuid", "json", "jsonb")
     return f"{c}::{new}" if plain else f"{c}::text::{new}"
+
+
+def alter_type(
+    table: str, column: str, old: str, new: str, *, collate: str = "", span: Span | None = None, phase: float = TABLES
+) -> AlterColumnType:
+    """ALTER COLUMN … TYPE from `old` to `new`: the cast it needs, whether it rewrites the table, and the
+    values the new type cannot hold (counted)."""
+    tc = type_change(old, new)
+    col = quote_ident(column)
+    where = re.sub(r"\bc\b", col, tc.lossy_where) if tc.lossy_where else None
+    return AlterColumnType(
+        table,
+        column,
+        new,
+        f"change type of {table}.{column} from {old} to {new}",
+        using_clause(column, old, new) if tc.needs_using else None,
+        collate=collate,
+        before=old,
+        rewrites=tc.rewrites,
+        loses=f"values of {table}.{column} that {new} cannot hold exactly" if where else None,
+        at_stake=f"SELECT count(*) FROM {relation_ref(table)} WHERE {where}" if where else None,
+        span=span,
+        note=REWRITE_ADVICE if tc.rewrites else "",
+        phase=phase,
+    )
+
+
+def back(op: AlterColumnType) -> AlterColumnType:
+    """The type change that undoes `op`: back to the type the column had, with its own cast and losses."""
+    assert op.before is not None
+    return alter_type(op.table, op.column, op.type, op.before, phase=op.phase)

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from schemadoc import model as m
 from schemadoc.migrate.compare import by_key
+from schemadoc.migrate.diff import remake
 from schemadoc.migrate.diff.state import Planner, owned_sequence, table_ref
 from schemadoc.migrate.ops import (
     DETACH,
@@ -34,7 +35,7 @@ def prepare(p: Planner) -> None:
     for s in sorted(set(p.tgt.schemas) - set(p.cur.schemas)):
         p.add(CreateSchema(s))
     for s in sorted(set(p.cur.schemas) - set(p.tgt.schemas)):
-        p.add(DropSchema(s))
+        p.add(DropSchema(s, remake=remake.comments(p, s)))
     extensions(p)
     collations(p)
     p.out.ops.extend(p.support())
@@ -58,7 +59,8 @@ def extensions(p: Planner) -> None:
         if not (old and new and old != new):
             continue
         if p.update_paths is None or (k, old, new) in p.update_paths:
-            p.add(UpdateExtension(tgt[k], old, span=tgt[k].span))
+            back = p.update_paths is not None and (k, new, old) in p.update_paths
+            p.add(UpdateExtension(tgt[k], old, span=tgt[k].span, back=back))
             continue
         p.add(DropObject(cur[k], PREPARE, f"drop extension {k} {old} (the server has no update to {new})",
                          loses=f"what extension {k} {old} provides, and anything built on it"))  # fmt: skip
@@ -90,7 +92,7 @@ def enums(p: Planner) -> None:
     for k in sorted(tgt.keys() - cur.keys()):
         p.add(CreateObject(tgt[k], span=tgt[k].span))
     for k in sorted(cur.keys() - tgt.keys()):
-        p.add(DropObject(cur[k], DROP + 0.5))
+        p.add(DropObject(cur[k], DROP + 0.5, remake=remake.comments(p, k)))
     for k in sorted(cur.keys() & tgt.keys()):
         old: m.Enum = cur[k]
         new: m.Enum = tgt[k]
@@ -140,7 +142,7 @@ def swap_enum(p: Planner, key: str, old: m.Enum, new: m.Enum, removed: list[str]
                     f"{table_ref(key)}{arr}",
                     f"move {t.key}.{c.name} to the new {key}",
                     using=f"{quote_ident(c.name)}::text::{table_ref(key)}{arr}",
-                    before=c.type,
+                    before=f"{table_ref(f'{old.schema}.{tmp}')}{arr}",  # the old type, set aside
                     phase=TYPES,
                     rewrites=True,
                     loses=f"rows of {t.key} holding {', '.join(removed)} in {c.name}" if removed else None,
@@ -162,7 +164,7 @@ def composites_domains_sequences(p: Planner) -> None:
     for k in sorted(tgt.keys() - cur.keys()):
         p.add(CreateObject(tgt[k], span=tgt[k].span))
     for k in sorted(cur.keys() - tgt.keys()):
-        p.add(DropObject(cur[k], DROP + 0.5))
+        p.add(DropObject(cur[k], DROP + 0.5, remake=remake.comments(p, k)))
     for k in sorted(cur.keys() & tgt.keys()):
         if dict(cur[k].attributes) != dict(tgt[k].attributes):
             p.add(AlterComposite(cur[k], tgt[k], span=tgt[k].span))
@@ -170,7 +172,7 @@ def composites_domains_sequences(p: Planner) -> None:
     for k in sorted(tgt_d.keys() - cur_d.keys()):
         p.add(CreateObject(tgt_d[k], span=tgt_d[k].span))
     for k in sorted(cur_d.keys() - tgt_d.keys()):
-        p.add(DropObject(cur_d[k], DROP + 0.5))
+        p.add(DropObject(cur_d[k], DROP + 0.5, remake=remake.comments(p, k)))
     for k in sorted(cur_d.keys() & tgt_d.keys()):
         o, n = cur_d[k], tgt_d[k]
         if o.type != n.type:
@@ -207,7 +209,7 @@ def composites_domains_sequences(p: Planner) -> None:
             label = f"make {k} the sequence of {t.key}.{c.name}"
             p.add(AlterSequence(table_ref(k), label, base=base, owner=(t.key, c.name), span=c.span))
         else:
-            p.add(DropObject(cur_s[k], DROP + 0.4))
+            p.add(DropObject(cur_s[k], DROP + 0.4, remake=remake.comments(p, k)))
     for k in sorted(cur_s.keys() & tgt_s.keys()):
         if cur_s[k] != tgt_s[k]:
             p.add(AlterSequence(table_ref(k), f"alter sequence {k}", tgt_s[k], cur_s[k], span=tgt_s[k].span))
@@ -219,7 +221,7 @@ def functions(p: Planner) -> None:
         p.add(CreateObject(tgt[k], span=tgt[k].span))
     for k in sorted(cur.keys() - tgt.keys()):
         p.dropped_functions.add(f"{cur[k].schema}.{cur[k].name}")
-        p.add(DropObject(cur[k], DROP + 0.3))
+        p.add(DropObject(cur[k], DROP + 0.3, remake=remake.comments(p, k)))
     for k in sorted(cur.keys() & tgt.keys()):
         o, n = cur[k], tgt[k]
         if o == n:
@@ -232,8 +234,8 @@ def functions(p: Planner) -> None:
         )
         if not replaceable:
             p.dropped_functions.add(f"{o.schema}.{o.name}")
-            p.add(DropObject(o, DETACH + 0.9, f"drop {o.kind} {k} to recreate it"))
-        p.add(CreateObject(n, replaces=replaceable, span=n.span))
+            p.add(DropObject(o, DETACH + 0.9, f"drop {o.kind} {k} to recreate it", remake=remake.comments(p, k)))
+        p.add(CreateObject(n, replaces=replaceable, span=n.span, before=o if replaceable else None))
 
 
 def _drawn_by(schema: m.Schema, key: str) -> tuple[m.Table, m.Column] | None:

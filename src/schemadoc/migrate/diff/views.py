@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from schemadoc.graph import topological
 from schemadoc.migrate.compare import by_key
+from schemadoc.migrate.diff import remake
 from schemadoc.migrate.diff.state import Planner
 from schemadoc.migrate.ops import DETACH, VIEWS, CreateObject, DropObject
 from schemadoc.migrate.ops.objects import kind_of
@@ -34,7 +35,7 @@ def plan(p: Planner) -> None:
     deps = {k: {d for d in cur[k].depends_on if d in going} for k in going}
     for k in reversed(topological(deps)):  # dependants first
         label = f"drop {kind_of(cur[k])} {k} to recreate it" if k in rebuild else ""
-        p.add(DropObject(cur[k], DETACH - 0.5, label))
+        p.add(DropObject(cur[k], DETACH - 0.5, label, remake=remake.view(p, cur[k])))
     coming = rebuild | (tgt.keys() - cur.keys())
     deps = {k: {d for d in tgt[k].depends_on if d in coming} for k in coming}
     for k in topological(deps):

@@ -22,7 +22,9 @@ from schemadoc.migrate.ops.base import (
     VIEWS,
     Notice,
     Operation,
+    Undo,
     relation_ref,
+    undo,
 )
 from schemadoc.migrate.ops.constraints import AddConstraint, Constraint, DropConstraint, ValidateConstraint
 from schemadoc.migrate.ops.data import (
@@ -134,4 +136,6 @@ __all__ = [
     "SetNotNull",
     "ValidateConstraint",
     "relation_ref",
+    "undo",
+    "Undo",
 ]

@@ -9,6 +9,7 @@ neither reads nor writes (only other schema changes and VACUUM).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -78,10 +79,28 @@ class Operation(Protocol):
         """The form that runs inside the plan's one transaction (offline: plain, locking builds)."""
         ...
 
-    def reverse(self) -> Operation | None:
-        """The operation that undoes this one, or None where nothing can (a value moved on, an enum value
-        added) or where undoing it needs what only the other schema knows (a type changed back)."""
+    @property
+    def reversible(self) -> bool: ...  # False: `reverse()` alone cannot undo it
+
+    def reverse(self) -> Undo:
+        """What undoes this operation: one operation, several (a table dropped comes back with its indexes,
+        triggers, policies, grants and comments), or None when nothing is left to undo (a CHECK proved)."""
         ...
+
+
+Undo = Operation | tuple[Operation, ...] | None
+
+
+def undo(ops: Sequence[Operation]) -> list[Operation] | None:
+    """The operations that undo `ops`, last first; None when one of them cannot be undone on its own (an
+    enum value added, rows moved into a rebuilt table), so the way back must be planned by comparing."""
+    out: list[Operation] = []
+    for op in reversed(ops):
+        if not op.reversible:
+            return None
+        back = op.reverse()
+        out.extend(back if isinstance(back, tuple) else () if back is None else (back,))
+    return out
 
 
 class Typed:
@@ -94,6 +113,7 @@ class Typed:
     scans = False
     loses: str | None = None
     at_stake: str | None = None
+    reversible = True
 
     @property
     def sql(self) -> str:

@@ -40,6 +40,7 @@ class AddConstraint(Typed):
     span: Span | None = field(default=None, compare=False)
     scans: bool = False
     label: str = ""  # what it is for, when more than "add check NAME"
+    scaffold: bool = False  # a CHECK made only to prove NOT NULL and dropped again: nothing left to undo
 
     @property
     def what(self) -> str:
@@ -49,7 +50,9 @@ class AddConstraint(Typed):
     def lock(self) -> str:  # a foreign key also locks the table it references against writes
         return SHARE_ROW_EXCLUSIVE if isinstance(self.constraint, m.ForeignKey) else ACCESS_EXCLUSIVE
 
-    def reverse(self) -> DropConstraint:
+    def reverse(self) -> DropConstraint | None:
+        if self.scaffold:
+            return None
         kind = constraint_kind(self.constraint)
         return DropConstraint(self.table, self.constraint.name, f"drop {kind} {self.constraint.name}",
                               DETACH, constraint=self.constraint)  # fmt: skip
@@ -86,11 +89,23 @@ class DropConstraint(Typed):
     span: Span | None = field(default=None, compare=False)
     constraint: Constraint | None = None  # what it was, when known: its reverse adds it back
     relation: str | None = None  # the table's name when it is not `table` (a table set aside under another)
+    scaffold: bool = False  # the CHECK that proved NOT NULL, dropped once it has: nothing left to undo
+    online: bool = False  # its reverse adds it NOT VALID, then validates it under a weak lock
     lock = ACCESS_EXCLUSIVE
 
     @property
     def what(self) -> str:
         return self.label
 
-    def reverse(self) -> AddConstraint | None:
-        return AddConstraint(self.table, self.constraint) if self.constraint is not None else None
+    @property
+    def reversible(self) -> bool:  # type: ignore[override]
+        return self.constraint is not None or self.scaffold
+
+    def reverse(self) -> AddConstraint | tuple[AddConstraint, ValidateConstraint] | None:
+        c = self.constraint
+        if c is None or self.scaffold:
+            return None
+        if self.online and isinstance(c, m.Check | m.ForeignKey):
+            label = f"validate {constraint_kind(c)} {c.name}"
+            return AddConstraint(self.table, c, not_valid=True), ValidateConstraint(self.table, c.name, label)
+        return AddConstraint(self.table, c, scans=True)

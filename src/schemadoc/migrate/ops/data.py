@@ -48,6 +48,7 @@ class DropOwnedSequence(Typed):
     phase: float = TABLES
     span: Span | None = field(default=None, compare=False)
     lock = ACCESS_EXCLUSIVE
+    reversible = False
 
     @property
     def what(self) -> str:
@@ -93,6 +94,7 @@ class MoveRows(Typed):
     note: str = ROW_COPY_NOTE
     scans = True
     lock = ACCESS_EXCLUSIVE
+    reversible = False  # rows moved into a rebuilt table go back by rebuilding it again
 
     @property
     def what(self) -> str:
@@ -113,6 +115,7 @@ class DropSetAside(Typed):
     phase: float = TABLES + 0.95
     span: Span | None = field(default=None, compare=False)
     lock = ACCESS_EXCLUSIVE
+    reversible = False
 
     @property
     def what(self) -> str:

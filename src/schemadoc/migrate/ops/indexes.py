@@ -12,6 +12,7 @@ from schemadoc.migrate.ops.base import (
     INDEXES,
     SHARE,
     SHARE_UPDATE_EXCLUSIVE,
+    Operation,
     Typed,
 )
 
@@ -52,7 +53,9 @@ class CreateIndex(Typed):
     def in_transaction(self) -> CreateIndex:
         return replace(self, concurrently=False)
 
-    def reverse(self) -> DropIndex:
+    def reverse(self) -> DropIndex | None:
+        if self.purpose:
+            return None  # the index of a key: the key's DROP CONSTRAINT takes it
         return DropIndex(self.index, self.concurrently, DETACH)
 
 
@@ -65,6 +68,7 @@ class DropIndex(Typed):
     phase: float = DETACH
     span: Span | None = field(default=None, compare=False)
     label: str = ""
+    remake: tuple[Operation, ...] = field(default=(), compare=False)  # its comment, made again by the reverse
 
     @property
     def what(self) -> str:
@@ -85,8 +89,8 @@ class DropIndex(Typed):
     def in_transaction(self) -> DropIndex:
         return replace(self, concurrently=False)
 
-    def reverse(self) -> CreateIndex:
-        return CreateIndex(self.index, self.concurrently, scans=True)
+    def reverse(self) -> tuple[Operation, ...]:
+        return (CreateIndex(self.index, self.concurrently, scans=True), *self.remake)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from schemadoc import model as m
 from schemadoc.errors import Span
-from schemadoc.migrate.ops.base import ACCESS_EXCLUSIVE, DROP, PREPARE, TYPES, Typed
+from schemadoc.migrate.ops.base import ACCESS_EXCLUSIVE, DROP, PREPARE, TYPES, Operation, Typed
 
 Definition = m.Extension | m.Collation | m.Role | m.Enum | m.CompositeType | m.Domain | m.Sequence | m.Function | m.View
 
@@ -53,6 +53,7 @@ class DropSchema(Typed):
     name: str
     phase: float = DROP + 0.9
     span: Span | None = field(default=None, compare=False)
+    remake: tuple[Operation, ...] = field(default=(), compare=False)  # its comment, made again by the reverse
     table = None
     lock = ""
 
@@ -60,8 +61,8 @@ class DropSchema(Typed):
     def what(self) -> str:
         return f"drop schema {self.name}"
 
-    def reverse(self) -> CreateSchema:
-        return CreateSchema(self.name)
+    def reverse(self) -> tuple[Operation, ...]:
+        return (CreateSchema(self.name), *self.remake)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class CreateObject(Typed):
     label: str = ""  # what it is for, when more than "create type NAME"
     replaces: bool = False  # a function's body or attributes replaced in place
     span: Span | None = field(default=None, compare=False)
+    before: Definition | None = None  # what a function replaced was: its reverse puts it back
     table = None
     lock = ""
 
@@ -81,8 +83,16 @@ class CreateObject(Typed):
     def what(self) -> str:
         return self.label or f"{'replace' if self.replaces else 'create'} {kind_of(self.obj)} {_name(self.obj)}"
 
-    def reverse(self) -> DropObject | None:
-        return None if self.replaces else DropObject(self.obj)
+    @property
+    def reversible(self) -> bool:  # type: ignore[override]
+        return not self.replaces or self.before is not None
+
+    def reverse(self) -> CreateObject | DropObject | None:
+        if isinstance(self.obj, m.Role):
+            return None  # roles belong to the cluster: never dropped
+        if self.replaces and self.before is not None:
+            return CreateObject(self.before, self.phase, replaces=True)
+        return DropObject(self.obj)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +106,8 @@ class DropObject(Typed):
     loses: str | None = None
     if_exists: bool = False
     span: Span | None = field(default=None, compare=False)
+    # what goes with it (a view's indexes, triggers and grants; a comment), made again by the reverse
+    remake: tuple[Operation, ...] = field(default=(), compare=False)
 
     @property
     def table(self) -> str | None:
@@ -109,8 +121,8 @@ class DropObject(Typed):
     def what(self) -> str:
         return self.label or f"drop {kind_of(self.obj)} {_name(self.obj)}"
 
-    def reverse(self) -> CreateObject:
-        return CreateObject(self.obj)
+    def reverse(self) -> tuple[Operation, ...]:
+        return (CreateObject(self.obj), *self.remake)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,15 +151,20 @@ class UpdateExtension(Typed):
     before: str
     phase: float = PREPARE
     span: Span | None = field(default=None, compare=False)
+    back: bool = False  # the server has the update path back to `before`
     table = None
     lock = ""
+
+    @property
+    def reversible(self) -> bool:  # type: ignore[override]
+        return self.back
 
     @property
     def what(self) -> str:
         return f"update extension {self.extension.name} from {self.before} to {self.extension.version}"
 
     def reverse(self) -> UpdateExtension:
-        return UpdateExtension(replace(self.extension, version=self.before), self.extension.version or "")
+        return UpdateExtension(replace(self.extension, version=self.before), self.extension.version or "", back=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +178,9 @@ class RenameType(Typed):
     span: Span | None = field(default=None, compare=False)
     table = None
     lock = ""
+    # set aside for a new type of its name, it cannot be undone step by step: the defaults and casts of the
+    # columns moved over name the type, which on the way back means the other one (the way back is compared)
+    reversible = False
 
     @property
     def what(self) -> str:
@@ -206,6 +226,7 @@ class AddEnumValue(Typed):
     note: str = "a new enum value cannot be used in the transaction that adds it"
     table = None
     lock = ""
+    reversible = False  # PostgreSQL cannot drop an enum value: a new type without it must replace the type
 
     @property
     def what(self) -> str:
@@ -302,8 +323,12 @@ class AlterSequence(Typed):
     def what(self) -> str:
         return self.label
 
+    @property
+    def reversible(self) -> bool:  # type: ignore[override]
+        return self.options is not None and self.before is not None and self.owner is None and not self.disown
+
     def reverse(self) -> AlterSequence | None:
-        if self.options is None or self.before is None or self.owner is not None or self.disown:
+        if self.options is None or self.before is None:
             return None
         return AlterSequence(self.sequence, self.label, self.before, self.options, phase=self.phase)
 

@@ -14,6 +14,7 @@ from schemadoc.migrate.ops.base import (
     DROP,
     PREPARE,
     TABLES,
+    Operation,
     Typed,
     relation_ref,
 )
@@ -57,6 +58,7 @@ class DropColumn(Typed):
     label: str = ""
     lossless: bool = False  # a column dropped to be made again from an expression
     span: Span | None = field(default=None, compare=False)
+    remake: tuple[Operation, ...] = field(default=(), compare=False)  # its comment, made again by the reverse
     lock = ACCESS_EXCLUSIVE
 
     @property
@@ -77,8 +79,8 @@ class DropColumn(Typed):
             return None
         return f"SELECT count(*) FROM {relation_ref(self.table)} WHERE {quote_ident(self.column.name)} IS NOT NULL"
 
-    def reverse(self) -> AddColumn:
-        return AddColumn(self.relation, self.column)
+    def reverse(self) -> tuple[Operation, ...]:
+        return (AddColumn(self.relation, self.column), *self.remake)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +96,12 @@ class SetDefault(Typed):
     phase: float = TABLES
     span: Span | None = field(default=None, compare=False)
     relation: str | None = None  # the table's name when it is not `table` (a table set aside under another)
+    children: bool = False  # INHERITS children the change reaches, whose own defaults a reverse cannot know
     lock = ACCESS_EXCLUSIVE
+
+    @property
+    def reversible(self) -> bool:  # type: ignore[override]
+        return self.only or not self.children
 
     @property
     def what(self) -> str:
@@ -133,6 +140,9 @@ class DropTable(Typed):
     phase: float = DROP
     label: str = ""
     span: Span | None = field(default=None, compare=False)
+    # what goes with it: its partitions, indexes, triggers, policies, row level security, grants and comments
+    # (its foreign keys are dropped first, by operations of their own), made again by the reverse
+    remake: tuple[Operation, ...] = field(default=(), compare=False)
     lock = ACCESS_EXCLUSIVE
 
     @property
@@ -151,8 +161,8 @@ class DropTable(Typed):
     def at_stake(self) -> str:  # type: ignore[override]
         return f"SELECT count(*) FROM {relation_ref(self.table)}"
 
-    def reverse(self) -> CreateTable:
-        return CreateTable(self.relation, self.relation.foreign_keys)
+    def reverse(self) -> tuple[Operation, ...]:
+        return (CreateTable(self.relation), *self.remake)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,8 +215,16 @@ class AlterColumnType(Typed):
     def what(self) -> str:
         return self.label
 
-    def reverse(self) -> None:
-        return None  # back to the old type needs its own cast and loses its own values: the second diff's
+    @property
+    def reversible(self) -> bool:  # type: ignore[override]
+        return self.before is not None and not self.collate  # (the collation it had is not kept)
+
+    def reverse(self) -> AlterColumnType | None:
+        if self.before is None:
+            return None
+        from schemadoc.migrate.diff.typechange import back
+
+        return back(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +358,10 @@ class AttachPartition(Typed):
     def what(self) -> str:
         return f"attach {self.child} as a partition of {self.parent} (its rows must fall within its bounds)"
 
+    # DETACH leaves what ATTACH cloned into the partition (the parent's keys and indexes), which only the
+    # database knows by name: the way back is planned by comparing, with those clones read
+    reversible = False
+
     def reverse(self) -> DetachPartition:
         return DetachPartition(self.parent, self.child, self.bound)
 
@@ -362,6 +384,10 @@ class DetachPartition(Typed):
     @property
     def what(self) -> str:
         return f"detach partition {self.child} from {self.parent} (its rows stay in it)"
+
+    @property
+    def reversible(self) -> bool:  # type: ignore[override]
+        return bool(self.bound)
 
     def reverse(self) -> AttachPartition | None:
         return AttachPartition(self.parent, self.child, self.bound) if self.bound else None
