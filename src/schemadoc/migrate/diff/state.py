@@ -10,7 +10,6 @@ from typing import Any
 from schemadoc import model as m
 from schemadoc.migrate.ops import Notice, Operation, relation_ref
 from schemadoc.names import quote_ident
-from schemadoc.sql.emit import _q
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,20 +74,6 @@ _VOLATILE_CALL = re.compile(
 def is_volatile(default: str | None) -> bool:
     """A default PostgreSQL must compute per row (a rewrite); now() and constants are stored once (11+)."""
     return bool(default and _VOLATILE_CALL.search(default))
-
-
-def function_ref(f: m.Function) -> str:
-    return f"{_q(f.schema, f.name)}({f.identity_arguments})"
-
-
-def sequence_options(s: m.Sequence) -> str:
-    parts = [f"AS {s.type}", f"INCREMENT BY {s.increment}"]
-    parts.append(f"MINVALUE {s.min_value}" if s.min_value is not None else "NO MINVALUE")
-    parts.append(f"MAXVALUE {s.max_value}" if s.max_value is not None else "NO MAXVALUE")
-    parts.append(f"START WITH {s.start}")
-    parts.append(f"CACHE {s.cache}")
-    parts.append("CYCLE" if s.cycle else "NO CYCLE")
-    return " ".join(parts)
 
 
 class Planner:
