@@ -28,7 +28,7 @@ from schemadoc.sql.emit import collation_ref
 
 def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
     k = t.key
-    children = any(k in x.inherits for x in p.cur.tables)  # SET DEFAULT (without ONLY) reaches them too
+    children = k in p.parents  # SET DEFAULT (without ONLY) reaches its INHERITS children too
     if o.generated != n.generated or (o.generated is None) != (n.generated is None):
         # a generated expression cannot be altered (before PostgreSQL 17): drop and add, recomputed
         p.changed_columns.add(k)

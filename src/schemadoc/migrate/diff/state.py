@@ -95,6 +95,7 @@ class Planner:
         self.clones = clones or m.Schema()  # the partitions' keys and indexes cloned from their parents
         self.cur = current
         self.tgt = target
+        self._parents: tuple[m.Schema, set[str]] | None = None
         self.renames = renames
         self.out = Diff()
         self.support = support
@@ -107,6 +108,13 @@ class Planner:
         self.dropped_functions: set[str] = set()
         self.created_indexes: set[str] = set()
         self.rekeyed: set[tuple[str, str]] = set()  # (table, foreign key) rebuilt around a type change
+
+    @property
+    def parents(self) -> set[str]:
+        """The tables that are INHERITS parents in the current schema (as renamed so far)."""
+        if self._parents is None or self._parents[0] is not self.cur:
+            self._parents = (self.cur, {parent for t in self.cur.tables for parent in t.inherits})
+        return self._parents[1]
 
     def add(self, op: Operation) -> None:
         if not self.online and not op.transactional:
