@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from schemadoc import model as m
 
@@ -29,6 +30,7 @@ def _name(first: str, second: str | None) -> str:
     return f"{_unquote(first)}.{_unquote(second)}" if second else _unquote(first)
 
 
+@lru_cache(maxsize=4096)  # a schema spells few types, over and over
 def signature_type(text: str) -> str:
     """The type a column or signature names, without SETOF, %TYPE/%ROWTYPE, array brackets, modifiers and
     quotes: `SETOF public.orders` → `public.orders`, `numeric(12,2)[]` → `numeric`."""
@@ -45,7 +47,12 @@ def types(texts: Iterable[str]) -> set[str]:
 
 def calls(texts: Iterable[str | None]) -> set[str]:
     """The names of the functions the expressions call (qualified where they are)."""
-    return {_name(f.group(1), f.group(2)) for t in texts if t for f in _CALL.finditer(t)}
+    return set().union(*(_calls_in(t) for t in texts if t))
+
+
+@lru_cache(maxsize=4096)  # defaults and checks repeat too (now(), gen_random_uuid())
+def _calls_in(text: str) -> frozenset[str]:
+    return frozenset(_name(f.group(1), f.group(2)) for f in _CALL.finditer(text))
 
 
 def names(texts: Iterable[str | None]) -> set[str]:
