@@ -12,13 +12,13 @@ ALTER SEQUENCE invoices_number_seq AS integer OWNED BY invoices.number;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 2 statement(s), in one transaction
--- planned by comparing back: a step of the up plan cannot be undone on its own
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- make public.invoices_number_seq a sequence of its own
+-- make invoices_number_seq a sequence of its own again
 ALTER SEQUENCE invoices_number_seq AS bigint INCREMENT BY 1 NO MINVALUE NO MAXVALUE START WITH 1 CACHE 1 NO CYCLE OWNED BY NONE;
 
--- make public.orders_id_seq the sequence of public.orders.id
+-- make orders_id_seq the sequence of public.orders.id again
 ALTER SEQUENCE orders_id_seq AS integer OWNED BY orders.id;

@@ -196,9 +196,12 @@ def composites_domains_sequences(p: Planner) -> None:
                 p.add(AlterDomain(n, f"validate check {name} of domain {k}", validate=name, span=n.span))
     cur_s, tgt_s = by_key(p.cur.sequences), by_key(p.tgt.sequences)
     for k in sorted(tgt_s.keys() - cur_s.keys()):
-        if _drawn_by(p.cur, k) is not None:  # a serial column's own sequence, now one of the doc's
+        drawn = _drawn_by(p.cur, k)
+        if drawn is not None:  # a serial column's own sequence, now one of the doc's
             label = f"make {k} a sequence of its own"
-            p.add(AlterSequence(table_ref(k), label, tgt_s[k], disown=True, span=tgt_s[k].span))
+            t, c = drawn
+            serial = (t.key, c.name, {"smallint": "smallint", "integer": "integer"}.get(c.type, "bigint"))
+            p.add(AlterSequence(table_ref(k), label, tgt_s[k], disown=True, span=tgt_s[k].span, owned_before=serial))
         else:
             p.add(CreateObject(tgt_s[k], span=tgt_s[k].span))
     for k in sorted(cur_s.keys() - tgt_s.keys()):
@@ -207,7 +210,7 @@ def composites_domains_sequences(p: Planner) -> None:
             t, c = owner
             base = {"smallint": "smallint", "integer": "integer"}.get(c.type, "bigint")
             label = f"make {k} the sequence of {t.key}.{c.name}"
-            p.add(AlterSequence(table_ref(k), label, base=base, owner=(t.key, c.name), span=c.span))
+            p.add(AlterSequence(table_ref(k), label, before=cur_s[k], base=base, owner=(t.key, c.name), span=c.span))
         else:
             p.add(DropObject(cur_s[k], DROP + 0.4, remake=remake.comments(p, k)))
     for k in sorted(cur_s.keys() & tgt_s.keys()):

@@ -318,6 +318,7 @@ class AlterSequence(Typed):
     span: Span | None = field(default=None, compare=False)
     table: str | None = None  # the table whose column owns it, when locked with it
     lock: str = ""
+    owned_before: tuple[str, str, str] | None = None  # (table key, column, its type): who owned it, disowned
 
     @property
     def what(self) -> str:
@@ -325,11 +326,20 @@ class AlterSequence(Typed):
 
     @property
     def reversible(self) -> bool:  # type: ignore[override]
-        return self.options is not None and self.before is not None and self.owner is None and not self.disown
+        if self.disown:
+            return self.owned_before is not None
+        return self.before is not None and (self.options is not None or self.owner is not None)
 
     def reverse(self) -> AlterSequence | None:
-        if self.options is None or self.before is None:
+        if self.disown and self.owned_before is not None:  # the column's own sequence again
+            table, column, base = self.owned_before
+            label = f"make {self.sequence} the sequence of {table}.{column} again"
+            return AlterSequence(self.sequence, label, base=base, owner=(table, column), phase=self.phase)
+        if self.before is None:
             return None
+        if self.owner is not None:  # a sequence of its own again, with the options it had
+            label = f"make {self.sequence} a sequence of its own again"
+            return AlterSequence(self.sequence, label, self.before, disown=True, phase=self.phase)
         return AlterSequence(self.sequence, self.label, self.before, self.options, phase=self.phase)
 
 
