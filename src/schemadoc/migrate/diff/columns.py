@@ -66,7 +66,8 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
         gone = owned_sequence(o.default)
         if gone and gone != owned_sequence(n.default) and not modelled_sequence(p, gone):
             # serial → plain: the column's own sequence goes with the default that used it
-            p.add(DropOwnedSequence(gone, k, if_exists=True))
+            base = {"smallint": "smallint", "integer": "integer"}.get(o.type, "bigint")
+            p.add(DropOwnedSequence(gone, k, if_exists=True, owner=(n.name, base)))
     elif type_changes and n.default is not None and o.default is not None:
         p.add(SetDefault(k, n.name, n.default, None, span=n.span, children=children))
     if o.identity != n.identity and n.identity is not None:

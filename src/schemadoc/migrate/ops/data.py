@@ -47,15 +47,24 @@ class DropOwnedSequence(Typed):
     if_exists: bool = False
     phase: float = TABLES
     span: Span | None = field(default=None, compare=False)
+    owner: tuple[str, str] | None = None  # (column, its sequence's type): its reverse makes it again for it
     lock = ACCESS_EXCLUSIVE
-    reversible = False
+
+    @property
+    def reversible(self) -> bool:  # type: ignore[override]
+        return self.owner is not None
 
     @property
     def what(self) -> str:
         return self.label or f"drop sequence {self.sequence}"
 
-    def reverse(self) -> None:
-        return None  # what owned it is the second diff's to say
+    def reverse(self) -> tuple[CreateOwnedSequence, StartSequencePast] | None:
+        if self.owner is None:
+            return None
+        column, base = self.owner
+        label = f"start {self.sequence} past the existing values of {self.table}.{column}"
+        return (CreateOwnedSequence(self.sequence, base, self.table, column, self.phase),
+                StartSequencePast(self.table, column, self.sequence, label, self.phase))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
