@@ -206,8 +206,9 @@ def ordered(ops: Sequence[Operation]) -> list[Operation]:
     """`ops` in an order PostgreSQL accepts (see the module's docstring); a cycle of needs is broken by the
     earliest phase, which is the order phases alone give."""
     made, dropped = depends.Provided(), depends.Provided()
+    making = [makes(op) for op in ops]
     for i, op in enumerate(ops):
-        for name in makes(op):
+        for name in making[i]:
             made.add(name, i)
         for name in drops(op):
             dropped.add(name, i)
@@ -215,7 +216,7 @@ def ordered(ops: Sequence[Operation]) -> list[Operation]:
     after: dict[int, set[int]] = {i: set() for i in range(len(ops))}
     for i, op in enumerate(ops):
         after[i] |= made.of(needs(op))
-        for j in dropped.of(makes(op)):  # one name made and dropped: as the phases have it (the old one
+        for j in dropped.of(making[i]):  # one name made and dropped: as the phases have it (the old one
             first, then = (j, i) if keys[j] < keys[i] else (i, j)  # dropped, then made; or made, then dropped)
             after[then].add(first)
         for j in dropped.of(releases(op)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemadoc import model as m
 from schemadoc.migrate.diff import remake
-from schemadoc.migrate.diff.state import Planner, owned_sequence, table_ref
+from schemadoc.migrate.diff.state import Planner, owned_sequence, sequence_type, table_ref
 from schemadoc.migrate.diff.typechange import alter_type
 from schemadoc.migrate.ops import (
     CONSTRAINTS,
@@ -66,8 +66,7 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
         gone = owned_sequence(o.default)
         if gone and gone != owned_sequence(n.default) and not modelled_sequence(p, gone):
             # serial → plain: the column's own sequence goes with the default that used it
-            base = {"smallint": "smallint", "integer": "integer"}.get(o.type, "bigint")
-            p.add(DropOwnedSequence(gone, k, if_exists=True, owner=(n.name, base)))
+            p.add(DropOwnedSequence(gone, k, if_exists=True, owner=(n.name, sequence_type(o.type))))
     elif type_changes and n.default is not None and o.default is not None:
         p.add(SetDefault(k, n.name, n.default, None, span=n.span, children=children))
     if o.identity != n.identity and n.identity is not None:
@@ -99,7 +98,7 @@ def serial_sequence(p: Planner, t: m.Table, c: m.Column, old_default: str | None
     name = owned_sequence(c.default)
     if name is None or name == owned_sequence(old_default) or modelled_sequence(p, name):
         return None
-    base = {"smallint": "smallint", "integer": "integer", "bigint": "bigint"}.get(c.type, "bigint")
+    base = sequence_type(c.type)
     p.add(CreateOwnedSequence(name, base, t.key, c.name, span=c.span))
     return name
 

@@ -41,6 +41,11 @@ def owned_sequence(default: str | None) -> str | None:
     return found.group(1).replace("''", "'") if found else None
 
 
+def sequence_type(column_type: str) -> str:
+    """The type of the sequence a serial column of this type draws from: smallint, integer, else bigint."""
+    return column_type if column_type in ("smallint", "integer") else "bigint"
+
+
 table_ref = relation_ref  # "schema.table" as SQL: the one rendering, shared with the typed operations
 
 

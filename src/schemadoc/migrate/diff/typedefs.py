@@ -7,7 +7,7 @@ from dataclasses import replace
 from schemadoc import model as m
 from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff import remake
-from schemadoc.migrate.diff.state import Planner, owned_sequence, table_ref
+from schemadoc.migrate.diff.state import Planner, owned_sequence, sequence_type, table_ref
 from schemadoc.migrate.ops import (
     DETACH,
     DROP,
@@ -200,7 +200,7 @@ def composites_domains_sequences(p: Planner) -> None:
         if drawn is not None:  # a serial column's own sequence, now one of the doc's
             label = f"make {k} a sequence of its own"
             t, c = drawn
-            serial = (t.key, c.name, {"smallint": "smallint", "integer": "integer"}.get(c.type, "bigint"))
+            serial = (t.key, c.name, sequence_type(c.type))
             p.add(AlterSequence(table_ref(k), label, tgt_s[k], disown=True, span=tgt_s[k].span, owned_before=serial))
         else:
             p.add(CreateObject(tgt_s[k], span=tgt_s[k].span))
@@ -208,7 +208,7 @@ def composites_domains_sequences(p: Planner) -> None:
         owner = _drawn_by(p.tgt, k)
         if owner is not None:  # the doc's column is a serial now: the sequence becomes its own, values kept
             t, c = owner
-            base = {"smallint": "smallint", "integer": "integer"}.get(c.type, "bigint")
+            base = sequence_type(c.type)
             label = f"make {k} the sequence of {t.key}.{c.name}"
             p.add(AlterSequence(table_ref(k), label, before=cur_s[k], base=base, owner=(t.key, c.name), span=c.span))
         else:
