@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from schemadoc.graph import topological
 from schemadoc.parse import loads
 
@@ -31,3 +33,38 @@ def test_table_order_puts_parents_first_and_names_the_keys_added_later() -> None
     assert [(t.name, fk.ref_table) for t, fk in order.later] == [("customers", "orders")]
     inline = {k.split(".")[-1]: [fk.ref_table for fk in v] for k, v in order.inline.items()}
     assert inline["customers"] == ["customers"] and inline["orders"] == ["customers"]
+
+
+def test_a_migration_is_ordered_by_what_its_steps_need_not_by_their_phases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The phases only break ties: with them reversed, a view still comes after its table, an index after
+    its column, a table's drop after the drop of the view that reads it; a cycle is reported, not hidden."""
+    from schemadoc import model as m
+    from schemadoc.migrate import order
+    from schemadoc.migrate.ops import AddColumn, CreateIndex, CreateObject, CreateTable, DropObject, DropTable
+
+    old_table = m.Table("public", "old", (m.Column("id", "integer"),))
+    old_view = m.View("public", "old_v", "SELECT id FROM old", depends_on=("public.old",))
+    table = m.Table("public", "t", (m.Column("id", "integer"),))
+    note = m.Column("note", "text")
+    view = m.View("public", "v", "SELECT id, note FROM t", depends_on=("public.t",))
+    index = m.Index("public", "t_note_idx", "t", ("note",))
+    ops = [
+        DropObject(old_view),
+        DropTable(old_table),
+        CreateTable(table),
+        AddColumn(table, note),
+        CreateIndex(index),
+        CreateObject(view),
+    ]
+    monkeypatch.setattr(order, "priority", lambda op, i: (-op.phase, -i))  # the latest phase first
+    backwards = order.ordered(ops)
+    at = {op.what: i for i, op in enumerate(backwards)}
+    assert at["create table public.t"] < at["add column public.t.note"] < at["create index t_note_idx"]
+    assert at["add column public.t.note"] < at["create view public.v"]
+    assert at["drop view public.old_v"] < at["drop table public.old"]
+
+    a = m.View("public", "a", "SELECT * FROM b", depends_on=("public.b",))
+    b = m.View("public", "b", "SELECT * FROM a", depends_on=("public.a",))
+    cycles: list[object] = []
+    order.ordered([CreateObject(a), CreateObject(b)], cycles=cycles)
+    assert len(cycles) == 1

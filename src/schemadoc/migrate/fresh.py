@@ -59,7 +59,7 @@ def support_ops(conn: psycopg.Connection[Any] | None, schema: m.Schema) -> list[
     todo = [(sig, text) for want, sig, text in wanted if want and missing(sig)]
     if todo:
         ops.append(Helper(f"CREATE SCHEMA IF NOT EXISTS {SUPPORT_SCHEMA};", "create schemadoc's helper schema",
-                          "schemadoc support schema"))  # fmt: skip
+                          "schemadoc support schema", schema=SUPPORT_SCHEMA))  # fmt: skip
         ops.extend(Helper(text, f"create helper {sig}", f"function {sig.removesuffix('()')}") for sig, text in todo)
     return ops
 

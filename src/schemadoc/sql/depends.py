@@ -18,8 +18,9 @@ from schemadoc import model as m
 _IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
 _NAME = re.compile(rf"({_IDENT})(?:\s*\.\s*({_IDENT}))?")
 _CALL = re.compile(rf"({_IDENT})(?:\s*\.\s*({_IDENT}))?\s*\(")
-_NEXTVAL = re.compile(r"nextval\('((?:[^']|'')+)'")
+_NEXTVAL = re.compile(r"(?i)nextval\(\s*(?:cast\(\s*)?'((?:[^']|'')+)'")  # as written, or as pglast prints it
 _TYPMOD = re.compile(r"\([^)]*\)")
+_PART = re.compile(r"[:#( ]")
 
 
 def _unquote(ident: str) -> str:
@@ -87,7 +88,8 @@ def resolves_body(f: m.Function) -> bool:
 
 
 def column_needs(c: m.Column) -> set[str]:
-    return types([c.type]) | calls([c.default, c.generated]) | sequences([c.default])
+    collation = {c.collation} if c.collation and "." in c.collation else set()  # a document's own collation
+    return types([c.type]) | calls([c.default, c.generated]) | sequences([c.default]) | collation
 
 
 def needs(obj: object) -> set[str]:
@@ -134,12 +136,18 @@ class Provided:
 
     def __init__(self) -> None:
         self._by: dict[str, set[int]] = {}
+        self._exact: dict[str, set[int]] = {}
 
     def add(self, name: str, item: int) -> None:
         self._by.setdefault(name, set()).add(item)
+        self._exact.setdefault(name, set()).add(item)
         bare = name.rpartition(".")[2]
-        if bare != name:
+        if bare != name and not _PART.search(bare):  # (a column's, a constraint's: never named bare)
             self._by.setdefault(bare, set()).add(item)
 
     def of(self, wanted: Iterable[str]) -> set[int]:
         return {i for name in wanted for i in self._by.get(name, ())}
+
+    def exact(self, name: str) -> set[int]:
+        """The items that make `name` itself (not only a name it is the bare form of)."""
+        return self._exact.get(name, set())

@@ -31,7 +31,7 @@ def _cols(names: tuple[str, ...]) -> str:
     return ", ".join(quote_ident(c) for c in names)
 
 
-def _serial_type(table: m.Table, col: m.Column) -> str | None:
+def serial_type(table: m.Table, col: m.Column) -> str | None:
     """'serial' when the column is exactly what SERIAL expands to, so the DDL reads as written."""
     if col.default is None or col.identity:
         return None
@@ -44,7 +44,7 @@ def _serial_type(table: m.Table, col: m.Column) -> str | None:
 
 
 def column_sql(table: m.Table, col: m.Column) -> str:
-    serial = _serial_type(table, col)
+    serial = serial_type(table, col)
     parts = [quote_ident(col.name), serial or col.type]
     if col.collation and not serial:
         parts.append(f"COLLATE {collation_ref(col.collation)}")

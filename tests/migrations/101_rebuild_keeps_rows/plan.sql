@@ -10,11 +10,11 @@ DROP VIEW recent;
 -- drop foreign key tags_event_id_event_at_fkey — ACCESS EXCLUSIVE on tags
 ALTER TABLE tags DROP CONSTRAINT tags_event_id_event_at_fkey;
 
--- set public.events aside as events_schemadoc_old, to move its rows into the rebuilt table — ACCESS EXCLUSIVE on events [after.md:6:1]
-ALTER TABLE events RENAME TO events_schemadoc_old;
-
 -- drop index events_at_idx of the set-aside public.events — ACCESS EXCLUSIVE on events
 DROP INDEX events_at_idx;
+
+-- set public.events aside as events_schemadoc_old, to move its rows into the rebuilt table — ACCESS EXCLUSIVE on events [after.md:6:1]
+ALTER TABLE events RENAME TO events_schemadoc_old;
 
 -- drop constraint events_pkey of the set-aside public.events — ACCESS EXCLUSIVE on events
 ALTER TABLE events_schemadoc_old DROP CONSTRAINT events_pkey;
@@ -109,11 +109,11 @@ DROP VIEW recent;
 -- drop foreign key tags_event_id_event_at_fkey — ACCESS EXCLUSIVE on tags
 ALTER TABLE tags DROP CONSTRAINT tags_event_id_event_at_fkey;
 
--- set public.events aside as events_schemadoc_old, to move its rows into the rebuilt table — ACCESS EXCLUSIVE on events
-ALTER TABLE events RENAME TO events_schemadoc_old;
-
 -- drop index events_at_idx of the set-aside public.events — ACCESS EXCLUSIVE on events
 DROP INDEX events_at_idx;
+
+-- set public.events aside as events_schemadoc_old, to move its rows into the rebuilt table — ACCESS EXCLUSIVE on events
+ALTER TABLE events RENAME TO events_schemadoc_old;
 
 -- drop constraint events_pkey of the set-aside public.events — ACCESS EXCLUSIVE on events
 ALTER TABLE events_schemadoc_old DROP CONSTRAINT events_pkey;

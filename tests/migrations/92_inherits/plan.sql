@@ -29,6 +29,15 @@ ALTER TABLE links ALTER COLUMN id SET DEFAULT nextval('links_id_seq'::regclass);
 -- start links_id_seq past the existing values of public.links.id — scans links (empty) [after.md:7:5]
 SELECT setval('links_id_seq', coalesce(max(id), 0) + 1, false) FROM links;
 
+-- add check links_id_not_null — ACCESS EXCLUSIVE on links [after.md:7:5]
+ALTER TABLE links ADD CONSTRAINT links_id_not_null CHECK (id IS NOT NULL) NOT VALID;
+
+-- validate check links_id_not_null — SHARE UPDATE EXCLUSIVE on links, scans links (empty) [after.md:7:5]
+ALTER TABLE links VALIDATE CONSTRAINT links_id_not_null;
+
+-- set not null on public.links.id (proved by links_id_not_null) — ACCESS EXCLUSIVE on links [after.md:7:5]
+ALTER TABLE links ALTER COLUMN id SET NOT NULL;
+
 -- create table public.links_post [after.md:12:1]
 CREATE TABLE links_post (
     CONSTRAINT links_post_target_id_target_kind_key UNIQUE (target_id, target_kind),
@@ -50,15 +59,6 @@ CREATE TABLE links_user_vip (
 )
 INHERITS (links_user);
 
--- add check links_id_not_null — ACCESS EXCLUSIVE on links [after.md:7:5]
-ALTER TABLE links ADD CONSTRAINT links_id_not_null CHECK (id IS NOT NULL) NOT VALID;
-
--- validate check links_id_not_null — SHARE UPDATE EXCLUSIVE on links, scans links (empty) [after.md:7:5]
-ALTER TABLE links VALIDATE CONSTRAINT links_id_not_null;
-
--- set not null on public.links.id (proved by links_id_not_null) — ACCESS EXCLUSIVE on links [after.md:7:5]
-ALTER TABLE links ALTER COLUMN id SET NOT NULL;
-
 -- drop check links_id_not_null — ACCESS EXCLUSIVE on links [after.md:7:5]
 ALTER TABLE links DROP CONSTRAINT links_id_not_null;
 
@@ -69,9 +69,6 @@ ALTER TABLE links DROP CONSTRAINT links_id_not_null;
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop not null of public.links.id — ACCESS EXCLUSIVE on links
-ALTER TABLE links ALTER COLUMN id DROP NOT NULL;
-
 -- drop table public.links_user_vip — ACCESS EXCLUSIVE on links_user_vip, LOSES every row of public.links_user_vip
 DROP TABLE links_user_vip;
 
@@ -80,6 +77,9 @@ DROP TABLE links_user;
 
 -- drop table public.links_post — ACCESS EXCLUSIVE on links_post, LOSES every row of public.links_post
 DROP TABLE links_post;
+
+-- drop not null of public.links.id — ACCESS EXCLUSIVE on links
+ALTER TABLE links ALTER COLUMN id DROP NOT NULL;
 
 -- drop default of public.links.id — ACCESS EXCLUSIVE on links
 ALTER TABLE links ALTER COLUMN id DROP DEFAULT;

@@ -17,7 +17,7 @@ from schemadoc.migrate.diff import renames as renames_
 from schemadoc.migrate.diff.state import Diff, Planner, Renames
 from schemadoc.migrate.diff.typechange import TypeChange, type_change
 from schemadoc.migrate.ops import REWRITE_ADVICE, Operation
-from schemadoc.migrate.order import ordered
+from schemadoc.migrate.order import names_in, ordered
 
 __all__ = ["REWRITE_ADVICE", "Diff", "Renames", "TypeChange", "diff", "type_change"]
 
@@ -52,5 +52,15 @@ def diff(
     security.triggers_policies(p)
     security.grants_comments(p)
     security.drop_leftovers(p)
-    p.out.ops = ordered(p.out.ops)
+    cycles: list[Operation] = []
+    parents: dict[str, set[str]] = {}
+    for t in (*current.tables, *target.tables):
+        parents.setdefault(t.key, set()).update(t.inherits)
+    p.out.ops = ordered(p.out.ops, lambda: names_in(current), cycles, parents)
+    for op in cycles:
+        p.notice(
+            f"the order of this plan's steps could not follow every dependency: `{op.what}` was put first "
+            "in a cycle of them; check the order before applying it, and report it as a schemadoc bug",
+            op.span,
+        )
     return p.out

@@ -32,7 +32,7 @@ from schemadoc.migrate.ops import (
     StartSequencePast,
 )
 from schemadoc.names import make_object_name, quote_ident
-from schemadoc.sql.emit import _serial_type
+from schemadoc.sql.emit import serial_type
 
 
 def rebuilt(cur: dict[str, m.Table], tgt: dict[str, m.Table]) -> set[str]:
@@ -67,9 +67,10 @@ def set_aside(p: Planner, old: m.Table, new: m.Table) -> None:
     for ix in p.cur.indexes:
         if ix.table_key == k:
             p.add(DropIndex(ix, phase=step, label=f"drop index {ix.name} of the set-aside {k}"))
-    keys = [old.primary_key.name] if old.primary_key else []
-    for name in [*keys, *(u.name for u in old.uniques), *(x.name for x in old.exclusions)]:
-        p.add(DropConstraint(k, name, f"drop constraint {name} of the set-aside {k}", step, relation=aside))
+    keys: list[m.PrimaryKey | m.Unique | m.Exclusion] = [old.primary_key] if old.primary_key else []
+    for kc in [*keys, *old.uniques, *old.exclusions]:
+        p.add(DropConstraint(k, kc.name, f"drop constraint {kc.name} of the set-aside {k}", step, relation=aside,
+                             constraint=kc))  # fmt: skip
     for c in old.columns:
         if c.identity:  # its sequence has the name the new table's identity takes
             p.add(AlterIdentity(k, c.name, None, c.identity, f"drop identity of the set-aside {k}.{c.name}", step,
@@ -78,7 +79,8 @@ def set_aside(p: Planner, old: m.Table, new: m.Table) -> None:
         if sequence is not None and _renders_serial(new, sequence):  # CREATE TABLE makes it again
             p.add(SetDefault(k, c.name, None, c.default, f"drop default of the set-aside {k}.{c.name}", phase=step,
                              relation=aside))  # fmt: skip
-            p.add(DropOwnedSequence(sequence, k, f"drop sequence {sequence} of the set-aside {k}", phase=step))
+            p.add(DropOwnedSequence(sequence, k, f"drop sequence {sequence} of the set-aside {k}", phase=step,
+                                    relation=f"{old.schema}.{holding_name(old)}"))  # fmt: skip
 
 
 def move_rows(p: Planner, old: m.Table, new: m.Table) -> None:
@@ -156,4 +158,4 @@ def _old_sequence(p: Planner, old: m.Table, column: str) -> str | None:
 
 def _renders_serial(t: m.Table, sequence: str) -> bool:
     """Whether CREATE TABLE writes the column drawing on `sequence` as serial, which makes the sequence."""
-    return any(owned_sequence(c.default) == sequence and _serial_type(t, c) for c in t.columns)
+    return any(owned_sequence(c.default) == sequence and serial_type(t, c) for c in t.columns)

@@ -156,13 +156,17 @@ def table_comments(p: Planner, old: m.Table | None, new: m.Table) -> None:
 
 def persistence(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) -> None:
     """SET LOGGED / SET UNLOGGED, each a rewrite. A logged table may not reference an unlogged one, so
-    tables becoming unlogged go referencing ones first, tables becoming logged referenced ones first."""
+    tables becoming unlogged go after the ones referencing them, tables becoming logged after the ones they
+    reference (the operation says which: migrate/order)."""
     changed = [
         n for k, n in sorted(tgt.items()) if k in cur and k not in p.new_tables and cur[k].unlogged != n.unlogged
     ]
-    ordered = m.Schema.build(tables=changed).table_order().tables
-    for t in [t for t in ordered if not t.unlogged] + [t for t in reversed(ordered) if t.unlogged]:
-        p.add(SetLogged(t.key, not t.unlogged, span=t.span))
+    for t in changed:
+        references = tuple(sorted({fk.ref_key for fk in t.foreign_keys} - {t.key}))
+        referenced_by = tuple(
+            sorted(o.key for o in tgt.values() if o.key != t.key and t.key in {fk.ref_key for fk in o.foreign_keys})
+        )
+        p.add(SetLogged(t.key, not t.unlogged, span=t.span, references=references, referenced_by=referenced_by))
 
 
 def _through_kept_parent(o: m.Table, n: m.Table, c: m.Column, side: m.Schema) -> bool:

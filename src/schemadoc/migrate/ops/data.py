@@ -48,6 +48,7 @@ class DropOwnedSequence(Typed):
     phase: float = TABLES
     span: Span | None = field(default=None, compare=False)
     owner: tuple[str, str] | None = None  # (column, its sequence's type): its reverse makes it again for it
+    relation: str | None = None  # the table's name when it is not `table` (a table set aside under another)
     lock = ACCESS_EXCLUSIVE
 
     @property

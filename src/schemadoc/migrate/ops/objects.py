@@ -353,6 +353,7 @@ class Helper(Typed):
     name: str  # what it makes, for messages: "function schemadoc.cuid", "Supabase stand-in"
     phase: float = PREPARE
     span: Span | None = field(default=None, compare=False)
+    schema: str = ""  # the schema it creates, if it creates one
     table = None
     lock = ""
 

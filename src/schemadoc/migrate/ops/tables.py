@@ -326,6 +326,8 @@ class SetLogged(Typed):
     logged: bool
     phase: float = TABLES
     span: Span | None = field(default=None, compare=False)
+    references: tuple[str, ...] = ()  # the tables its foreign keys reference (itself left out)
+    referenced_by: tuple[str, ...] = ()  # the tables whose foreign keys reference it
     rewrites = True
     lock = ACCESS_EXCLUSIVE
 
@@ -334,7 +336,8 @@ class SetLogged(Typed):
         return f"set {self.table} {'logged' if self.logged else 'unlogged'}"
 
     def reverse(self) -> SetLogged:
-        return SetLogged(self.table, not self.logged, self.phase)
+        return SetLogged(self.table, not self.logged, self.phase, references=self.references,
+                         referenced_by=self.referenced_by)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
