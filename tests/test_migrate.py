@@ -369,9 +369,12 @@ def test_a_database_holding_only_extensions_is_planned_not_applied_on_top(fresh_
 
 
 @pytest.mark.parametrize("before,after", [("shop-api", "venta"), ("photobook", "bakery")])
-def test_one_seed_migrated_into_another_converges(before: str, after: str, fresh_db: str, server_url: str) -> None:
+def test_one_seed_migrated_into_another_converges(
+    before: str, after: str, fresh_db: str, server_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Whole documents as before/after: every kind of change at once, including column types under
-    foreign keys and varchar IN-list CHECKs that PostgreSQL prints differently each time."""
+    foreign keys and varchar IN-list CHECKs that PostgreSQL prints differently each time; and again with
+    the plan's ties broken backwards (its order rests on dependencies alone)."""
     assert run("up", "--fix", "--database-url", fresh_db, str(SEEDS[before])).returncode == 0
     plan = build(SEEDS[after], fresh_db, fix=True)
     with psycopg.connect(fresh_db, autocommit=True) as conn:
@@ -380,6 +383,13 @@ def test_one_seed_migrated_into_another_converges(before: str, after: str, fresh
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         run_steps(conn, steps_of(plan.script("down"), "down"))
     assert build(SEEDS[before], fresh_db, fix=True).empty
+    from schemadoc.migrate import order
+
+    monkeypatch.setattr(order, "priority", lambda op, i: (-op.phase, -i))
+    backwards = build(SEEDS[after], fresh_db, fix=True)
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        run_steps(conn, steps_of(backwards.script("up"), "up, ties broken backwards"))
+    assert build(SEEDS[after], fresh_db, fix=True).empty
 
 
 def test_plan_prints_up_as_sql_and_down_for_review(shop: tuple[Path, str]) -> None:
@@ -581,7 +591,8 @@ def test_typed_column_operations_reverse_into_the_down_diff() -> None:
     assert sorted(op.sql for op in undo(up) or []) == sorted(op.sql for op in down)
     (dropped,) = [op for op in up if isinstance(op, DropColumn)]
     assert dropped.loses == "the values of public.t.c"
-    assert dropped.at_stake == "SELECT count(*) FROM t WHERE c IS NOT NULL"
+    assert dropped.at_stake is not None
+    assert dropped.at_stake.as_string(None) == 'SELECT count(*) FROM "public"."t" WHERE "c" IS NOT NULL'
     assert {type(op) for op in down} == {AddColumn, DropColumn, SetDefault}
 
 
@@ -605,7 +616,8 @@ def test_typed_table_and_not_null_operations_reverse_into_the_down_diff() -> Non
         ("DropTable", "drop table public.old"),
     ]
     dropped = next(op for op in up if isinstance(op, DropTable))
-    assert (dropped.loses, dropped.at_stake) == ("every row of public.old", "SELECT count(*) FROM old")
+    assert dropped.loses == "every row of public.old"
+    assert dropped.at_stake is not None and dropped.at_stake.as_string(None) == 'SELECT count(*) FROM "public"."old"'
     reversed_up = sorted(op.sql for op in undo(up) or [] if isinstance(op, typed))
     assert reversed_up == sorted(op.sql for op in down if isinstance(op, typed))
 
@@ -687,3 +699,27 @@ def test_typed_schema_object_operations_reverse_into_the_down_diff() -> None:
     reversed_up = undo(up) or []
     assert sorted(op.sql for op in reversed_up) == sorted(op.sql for op in down)
     assert next(op for op in up if isinstance(op, DropObject)).sql == "DROP DOMAIN code;"
+
+
+def test_the_rows_at_stake_are_counted_by_composed_sql_with_values_as_literals(fresh_db: str) -> None:
+    """An enum value removed loses the rows holding it: the query counting them is composed by psycopg.sql
+    (the table and column as identifiers, the values as literals), so a value with a quote counts right."""
+    import psycopg
+
+    from schemadoc import model as m
+    from schemadoc.migrate.diff import diff
+    from schemadoc.migrate.ops import AlterColumnType
+
+    mood = m.Enum("public", "mood", ("ok", "it's", 'say "hi"'))
+    table = m.Table("public", "Notes", (m.Column("id", "integer"), m.Column("Mood", "mood")))
+    before = m.Schema.build(enums=[mood], tables=[table])
+    after = m.Schema.build(enums=[m.replace(mood, values=("ok",))], tables=[table])
+    (moved,) = [op for op in diff(before, after).ops if isinstance(op, AlterColumnType)]
+    assert moved.at_stake is not None and moved.loses
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute("CREATE TYPE mood AS ENUM ('ok', 'it''s', 'say \"hi\"')")
+        conn.execute('CREATE TABLE "Notes" (id integer, "Mood" mood)')
+        conn.execute("""INSERT INTO "Notes" VALUES (1, 'ok'), (2, 'it''s'), (3, 'it''s'), (4, 'say "hi"')""")
+        row = conn.execute(moved.at_stake).fetchone()
+    assert row == (3,)
+    assert "'it''s'" in moved.at_stake.as_string(None)

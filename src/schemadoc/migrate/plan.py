@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from schemadoc import model as m
 from schemadoc.errors import SchemadocError
@@ -322,11 +323,11 @@ def _update_paths(
     return frozenset(found)
 
 
-def _count(conn: psycopg.Connection[Any], query: str) -> int | None:
+def _count(conn: psycopg.Connection[Any], query: sql.Composed) -> int | None:
     try:
         with conn.transaction():
             conn.execute("SET LOCAL statement_timeout = '10s'")
-            row = conn.execute(query.encode()).fetchone()
+            row = conn.execute(query).fetchone()
         return int(row[0]) if row else None
     except psycopg.Error:
         return None

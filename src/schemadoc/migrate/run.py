@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 from pglast import ast
+from psycopg import sql
 
 from schemadoc.errors import DatabaseError, Span
 from schemadoc.parse.statements import split_statements
@@ -138,8 +139,8 @@ def run_steps(
                     record(conn, end)
                 continue  # built before the interruption: done
             schema, idx = st.index
-            target = f"{_ident(schema)}.{_ident(idx)}" if schema else _ident(idx)
-            conn.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {target}".encode())  # half-built: INVALID
+            target = sql.Identifier(schema, idx) if schema else sql.Identifier(idx)
+            conn.execute(sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(target))  # half-built: INVALID
         try:
             conn.execute(st.sql.encode())
         except psycopg.Error as e:
@@ -148,10 +149,6 @@ def run_steps(
         if record:
             with conn.transaction():
                 record(conn, end)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _index_state(conn: psycopg.Connection[Any], index: tuple[str | None, str]) -> bool | None:

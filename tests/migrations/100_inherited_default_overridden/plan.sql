@@ -11,14 +11,17 @@ ALTER TABLE items ALTER COLUMN status SET DEFAULT 'open'::text;
 ALTER TABLE films ALTER COLUMN status SET DEFAULT 'draft'::text;
 
 -- schemadoc migration (down): after.md -> database <fresh>
--- 2 statement(s), in one transaction
--- planned by comparing back: a step of the up plan cannot be undone on its own
+-- 3 statement(s), in one transaction
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
+-- set default of public.films.status — ACCESS EXCLUSIVE on films
+ALTER TABLE films ALTER COLUMN status SET DEFAULT 'open'::text;
+
 -- set default of public.items.status — ACCESS EXCLUSIVE on items
 ALTER TABLE items ALTER COLUMN status SET DEFAULT 'new'::text;
 
--- set default of public.films.status — ACCESS EXCLUSIVE on films
-ALTER TABLE films ALTER COLUMN status SET DEFAULT 'draft'::text;
+-- set public.films.status's own default back — ACCESS EXCLUSIVE on films
+ALTER TABLE ONLY films ALTER COLUMN status SET DEFAULT 'draft'::text;

@@ -4,14 +4,23 @@
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop view public.recent to recreate it — ACCESS EXCLUSIVE on recent
-DROP VIEW recent;
-
 -- drop foreign key tags_event_id_event_at_fkey — ACCESS EXCLUSIVE on tags
 ALTER TABLE tags DROP CONSTRAINT tags_event_id_event_at_fkey;
 
 -- drop index events_at_idx of the set-aside public.events — ACCESS EXCLUSIVE on events
 DROP INDEX events_at_idx;
+
+-- set public.notes aside as notes_schemadoc_old, to move its rows into the rebuilt table — ACCESS EXCLUSIVE on notes [after.md:11:1]
+ALTER TABLE notes RENAME TO notes_schemadoc_old;
+
+-- drop default of the set-aside public.notes.n — ACCESS EXCLUSIVE on notes
+ALTER TABLE notes_schemadoc_old ALTER COLUMN n DROP DEFAULT;
+
+-- drop sequence notes_n_seq of the set-aside public.notes — ACCESS EXCLUSIVE on notes
+DROP SEQUENCE notes_n_seq;
+
+-- drop view public.recent to recreate it — ACCESS EXCLUSIVE on recent
+DROP VIEW recent;
 
 -- set public.events aside as events_schemadoc_old, to move its rows into the rebuilt table — ACCESS EXCLUSIVE on events [after.md:6:1]
 ALTER TABLE events RENAME TO events_schemadoc_old;
@@ -24,15 +33,6 @@ ALTER TABLE events_schemadoc_old DROP CONSTRAINT events_kind_key;
 
 -- drop identity of the set-aside public.events.id — ACCESS EXCLUSIVE on events
 ALTER TABLE events_schemadoc_old ALTER COLUMN id DROP IDENTITY;
-
--- set public.notes aside as notes_schemadoc_old, to move its rows into the rebuilt table — ACCESS EXCLUSIVE on notes [after.md:11:1]
-ALTER TABLE notes RENAME TO notes_schemadoc_old;
-
--- drop default of the set-aside public.notes.n — ACCESS EXCLUSIVE on notes
-ALTER TABLE notes_schemadoc_old ALTER COLUMN n DROP DEFAULT;
-
--- drop sequence notes_n_seq of the set-aside public.notes — ACCESS EXCLUSIVE on notes
-DROP SEQUENCE notes_n_seq;
 
 -- create table public.events [after.md:6:1]
 CREATE TABLE events (
@@ -67,18 +67,18 @@ CREATE TABLE notes_all PARTITION OF notes
 --   every row is written again: on a big table this takes as long as copying it
 INSERT INTO events (id, at, kind) SELECT id, at, kind FROM events_schemadoc_old;
 
+-- move public.events.id's sequence past the rows moved in — scans events (empty) [after.md:6:22]
+SELECT setval(pg_get_serial_sequence('events', 'id'), coalesce(max(id), 0) + 1, false) FROM events;
+
+-- drop the set-aside public.events, its rows moved — ACCESS EXCLUSIVE on events
+DROP TABLE events_schemadoc_old;
+
 -- move the rows of public.notes into its rebuilt table — ACCESS EXCLUSIVE on notes, scans notes (empty) [after.md:11:1]
 --   every row is written again: on a big table this takes as long as copying it
 INSERT INTO notes (n, at, body) SELECT n, at, body FROM notes_schemadoc_old;
 
--- move public.events.id's sequence past the rows moved in — scans events (empty) [after.md:6:22]
-SELECT setval(pg_get_serial_sequence('events', 'id'), coalesce(max(id), 0) + 1, false) FROM events;
-
 -- move public.notes.n's sequence past the rows moved in — scans notes (empty) [after.md:11:21]
 SELECT setval(pg_get_serial_sequence('notes', 'n'), coalesce(max(n), 0) + 1, false) FROM notes;
-
--- drop the set-aside public.events, its rows moved — ACCESS EXCLUSIVE on events
-DROP TABLE events_schemadoc_old;
 
 -- drop the set-aside public.notes, its rows moved — ACCESS EXCLUSIVE on notes, LOSES the values of public.notes.old: 0 row(s)
 DROP TABLE notes_schemadoc_old;
@@ -103,23 +103,11 @@ SELECT events.id,
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop view public.recent to recreate it — ACCESS EXCLUSIVE on recent
-DROP VIEW recent;
-
 -- drop foreign key tags_event_id_event_at_fkey — ACCESS EXCLUSIVE on tags
 ALTER TABLE tags DROP CONSTRAINT tags_event_id_event_at_fkey;
 
 -- drop index events_at_idx of the set-aside public.events — ACCESS EXCLUSIVE on events
 DROP INDEX events_at_idx;
-
--- set public.events aside as events_schemadoc_old, to move its rows into the rebuilt table — ACCESS EXCLUSIVE on events
-ALTER TABLE events RENAME TO events_schemadoc_old;
-
--- drop constraint events_pkey of the set-aside public.events — ACCESS EXCLUSIVE on events
-ALTER TABLE events_schemadoc_old DROP CONSTRAINT events_pkey;
-
--- drop identity of the set-aside public.events.id — ACCESS EXCLUSIVE on events
-ALTER TABLE events_schemadoc_old ALTER COLUMN id DROP IDENTITY;
 
 -- set public.notes aside as notes_schemadoc_old, to move its rows into the rebuilt table — ACCESS EXCLUSIVE on notes
 ALTER TABLE notes RENAME TO notes_schemadoc_old;
@@ -129,6 +117,18 @@ ALTER TABLE notes_schemadoc_old ALTER COLUMN n DROP DEFAULT;
 
 -- drop sequence notes_n_seq of the set-aside public.notes — ACCESS EXCLUSIVE on notes
 DROP SEQUENCE notes_n_seq;
+
+-- drop view public.recent to recreate it — ACCESS EXCLUSIVE on recent
+DROP VIEW recent;
+
+-- set public.events aside as events_schemadoc_old, to move its rows into the rebuilt table — ACCESS EXCLUSIVE on events
+ALTER TABLE events RENAME TO events_schemadoc_old;
+
+-- drop constraint events_pkey of the set-aside public.events — ACCESS EXCLUSIVE on events
+ALTER TABLE events_schemadoc_old DROP CONSTRAINT events_pkey;
+
+-- drop identity of the set-aside public.events.id — ACCESS EXCLUSIVE on events
+ALTER TABLE events_schemadoc_old ALTER COLUMN id DROP IDENTITY;
 
 -- create table public.events
 CREATE TABLE events (
@@ -151,18 +151,18 @@ CREATE TABLE notes (
 --   every row is written again: on a big table this takes as long as copying it
 INSERT INTO events (id, at, kind) SELECT id, at, kind FROM events_schemadoc_old;
 
+-- move public.events.id's sequence past the rows moved in — scans events (empty)
+SELECT setval(pg_get_serial_sequence('events', 'id'), coalesce(max(id), 0) + 1, false) FROM events;
+
+-- drop the set-aside public.events, its rows moved — ACCESS EXCLUSIVE on events
+DROP TABLE events_schemadoc_old;
+
 -- move the rows of public.notes into its rebuilt table — ACCESS EXCLUSIVE on notes, scans notes (empty)
 --   every row is written again: on a big table this takes as long as copying it
 INSERT INTO notes (n, at, body) SELECT n, at, body FROM notes_schemadoc_old;
 
--- move public.events.id's sequence past the rows moved in — scans events (empty)
-SELECT setval(pg_get_serial_sequence('events', 'id'), coalesce(max(id), 0) + 1, false) FROM events;
-
 -- move public.notes.n's sequence past the rows moved in — scans notes (empty)
 SELECT setval(pg_get_serial_sequence('notes', 'n'), coalesce(max(n), 0) + 1, false) FROM notes;
-
--- drop the set-aside public.events, its rows moved — ACCESS EXCLUSIVE on events
-DROP TABLE events_schemadoc_old;
 
 -- drop the set-aside public.notes, its rows moved — ACCESS EXCLUSIVE on notes
 DROP TABLE notes_schemadoc_old;

@@ -17,8 +17,8 @@ SET check_function_bodies = off;
 -- detach partition public.events_2025 from public.events (its rows stay in it) — ACCESS EXCLUSIVE on events
 ALTER TABLE events DETACH PARTITION events_2025;
 
--- drop index events_2025_kind_idx — SHARE UPDATE EXCLUSIVE on events_2025, outside a transaction
-DROP INDEX CONCURRENTLY events_2025_kind_idx;
-
 -- drop primary key events_2025_pkey — ACCESS EXCLUSIVE on events_2025
 ALTER TABLE events_2025 DROP CONSTRAINT events_2025_pkey;
+
+-- drop index events_2025_kind_idx — SHARE UPDATE EXCLUSIVE on events_2025, outside a transaction
+DROP INDEX CONCURRENTLY events_2025_kind_idx;

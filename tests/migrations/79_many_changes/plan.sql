@@ -7,11 +7,11 @@
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop view public.open_orders to recreate it — ACCESS EXCLUSIVE on open_orders
-DROP VIEW open_orders;
-
 -- drop foreign key orders_customer_id_fkey — ACCESS EXCLUSIVE on orders
 ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;
+
+-- drop view public.open_orders to recreate it — ACCESS EXCLUSIVE on open_orders
+DROP VIEW open_orders;
 
 -- add value shipped to public.status — outside a transaction [after.md:4:1]
 --   a new enum value cannot be used in the transaction that adds it
@@ -31,6 +31,12 @@ ALTER TABLE customers ALTER COLUMN email SET NOT NULL;
 
 -- drop check customers_email_not_null — ACCESS EXCLUSIVE on customers [after.md:5:45]
 ALTER TABLE customers DROP CONSTRAINT customers_email_not_null;
+
+-- build the index of unique customers_email_key — SHARE UPDATE EXCLUSIVE on customers, scans customers (empty), outside a transaction [after.md:5:65]
+CREATE UNIQUE INDEX CONCURRENTLY customers_email_key ON customers (email);
+
+-- add unique customers_email_key — ACCESS EXCLUSIVE on customers [after.md:5:65]
+ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE USING INDEX customers_email_key;
 
 -- add check orders_customer_id_not_null — ACCESS EXCLUSIVE on orders [after.md:6:42]
 ALTER TABLE orders ADD CONSTRAINT orders_customer_id_not_null CHECK (customer_id IS NOT NULL) NOT VALID;
@@ -59,14 +65,8 @@ ALTER TABLE orders DROP CONSTRAINT orders_status_not_null;
 -- add foreign key orders_customer_id_fkey — SHARE ROW EXCLUSIVE on orders [after.md:6:67]
 ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE NOT VALID;
 
--- build the index of unique customers_email_key — SHARE UPDATE EXCLUSIVE on customers, scans customers (empty), outside a transaction [after.md:5:65]
-CREATE UNIQUE INDEX CONCURRENTLY customers_email_key ON customers (email);
-
 -- validate foreign key orders_customer_id_fkey — SHARE UPDATE EXCLUSIVE on orders, scans orders (empty) [after.md:6:67]
 ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey;
-
--- add unique customers_email_key — ACCESS EXCLUSIVE on customers [after.md:5:65]
-ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE USING INDEX customers_email_key;
 
 -- create index orders_customer_id_idx — SHARE UPDATE EXCLUSIVE on orders, scans orders (empty), outside a transaction [after.md:7:1]
 CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);
@@ -88,8 +88,8 @@ ALTER TABLE orders DROP COLUMN note;
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
 
--- drop view public.open_orders to recreate it — ACCESS EXCLUSIVE on open_orders
-DROP VIEW open_orders;
+-- drop unique constraint customers_email_key — ACCESS EXCLUSIVE on customers
+ALTER TABLE customers DROP CONSTRAINT customers_email_key;
 
 -- drop foreign key orders_customer_id_fkey — ACCESS EXCLUSIVE on orders
 ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;
@@ -97,8 +97,8 @@ ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;
 -- drop index orders_customer_id_idx — SHARE UPDATE EXCLUSIVE on orders, outside a transaction
 DROP INDEX CONCURRENTLY orders_customer_id_idx;
 
--- drop unique constraint customers_email_key — ACCESS EXCLUSIVE on customers
-ALTER TABLE customers DROP CONSTRAINT customers_email_key;
+-- drop view public.open_orders to recreate it — ACCESS EXCLUSIVE on open_orders
+DROP VIEW open_orders;
 
 -- rename type public.status aside
 ALTER TYPE status RENAME TO status__old;

@@ -10,11 +10,11 @@ DROP INDEX CONCURRENTLY accounts_email_idx;
 -- build the index of unique accounts_email_key — SHARE UPDATE EXCLUSIVE on accounts, scans accounts (empty), outside a transaction [after.md:10:1]
 CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON accounts (email);
 
--- build the index of primary key accounts_pkey — SHARE UPDATE EXCLUSIVE on accounts, scans accounts (empty), outside a transaction [after.md:9:1]
-CREATE UNIQUE INDEX CONCURRENTLY accounts_pkey ON accounts (id);
-
 -- add unique accounts_email_key — ACCESS EXCLUSIVE on accounts [after.md:10:1]
 ALTER TABLE accounts ADD CONSTRAINT accounts_email_key UNIQUE USING INDEX accounts_email_key;
+
+-- build the index of primary key accounts_pkey — SHARE UPDATE EXCLUSIVE on accounts, scans accounts (empty), outside a transaction [after.md:9:1]
+CREATE UNIQUE INDEX CONCURRENTLY accounts_pkey ON accounts (id);
 
 -- add primary key accounts_pkey — ACCESS EXCLUSIVE on accounts [after.md:9:1]
 ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_pkey;

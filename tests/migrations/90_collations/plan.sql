@@ -22,7 +22,7 @@ DROP COLLATION gone;
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 5 statement(s), in one transaction
--- planned by comparing back: a step of the up plan cannot be undone on its own
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
@@ -30,14 +30,14 @@ SET check_function_bodies = off;
 -- create collation public.gone
 CREATE COLLATION gone (locale = 'C');
 
--- change collation of public.people.name to C — ACCESS EXCLUSIVE on people, scans people (empty)
-ALTER TABLE people ALTER COLUMN name TYPE text COLLATE "C";
-
--- change collation of public.people.code to public.posix_copy — ACCESS EXCLUSIVE on people, scans people (empty)
-ALTER TABLE people ALTER COLUMN code TYPE text COLLATE posix_copy;
-
 -- change type of public.people.note from character varying(40) to text — ACCESS EXCLUSIVE on people
 ALTER TABLE people ALTER COLUMN note TYPE text COLLATE "default";
+
+-- change collation of public.people.code back (COLLATE posix_copy) — ACCESS EXCLUSIVE on people, scans people (empty)
+ALTER TABLE people ALTER COLUMN code TYPE text COLLATE posix_copy;
+
+-- change collation of public.people.name back (COLLATE "C") — ACCESS EXCLUSIVE on people, scans people (empty)
+ALTER TABLE people ALTER COLUMN name TYPE text COLLATE "C";
 
 -- drop collation public.c_copy
 DROP COLLATION c_copy;

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from psycopg import sql
+
 from schemadoc import model as m
 from schemadoc.migrate.diff import remake
-from schemadoc.migrate.diff.state import Planner, owned_sequence, sequence_type, table_ref
+from schemadoc.migrate.diff.state import Planner, owned_sequence, sequence_type
 from schemadoc.migrate.diff.typechange import alter_type
 from schemadoc.migrate.ops import (
     CONSTRAINTS,
@@ -21,14 +23,27 @@ from schemadoc.migrate.ops import (
     SetNotNull,
     StartSequencePast,
     ValidateConstraint,
+    count_rows,
 )
 from schemadoc.names import make_object_name, quote_ident
 from schemadoc.sql.emit import collation_ref
 
 
+def descendants(p: Planner, table: str, column: str) -> tuple[tuple[str, str | None], ...]:
+    """The INHERITS descendants of `table` in the current schema, each with the default `column` has there."""
+    out: list[tuple[str, str | None]] = []
+    if table not in p.parents:
+        return ()
+    for child in sorted((t for t in p.cur.tables if table in t.inherits), key=lambda t: t.key):
+        c = child.column(column)
+        out.append((child.key, c.default if c is not None else None))
+        out += descendants(p, child.key, column)
+    return tuple(out)
+
+
 def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
     k = t.key
-    children = k in p.parents  # SET DEFAULT (without ONLY) reaches its INHERITS children too
+    children = descendants(p, k, o.name)  # SET DEFAULT (without ONLY) reaches its INHERITS children too
     if o.generated != n.generated or (o.generated is None) != (n.generated is None):
         # a generated expression cannot be altered (before PostgreSQL 17): drop and add, recomputed
         p.changed_columns.add(k)
@@ -38,18 +53,20 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
         return
     type_changes = o.type != n.type
     collate = f" COLLATE {collation_ref(n.collation)}" if n.collation or o.collation != n.collation else ""
+    collate_before = f" COLLATE {collation_ref(o.collation)}" if o.collation or o.collation != n.collation else ""
     if type_changes and o.default is not None:
         p.add(SetDefault(k, n.name, None, o.default, span=n.span, children=children))
     if o.identity != n.identity and o.identity is not None and n.identity is None:
         p.add(AlterIdentity(k, n.name, None, o.identity, span=n.span))
     if type_changes:
         p.changed_columns.add(k)
-        p.add(alter_type(k, n.name, o.type, n.type, collate=collate, span=n.span))
+        p.add(alter_type(k, n.name, o.type, n.type, collate=collate, collate_before=collate_before, span=n.span))
     elif o.collation != n.collation:
         # the same type under another collation: no rewrite, but the column's indexes are rebuilt
         p.changed_columns.add(k)
         label = f"change collation of {k}.{n.name} to {n.collation or 'the default'}"
-        p.add(AlterColumnType(k, n.name, n.type, label, collate=collate, scans=True, span=n.span))
+        p.add(AlterColumnType(k, n.name, n.type, label, before=o.type, collate=collate, collate_before=collate_before,
+                              scans=True, span=n.span))  # fmt: skip
     if (
         o.default != n.default
         and n.identity is None
@@ -103,7 +120,7 @@ def serial_sequence(p: Planner, t: m.Table, c: m.Column, old_default: str | None
     return name
 
 
-def set_not_null(p: Planner, t: m.Table, c: m.Column, phase: float = CONSTRAINTS) -> None:
+def set_not_null(p: Planner, t: m.Table, c: m.Column, phase: int = CONSTRAINTS) -> None:
     """NOT NULL without a long ACCESS EXCLUSIVE scan: a CHECK validated under a weak lock first."""
     k, col = t.key, quote_ident(c.name)
     name = make_object_name(t.name, c.name, "not_null")
@@ -118,5 +135,5 @@ def set_not_null(p: Planner, t: m.Table, c: m.Column, phase: float = CONSTRAINTS
     p.notice(
         f"{k}.{c.name} becomes NOT NULL: the migration fails while rows hold NULL there",
         c.span,
-        blocker=f"SELECT count(*) FROM {table_ref(k)} WHERE {col} IS NULL",
+        blocker=count_rows(k, sql.SQL("{} IS NULL").format(sql.Identifier(c.name))),
     )

@@ -7,7 +7,7 @@ from dataclasses import replace
 from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff import remake
 from schemadoc.migrate.diff.state import Planner
-from schemadoc.migrate.ops import INDEXES, VIEWS, CreateIndex, DropIndex, RenameIndex
+from schemadoc.migrate.ops import INDEXES, CreateIndex, DropIndex, RenameIndex
 
 
 def plan(p: Planner) -> None:
@@ -48,7 +48,7 @@ def plan(p: Planner) -> None:
         )
         table = tgt_tables.get(n.table_key)
         if on_new:
-            p.add(CreateIndex(n, phase=INDEXES if table is not None else VIEWS + 0.5, span=n.span))
+            p.add(CreateIndex(n, phase=INDEXES, span=n.span))
         elif table is not None and table.partition_by:
             note = (
                 "PostgreSQL cannot build an index on a partitioned table CONCURRENTLY; for big partitions create "

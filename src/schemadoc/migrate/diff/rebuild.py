@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from psycopg import sql
+
 from schemadoc import model as m
 from schemadoc.migrate.diff.columns import modelled_sequence
 from schemadoc.migrate.diff.state import Planner, owned_sequence, table_ref
 from schemadoc.migrate.ops import (
     DETACH,
-    TABLES,
+    MOVE,
     AlterIdentity,
     AlterSequence,
     DropConstraint,
@@ -30,6 +32,7 @@ from schemadoc.migrate.ops import (
     RenameTable,
     SetDefault,
     StartSequencePast,
+    count_rows,
 )
 from schemadoc.names import make_object_name, quote_ident
 from schemadoc.sql.emit import serial_type
@@ -61,7 +64,7 @@ def set_aside(p: Planner, old: m.Table, new: m.Table) -> None:
     """The old table renamed out of the way, less what would clash with the names the new one takes."""
     k = old.key
     aside = _holding_ref(old)
-    step = DETACH + 0.05
+    step = DETACH
     p.add(RenameTable(k, holding_name(old), f"set {k} aside as {holding_name(old)}, to move its rows into the rebuilt table",
                       step, span=new.span))  # fmt: skip
     for ix in p.cur.indexes:
@@ -101,9 +104,9 @@ def move_rows(p: Planner, old: m.Table, new: m.Table) -> None:
         sequence = owned_sequence(c.default)
         if c.name in moved and (c.identity or sequence is not None and _renders_serial(new, sequence)):
             p.add(StartSequencePast(k, c.name, None, f"move {k}.{c.name}'s sequence past the rows moved in",
-                                    TABLES + 0.91, span=c.span))  # fmt: skip
+                                    MOVE, span=c.span))  # fmt: skip
         elif sequence is not None and sequence == _old_sequence(p, old, c.name):  # the same sequence, kept
-            p.add(AlterSequence(sequence, f"make {sequence} {k}.{c.name}'s", owner=(k, c.name), phase=TABLES + 0.91,
+            p.add(AlterSequence(sequence, f"make {sequence} {k}.{c.name}'s", owner=(k, c.name), phase=MOVE,
                                 span=c.span, table=k))  # fmt: skip
     p.add(DropSetAside(k, aside, lost))
 
@@ -112,7 +115,7 @@ _RANGE = re.compile(r"^FOR VALUES FROM \((.+)\) TO \((.+)\)$", re.S)
 _LIST = re.compile(r"^FOR VALUES IN \((.+)\)$", re.S)
 
 
-def _unplaced_rows(p: Planner, old: m.Table, new: m.Table) -> str | None:
+def _unplaced_rows(p: Planner, old: m.Table, new: m.Table) -> sql.Composed | None:
     """SQL counting the rows of `old` that no partition of the new `new` takes (a DEFAULT one takes all),
     for a RANGE or LIST key on one column; None when every row has a place or it cannot be told here."""
     if not new.partition_by:
@@ -138,7 +141,7 @@ def _unplaced_rows(p: Planner, old: m.Table, new: m.Table) -> str | None:
         else:
             return None  # a bound this cannot read: PostgreSQL tells, and the migration changes nothing
     where = " OR ".join(f"({x})" for x in places) or "false"
-    return f"SELECT count(*) FROM {table_ref(old.key)} WHERE ({where}) IS NOT TRUE"
+    return count_rows(old.key, sql.SQL("({}) IS NOT TRUE").format(sql.SQL(where)))  # (bounds as PostgreSQL prints them)
 
 
 def _holding_ref(t: m.Table) -> str:

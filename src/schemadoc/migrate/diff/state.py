@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from psycopg import sql
+
 from schemadoc import model as m
 from schemadoc.migrate.ops import Notice, Operation, relation_ref
 from schemadoc.names import quote_ident
@@ -126,5 +128,7 @@ class Planner:
             op = op.in_transaction()  # one transaction for everything: plain forms, which lock writers out
         self.out.ops.append(op)
 
-    def notice(self, message: str, span: Any = None, blocker: str | None = None, rename: tuple[str, ...] = ()) -> None:
+    def notice(
+        self, message: str, span: Any = None, blocker: sql.Composed | None = None, rename: tuple[str, ...] = ()
+    ) -> None:
         self.out.notices.append(Notice(message, span, blocker, rename))

@@ -8,15 +8,12 @@ from schemadoc import model as m
 from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff import columns, constraints, rebuild, remake, renames
 from schemadoc.migrate.diff.renames import same_definition_renames
-from schemadoc.migrate.diff.state import KIND_NAMES, Planner, constraints_of, is_volatile, table_ref
+from schemadoc.migrate.diff.state import KIND_NAMES, Planner, constraints_of, is_volatile
 from schemadoc.migrate.ops import (
     DETACH,
     DROP,
     FOREIGN_KEYS,
-    INDEXES,
     REWRITE_ADVICE,
-    TABLES,
-    VIEWS,
     AddColumn,
     AddConstraint,
     AttachPartition,
@@ -31,6 +28,7 @@ from schemadoc.migrate.ops import (
     SetComment,
     SetDefault,
     SetLogged,
+    count_rows,
 )
 
 
@@ -84,23 +82,18 @@ def plan(p: Planner) -> None:
     retyped_keys(p, cur, tgt)
     order = m.Schema.build(tables=new).table_order()
     ordered, inline, later = order.tables, order.inline, order.later
-    phase: float = TABLES
     for t in ordered:
         # keys to existing tables are added once those tables have their new shape
         mine = tuple(fk for fk in inline[t.key] if fk.ref_key in p.new_tables)
         later += [(t, fk) for fk in inline[t.key] if fk.ref_key not in p.new_tables]
-        if any(parent not in p.new_tables for parent in t.inherits):
-            phase = TABLES + 0.5  # an existing parent gets its new columns first (and what follows waits too)
-        p.add(CreateTable(t, mine, phase, span=t.span))
+        p.add(CreateTable(t, mine, span=t.span))  # (after an existing parent's new columns: migrate/order)
         if t.rls_enabled:
             p.add(RowSecurity(t.key, True, fresh=True, span=t.span))
         if t.rls_forced:
             p.add(RowSecurity(t.key, True, forced=True, fresh=True, span=t.span))
         table_comments(p, None, t)
     for t, fk in later:
-        # a key to a table that is only now getting the referenced key waits for that key to be built
-        late = 0.0 if constraints.key_exists_before(p, fk) else INDEXES - 0.35 - FOREIGN_KEYS
-        p.add(AddConstraint(t.key, fk, phase=FOREIGN_KEYS + late, span=fk.span))
+        p.add(AddConstraint(t.key, fk, phase=FOREIGN_KEYS, span=fk.span))
 
     def generation(key: str) -> int:  # INHERITS parents before their children: a parent's ALTER reaches them
         t = tgt.get(key)
@@ -126,7 +119,7 @@ def plan(p: Planner) -> None:
             continue  # goes with its parent
         replaced = " (a view of the same name replaces it)" if k in views else ""
         # the name must be free before the view of the same name is made
-        p.add(DropTable(t, VIEWS - 0.5 if replaced else DROP, f"drop table {k}{replaced}", remake=remake.table(p, t)))
+        p.add(DropTable(t, DROP, f"drop table {k}{replaced}", remake=remake.table(p, t)))
 
 
 def retyped_keys(p: Planner, cur: dict[str, m.Table], tgt: dict[str, m.Table]) -> None:
@@ -269,12 +262,11 @@ def alter_table(p: Planner, o: m.Table, n: m.Table) -> None:
         if name in renamed_cons:
             continue
         if n_cons.get(name) != (kind, c) or (k, name) in p.rekeyed:
-            phase = DETACH if kind == "f" else DETACH + 0.1
             # the way back adds it in its safe form (NOT VALID, then validated), as the way there would; a foreign
             # key into a partitioned table excepted (see constraints.add_constraint)
             referenced = p.cur.table(c.ref_key) if kind == "f" else None
             online = kind == "c" or kind == "f" and not (referenced and referenced.partition_by)
-            p.add(DropConstraint(k, name, f"drop {KIND_NAMES[kind]} {name}", phase, constraint=c, online=online))
+            p.add(DropConstraint(k, name, f"drop {KIND_NAMES[kind]} {name}", DETACH, constraint=c, online=online))
     for c in added:
         add_column(p, n, replace(c, inherited=False), bool(o.columns))  # INHERIT then merges it
     for c in n.columns:
@@ -308,7 +300,7 @@ def add_column(p: Planner, t: m.Table, c: m.Column, has_rows: bool) -> None:
             f"{t.key}.{c.name} is added NOT NULL without a default: the migration fails if {t.key} has rows; "
             "give it a default, or add it nullable, backfill, then set NOT NULL",
             c.span,
-            blocker=f"SELECT count(*) FROM {table_ref(t.key)}",
+            blocker=count_rows(t.key),
         )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from psycopg import sql
 
 from schemadoc.errors import Span
-from schemadoc.migrate.ops import REWRITE_ADVICE, TABLES, AlterColumnType, relation_ref
+from schemadoc.migrate.ops import REWRITE_ADVICE, TABLES, AlterColumnType, count_rows
 from schemadoc.names import quote_ident
 
 _STRING = {"text", "character varying", "character", "citext", "name"}
@@ -93,7 +95,15 @@ def using_clause(col: str, old: str, new: str) -> str:
 
 
 def alter_type(
-    table: str, column: str, old: str, new: str, *, collate: str = "", span: Span | None = None, phase: float = TABLES
+    table: str,
+    column: str,
+    old: str,
+    new: str,
+    *,
+    collate: str = "",
+    collate_before: str = "",
+    span: Span | None = None,
+    phase: int = TABLES,
 ) -> AlterColumnType:
     """ALTER COLUMN … TYPE from `old` to `new`: the cast it needs, whether it rewrites the table, and the
     values the new type cannot hold (counted)."""
@@ -107,10 +117,11 @@ def alter_type(
         f"change type of {table}.{column} from {old} to {new}",
         using_clause(column, old, new) if tc.needs_using else None,
         collate=collate,
+        collate_before=collate_before,
         before=old,
         rewrites=tc.rewrites,
         loses=f"values of {table}.{column} that {new} cannot hold exactly" if where else None,
-        at_stake=f"SELECT count(*) FROM {relation_ref(table)} WHERE {where}" if where else None,
+        at_stake=count_rows(table, sql.SQL(where)) if where else None,  # (an expression of schemadoc's own)
         span=span,
         note=REWRITE_ADVICE if tc.rewrites else "",
         phase=phase,
@@ -118,6 +129,11 @@ def alter_type(
 
 
 def back(op: AlterColumnType) -> AlterColumnType:
-    """The type change that undoes `op`: back to the type the column had, with its own cast and losses."""
+    """The type change that undoes `op`: back to the type (and collation) the column had, with its own cast and
+    losses; a change of collation alone back to the collation it had."""
     assert op.before is not None
-    return alter_type(op.table, op.column, op.type, op.before, phase=op.phase)
+    if op.before == op.type:
+        label = f"change collation of {op.table}.{op.column} back ({op.collate_before.strip() or 'the default'})"
+        return replace(op, label=label, collate=op.collate_before, collate_before=op.collate, span=None)
+    return alter_type(op.table, op.column, op.type, op.before, collate=op.collate_before, collate_before=op.collate,
+                      phase=op.phase)  # fmt: skip

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from psycopg import sql
+
 from schemadoc import model as m
 from schemadoc.migrate.compare import by_key
 from schemadoc.migrate.diff import remake
@@ -27,8 +29,9 @@ from schemadoc.migrate.ops import (
     SetDefault,
     SetRoleLogin,
     UpdateExtension,
+    count_rows,
 )
-from schemadoc.names import quote_ident, quote_literal
+from schemadoc.names import quote_ident
 
 
 def prepare(p: Planner) -> None:
@@ -66,7 +69,7 @@ def extensions(p: Planner) -> None:
                          loses=f"what extension {k} {old} provides, and anything built on it"))  # fmt: skip
         p.add(CreateObject(tgt[k], PREPARE, f"create extension {k} {new}", span=tgt[k].span))
     for k in sorted(cur.keys() - tgt.keys()):
-        p.add(DropObject(cur[k], DROP + 0.8, loses=f"what extension {k} provides (its types, functions and operators)"))
+        p.add(DropObject(cur[k], DROP, loses=f"what extension {k} provides (its types, functions and operators)"))
 
 
 def collations(p: Planner) -> None:
@@ -82,7 +85,7 @@ def collations(p: Planner) -> None:
             tgt[k].span,
         )
     for k in sorted(cur.keys() - tgt.keys() | changed - used):
-        p.add(DropObject(cur[k], PREPARE if k in tgt else DROP + 0.7))
+        p.add(DropObject(cur[k], PREPARE if k in tgt else DROP))
     for k in sorted(tgt.keys() - cur.keys() | changed - used):
         p.add(CreateObject(tgt[k], PREPARE, span=tgt[k].span))
 
@@ -92,7 +95,7 @@ def enums(p: Planner) -> None:
     for k in sorted(tgt.keys() - cur.keys()):
         p.add(CreateObject(tgt[k], span=tgt[k].span))
     for k in sorted(cur.keys() - tgt.keys()):
-        p.add(DropObject(cur[k], DROP + 0.5, remake=remake.comments(p, k)))
+        p.add(DropObject(cur[k], DROP, remake=remake.comments(p, k)))
     for k in sorted(cur.keys() & tgt.keys()):
         old: m.Enum = cur[k]
         new: m.Enum = tgt[k]
@@ -134,7 +137,7 @@ def swap_enum(p: Planner, key: str, old: m.Enum, new: m.Enum, removed: list[str]
             if c.default is not None:
                 p.add(SetDefault(t.key, c.name, None, c.default, phase=TYPES))
             arr = "[]" if c.type.endswith("[]") else ""
-            lost = ", ".join(quote_literal(v) for v in removed)
+            lost = sql.SQL(", ").join(sql.Literal(v) for v in removed)
             p.add(
                 AlterColumnType(
                     t.key,
@@ -147,7 +150,7 @@ def swap_enum(p: Planner, key: str, old: m.Enum, new: m.Enum, removed: list[str]
                     rewrites=True,
                     loses=f"rows of {t.key} holding {', '.join(removed)} in {c.name}" if removed else None,
                     at_stake=(
-                        f"SELECT count(*) FROM {table_ref(t.key)} WHERE {quote_ident(c.name)}::text IN ({lost})"
+                        count_rows(t.key, sql.SQL("{}::text IN ({})").format(sql.Identifier(c.name), lost))
                         if removed and not arr
                         else None
                     ),
@@ -164,7 +167,7 @@ def composites_domains_sequences(p: Planner) -> None:
     for k in sorted(tgt.keys() - cur.keys()):
         p.add(CreateObject(tgt[k], span=tgt[k].span))
     for k in sorted(cur.keys() - tgt.keys()):
-        p.add(DropObject(cur[k], DROP + 0.5, remake=remake.comments(p, k)))
+        p.add(DropObject(cur[k], DROP, remake=remake.comments(p, k)))
     for k in sorted(cur.keys() & tgt.keys()):
         if dict(cur[k].attributes) != dict(tgt[k].attributes):
             p.add(AlterComposite(cur[k], tgt[k], span=tgt[k].span))
@@ -172,7 +175,7 @@ def composites_domains_sequences(p: Planner) -> None:
     for k in sorted(tgt_d.keys() - cur_d.keys()):
         p.add(CreateObject(tgt_d[k], span=tgt_d[k].span))
     for k in sorted(cur_d.keys() - tgt_d.keys()):
-        p.add(DropObject(cur_d[k], DROP + 0.5, remake=remake.comments(p, k)))
+        p.add(DropObject(cur_d[k], DROP, remake=remake.comments(p, k)))
     for k in sorted(cur_d.keys() & tgt_d.keys()):
         o, n = cur_d[k], tgt_d[k]
         if o.type != n.type:
@@ -212,7 +215,7 @@ def composites_domains_sequences(p: Planner) -> None:
             label = f"make {k} the sequence of {t.key}.{c.name}"
             p.add(AlterSequence(table_ref(k), label, before=cur_s[k], base=base, owner=(t.key, c.name), span=c.span))
         else:
-            p.add(DropObject(cur_s[k], DROP + 0.4, remake=remake.comments(p, k)))
+            p.add(DropObject(cur_s[k], DROP, remake=remake.comments(p, k)))
     for k in sorted(cur_s.keys() & tgt_s.keys()):
         if cur_s[k] != tgt_s[k]:
             p.add(AlterSequence(table_ref(k), f"alter sequence {k}", tgt_s[k], cur_s[k], span=tgt_s[k].span))
@@ -224,7 +227,7 @@ def functions(p: Planner) -> None:
         p.add(CreateObject(tgt[k], span=tgt[k].span))
     for k in sorted(cur.keys() - tgt.keys()):
         p.dropped_functions.add(f"{cur[k].schema}.{cur[k].name}")
-        p.add(DropObject(cur[k], DROP + 0.3, remake=remake.comments(p, k)))
+        p.add(DropObject(cur[k], DROP, remake=remake.comments(p, k)))
     for k in sorted(cur.keys() & tgt.keys()):
         o, n = cur[k], tgt[k]
         if o == n:
@@ -237,7 +240,7 @@ def functions(p: Planner) -> None:
         )
         if not replaceable:
             p.dropped_functions.add(f"{o.schema}.{o.name}")
-            p.add(DropObject(o, DETACH + 0.9, f"drop {o.kind} {k} to recreate it", remake=remake.comments(p, k)))
+            p.add(DropObject(o, DETACH, f"drop {o.kind} {k} to recreate it", remake=remake.comments(p, k)))
         p.add(CreateObject(n, replaces=replaceable, span=n.span, before=o if replaceable else None))
 
 

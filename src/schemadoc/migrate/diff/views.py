@@ -35,7 +35,7 @@ def plan(p: Planner) -> None:
     deps = {k: {d for d in cur[k].depends_on if d in going} for k in going}
     for k in reversed(topological(deps)):  # dependants first
         label = f"drop {kind_of(cur[k])} {k} to recreate it" if k in rebuild else ""
-        p.add(DropObject(cur[k], DETACH - 0.5, label, remake=remake.view(p, cur[k])))
+        p.add(DropObject(cur[k], DETACH, label, remake=remake.view(p, cur[k])))
     coming = rebuild | (tgt.keys() - cur.keys())
     deps = {k: {d for d in tgt[k].depends_on if d in coming} for k in coming}
     for k in topological(deps):

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from psycopg import sql as pgsql
+
 from schemadoc.errors import Span
 from schemadoc.names import qualified
 
@@ -26,23 +28,37 @@ REWRITE_ADVICE = (
     "then switch over in one short transaction"
 )
 
-# Ordering of a migration: each operation goes in one phase; within a phase, in the order made.
+# The phase of an operation: where a reader finds it in a migration. Phases decide nothing PostgreSQL would
+# reject (the order is read from what each operation makes, needs and drops: migrate/order); among the
+# operations free to go, the earliest phase goes first, then the one planned first.
 PREPARE = 0  # schemas, extensions, roles, schemadoc's helpers
-DETACH = 1  # drop what depends on objects that change: views, triggers, policies, FKs, indexes, constraints
-TYPES = 2  # enums, composites, domains, sequences, functions
-TABLES = 3  # create tables; add, alter and rename columns
-CONSTRAINTS = 4  # primary keys, uniques, checks, exclusions
-FOREIGN_KEYS = 5
-INDEXES = 6
-VIEWS = 7
-ATTACH = 8  # triggers, row level security, policies, grants, comments
-DROP = 9  # drop columns, tables, then the types, functions and schemas nothing uses any more
+RENAME = 1  # tables and columns renamed
+DETACH = 2  # what depends on objects that change dropped: views, triggers, policies, FKs, indexes, constraints
+TYPES = 3  # enums, composites, domains, sequences, functions
+TABLES = 4  # create tables; add, alter and rename columns
+MOVE = 5  # the rows of a rebuilt table moved in, its sequences moved past them, the old table dropped
+CONSTRAINTS = 6  # primary keys, uniques, checks, exclusions
+VALIDATE = 7  # constraints added NOT VALID proved
+FOREIGN_KEYS = 8
+INDEXES = 9
+VIEWS = 10
+ATTACH = 11  # triggers, row level security, policies, grants, comments
+CONTRACT = 12  # columns dropped; partitions attached and parents inherited once their columns match
+DROP = 13  # drop tables, then the types, functions and schemas nothing uses any more
 
 
 def relation_ref(key: str) -> str:
     """A qualified name ("schema.table") as SQL: quoted where it must be, the public schema left out."""
     schema, _, name = key.partition(".")
     return qualified(schema, name)
+
+
+def count_rows(table: str, where: pgsql.Composable | None = None) -> pgsql.Composed:
+    """SQL counting the rows of `table` (a qualified key), or those `where` holds: composed by psycopg.sql, the
+    table and its columns as Identifiers, any value as a Literal, an expression PostgreSQL printed as SQL."""
+    schema, _, name = table.partition(".")
+    query = pgsql.SQL("SELECT count(*) FROM {}").format(pgsql.Identifier(schema, name))
+    return query if where is None else pgsql.SQL("{} WHERE {}").format(query, where)
 
 
 class Operation(Protocol):
@@ -53,7 +69,7 @@ class Operation(Protocol):
     @property
     def what(self) -> str: ...
     @property
-    def phase(self) -> float: ...
+    def phase(self) -> int: ...
     @property
     def table(self) -> str | None: ...
     @property
@@ -65,7 +81,7 @@ class Operation(Protocol):
     @property
     def loses(self) -> str | None: ...
     @property
-    def at_stake(self) -> str | None: ...
+    def at_stake(self) -> pgsql.Composed | None: ...
     @property
     def transactional(self) -> bool: ...
     @property
@@ -112,7 +128,7 @@ class Typed:
     rewrites = False
     scans = False
     loses: str | None = None
-    at_stake: str | None = None
+    at_stake: pgsql.Composed | None = None
     reversible = True
 
     @property
@@ -139,7 +155,7 @@ class Notice:
 
     message: str
     span: Span | None = None
-    blocker: str | None = None  # SQL counting rows that would make the migration fail (0 = fine)
+    blocker: pgsql.Composed | None = None  # SQL counting rows that would make the migration fail (0 = fine)
     rename: tuple[
         str, ...
     ] = ()  # a likely rename a person may confirm: ("table", old, new) / ("column", table, old, new)

@@ -14,6 +14,7 @@ from schemadoc.migrate.ops.base import (
     DETACH,
     SHARE_ROW_EXCLUSIVE,
     SHARE_UPDATE_EXCLUSIVE,
+    VALIDATE,
     Typed,
 )
 
@@ -36,7 +37,7 @@ class AddConstraint(Typed):
     constraint: Constraint
     not_valid: bool = False
     using_index: bool = False
-    phase: float = CONSTRAINTS
+    phase: int = CONSTRAINTS
     span: Span | None = field(default=None, compare=False)
     scans: bool = False
     label: str = ""  # what it is for, when more than "add check NAME"
@@ -65,7 +66,7 @@ class ValidateConstraint(Typed):
     table: str
     name: str
     label: str  # "validate check orders_total_check"
-    phase: float = CONSTRAINTS + 0.5
+    phase: int = VALIDATE
     span: Span | None = field(default=None, compare=False)
     scans = True
     lock = SHARE_UPDATE_EXCLUSIVE
@@ -85,7 +86,7 @@ class DropConstraint(Typed):
     table: str
     name: str
     label: str  # "drop foreign key orders_customer_id_fkey"
-    phase: float = DETACH
+    phase: int = DETACH
     span: Span | None = field(default=None, compare=False)
     constraint: Constraint | None = None  # what it was, when known: its reverse adds it back
     relation: str | None = None  # the table's name when it is not `table` (a table set aside under another)

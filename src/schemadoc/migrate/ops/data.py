@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from psycopg import sql as pgsql
+
 from schemadoc import model as m
 from schemadoc.errors import Span
-from schemadoc.migrate.ops.base import ACCESS_EXCLUSIVE, TABLES, Typed, relation_ref
-from schemadoc.names import quote_ident
+from schemadoc.migrate.ops.base import ACCESS_EXCLUSIVE, MOVE, TABLES, Typed, count_rows
 
 ROW_COPY_NOTE = "every row is written again: on a big table this takes as long as copying it"
 
@@ -25,7 +26,7 @@ class CreateOwnedSequence(Typed):
     base: str  # smallint | integer | bigint
     table: str
     column: str
-    phase: float = TABLES
+    phase: int = TABLES
     span: Span | None = field(default=None, compare=False)
     lock = ACCESS_EXCLUSIVE
 
@@ -45,7 +46,7 @@ class DropOwnedSequence(Typed):
     table: str  # the table whose column owned it
     label: str = ""
     if_exists: bool = False
-    phase: float = TABLES
+    phase: int = TABLES
     span: Span | None = field(default=None, compare=False)
     owner: tuple[str, str] | None = None  # (column, its sequence's type): its reverse makes it again for it
     relation: str | None = None  # the table's name when it is not `table` (a table set aside under another)
@@ -77,7 +78,7 @@ class StartSequencePast(Typed):
     column: str
     sequence: str | None
     label: str
-    phase: float = TABLES
+    phase: int = TABLES
     span: Span | None = field(default=None, compare=False)
     scans = True
     lock = ""
@@ -99,7 +100,7 @@ class MoveRows(Typed):
     source: m.Table  # the old table, under its set-aside name
     columns: tuple[str, ...]
     overriding: bool = False
-    phase: float = TABLES + 0.9
+    phase: int = MOVE
     span: Span | None = field(default=None, compare=False)
     note: str = ROW_COPY_NOTE
     scans = True
@@ -122,7 +123,7 @@ class DropSetAside(Typed):
     table: str  # the table rebuilt (its key before and after)
     aside: m.Table  # the old table, under its set-aside name
     lost: tuple[str, ...] = ()
-    phase: float = TABLES + 0.95
+    phase: int = MOVE
     span: Span | None = field(default=None, compare=False)
     lock = ACCESS_EXCLUSIVE
     reversible = False
@@ -136,11 +137,11 @@ class DropSetAside(Typed):
         return f"the values of {', '.join(f'{self.table}.{c}' for c in self.lost)}" if self.lost else None
 
     @property
-    def at_stake(self) -> str | None:  # type: ignore[override]
+    def at_stake(self) -> pgsql.Composed | None:  # type: ignore[override]
         if not self.lost:
             return None
-        present = " OR ".join(f"{quote_ident(c)} IS NOT NULL" for c in self.lost)
-        return f"SELECT count(*) FROM {relation_ref(self.table)} WHERE {present}"
+        present = pgsql.SQL(" OR ").join(pgsql.SQL("{} IS NOT NULL").format(pgsql.Identifier(c)) for c in self.lost)
+        return count_rows(self.table, present)
 
     def reverse(self) -> None:
         return None

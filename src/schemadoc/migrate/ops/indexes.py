@@ -25,7 +25,7 @@ class CreateIndex(Typed):
     index: m.Index
     concurrently: bool = False
     scans: bool = False  # the table has rows to read (not one this plan creates)
-    phase: float = INDEXES
+    phase: int = INDEXES
     note: str = ""
     span: Span | None = field(default=None, compare=False)
     purpose: str = ""  # what it is for, when not an index of its own: "build the index of primary key …"
@@ -65,7 +65,7 @@ class DropIndex(Typed):
 
     index: m.Index
     concurrently: bool = False
-    phase: float = DETACH
+    phase: int = DETACH
     span: Span | None = field(default=None, compare=False)
     label: str = ""
     remake: tuple[Operation, ...] = field(default=(), compare=False)  # its comment, made again by the reverse
@@ -99,7 +99,7 @@ class RenameIndex(Typed):
 
     index: m.Index  # as it is before
     to: str
-    phase: float = INDEXES
+    phase: int = INDEXES
     span: Span | None = field(default=None, compare=False)
     lock = SHARE_UPDATE_EXCLUSIVE
 

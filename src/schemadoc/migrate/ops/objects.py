@@ -33,7 +33,7 @@ class CreateSchema(Typed):
     """CREATE SCHEMA: a new namespace, no lock on anything in use."""
 
     name: str
-    phase: float = PREPARE
+    phase: int = PREPARE
     span: Span | None = field(default=None, compare=False)
     table = None
     lock = ""
@@ -51,7 +51,7 @@ class DropSchema(Typed):
     """DROP SCHEMA (without CASCADE: it fails while anything is left in it)."""
 
     name: str
-    phase: float = DROP + 0.9
+    phase: int = DROP
     span: Span | None = field(default=None, compare=False)
     remake: tuple[Operation, ...] = field(default=(), compare=False)  # its comment, made again by the reverse
     table = None
@@ -71,7 +71,7 @@ class CreateObject(Typed):
     no lock on a table in use."""
 
     obj: Definition
-    phase: float = TYPES
+    phase: int = TYPES
     label: str = ""  # what it is for, when more than "create type NAME"
     replaces: bool = False  # a function's body or attributes replaced in place
     span: Span | None = field(default=None, compare=False)
@@ -101,7 +101,7 @@ class DropObject(Typed):
     is dropped under ACCESS EXCLUSIVE; an extension takes what it provides with it (`loses`)."""
 
     obj: Definition
-    phase: float = DROP
+    phase: int = DROP
     label: str = ""
     loses: str | None = None
     if_exists: bool = False
@@ -130,7 +130,7 @@ class SetRoleLogin(Typed):
     """ALTER ROLE … LOGIN or NOLOGIN."""
 
     role: m.Role
-    phase: float = PREPARE
+    phase: int = PREPARE
     span: Span | None = field(default=None, compare=False)
     table = None
     lock = ""
@@ -149,7 +149,7 @@ class UpdateExtension(Typed):
 
     extension: m.Extension  # as it becomes
     before: str
-    phase: float = PREPARE
+    phase: int = PREPARE
     span: Span | None = field(default=None, compare=False)
     back: bool = False  # the server has the update path back to `before`
     table = None
@@ -174,7 +174,7 @@ class RenameType(Typed):
     type: m.Enum | m.CompositeType
     to: str
     label: str = ""
-    phase: float = TYPES
+    phase: int = TYPES
     span: Span | None = field(default=None, compare=False)
     table = None
     lock = ""
@@ -197,7 +197,7 @@ class RenameEnumValue(Typed):
     enum: m.Enum
     old: str
     new: str
-    phase: float = TYPES
+    phase: int = TYPES
     span: Span | None = field(default=None, compare=False)
     table = None
     lock = ""
@@ -221,7 +221,7 @@ class AddEnumValue(Typed):
     after: str | None = None
     before: str | None = None
     outside: bool = True
-    phase: float = TYPES
+    phase: int = TYPES
     span: Span | None = field(default=None, compare=False)
     note: str = "a new enum value cannot be used in the transaction that adds it"
     table = None
@@ -249,7 +249,7 @@ class AlterComposite(Typed):
 
     before: m.CompositeType
     after: m.CompositeType
-    phase: float = TYPES
+    phase: int = TYPES
     span: Span | None = field(default=None, compare=False)
     table = None
     lock = ""
@@ -274,7 +274,7 @@ class AlterDomain(Typed):
     add_check: m.Check | None = None
     validate: str | None = None
     drop_check: m.Check | None = None
-    phase: float = TYPES
+    phase: int = TYPES
     span: Span | None = field(default=None, compare=False)
     table = None
     lock = ""
@@ -314,7 +314,7 @@ class AlterSequence(Typed):
     base: str | None = None  # AS type
     owner: tuple[str, str] | None = None  # OWNED BY this (table key, column)
     disown: bool = False  # OWNED BY NONE: a sequence of its own
-    phase: float = TYPES
+    phase: int = TYPES
     span: Span | None = field(default=None, compare=False)
     table: str | None = None  # the table whose column owns it, when locked with it
     lock: str = ""
@@ -351,7 +351,7 @@ class Helper(Typed):
     script: str
     label: str
     name: str  # what it makes, for messages: "function schemadoc.cuid", "Supabase stand-in"
-    phase: float = PREPARE
+    phase: int = PREPARE
     span: Span | None = field(default=None, compare=False)
     schema: str = ""  # the schema it creates, if it creates one
     table = None

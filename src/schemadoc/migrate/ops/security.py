@@ -26,7 +26,7 @@ class CreateOnTable(Typed):
     """CREATE TRIGGER (under SHARE ROW EXCLUSIVE: writes wait) or CREATE POLICY (ACCESS EXCLUSIVE) on a table."""
 
     obj: Attached
-    phase: float = ATTACH
+    phase: int = ATTACH
     span: Span | None = field(default=None, compare=False)
 
     @property
@@ -50,7 +50,7 @@ class DropFromTable(Typed):
     """DROP TRIGGER or DROP POLICY: a catalog change under ACCESS EXCLUSIVE."""
 
     obj: Attached
-    phase: float = DETACH
+    phase: int = DETACH
     span: Span | None = field(default=None, compare=False)
     lock = ACCESS_EXCLUSIVE
 
@@ -72,7 +72,7 @@ class Grant(Typed):
 
     grant: m.Grant
     revoke: bool = False
-    phase: float = ATTACH
+    phase: int = ATTACH
     span: Span | None = field(default=None, compare=False)
     table = None
     lock = ""
@@ -99,7 +99,7 @@ class RowSecurity(Typed):
     on: bool
     forced: bool = False  # the FORCE setting (the owner too is held to the policies), not ENABLE
     fresh: bool = False
-    phase: float = ATTACH
+    phase: int = ATTACH
     span: Span | None = field(default=None, compare=False)
 
     @property
@@ -128,7 +128,7 @@ class SetComment(Typed):
     label: str
     before: str | None = None
     column: str | None = None
-    phase: float = ATTACH
+    phase: int = ATTACH
     span: Span | None = field(default=None, compare=False)
     table = None
     lock = ""

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from psycopg import sql as pgsql
+
 from schemadoc import model as m
 from schemadoc.errors import Span
 from schemadoc.migrate.ops.base import (
     ACCESS_EXCLUSIVE,
     CONSTRAINTS,
+    CONTRACT,
     DETACH,
     DROP,
-    PREPARE,
+    RENAME,
     TABLES,
     Operation,
     Typed,
-    relation_ref,
+    count_rows,
 )
-from schemadoc.names import quote_ident
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,7 @@ class AddColumn(Typed):
     relation: m.Table  # the table it is added to (a serial column's sequence is named after it)
     column: m.Column
     rewrites: bool = False
-    phase: float = TABLES
+    phase: int = TABLES
     span: Span | None = field(default=None, compare=False)
     note: str = ""  # REWRITE_ADVICE where a big table makes the rewrite hurt
     lock = ACCESS_EXCLUSIVE
@@ -54,7 +56,7 @@ class DropColumn(Typed):
     relation: m.Table
     column: m.Column
     only: bool = False  # ONLY: the INHERITS children keep their column, now their own
-    phase: float = DROP - 0.5
+    phase: int = CONTRACT
     label: str = ""
     lossless: bool = False  # a column dropped to be made again from an expression
     span: Span | None = field(default=None, compare=False)
@@ -74,10 +76,10 @@ class DropColumn(Typed):
         return None if self.lossless else f"the values of {self.table}.{self.column.name}"
 
     @property
-    def at_stake(self) -> str | None:  # type: ignore[override]
+    def at_stake(self) -> pgsql.Composed | None:  # type: ignore[override]
         if self.lossless:
             return None
-        return f"SELECT count(*) FROM {relation_ref(self.table)} WHERE {quote_ident(self.column.name)} IS NOT NULL"
+        return count_rows(self.table, pgsql.SQL("{} IS NOT NULL").format(pgsql.Identifier(self.column.name)))
 
     def reverse(self) -> tuple[Operation, ...]:
         return (AddColumn(self.relation, self.column), *self.remake)
@@ -93,23 +95,29 @@ class SetDefault(Typed):
     before: str | None = None  # the default it replaces: its reverse sets it back
     label: str = ""
     only: bool = False  # ONLY: this table's own default, not its INHERITS children's
-    phase: float = TABLES
+    phase: int = TABLES
     span: Span | None = field(default=None, compare=False)
     relation: str | None = None  # the table's name when it is not `table` (a table set aside under another)
-    children: bool = False  # INHERITS children the change reaches, whose own defaults a reverse cannot know
+    # the INHERITS descendants the change reaches (without ONLY it recurses), each with the default it had:
+    # its reverse sets those back (ONLY) where they differ from the parent's
+    children: tuple[tuple[str, str | None], ...] = ()
     lock = ACCESS_EXCLUSIVE
-
-    @property
-    def reversible(self) -> bool:  # type: ignore[override]
-        return self.only or not self.children
 
     @property
     def what(self) -> str:
         verb = "set" if self.default is not None else "drop"
         return self.label or f"{verb} default of {self.table}.{self.column}"
 
-    def reverse(self) -> SetDefault:
-        return SetDefault(self.table, self.column, self.before, self.default, only=self.only)
+    def reverse(self) -> SetDefault | tuple[SetDefault, ...]:
+        back = SetDefault(self.table, self.column, self.before, self.default, only=self.only)
+        if self.only or not self.children:
+            return back
+        own = tuple(
+            SetDefault(child, self.column, had, self.before, f"set {child}.{self.column}'s own default back", only=True)
+            for child, had in self.children
+            if had != self.before
+        )
+        return (back, *own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +127,7 @@ class CreateTable(Typed):
 
     relation: m.Table
     inline_fks: tuple[m.ForeignKey, ...] = ()
-    phase: float = TABLES
+    phase: int = TABLES
     span: Span | None = field(default=None, compare=False)
     table = None
     lock = ""
@@ -137,7 +145,7 @@ class DropTable(Typed):
     """DROP TABLE: every row is lost (counted first), under ACCESS EXCLUSIVE."""
 
     relation: m.Table
-    phase: float = DROP
+    phase: int = DROP
     label: str = ""
     span: Span | None = field(default=None, compare=False)
     # what goes with it: its partitions, indexes, triggers, policies, row level security, grants and comments
@@ -158,8 +166,8 @@ class DropTable(Typed):
         return f"every row of {self.table}"
 
     @property
-    def at_stake(self) -> str:  # type: ignore[override]
-        return f"SELECT count(*) FROM {relation_ref(self.table)}"
+    def at_stake(self) -> pgsql.Composed:  # type: ignore[override]
+        return count_rows(self.table)
 
     def reverse(self) -> tuple[Operation, ...]:
         return (CreateTable(self.relation), *self.remake)
@@ -174,7 +182,7 @@ class SetNotNull(Typed):
     column: str
     drop: bool = False
     proved_by: str | None = None
-    phase: float = CONSTRAINTS
+    phase: int = CONSTRAINTS
     span: Span | None = field(default=None, compare=False)
     lock = ACCESS_EXCLUSIVE
 
@@ -202,12 +210,13 @@ class AlterColumnType(Typed):
     using: str | None = None
     before: str | None = None  # the type it had
     collate: str = ""  # " COLLATE …", as SQL
+    collate_before: str = ""  # the collation it had, as SQL: its reverse goes back to it
     rewrites: bool = False
     scans: bool = False
     loses: str | None = None
-    at_stake: str | None = None
+    at_stake: pgsql.Composed | None = None
     note: str = ""
-    phase: float = TABLES
+    phase: int = TABLES
     span: Span | None = field(default=None, compare=False)
     lock = ACCESS_EXCLUSIVE
 
@@ -217,7 +226,7 @@ class AlterColumnType(Typed):
 
     @property
     def reversible(self) -> bool:  # type: ignore[override]
-        return self.before is not None and not self.collate  # (the collation it had is not kept)
+        return self.before is not None
 
     def reverse(self) -> AlterColumnType | None:
         if self.before is None:
@@ -238,7 +247,7 @@ class AlterIdentity(Typed):
     generated: str | None  # "always" | "by default"; None: no identity
     before: str | None = None
     label: str = ""
-    phase: float = TABLES
+    phase: int = TABLES
     span: Span | None = field(default=None, compare=False)
     relation: str | None = None  # the table's name when it is not `table` (a table set aside under another)
     lock = ACCESS_EXCLUSIVE
@@ -263,7 +272,7 @@ class RenameTable(Typed):
     key: str  # as it is before
     to: str  # the new name, in the same schema
     label: str = ""
-    phase: float = PREPARE + 0.5
+    phase: int = RENAME
     span: Span | None = field(default=None, compare=False)
     lock = ACCESS_EXCLUSIVE
 
@@ -287,7 +296,7 @@ class RenameColumn(Typed):
     table: str
     old: str
     new: str
-    phase: float = PREPARE + 0.6
+    phase: int = RENAME
     span: Span | None = field(default=None, compare=False)
     lock = ACCESS_EXCLUSIVE
 
@@ -306,7 +315,7 @@ class RenameConstraint(Typed):
     table: str
     old: str
     new: str
-    phase: float = DETACH
+    phase: int = DETACH
     span: Span | None = field(default=None, compare=False)
     lock = ACCESS_EXCLUSIVE
 
@@ -324,7 +333,7 @@ class SetLogged(Typed):
 
     table: str
     logged: bool
-    phase: float = TABLES
+    phase: int = TABLES
     span: Span | None = field(default=None, compare=False)
     references: tuple[str, ...] = ()  # the tables its foreign keys reference (itself left out)
     referenced_by: tuple[str, ...] = ()  # the tables whose foreign keys reference it
@@ -348,7 +357,7 @@ class AttachPartition(Typed):
     parent: str
     child: str
     bound: str  # FOR VALUES … | DEFAULT, as PostgreSQL prints it
-    phase: float = DROP - 0.4  # once it has exactly its parent's columns (after the column drops)
+    phase: int = CONTRACT
     span: Span | None = field(default=None, compare=False)
     scans = True
     lock = ACCESS_EXCLUSIVE
@@ -376,7 +385,7 @@ class DetachPartition(Typed):
     parent: str
     child: str
     bound: str = ""  # its bound, for the reverse
-    phase: float = DETACH
+    phase: int = DETACH
     span: Span | None = field(default=None, compare=False)
     lock = ACCESS_EXCLUSIVE
 
@@ -404,7 +413,7 @@ class Inherit(Typed):
     table: str
     parent: str
     no: bool = False
-    phase: float = CONSTRAINTS + 0.5
+    phase: int = CONTRACT
     span: Span | None = field(default=None, compare=False)
     lock = ACCESS_EXCLUSIVE
 

@@ -1,22 +1,27 @@
-"""The order a migration's operations run in, from what each one makes, needs, drops and changes: never from
+"""The order a migration's operations run in, from what each one makes, needs, drops and changes, never from
 where it was planned. The rules, all of them dependencies between operations:
 
-- an operation runs after the operations that make the names it needs (a table, type, function, schema,
-  role, column, constraint, or the key a foreign key references), and before an operation that drops one
-  of them for good;
+- an operation runs after the operations that make the names it needs (a table, type, function, sequence,
+  schema, role, column, constraint, the key a foreign key references), and before an operation that drops
+  one of them for good;
 - a drop runs after the operations that stop using what it drops (`releases`: a view dropped before the
   table it reads, a foreign key before the key it references, a revoke before its role);
 - one name dropped and made again: the old one goes first when it existed before the migration, else (a
   table or type set aside under a new name, then dropped) it is made first;
-- what is built over a table's columns (an index, constraint, view, trigger, policy, a partition bound or
-  inheritance, rows moved in) is made after every change to those columns and dropped before any;
-  attaching and detaching also wait on, and come before, the table's NOT NULL changes;
+- what is built over a table's columns (an index, constraint, view, trigger, policy, rows moved in) is made
+  after the changes to those columns and dropped before them; a partition attached or a parent inherited
+  also waits for the table's column drops, NOT NULLs and CHECKs, and what a table held only from its parent
+  is dropped once it is detached (`columns.py`);
+- a change to a parent's column (INHERITS) goes before the same change to its children's; NOT NULL and
+  identity wait for each other as PostgreSQL requires; SET LOGGED and UNLOGGED go in the order of the
+  foreign keys between the tables;
 - schemas, roles, extensions and schemadoc's helpers come before everything else, and their drops (a
   schema, a role, an extension gone for good) after everything else.
 
 Among the operations free to go, the one of the earliest phase goes first, then the one planned first: the
-phases group a migration for a reader (drops of dependants, types, tables, keys, indexes, views, grants,
-drops) and decide nothing PostgreSQL would reject; the suite plans every case with the phases reversed too.
+phases (ops/base.py) group a migration for its reader and decide nothing PostgreSQL would reject. The suite
+plans every case again with the phases, and the order planned, reversed, and applies that plan too. A cycle
+is a planner's mistake: broken at the earliest operation, and reported on the plan.
 
 Names are read from the definitions each operation carries (sql/depends), the same reading a fresh apply
 orders its statements by.
@@ -69,7 +74,7 @@ def _global(op: Operation) -> bool:
     return isinstance(op, CreateSchema | DropSchema | Helper | UpdateExtension | SetRoleLogin)
 
 
-def priority(op: Operation, index: int) -> tuple[float, int]:
+def priority(op: Operation, index: int) -> tuple[int, int]:
     """The tie-break among operations free to go: the phase, then the order planned."""
     return (op.phase, index)
 

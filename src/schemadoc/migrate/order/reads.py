@@ -3,6 +3,7 @@ definitions it carries."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import singledispatch
 
 from schemadoc import model as m
@@ -35,6 +36,7 @@ from schemadoc.migrate.ops import (
     Helper,
     Inherit,
     MoveRows,
+    Operation,
     RenameColumn,
     RenameConstraint,
     RenameEnumValue,
@@ -500,7 +502,13 @@ def releases(op: object) -> set[str]:
 
 @releases.register
 def _(op: DropObject) -> set[str]:
-    return depends.needs(op.obj)
+    return depends.needs(op.obj) | _taken_along(op.remake)
+
+
+def _taken_along(remake: Iterable[Operation]) -> set[str]:
+    """What goes with a table or view dropped (its triggers, policies, indexes: what its reverse makes
+    again) stops using what that needed: a trigger's function is dropped after the table it was on."""
+    return set().union(*(needs(r) for r in remake))
 
 
 @releases.register
@@ -508,7 +516,7 @@ def _(op: DropTable) -> set[str]:
     refs = {fk.ref_key for fk in op.relation.foreign_keys} | {
         key(fk.ref_key, fk.ref_columns) for fk in op.relation.foreign_keys
     }
-    return (depends.needs(op.relation) | refs) - table_names(op.relation)
+    return (depends.needs(op.relation) | refs | _taken_along(op.remake)) - table_names(op.relation)
 
 
 @releases.register
