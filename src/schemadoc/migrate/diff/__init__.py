@@ -55,7 +55,8 @@ def diff(
     cycles: list[Operation] = []
     parents: dict[str, set[str]] = {}
     for t in (*current.tables, *target.tables):
-        parents.setdefault(t.key, set()).update(t.inherits)
+        if t.inherits:
+            parents.setdefault(t.key, set()).update(t.inherits)
     p.out.ops = ordered(p.out.ops, lambda: names_in(current), cycles, parents)
     for op in cycles:
         p.notice(

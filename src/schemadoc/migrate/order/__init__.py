@@ -117,19 +117,65 @@ def edges(
     made, gone, changed = depends.Provided(), depends.Provided(), _Exact()
     making = [makes(op) for op in ops]
     dropping = [drops(op) for op in ops]
-    needing = [needs(op) | schemas_of(making[i]) for i, op in enumerate(ops)]
+    needing = [needs(op) for op in ops]
+    schemas = {name for names in (*making, *dropping) for name in names if name.startswith("schema ")}
+    if schemas:  # what is made in a schema made (or dropped) here waits for it
+        for i in range(n):
+            needing[i] |= schemas_of(making[i]) & schemas
+    wanted = set().union(*needing, *dropping)  # only a name something needs or drops is worth filing
     for i, op in enumerate(ops):
         for name in making[i]:
-            made.add(name, i)
+            if name in wanted or name.rpartition(".")[2] in wanted:
+                made.add(name, i)
         for name in dropping[i]:
             gone.add(name, i)
         for name in changes(op):
             changed.add(name, i)
     after: list[set[int]] = [set() for _ in range(n)]  # after[i]: what runs before i
+    made_first = _same_names(making, dropping, gone, after, existed) if any(dropping) else set()
+    for i, op in enumerate(ops):
+        for name in needing[i] - dropping[i] if dropping[i] else needing[i]:  # (what it drops, it needs as it was)
+            makers = made.of((name,))
+            if i in makers:
+                continue  # it makes that itself (a serial column's sequence)
+            after[i] |= makers
+            if not makers or name in made_first:  # a need goes before the drop of what it needs
+                for j in gone.of((name,)) - {i}:
+                    after[j].add(i)
+        for j in gone.of(releases(op) | (schemas_of(dropping[i]) if schemas else set())) - {i}:
+            after[j].add(i)  # a drop goes after the last use
+        tables = over(op)
+        if tables:
+            away = _takes_away(op) and not (dropping[i] and dropping[i] <= made_first)  # (not a scaffold's drop)
+            for table in tables | ({dropped_columns(t) for t in tables} if away else set()):
+                for j in changed.of(table) - {i}:
+                    (after[j] if away else after[i]).add(i if away else j)
+    if parents:
+        _parents_first(ops, parents, after)
+    globals_ = [i for i, op in enumerate(ops) if _global(op)]
+    for_good = {j for j in globals_ if isinstance(ops[j], DropObject | DropSchema) and not made.of(dropping[j])}
+    first = set(globals_) - for_good
+    rest = set(range(n)) - set(globals_)
+    for i in rest if first else ():  # global objects: made before the rest, dropped for good after it
+        after[i] |= first
+    for j in for_good:
+        after[j] |= rest
+    return after
+
+
+def _same_names(
+    making: list[set[str]],
+    dropping: list[set[str]],
+    gone: depends.Provided,
+    after: list[set[int]],
+    existed: Callable[[], set[str]] | None,
+) -> set[str]:
+    """One name dropped and made: the old one goes first if it existed before, else (set aside under it) it
+    is made first; those names are returned."""
     old: set[str] | None = None
-    made_first: set[str] = set()  # names made, then dropped: set aside under them
-    for i in range(n):
-        for name in making[i]:  # one name dropped and made: the old one goes first if it existed
+    made_first: set[str] = set()
+    for i, names in enumerate(making):
+        for name in names:
             for j in gone.exact(name) - {i}:
                 if old is None:
                     old = existed() if existed else set()
@@ -138,36 +184,19 @@ def edges(
                 else:
                     after[j].add(i)
                     made_first.add(name)
-    for i, op in enumerate(ops):
-        for name in needing[i] - dropping[i]:  # (what it drops itself, it needs as it was)
-            makers = made.of((name,))
-            if i in makers:
-                continue  # it makes that itself (a serial column's sequence)
-            after[i] |= makers
-            if not makers or name in made_first:  # a need goes before the drop of what it needs
-                for j in gone.of((name,)) - {i}:
-                    after[j].add(i)
-        for j in gone.of(releases(op) | schemas_of(dropping[i])) - {i}:
-            after[j].add(i)  # a drop goes after the last use
-        away = _takes_away(op) and not (dropping[i] and dropping[i] <= made_first)  # (not a scaffold's drop)
-        for table in over(op) | ({dropped_columns(t) for t in over(op)} if away else set()):
-            for j in changed.of(table) - {i}:
-                (after[j] if away else after[i]).add(i if away else j)
+    return made_first
+
+
+def _parents_first(ops: Sequence[Operation], parents: Mapping[str, Collection[str]], after: list[set[int]]) -> None:
+    """A change to a parent's column (INHERITS) reaches its children's: it goes before theirs."""
     by_column: dict[tuple[str, str], set[int]] = {}
     for i, op in enumerate(ops):
         for found in column_of(op):
             by_column.setdefault(found, set()).add(i)
-    for (table, name), mine in by_column.items():  # a parent's column changes before its children's
-        for parent in (parents or {}).get(table, ()):
+    for (table, name), mine in by_column.items():
+        for parent in parents.get(table, ()):
             for i in mine:
                 after[i] |= by_column.get((parent, name), set()) - {i}
-    globals_ = [i for i, op in enumerate(ops) if _global(op)]
-    for_good = {j for j in globals_ if isinstance(ops[j], DropObject | DropSchema) and not made.of(dropping[j])}
-    for i in set(range(n)) - set(globals_):  # global objects: made before the rest, dropped for good after it
-        after[i] |= set(globals_) - for_good
-        for j in for_good:
-            after[j].add(i)
-    return after
 
 
 class _Exact:

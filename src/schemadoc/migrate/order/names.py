@@ -78,11 +78,15 @@ def sequence(text: str) -> str:
     return name if "." in name else m.qualify("public", name)
 
 
+_PLAIN = re.compile(r"[^\s()]+")
+
+
 def index_key(ix: m.Index) -> str | None:
-    plain = [k.strip('"') for k in ix.keys]
-    if not ix.unique or ix.where or any(not re.fullmatch(r"[^\s()]+", k) for k in plain):
+    """A unique index on plain columns as a foreign key references it (order/names.key); else None."""
+    if not ix.unique or ix.where:
         return None
-    return key(ix.table_key, plain)
+    plain = [k.strip('"') for k in ix.keys]
+    return None if any(not _PLAIN.fullmatch(k) for k in plain) else key(ix.table_key, plain)
 
 
 def own_sequence(t: m.Table, c: m.Column) -> set[str]:
