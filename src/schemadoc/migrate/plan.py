@@ -420,6 +420,7 @@ def plan_between(
         online=online,
         update_paths=paths,
         clones=clones,
+        target_clones=target_clones,
     )
     # the way back: the up plan undone step by step where each step can be; else planned by comparing back,
     # which is planned anyway, as the oracle the undone steps must agree with (tests/test_migrations.py)

@@ -9,7 +9,7 @@ ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') T
 
 -- schemadoc migration (down): after.md -> database <fresh>
 -- 3 statement(s), 1 outside a transaction
--- planned by comparing back: a step of the up plan cannot be undone on its own
+-- the up plan's steps undone, last first
 
 SET lock_timeout = '5s';
 SET check_function_bodies = off;
@@ -17,8 +17,8 @@ SET check_function_bodies = off;
 -- detach partition public.events_2025 from public.events (its rows stay in it) — ACCESS EXCLUSIVE on events
 ALTER TABLE events DETACH PARTITION events_2025;
 
--- drop primary key events_2025_pkey — ACCESS EXCLUSIVE on events_2025
+-- drop primary key events_2025_pkey that attaching public.events_2025 to public.events cloned — ACCESS EXCLUSIVE on events_2025
 ALTER TABLE events_2025 DROP CONSTRAINT events_2025_pkey;
 
--- drop index events_2025_kind_idx — SHARE UPDATE EXCLUSIVE on events_2025, outside a transaction
+-- drop index events_2025_kind_idx that attaching public.events_2025 to public.events cloned — SHARE UPDATE EXCLUSIVE on events_2025, outside a transaction
 DROP INDEX CONCURRENTLY events_2025_kind_idx;

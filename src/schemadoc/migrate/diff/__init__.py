@@ -30,6 +30,7 @@ def diff(
     online: bool = True,
     update_paths: frozenset[tuple[str, str, str]] | None = None,
     clones: m.Schema | None = None,
+    target_clones: m.Schema | None = None,
 ) -> Diff:
     """The operations that make `current` into `target`, ordered, with what a reviewer must know.
 
@@ -37,9 +38,11 @@ def diff(
     index builds outside a transaction. Without it, everything runs in one transaction.
     `update_paths`: the extension versions the server can update between (`pg_extension_update_paths`).
     `clones`: what the current database's partitions hold from their parents (`introspect.partition_clones`),
-    which a partition detached keeps as its own.
+    which a partition detached keeps as its own; `target_clones`, what `target`'s partitions hold from theirs (read
+    from the shadow database): what attaching a partition clones into it, which its undoing drops again.
     """
     p = Planner(current, target, renames or Renames(), support or (lambda: []), online, update_paths, clones)
+    p.target_clones = target_clones
     renames_.apply_declared(p)
     typedefs.prepare(p)
     typedefs.enums(p)

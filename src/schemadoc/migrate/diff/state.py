@@ -100,6 +100,7 @@ class Planner:
         # (extension, from, to) the server can ALTER EXTENSION … UPDATE along; None: not known, assumed
         self.update_paths = update_paths
         self.clones = clones or m.Schema()  # the partitions' keys and indexes cloned from their parents
+        self.target_clones: m.Schema | None = None  # the same, of the target (None: not known)
         self.cur = current
         self.tgt = target
         self._parents: tuple[m.Schema, set[str]] | None = None

@@ -21,8 +21,10 @@ from schemadoc.migrate.ops import (
     DetachPartition,
     DropColumn,
     DropConstraint,
+    DropIndex,
     DropTable,
     Inherit,
+    Operation,
     RenameConstraint,
     RowSecurity,
     SetComment,
@@ -30,6 +32,7 @@ from schemadoc.migrate.ops import (
     SetLogged,
     count_rows,
 )
+from schemadoc.migrate.ops.constraints import constraint_kind
 
 
 def plan(p: Planner) -> None:
@@ -69,7 +72,11 @@ def plan(p: Planner) -> None:
     for k in sorted(attached):
         n = tgt[k]
         parent = n.partition_of or ""
-        p.add(AttachPartition(parent, k, n.partition_bound or "", span=n.span))
+        p.add(
+            AttachPartition(
+                parent, k, n.partition_bound or "", span=n.span, clones=_clones_made(p, attached[k], parent)
+            )
+        )
     p.dropped_tables = set(dropped)
     renames.suggest_table_renames(
         p, [t for t in new if t.key not in rebuilt], [cur[k] for k in dropped if k not in rebuilt]
@@ -302,6 +309,39 @@ def add_column(p: Planner, t: m.Table, c: m.Column, has_rows: bool) -> None:
             c.span,
             blocker=count_rows(t.key),
         )
+
+
+def _clones_made(p: Planner, child: m.Table, parent: str) -> tuple[Operation, ...] | None:
+    """What attaching `child` (as the plan makes it to be attached) to `parent` clones into it, read from the
+    target's clones, as the drops that undo it once it is detached again. None when that is not known: the
+    target's clones unread, or the child keeping a key or index of the same definition as one of them, which
+    ATTACH would adopt instead of cloning."""
+    if p.target_clones is None:
+        return None
+    k = child.key
+    cloned = p.target_clones.table(k)
+    own = [c for c in (child.primary_key, *child.uniques, *child.foreign_keys, *child.exclusions) if c]
+    own_indexes = [ix for ix in p.tgt.indexes if ix.table_key == k]
+    out: list[Operation] = []
+    gone: set[str] = set()
+    if cloned is not None:
+        for c in (cloned.primary_key, *cloned.uniques, *cloned.foreign_keys, *cloned.exclusions):
+            if c is None:
+                continue
+            if any(type(o) is type(c) and replace(o, name=c.name) == c for o in own):
+                return None
+            label = f"drop {constraint_kind(c)} {c.name} that attaching {k} to {parent} cloned"
+            out.append(DropConstraint(k, c.name, label, constraint=c))
+            gone.add(c.name)  # (its index goes with it)
+    for ix in p.target_clones.indexes:
+        if ix.table_key != k or ix.name in gone:
+            continue
+        if any(replace(o, name=ix.name) == ix for o in own_indexes):
+            return None
+        out.append(
+            DropIndex(ix, concurrently=True, label=f"drop index {ix.name} that attaching {k} to {parent} cloned")
+        )
+    return tuple(out)
 
 
 def _as_plain(t: m.Table, parent: m.Table, clones: m.Table | None = None) -> m.Table:

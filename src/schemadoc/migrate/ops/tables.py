@@ -359,6 +359,9 @@ class AttachPartition(Typed):
     bound: str  # FOR VALUES … | DEFAULT, as PostgreSQL prints it
     phase: int = CONTRACT
     span: Span | None = field(default=None, compare=False)
+    # what ATTACH clones into the child (the parent's keys, foreign keys and indexes it lacks), dropped again
+    # after its reverse detaches it, as read from the shadow database; None: not known, no undo on its own
+    clones: tuple[Operation, ...] | None = field(default=None, compare=False)
     scans = True
     lock = ACCESS_EXCLUSIVE
 
@@ -370,12 +373,12 @@ class AttachPartition(Typed):
     def what(self) -> str:
         return f"attach {self.child} as a partition of {self.parent} (its rows must fall within its bounds)"
 
-    # DETACH leaves what ATTACH cloned into the partition (the parent's keys and indexes), which only the
-    # database knows by name: the way back is planned by comparing, with those clones read
-    reversible = False
+    @property
+    def reversible(self) -> bool:  # type: ignore[override]
+        return self.clones is not None  # (DETACH leaves the clones: only the database names them)
 
-    def reverse(self) -> DetachPartition:
-        return DetachPartition(self.parent, self.child, self.bound)
+    def reverse(self) -> tuple[Operation, ...]:
+        return (DetachPartition(self.parent, self.child, self.bound), *(self.clones or ()))
 
 
 @dataclass(frozen=True, slots=True)

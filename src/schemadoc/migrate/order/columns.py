@@ -30,6 +30,7 @@ from schemadoc.migrate.ops import (
     ValidateConstraint,
 )
 from schemadoc.migrate.order.names import (
+    attachable,
     checks,
     dropped_columns,
     nulls,
@@ -38,8 +39,9 @@ from schemadoc.migrate.order.names import (
 
 @singledispatch
 def changes(op: object) -> set[str]:
-    """The tables whose columns an operation changes (adds, drops, renames or retypes one), and `nulls` of the
-    tables whose NOT NULLs it changes."""
+    """The tables whose columns an operation changes (adds, drops, renames or retypes one), and the groups of
+    a table's other changes something waits on: its NOT NULLs, CHECKs and column drops (an attach or inherit
+    waits for them), its own keys and indexes dropped (an attach would adopt them)."""
     return set()
 
 
@@ -64,8 +66,18 @@ def _(op: SetNotNull) -> set[str]:
 
 
 @changes.register
-def _(op: AddConstraint | DropConstraint) -> set[str]:
+def _(op: AddConstraint) -> set[str]:
     return {checks(op.table)} if isinstance(op.constraint, m.Check) else set()
+
+
+@changes.register
+def _(op: DropConstraint) -> set[str]:
+    return {attachable(op.table)} | ({checks(op.table)} if isinstance(op.constraint, m.Check) else set())
+
+
+@changes.register
+def _(op: DropIndex) -> set[str]:
+    return {attachable(op.index.table_key)}
 
 
 @singledispatch
@@ -104,7 +116,8 @@ def _(op: CreateOnTable | DropFromTable) -> set[str]:
 
 @over.register
 def _(op: AttachPartition | DetachPartition) -> set[str]:
-    return {t for table in (op.parent, op.child) for t in (table, nulls(table), checks(table), dropped_columns(table))}
+    both = {t for table in (op.parent, op.child) for t in (table, nulls(table), checks(table), dropped_columns(table))}
+    return both | ({attachable(op.child)} if isinstance(op, AttachPartition) else set())
 
 
 @over.register

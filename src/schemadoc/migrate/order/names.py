@@ -61,6 +61,11 @@ def dropped_columns(table: str) -> str:
     return f"{table} columns dropped"
 
 
+def attachable(table: str) -> str:
+    """What dropping a table's own keys and indexes is grouped by: ATTACH would adopt them, so it waits."""
+    return f"{table} own keys"
+
+
 def detached(table: str) -> str:
     """A table detached from its partitioned parent or INHERITS parent: what it holds only from the parent
     (cloned keys and indexes, inherited columns and constraints) can be dropped once it is."""
