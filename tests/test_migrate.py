@@ -723,3 +723,37 @@ def test_the_rows_at_stake_are_counted_by_composed_sql_with_values_as_literals(f
         row = conn.execute(moved.at_stake).fetchone()
     assert row == (3,)
     assert "'it''s'" in moved.at_stake.as_string(None)
+
+
+def test_an_attach_is_undone_by_dropping_what_it_cloned_unless_the_child_has_its_like() -> None:
+    """ATTACH clones the parent's indexes into the child (the target's clones say which), and its reverse
+    drops them after detaching; a child that keeps an index of a clone's definition would have it adopted
+    instead, which the shadow cannot tell, so that attach is left to the plan compared back."""
+    from schemadoc import model as m
+    from schemadoc.migrate.diff import diff
+    from schemadoc.migrate.ops import AttachPartition, DetachPartition, DropIndex
+
+    cols = (m.Column("id", "integer", True), m.Column("at", "date", True), m.Column("kind", "text"))
+    parent = m.Table("public", "events", cols, partition_by="RANGE (at)")
+    by_kind = m.Index("public", "events_kind_idx", "events", ("kind",))
+    plain = m.Table("public", "events_2026", cols)
+    child = m.replace(
+        plain, partition_of="public.events", partition_bound="FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
+    )
+    clone = m.Index("public", "events_2026_kind_idx", "events_2026", ("kind",))
+    clones = m.Schema.build(indexes=[clone])
+    before = m.Schema.build(tables=[parent, plain], indexes=[by_kind])
+
+    after = m.Schema.build(tables=[parent, child], indexes=[by_kind])
+    (attach,) = [op for op in diff(before, after, target_clones=clones).ops if isinstance(op, AttachPartition)]
+    assert attach.reversible
+    back = attach.reverse()
+    assert [type(op) for op in back] == [DetachPartition, DropIndex]
+    assert back[1].sql == "DROP INDEX CONCURRENTLY events_2026_kind_idx;"
+
+    own = m.Index("public", "events_2026_kind", "events_2026", ("kind",))
+    after = m.Schema.build(tables=[parent, child], indexes=[by_kind, own])
+    (attach,) = [op for op in diff(before, after, target_clones=clones).ops if isinstance(op, AttachPartition)]
+    assert not attach.reversible
+    (attach,) = [op for op in diff(before, after).ops if isinstance(op, AttachPartition)]
+    assert not attach.reversible  # the target's clones unread
