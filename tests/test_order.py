@@ -68,3 +68,17 @@ def test_a_migration_is_ordered_by_what_its_steps_need_not_by_their_phases(monke
     cycles: list[object] = []
     order.ordered([CreateObject(a), CreateObject(b)], cycles=cycles)
     assert len(cycles) == 1
+
+
+def test_a_name_with_a_space_is_still_found_bare(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A type named `"My Type"`, used unqualified by a column, is made first even with the ties broken
+    backwards: only the names of a table's parts (columns, constraints) are never looked up bare."""
+    from schemadoc import model as m
+    from schemadoc.migrate import order
+    from schemadoc.migrate.ops import CreateObject, CreateTable
+
+    kind = m.Enum("public", "My Type", ("a", "b"))
+    table = m.Table("public", "t", (m.Column("k", '"My Type"'),))
+    monkeypatch.setattr(order, "priority", lambda op, i: (-op.phase, -i))
+    ops = order.ordered([CreateObject(kind), CreateTable(table)])
+    assert [type(op) for op in ops] == [CreateObject, CreateTable]

@@ -20,7 +20,6 @@ _NAME = re.compile(rf"({_IDENT})(?:\s*\.\s*({_IDENT}))?")
 _CALL = re.compile(rf"({_IDENT})(?:\s*\.\s*({_IDENT}))?\s*\(")
 _NEXTVAL = re.compile(r"(?i)nextval\(\s*(?:cast\(\s*)?'((?:[^']|'')+)'")  # as written, or as pglast prints it
 _TYPMOD = re.compile(r"\([^)]*\)")
-_PART = re.compile(r"[:#( ]")
 
 
 def _unquote(ident: str) -> str:
@@ -132,7 +131,10 @@ def provides(obj: object) -> set[str]:
 
 
 class Provided:
-    """Which of some items make each name, found by a qualified name or by a bare one."""
+    """Which of some items make each name, found by a qualified name or by a bare one. A name holding `PART`
+    names a part of an object (migrate/order: a table's column, constraint, key): it is found only as it is."""
+
+    PART = "\x1f"
 
     def __init__(self) -> None:
         self._by: dict[str, set[int]] = {}
@@ -142,7 +144,7 @@ class Provided:
         self._by.setdefault(name, set()).add(item)
         self._exact.setdefault(name, set()).add(item)
         bare = name.rpartition(".")[2]
-        if bare != name and not _PART.search(bare):  # (a column's, a constraint's: never named bare)
+        if bare != name and self.PART not in name:
             self._by.setdefault(bare, set()).add(item)
 
     def of(self, wanted: Iterable[str]) -> set[int]:

@@ -11,30 +11,32 @@ from schemadoc import model as m
 from schemadoc.sql import depends
 from schemadoc.sql.emit import serial_type
 
+PART = depends.Provided.PART  # what joins a table and a part of it in a name: never looked up bare
+
 
 def column(table: str, name: str) -> str:
-    return f"{table}:{name}"
+    return f"{table}{PART}column {name}"
 
 
 def not_null(table: str, name: str) -> str:
-    return f"{table}:{name} not null"
+    return f"{table}{PART}not null {name}"
 
 
 def identity(table: str, name: str) -> str:
-    return f"{table}:{name} identity"
+    return f"{table}{PART}identity {name}"
 
 
 def constraint(table: str, name: str) -> str:
-    return f"{table}#{name}"
+    return f"{table}{PART}constraint {name}"
 
 
 def validated(table: str, name: str) -> str:
-    return f"{table}#{name} valid"
+    return f"{table}{PART}valid {name}"
 
 
 def key(table: str, columns: Iterable[str]) -> str:
     """A primary key, unique constraint or unique index as a foreign key references it: its columns."""
-    return f"{table}({','.join(sorted(columns))})"
+    return f"{table}{PART}key {','.join(sorted(columns))}"
 
 
 def schema_name(name: str) -> str:
@@ -47,33 +49,33 @@ def role_name(name: str) -> str:
 
 def nulls(table: str) -> str:
     """What a table's NOT NULL changes are grouped by: attaching or inheriting waits on them."""
-    return f"{table} not null"
+    return f"{table}{PART}not nulls"
 
 
 def checks(table: str) -> str:
     """What a table's CHECK changes are grouped by: inheriting waits on them (a child has its parent's)."""
-    return f"{table} checks"
+    return f"{table}{PART}checks"
 
 
 def dropped_columns(table: str) -> str:
     """What a table's column drops are grouped by: what is dropped over its columns goes before them, an
     attach or inherit after them; what is made over them need not wait (contract steps stay last)."""
-    return f"{table} columns dropped"
+    return f"{table}{PART}columns dropped"
 
 
 def attachable(table: str) -> str:
     """What dropping a table's own keys and indexes is grouped by: ATTACH would adopt them, so it waits."""
-    return f"{table} own keys"
+    return f"{table}{PART}own keys"
 
 
 def detached(table: str) -> str:
     """A table detached from its partitioned parent or INHERITS parent: what it holds only from the parent
     (cloned keys and indexes, inherited columns and constraints) can be dropped once it is."""
-    return f"{table} detached"
+    return f"{table}{PART}detached"
 
 
 def persistence(table: str) -> str:
-    return f"{table} logged"
+    return f"{table}{PART}logged"
 
 
 def sequence(text: str) -> str:
