@@ -41,8 +41,8 @@ def diff(
     which a partition detached keeps as its own; `target_clones`, what `target`'s partitions hold from theirs (read
     from the shadow database): what attaching a partition clones into it, which its undoing drops again.
     """
-    p = Planner(current, target, renames or Renames(), support or (lambda: []), online, update_paths, clones)
-    p.target_clones = target_clones
+    p = Planner(current, target, renames or Renames(), support or (lambda: []), online, update_paths, clones,
+                target_clones)  # fmt: skip
     renames_.apply_declared(p)
     typedefs.prepare(p)
     typedefs.enums(p)

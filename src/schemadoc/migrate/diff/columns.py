@@ -32,9 +32,7 @@ from schemadoc.sql.emit import collation_ref
 def descendants(p: Planner, table: str, column: str) -> tuple[tuple[str, str | None], ...]:
     """The INHERITS descendants of `table` in the current schema, each with the default `column` has there."""
     out: list[tuple[str, str | None]] = []
-    if table not in p.parents:
-        return ()
-    for child in sorted((t for t in p.cur.tables if table in t.inherits), key=lambda t: t.key):
+    for child in p.children.get(table, ()):
         c = child.column(column)
         out.append((child.key, c.default if c is not None else None))
         out += descendants(p, child.key, column)

@@ -95,15 +95,16 @@ class Planner:
         online: bool,
         update_paths: frozenset[tuple[str, str, str]] | None = None,
         clones: m.Schema | None = None,
+        target_clones: m.Schema | None = None,
     ):
         self.online = online
         # (extension, from, to) the server can ALTER EXTENSION … UPDATE along; None: not known, assumed
         self.update_paths = update_paths
         self.clones = clones or m.Schema()  # the partitions' keys and indexes cloned from their parents
-        self.target_clones: m.Schema | None = None  # the same, of the target (None: not known)
+        self.target_clones = target_clones  # the same, of the target (None: not known)
         self.cur = current
         self.tgt = target
-        self._parents: tuple[m.Schema, set[str]] | None = None
+        self._children: tuple[m.Schema, dict[str, list[m.Table]]] | None = None
         self.renames = renames
         self.out = Diff()
         self.support = support
@@ -118,11 +119,15 @@ class Planner:
         self.rekeyed: set[tuple[str, str]] = set()  # (table, foreign key) rebuilt around a type change
 
     @property
-    def parents(self) -> set[str]:
-        """The tables that are INHERITS parents in the current schema (as renamed so far)."""
-        if self._parents is None or self._parents[0] is not self.cur:
-            self._parents = (self.cur, {parent for t in self.cur.tables for parent in t.inherits})
-        return self._parents[1]
+    def children(self) -> dict[str, list[m.Table]]:
+        """Each INHERITS parent of the current schema (as renamed so far) with its children, by key."""
+        if self._children is None or self._children[0] is not self.cur:
+            found: dict[str, list[m.Table]] = {}
+            for t in sorted(self.cur.tables, key=lambda t: t.key):
+                for parent in t.inherits:
+                    found.setdefault(parent, []).append(t)
+            self._children = (self.cur, found)
+        return self._children[1]
 
     def add(self, op: Operation) -> None:
         if not self.online and not op.transactional:

@@ -103,13 +103,23 @@ def own_sequence(t: m.Table, c: m.Column) -> set[str]:
     return set()
 
 
-def table_names(t: m.Table, foreign_keys: tuple[m.ForeignKey, ...] | None = None) -> set[str]:
-    """What a table brings into being with it: itself, its columns, their NOT NULL and identity (and the
-    sequences of those and of serial columns), its constraints, keys and their indexes."""
+def column_names(t: m.Table, c: m.Column) -> set[str]:
+    """What a column brings into being with it: itself, its NOT NULL, its identity, and the sequence of
+    that identity or of a serial column."""
     k = t.key
-    out = {k} | {column(k, c.name) for c in t.columns} | {s for c in t.columns for s in own_sequence(t, c)}
-    out |= {not_null(k, c.name) for c in t.columns if c.not_null}
-    out |= {identity(k, c.name) for c in t.columns if c.identity}
+    out = {column(k, c.name)} | own_sequence(t, c)
+    if c.not_null:
+        out.add(not_null(k, c.name))
+    if c.identity:
+        out.add(identity(k, c.name))
+    return out
+
+
+def table_names(t: m.Table, foreign_keys: tuple[m.ForeignKey, ...] | None = None) -> set[str]:
+    """What a table brings into being with it: itself, its columns (`column_names`), its constraints, keys
+    and their indexes."""
+    k = t.key
+    out = {k}.union(*(column_names(t, c) for c in t.columns))
     fks = t.foreign_keys if foreign_keys is None else foreign_keys  # (CREATE TABLE has only those it says)
     for c in (t.primary_key, *t.uniques, *t.checks, *fks, *t.exclusions):
         if c is not None:

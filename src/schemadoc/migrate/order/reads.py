@@ -54,6 +54,7 @@ from schemadoc.migrate.ops import (
 )
 from schemadoc.migrate.order.names import (
     column,
+    column_names,
     constraint,
     detached,
     identity,
@@ -62,7 +63,6 @@ from schemadoc.migrate.order.names import (
     key,
     not_null,
     object_names,
-    own_sequence,
     persistence,
     role_name,
     schema_name,
@@ -97,13 +97,7 @@ def _(op: CreateTable) -> set[str]:
 
 @makes.register
 def _(op: AddColumn) -> set[str]:
-    t, c = op.relation.key, op.column
-    return (
-        own_sequence(op.relation, c)
-        | {column(t, c.name)}
-        | ({not_null(t, c.name)} if c.not_null else set())
-        | ({identity(t, c.name)} if c.identity else set())
-    )
+    return column_names(op.relation, op.column)
 
 
 @makes.register
