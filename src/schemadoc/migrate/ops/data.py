@@ -22,7 +22,7 @@ ROW_COPY_NOTE = "every row is written again: on a big table this takes as long a
 class CreateOwnedSequence(Typed):
     """CREATE SEQUENCE IF NOT EXISTS … OWNED BY a column (integer → serial: made before the default uses it)."""
 
-    sequence: str
+    sequence: str  # as SQL: as the catalog's `nextval('…'::regclass)` spells it, quoted where needed
     base: str  # smallint | integer | bigint
     table: str
     column: str
@@ -42,7 +42,7 @@ class CreateOwnedSequence(Typed):
 class DropOwnedSequence(Typed):
     """DROP SEQUENCE of a column's own sequence, once nothing draws from it (its values need no keeping)."""
 
-    sequence: str
+    sequence: str  # as SQL, as in CreateOwnedSequence
     table: str  # the table whose column owned it
     label: str = ""
     if_exists: bool = False
