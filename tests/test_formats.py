@@ -102,3 +102,20 @@ def test_every_registered_format_has_a_reader_and_fixtures() -> None:
     for f in FORMATS:
         if f.name != "redis":  # Redis key layouts: tests/test_keyspaces.py
             assert covered[f.name] in fixtures, f.name
+
+
+def test_the_list_of_pg_catalog_types_is_the_servers(fresh_db: str) -> None:
+    """schemadoc.types.PG_CATALOG_TYPES (the names a bare type reference finds in pg_catalog first) holds every
+    type of this server's pg_catalog, arrays and catalog row types aside; older servers lack only multiranges."""
+    from schemadoc.types import PG_CATALOG_TYPES
+
+    with psycopg.connect(fresh_db) as conn:
+        names = {
+            r[0]
+            for r in conn.execute(
+                "SELECT typname FROM pg_type WHERE typnamespace = 'pg_catalog'::regnamespace"
+                " AND typrelid = 0 AND typcategory <> 'A' AND typname NOT LIKE '\\_%'"
+            )
+        }
+    assert names - PG_CATALOG_TYPES == set()
+    assert all("multirange" in n for n in PG_CATALOG_TYPES - names), PG_CATALOG_TYPES - names

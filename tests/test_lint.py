@@ -163,3 +163,43 @@ def test_foreign_key_index_fix_in_prisma_names_the_field_not_the_mapped_column(t
     assert codes.count("SD313") == 1
     assert "@relation(fields: [buyerId], references: [id])\n  @@index([buyerId])\n}" in fixed, fixed
     assert schemadoc.loads(fixed, str(tmp_path / "doc.md")).schema.unindexed_foreign_keys() == []
+
+
+SHADOWED = """# Parcels
+
+```sql
+CREATE TYPE point AS ENUM ('start', 'end');
+CREATE TYPE box AS (width int, height int);
+CREATE DOMAIN wrapper AS box;
+CREATE TABLE parcels (
+  id int PRIMARY KEY,
+  "box" box,
+  kind point NOT NULL,
+  at pg_catalog.point,
+  size wrapper
+);
+```
+"""
+
+
+def test_a_type_named_like_a_builtin_is_qualified_by_the_unsafe_fix(tmp_path: Path) -> None:
+    """SD325 fires where a bare name means pg_catalog's type though the doc creates one of that name (not
+    where pg_catalog is written); its fix, which changes the column's type, runs only with unsafe fixes."""
+    doc = schemadoc.loads(SHADOWED, str(tmp_path / "doc.md"))
+    found = [d for d in lint(doc, ["SD325"])]
+    assert sorted(d.span.line for d in found if d.span) == [6, 9, 10]
+    safe, codes = _fixed(tmp_path, SHADOWED, unsafe=False)
+    assert "SD325" not in codes and safe == SHADOWED
+    fixed, codes = _fixed(tmp_path, SHADOWED, unsafe=True)
+    assert codes.count("SD325") == 3
+    assert (
+        "CREATE DOMAIN wrapper AS public.box;" in fixed
+        and '  "box" public.box,\n  kind public.point NOT NULL,\n  at pg_catalog.point,' in fixed
+    )
+    after = schemadoc.loads(fixed, str(tmp_path / "doc.md"))
+    assert lint(after, ["SD325"]) == []
+    parcels = after.schema.table("public.parcels")
+    assert parcels is not None
+    assert {c.name: c.type for c in parcels.columns} == {
+        "id": "integer", "box": "public.box", "kind": "public.point", "at": "point", "size": "wrapper"
+    }  # fmt: skip

@@ -490,6 +490,10 @@ class Schema:
         visit(t.inherits)
         return list(found.values())
 
+    def named_types(self) -> tuple[Enum | CompositeType | Domain, ...]:
+        """The types the schema creates that a column can name: enums, composites, domains."""
+        return (*self.enums, *self.composites, *self.domains)
+
     def with_inherited_checks(self) -> Schema:
         """Each INHERITS child with the CHECKs its ancestors pass down beside its own."""
         return self.with_(

@@ -84,6 +84,31 @@ _PLAIN = frozenset(
     )
 )
 
+# The names of pg_catalog's own types (PostgreSQL 15's catalog, arrays and catalog row types left out; 13–18
+# differ only in multiranges, 14+). pg_catalog comes first on every search path, so a type a document creates
+# in its default schema under one of these names is found by that bare name only qualified: `public.point`.
+PG_CATALOG_TYPES = frozenset(
+    """
+    aclitem any anyarray anycompatible anycompatiblearray anycompatiblemultirange anycompatiblenonarray
+    anycompatiblerange anyelement anyenum anymultirange anynonarray anyrange bit bool box bpchar bytea char cid
+    cidr circle cstring date datemultirange daterange event_trigger fdw_handler float4 float8 gtsvector
+    index_am_handler inet int2 int4 int4multirange int4range int8 int8multirange int8range internal interval json
+    jsonb jsonpath language_handler line lseg macaddr macaddr8 money name numeric nummultirange numrange oid path
+    pg_brin_bloom_summary pg_brin_minmax_multi_summary pg_ddl_command pg_dependencies pg_lsn pg_mcv_list
+    pg_ndistinct pg_node_tree pg_snapshot point polygon record refcursor regclass regcollation regconfig
+    regdictionary regnamespace regoper regoperator regproc regprocedure regrole regtype table_am_handler text tid
+    time timestamp timestamptz timetz trigger tsm_handler tsmultirange tsquery tsrange tstzmultirange tstzrange
+    tsvector txid_snapshot unknown uuid varbit varchar void xid xid8 xml
+    """.split()
+)
+
+
+def own_type_ref(name: str) -> str:
+    """A column's reference to a type the document creates in its default schema: the bare name, quoted
+    where needed, or qualified where a bare name would find pg_catalog's type of that name instead."""
+    return f"public.{quote_ident(name)}" if name in PG_CATALOG_TYPES else quote_ident(name)
+
+
 _SERIALS = {
     "serial": "integer",
     "serial4": "integer",
@@ -144,8 +169,9 @@ def format_type(type_name: ast.TypeName, default_schema: str = "public") -> str:
     elif len(names) == 1 and low in _PLAIN:
         text = low + (f"({','.join(mods)})" if mods else "")
     else:
-        # user-defined or extension type: qualify only outside the default schema
-        if len(names) == 2 and names[0] != default_schema:
+        # user-defined or extension type: qualified outside the default schema, and in it where the bare
+        # name is a pg_catalog type's, as format_type() prints a type its bare name does not find
+        if len(names) == 2 and (names[0] != default_schema or names[1] in PG_CATALOG_TYPES):
             text = f"{quote_ident(names[0])}.{quote_ident(names[1])}"
         else:
             text = quote_ident(names[-1])

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from schemadoc.errors import Severity
 from schemadoc.lint import Finding, rule
 from schemadoc.parse import LoadedDocument
-from schemadoc.types import base_type
+from schemadoc.types import PG_CATALOG_TYPES, base_type, canonical_type
 
 _MONEY = re.compile(r"(price|amount|total|cost|tax|discount|balance|fee|salary|revenue|subtotal|paid|refund)", re.I)
 _EVENT_TIME = re.compile(r"(_at|At|_on|time|date|timestamp|expires|expiry)$", re.I)
@@ -117,3 +117,40 @@ def varchar_length(doc: LoadedDocument) -> Iterator[Finding]:
                     c.span,
                     help=f"{c.name} text CHECK (char_length({c.name}) <= {c.type[18:-1]})",
                 )
+
+
+@rule(
+    "SD325",
+    "type-named-like-a-builtin",
+    Severity.WARNING,
+    "types",
+    """
+    pg_catalog is searched before every schema on the search path, so a type the document creates
+    under the name of a built-in one (point, box, line, name, text, money…) is never found by that
+    bare name: a column written `kind point` is PostgreSQL's geometric point, not the document's
+    type. Write the type qualified (public.point), or give it a name of its own.""",
+)
+def type_named_like_a_builtin(doc: LoadedDocument) -> Iterator[Finding]:
+    s = doc.schema
+    own = {
+        t.name: t
+        for t in s.named_types()
+        if t.schema == "public" and t.name in PG_CATALOG_TYPES and canonical_type(t.name) == t.name
+    }
+    if not own:
+        return
+    uses = [(f'"{t.name}.{c.name}"', c.type, c.span) for t in s.tables for c in t.columns]
+    uses += [(f'"{d.name}"', d.type, d.span) for d in s.domains]
+    uses += [(f'"{ct.name}.{a}"', ty, ct.span) for ct in s.composites for a, ty in ct.attributes]
+    lines = doc.text.split("\n")  # (as the reader counts lines)
+    for what, type_text, span in uses:
+        found = own.get(base_type(type_text))
+        written = lines[span.line - 1] if span is not None and 0 < span.line <= len(lines) else ""
+        if found is not None and not re.search(rf'\bpg_catalog\s*\.\s*"?{found.name}\b', written, re.I):
+            line = f" (line {found.span.line})" if found.span else ""
+            yield Finding(
+                f"{what} is PostgreSQL's built-in type {found.name}, not the type {found.name} this document "
+                f"creates{line}: pg_catalog is searched first",
+                span,
+                help=f"write public.{found.name}, or rename the type",
+            )

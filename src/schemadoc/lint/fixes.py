@@ -284,6 +284,24 @@ def _retype_column(
     return edits
 
 
+def _qualify_own_type(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
+    """`kind point` -> `kind public.point`, where the document creates a type `point` in public (SD325)."""
+    if d.span is None:
+        return None
+    own = {t.name for t in doc.schema.named_types() if t.schema == "public"}
+    start = _offset(doc.text, d.span)
+    line_end = doc.text.find("\n", start)
+    line = doc.text[start : len(doc.text) if line_end < 0 else line_end]
+    head = re.match(r'\s*(?:CREATE\s+DOMAIN\s+)?("(?:[^"]|"")+"|[\w$.]+)(?:\s+AS)?\s+', line, re.I)
+    if head is None:
+        return None
+    word = re.match(r'("?)([\w$]+)\1(?![\w$."])', line[head.end() :])
+    if word is None or word.group(2) not in own:
+        return None
+    at = start + head.end()
+    return [Edit(at, at + word.end(), f"public.{word.group(0)}")]
+
+
 def _partition_parent_model(schema: m.Schema, data: dict[str, str]) -> m.Schema:
     """PARTITION BY RANGE (column) on the parent; its primary and unique keys widened to include it."""
     key, column = data["table"], data["column"]
@@ -334,6 +352,7 @@ FIXERS: dict[str, Fixer] = {
         "store the instant as timestamptz (Prisma: @db.Timestamptz(3))",
         _retype_column(_TIMESTAMP_SQL, "timestamptz", ("DateTime", "DateTime", "@db.Timestamptz(3)"), None),
     ),
+    "SD325": Fixer(False, "qualify the type with its schema: public.point", _qualify_own_type),
     "SD310": Fixer(True, "remove the duplicate index", _delete_statement),
     "SD311": Fixer(True, "remove the index the key already provides", _delete_statement),
     "SD050": Fixer(True, "remove the password (it is never applied)", _drop_password),

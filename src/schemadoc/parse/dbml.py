@@ -14,9 +14,9 @@ from typing import Any
 
 from schemadoc import model as m
 from schemadoc.errors import Severity, Span
-from schemadoc.names import make_object_name, quote_ident, quote_literal
+from schemadoc.names import make_object_name, quote_literal
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
-from schemadoc.types import TypeSyntaxError, canonical_type, translate_type
+from schemadoc.types import TypeSyntaxError, canonical_type, own_type_ref, translate_type
 
 # DBML's own words for a sequence-backed integer: `increment` on these is an identity column
 _INTEGERS = {"smallint", "integer", "bigint"}
@@ -87,7 +87,7 @@ class DbmlReader:
             written = str(col.type).strip('"')
             base = written.strip('"').strip()
             if base in enums:
-                sql_type = quote_ident(base)
+                sql_type = own_type_ref(base)
             else:
                 sql_type = _sql_type(base)
             identity = None

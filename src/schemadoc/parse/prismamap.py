@@ -25,6 +25,7 @@ from schemadoc.parse.prisma import (
     sort_orders,
     table_name,
 )
+from schemadoc.types import own_type_ref
 
 
 class PrismaMapper:
@@ -41,7 +42,7 @@ class PrismaMapper:
 
     def column_type(self, model: PModel, f: PField) -> str:
         if f.type in self.s.enums:
-            t = quote_ident(self.s.enums[f.type].db_name)
+            t = own_type_ref(self.s.enums[f.type].db_name)
         elif f.type in SCALARS:
             t = SCALARS[f.type]
             for a in f.attributes:

@@ -23,6 +23,7 @@ from schemadoc import model as m
 from schemadoc.errors import Severity, Span
 from schemadoc.names import quote_ident, quote_literal, snake_case
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
+from schemadoc.types import own_type_ref
 
 _SA_TYPES = {
     "integer": "integer", "int": "integer", "biginteger": "bigint", "bigint": "bigint", "smallinteger": "smallint",
@@ -374,7 +375,7 @@ class _Mapper:
         if not values:
             return "text"
         self.b.enums.setdefault(m.qualify("public", type_name), m.Enum("public", type_name, tuple(values)))
-        return quote_ident(type_name)
+        return own_type_ref(type_name)
 
     # -- Django -----------------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from schemadoc.names import quote_ident, snake_case
 from schemadoc.parse.codemodel import CodeColumn, CodeTable, CodeTables, action, plural, sql_literal
-from schemadoc.types import translate_type
+from schemadoc.types import own_type_ref, translate_type
 
 # Drizzle's column builders (pg-core, mysql-core, sqlite-core) as the types they create
 _DRIZZLE = {
@@ -276,7 +276,7 @@ class _Reader:
         name = built.args[0] if built.args and isinstance(built.args[0], str) else key
         options = _obj(built.args[-1]) if built.args and isinstance(built.args[-1], dict) else {}
         if builder in self.models.enums:
-            sql_type = quote_ident(self.models.enums[builder][0])
+            sql_type = own_type_ref(self.models.enums[builder][0])
         else:
             base = _DRIZZLE.get(builder.lower())
             if base is None:
