@@ -564,3 +564,22 @@ def test_an_unreachable_server_is_one_error_line_never_a_traceback(args: tuple[s
     # said once, in the database layer, the same way by every command
     said = [line for line in r.stderr.splitlines() if line.startswith("error: ")]
     assert len(said) == 1 and said[0].startswith("error: cannot connect to "), r.stderr
+
+
+def test_a_statement_postgresql_refuses_that_no_command_caught_is_one_line(
+    fresh_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last guard: any error PostgreSQL raises that a command did not turn into its own message ends the
+    command with one line naming it and its SQLSTATE (exit 1), never a traceback."""
+    import schemadoc.commands
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        with psycopg.connect(fresh_db) as conn:
+            conn.execute("SELECT 1 / 0")
+
+    monkeypatch.setattr(schemadoc.commands, "seed", refused)
+    doc = tmp_path / "doc.md"
+    doc.write_text("# Shop\n\n```sql\nCREATE TABLE items (id int PRIMARY KEY);\n```\n")
+    assert main(["seed", "--database-url", fresh_db, str(doc)]) == 1
+    err = capsys.readouterr().err
+    assert "error: PostgreSQL refused it: division by zero [SQLSTATE 22012]" in err and "Traceback" not in err

@@ -415,3 +415,36 @@ def test_inherits_children_are_filled_within_their_parents_checks(fresh_db: str,
             "(SELECT count(*) FROM ONLY vip_links), (SELECT count(DISTINCT kind) FROM user_links)"
         ).fetchone()
     assert counts == (15, 15, 15, 1)
+
+
+def test_composites_arrays_and_postgresqls_own_types_get_values_it_accepts(fresh_db: str) -> None:
+    """Every column of every type the fixture lists gets values PostgreSQL's input functions read: composites
+    from their attributes' values (arrays and timestamps inside them quoted as record_in reads them), arrays
+    of enums, uuids, dates, composites and intervals, geometric, network, bit-string, text-search, range and
+    XML values; a column of pg_catalog's `point` gets points even where the doc has an enum named point."""
+    doc = Path(__file__).parent / "fixtures" / "typed_values.md"
+    up = run("up", "--database-url", fresh_db, str(doc))
+    assert up.returncode == 0, up.stderr
+    r = run("seed", "--database-url", fresh_db, "--default-rows", "200", str(doc))
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    with psycopg.connect(fresh_db) as conn:
+        assert _count(fresh_db, "shapes") == 200
+        types = dict(
+            conn.execute(
+                "SELECT attname, atttypid::regtype::text FROM pg_attribute"
+                " WHERE attrelid = 'shapes'::regclass AND attnum > 0 AND NOT attisdropped"
+            ).fetchall()
+        )
+        assert (types["kind"], types["pkg"], types["at"], types["frame"]) == (
+            "public.point",
+            "public.box",
+            "point",
+            "box",
+        )
+        filled = conn.execute(
+            "SELECT count(*) FILTER (WHERE (pkg).label IS NOT NULL), count(*) FILTER (WHERE (size).made_at IS NOT NULL),"
+            " count(*) FILTER (WHERE cardinality(sizes) > 0), count(*) FILTER (WHERE area IS NOT NULL),"
+            " count(*) FILTER (WHERE length(flags) = 4), count(*) FILTER (WHERE upper(span) > lower(span)),"
+            " count(DISTINCT kind) FROM shapes"
+        ).fetchone()
+    assert filled is not None and all(n > 50 for n in filled[:6]) and filled[6] == 3, filled

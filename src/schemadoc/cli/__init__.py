@@ -34,6 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _failed(args, e)
     except psycopg.OperationalError as e:  # a server that went away mid-command: one line, never a traceback
         return _failed(args, SchemadocError(f"lost the connection to PostgreSQL: {str(e).strip()}"))
+    except psycopg.Error as e:  # a statement PostgreSQL refused that no command caught: one line, no traceback
+        where = f" ({e.diag.context.strip().splitlines()[0]})" if e.diag.context else ""
+        message = (str(e).strip().splitlines() or ["(no message)"])[0]
+        return _failed(args, SchemadocError(f"PostgreSQL refused it: {message}{where} [SQLSTATE {e.sqlstate}]"))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

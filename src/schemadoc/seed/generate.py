@@ -47,6 +47,7 @@ from schemadoc.seed.allowed import (
 )
 from schemadoc.seed.shapes import default_example, examples, is_shaped
 from schemadoc.seed.values import Values
+from schemadoc.types import PG_CATALOG_TYPES
 
 ROUNDS = 40  # at most, to reach a table's row count when CHECKs or uniqueness filter rows out
 STALLED = 3  # rounds in a row that add nothing: the table cannot take more rows of this kind
@@ -188,7 +189,10 @@ def seed(
         rows = parse_rows(rows, default_rows, [t.key for t in schema.tables if t.partition_of is None])
     wanted = rows
     values = Values(seed_value)
-    enums = {e.key: e for e in schema.enums} | {e.name: e for e in schema.enums}
+    # by key, and by a bare name that is no pg_catalog type's (that name is pg_catalog's: see own_type_ref)
+    enums = {e.key: e for e in schema.enums} | {e.name: e for e in schema.enums if e.name not in PG_CATALOG_TYPES}
+    values.composites = {c.key: c for c in schema.composites}
+    values.composites |= {c.name: c for c in schema.composites if c.name not in PG_CATALOG_TYPES}
     order, deferred = _order(schema)
     tables = {t.key: t for t in schema.tables}
     shapes = examples(doc)

@@ -13,7 +13,11 @@ from psycopg.types.json import Jsonb
 
 from schemadoc import model as m
 from schemadoc.names import singular
+from schemadoc.seed.builtin import builtin_maker, composite_maker
 from schemadoc.seed.shapes import Shaper
+from schemadoc.types import PG_CATALOG_TYPES
+
+_TEXT = re.compile(r"text|character varying|character|bpchar|citext|name|(\w+\.)?citext")
 
 
 class Values:
@@ -26,6 +30,7 @@ class Values:
         self.fake.seed_instance(seed)
         self.rng = random.Random(seed)
         self.now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        self.composites: dict[str, m.CompositeType] = {}  # by key and by name: a composite column's attributes
 
     def maker(
         self,
@@ -42,14 +47,24 @@ class Values:
         t = col.type
         base = re.sub(r"\(.*\)", "", t).strip()
         lo, hi = bounds
-        enum = enums.get(t) or enums.get(t.strip('"')) or enums.get(f"public.{t.strip(chr(34))}")
+        # (a bare name that is pg_catalog's is pg_catalog's type, whatever the document creates: see own_type_ref)
+        bare = t.strip('"') if t.strip('"') not in PG_CATALOG_TYPES else None
+        enum = enums.get(t) or (enums.get(bare) or enums.get(f"public.{bare}") if bare else None)
         if enum is not None:
             values = enum.values
             return lambda i: values[rng.randrange(len(values))]
+        composite = self.composites.get(t) or (self.composites.get(bare) if bare else None)
+        if composite is not None:
+            return composite_maker(
+                [self.maker(table, m.Column(a, ty), False, (None, None), enums) for a, ty in composite.attributes]
+            )
         if t.endswith("[]"):
             inner = base.removesuffix("[]")
-            if "int" in inner or inner in ("numeric", "real", "double precision"):
+            if inner in ("smallint", "integer", "bigint", "numeric", "real", "double precision"):
                 return lambda i: [rng.randint(1, 100) for _ in range(rng.randint(0, 3))]
+            if not _TEXT.fullmatch(inner):  # an array of enums, uuids, dates, composites…: its element's values
+                element = self.maker(table, m.Column(col.name, t.removesuffix("[]")), False, (None, None), enums)
+                return lambda i: [element(i) for _ in range(rng.randint(0, 3))]
             shaper = self.shaper(table)
             shape = example if isinstance(example, list) else []
             return lambda i: shaper.make(shape, name)
@@ -73,6 +88,9 @@ class Values:
             return lambda i: f.ipv4()
         if base == "bytea":
             return lambda i: rng.randbytes(16)
+        own = builtin_maker(t, rng, self.now)
+        if own is not None:
+            return own
         return self._text(table, name, t, unique)
 
     def shaper(self, table: m.Table) -> Shaper:
