@@ -448,3 +448,24 @@ def test_composites_arrays_and_postgresqls_own_types_get_values_it_accepts(fresh
             " count(DISTINCT kind) FROM shapes"
         ).fetchone()
     assert filled is not None and all(n > 50 for n in filled[:6]) and filled[6] == 3, filled
+
+
+def test_hstore_ltree_and_citext_columns_get_values(fresh_db: str, tmp_path: Path) -> None:
+    with psycopg.connect(fresh_db) as conn:
+        available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
+    if not {"hstore", "ltree", "citext"} <= available:
+        pytest.skip("this PostgreSQL lacks hstore, ltree or citext")
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        "# Catalog\n\n```sql\nCREATE EXTENSION hstore;\nCREATE EXTENSION ltree;\nCREATE EXTENSION citext;\n"
+        "CREATE TABLE nodes (id serial PRIMARY KEY, attrs hstore NOT NULL, path ltree NOT NULL,"
+        " handle citext NOT NULL, paths ltree[]);\n```\n"
+    )
+    assert run("up", "--database-url", fresh_db, str(doc)).returncode == 0
+    r = run("seed", "--database-url", fresh_db, "--default-rows", "50", str(doc))
+    assert r.returncode == 0, r.stderr[-2000:]
+    with psycopg.connect(fresh_db) as conn:
+        row = conn.execute(
+            "SELECT count(*), min(nlevel(path)), count(*) FILTER (WHERE attrs <> ''::hstore) FROM nodes"
+        ).fetchone()
+    assert row == (50, 1, 50)
