@@ -125,7 +125,9 @@ def test_every_seed_on_postgresql(major: int, tmp_path: Path) -> None:
             assert stats, f"{name}: stats found nothing"
             _cli_health = _cli(home, *v, "health", "--fix", "--format", "json", str(doc))
             assert _cli_health.returncode in (0, 1) and "Traceback" not in _cli_health.stderr, _cli_health.stderr
-            assert json.loads(_cli_health.stdout)["server_version"].split(".")[0] == str(major)
+            health = json.loads(_cli_health.stdout)
+            assert "server_version" in health, f"{name}: health failed: {health.get('error')}\n{_cli_health.stderr}"
+            assert health["server_version"].split(".")[0] == str(major)
             inspected = json.loads(
                 _ok(
                     _cli(home, *v, "inspect", "--format", "json", "--dbname", url.rsplit("/", 1)[1]), f"{name}: inspect"
