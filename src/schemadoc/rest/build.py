@@ -93,6 +93,8 @@ class Builder:
         if f.name not in rel.columns:
             raise ApiError(400, "42703", f"column {rel.name}.{f.name} does not exist")
         expr: sql.Composable = sql.SQL("{}.{}").format(sql.Identifier(alias), sql.Identifier(f.name))
+        if f.json and rel.columns[f.name].type not in ("json", "jsonb"):
+            expr = sql.SQL("to_jsonb({})").format(expr)  # composite and array columns: arrows reach their fields
         for step in f.json:
             key = self.bind(int(step.key) if step.index else step.key)
             cast = sql.SQL("::int") if step.index else sql.SQL("::text")
