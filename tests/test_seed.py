@@ -469,3 +469,25 @@ def test_hstore_ltree_and_citext_columns_get_values(fresh_db: str, tmp_path: Pat
             "SELECT count(*), min(nlevel(path)), count(*) FILTER (WHERE attrs <> ''::hstore) FROM nodes"
         ).fetchone()
     assert row == (50, 1, 50)
+
+
+def test_a_json_example_in_a_columns_notes_shapes_its_values(fresh_db: str, tmp_path: Path) -> None:
+    """A column table's notes that show a JSON value give a JSON column its shape (the words in it are keys,
+    not values to pick from), and the values a note lists for an array column are its elements."""
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        "# Agents\n\n### `agents`\n"
+        "| Column | Type | Constraints | Notes |\n|---|---|---|---|\n"
+        "| `id` | TEXT | PRIMARY KEY | |\n"
+        '| `capabilities` | JSONB | NOT NULL DEFAULT \'{}\' | `{"tools": [], "skills": []}` |\n'
+        "| `roles` | TEXT[] | NOT NULL DEFAULT '{}' | 'reader', 'writer', 'admin' |\n"
+    )
+    up = run("up", "--database-url", fresh_db, str(doc))
+    assert up.returncode == 0, up.stderr
+    r = run("seed", "--database-url", fresh_db, "--default-rows", "40", str(doc))
+    assert r.returncode == 0, r.stderr[-2000:]
+    with psycopg.connect(fresh_db) as conn:
+        rows = conn.execute("SELECT capabilities, roles FROM agents").fetchall()
+    assert len(rows) == 40
+    assert all(set(caps) == {"tools", "skills"} for caps, _ in rows), rows[:3]
+    assert all(set(roles) <= {"reader", "writer", "admin"} for _, roles in rows) and any(r for _, r in rows)

@@ -161,6 +161,11 @@ def one_of(choices: list[str], rng: random.Random) -> Callable[[int], Any]:
     return lambda i: choices[rng.randrange(len(choices))]
 
 
+def some_of(choices: list[str], rng: random.Random) -> Callable[[int], Any]:
+    """Arrays of distinct values drawn from `choices` (none to three of them)."""
+    return lambda i: rng.sample(choices, rng.randint(0, min(3, len(choices))))
+
+
 def in_partitions(
     conn: psycopg.Connection[Any], t: m.Table, rng: random.Random
 ) -> tuple[str, Callable[[int], Any]] | None:

@@ -44,8 +44,9 @@ from schemadoc.seed.allowed import (
     matching,
     one_of,
     partition_bounds,
+    some_of,
 )
-from schemadoc.seed.shapes import default_example, examples, is_shaped
+from schemadoc.seed.shapes import JSON_TYPES, default_example, examples, is_shaped
 from schemadoc.seed.values import Values
 from schemadoc.types import PG_CATALOG_TYPES
 
@@ -439,7 +440,12 @@ def _fill(
             if len(seen) >= 2:
                 makers[c.name] = one_of(seen, values.rng)
     for name, choices in (listed or {}).items():  # values the doc lists for a column ("active", "expired")
-        if name in makers and name not in unique_cols:
+        listed_col = t.column(name)
+        if name not in makers or name in unique_cols or listed_col is None or listed_col.type in JSON_TYPES:
+            continue  # (a JSON column's listed words are its keys: its shape says what goes in it)
+        if listed_col.type.endswith("[]"):  # an array column's listed values are its elements
+            makers[name] = some_of(choices, values.rng)
+        else:
             makers[name] = one_of(choices, values.rng)
     for check in t.checks:  # a CHECK that lists a column's values is that column's enum
         in_check = check_values(check.expression)

@@ -58,6 +58,9 @@ def description_example(text: str | None) -> Any:
     """An example read from prose: "Array of permission strings" → ["…"]; "(pages, elements, etc.)" → keys."""
     if not text:
         return None
+    written = _json_in(text)
+    if written is not None:
+        return written
     lowered = text.lower()
     keys = re.search(r"\(([^()]*,[^()]*)\)", text)
     if keys:
@@ -71,6 +74,18 @@ def description_example(text: str | None) -> Any:
         if re.search(r"\b(number|integer|id)s?\b", lowered):
             return [0]
         return [""]
+    return None
+
+
+def _json_in(text: str) -> Any:
+    """A JSON object or array written in prose (`{"tools": [], "skills": []}`, in backticks or not); else None."""
+    for start in (i for i, ch in enumerate(text) if ch in "{["):
+        try:
+            value, _ = json.JSONDecoder().raw_decode(text, start)
+        except ValueError:
+            continue
+        if isinstance(value, dict | list) and value:
+            return value
     return None
 
 
