@@ -192,6 +192,33 @@ def test_markdown_tables_in_a_sql_doc() -> None:
     assert not doc.errors
 
 
+def test_default_now_in_a_column_table_is_the_time_of_the_insert(fresh_db: str, tmp_path: Path) -> None:
+    """ "Default Now" in a column table means the time each row is made (CURRENT_TIMESTAMP), not the literal
+    'now', which PostgreSQL would turn into the time the table was created: the doc then plans to itself
+    empty, however long after."""
+    text = textwrap.dedent("""
+        ## visits
+
+        | Field | Type | Notes |
+        |---|---|---|
+        | id | Int, Primary Key | |
+        | seen_at | DateTime, Default Now | when it happened |
+        | seen_on | Date, Default today | |
+        | source | String, Default now | a word, not a time |
+        """)
+    doc = load(text)
+    t = doc.schema.table("public.visits")
+    assert t is not None
+    defaults = {c.name: c.default for c in t.columns}
+    assert defaults == {"id": None, "seen_at": "CURRENT_TIMESTAMP", "seen_on": "CURRENT_DATE", "source": "'now'"}
+    path = tmp_path / "visits.md"
+    path.write_text(text)
+    schemadoc.up(path, fresh_db)
+    from schemadoc.migrate.plan import build
+
+    assert build(path, fresh_db).empty
+
+
 def test_mermaid_entities_define_tables_nothing_else_defines() -> None:
     doc = load("""
         ```mermaid

@@ -255,7 +255,7 @@ class TableReader:
             default = None
             dm = _DEFAULT.search(r.constraints)
             if dm:
-                default = _sql_default(dm.group(1))
+                default = _sql_default(dm.group(1), sql_type)
             serial = sql_type in ("serial", "bigserial")
             if serial:
                 sql_type = "integer" if sql_type == "serial" else "bigint"
@@ -489,10 +489,14 @@ def _sql_type(text: str, note: str) -> str | None:
 
 
 RELATION_KEY = "<key of the referenced table>"
+_CLOCK_WORDS = ("now", "today", "current time", "current timestamp", "current date", "timestamp")
 
 
-def _sql_default(text: str) -> str:
+def _sql_default(text: str, column_type: str | None = None) -> str:
     t = text.strip().strip("`")
+    if column_type and re.match(r"(timestamp|date|time)\b", column_type) and t.lower() in _CLOCK_WORDS:
+        # "Default Now": the time of the insert; the literal 'now' would be the time the table was made
+        return "CURRENT_DATE" if column_type == "date" or t.lower() == "today" else "CURRENT_TIMESTAMP"
     if re.match(r"^(\w+)\(\s*\)$", t) or re.match(r"^-?\d+(\.\d+)?$", t):
         return "CURRENT_TIMESTAMP" if t.lower() == "now()" else t
     if t.lower() in ("true", "false", "null", "current_timestamp", "current_date"):
