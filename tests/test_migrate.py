@@ -757,3 +757,45 @@ def test_an_attach_is_undone_by_dropping_what_it_cloned_unless_the_child_has_its
     assert not attach.reversible
     (attach,) = [op for op in diff(before, after).ops if isinstance(op, AttachPartition)]
     assert not attach.reversible  # the target's clones unread
+
+
+LEFT_OUT = """# Notes
+
+```sql
+CREATE EXTENSION IF NOT EXISTS schemadoc_no_such_extension;
+CREATE TABLE tags (
+  id serial PRIMARY KEY DEFAULT 1,
+  label text NOT NULL
+);
+CREATE TABLE notes (
+  id int PRIMARY KEY,
+  tag_id int REFERENCES tags (id),
+  made_at timestamptz DEFAULT datetime('now')
+);
+```
+"""
+
+
+def test_what_up_fix_left_out_is_left_out_of_every_later_plan(fresh_db: str, tmp_path: Path) -> None:
+    """`up --fix` leaves out what the server cannot make (an extension it lacks, a table's defaults it
+    rejects); `up --fix` again, `plan --fix`, `drift --fix` and `migrate new --fix` build the document the
+    same way, so they find nothing to do, where without --fix they report the rejection at its line."""
+    doc = tmp_path / "notes.md"
+    doc.write_text(LEFT_OUT)
+    first = run("up", "--fix", "--database-url", fresh_db, str(doc))
+    assert first.returncode == 0, first.stderr
+    assert "schemadoc_no_such_extension" in first.stderr and "without its defaults" in first.stderr
+    again = run("up", "--fix", "--database-url", fresh_db, str(doc))
+    assert again.returncode == 0 and "up to date" in again.stderr, again.stderr
+    planned = run("plan", "--fix", "--database-url", fresh_db, str(doc))
+    assert planned.returncode == 0 and "nothing to do" in planned.stdout, planned.stdout + planned.stderr
+    drift = run("drift", "--fix", "--database-url", fresh_db, str(doc))
+    assert drift.returncode == 0, drift.stdout + drift.stderr
+    strict = run("plan", "--database-url", fresh_db, str(doc))
+    assert strict.returncode == 1 and "Traceback" not in strict.stderr
+    assert "schemadoc_no_such_extension" in strict.stderr and f"{doc}:4:" in strict.stderr, strict.stderr
+    migrations = tmp_path / "migrations"
+    made = run("migrate", "new", str(doc), "init", "--dir", str(migrations), "--fix", "--database-url", fresh_db)
+    assert made.returncode == 0, made.stderr
+    (up_sql,) = migrations.glob("*/up.sql")
+    assert "schemadoc_no_such_extension" not in up_sql.read_text() and "CREATE TABLE notes" in up_sql.read_text()

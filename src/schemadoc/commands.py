@@ -141,7 +141,7 @@ def up(project: Project, *, allow_data_loss: bool = False) -> Up:
 
 def drift(project: Project) -> list[Difference]:
     """Every difference between the document (prepared as `up` applies it) and its live database."""
-    return drift_of(project.schema, project.target.server, project.target.name)
+    return drift_of(project.schema, project.target.server, project.target.name, project.fix)
 
 
 def plan(

@@ -156,7 +156,14 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         url, doc = _migration_target(args)
         schema = project_of(args).prepared.schema
         created, plan = history.new(
-            directory, args.name, doc, schema, url, allow_data_loss=args.allow_data_loss, confirm=_ask_renames
+            directory,
+            args.name,
+            doc,
+            schema,
+            url,
+            allow_data_loss=args.allow_data_loss,
+            confirm=_ask_renames,
+            best_effort=project_of(args).fix,
         )
         if created is None:
             print(f"no changes: the migrations in {directory} already build what {doc.path} describes", file=sys.stderr)

@@ -125,12 +125,14 @@ def new(
     allow_data_loss: bool = False,
     now: dt.datetime | None = None,
     confirm: Callable[[Plan], Renames | None] | None = None,
+    best_effort: bool = False,
 ) -> tuple[Migration | None, Plan]:
-    """Write the next migration: from what the existing migrations build to what the document says."""
+    """Write the next migration: from what the existing migrations build to what the document says
+    (`best_effort`: built as `up --fix` builds it)."""
     roles = tuple(r.name for r in schema.roles)
     existing = migrations_in(directory)
     current = state_after(existing, url, roles)
-    target, target_clones = materialize_with_clones(schema, url)
+    target, target_clones = materialize_with_clones(schema, url, best_effort)
     source = f"{len(existing)} migration(s) in {directory}"
     plan = plan_between(current, target, doc, None, source=source, target_clones=target_clones)
     confirmed = confirm(plan) if confirm else None

@@ -368,13 +368,13 @@ def build_for(
 ) -> Plan:
     """The plan from database `name` on `server` (or `from_`: another doc file or a git revision, prepared
     with `fix` too) to `schema`, the document's, prepared."""
-    target, target_clones = materialize_with_clones(schema, server)
+    target, target_clones = materialize_with_clones(schema, server, fix)
     options: dict[str, Any] = {"renames": renames, "online": online, "lock_timeout": lock_timeout,
                                "target_clones": target_clones}  # fmt: skip
     if from_ is not None:
         old = load(from_) if Path(from_).is_file() else load_revision(doc.path, from_)
         old_schema, _, _ = prepare(old, fix)
-        current, clones = materialize_with_clones(old_schema, server)
+        current, clones = materialize_with_clones(old_schema, server, fix)
         return plan_between(current, target, doc, None, source=old.path, clones=clones, **options)
     try:
         conn = connect(with_database(server, name), autocommit=True)

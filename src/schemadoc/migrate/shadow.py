@@ -22,15 +22,11 @@ from schemadoc import model as m
 from schemadoc import platforms
 from schemadoc.errors import DatabaseError
 from schemadoc.introspect import introspect, partition_clones
-from schemadoc.migrate.fresh import statements
+from schemadoc.migrate.fresh import build_in
 from schemadoc.servers.database import (
-    apply_statements,
-    check_extensions,
     connect,
-    unavailable_extensions,
     with_database,
 )
-from schemadoc.sql.degrade import stand_in_for
 
 
 @contextmanager
@@ -63,20 +59,19 @@ def shadow_database(url: str, role_names: tuple[str, ...] = ()) -> Iterator[str]
                         pass  # another database came to use it meanwhile: it stays
 
 
-def materialize(schema: m.Schema, url: str) -> m.Schema:
-    """The schema as the server holds it once created: every expression in the server's spelling."""
-    return materialize_with_clones(schema, url)[0]
+def materialize(schema: m.Schema, url: str, best_effort: bool = False) -> m.Schema:
+    """The schema as the server holds it once created: every expression in the server's spelling;
+    `best_effort` (`--fix`): built as `up --fix` builds it (`fresh.build_in`)."""
+    return materialize_with_clones(schema, url, best_effort)[0]
 
 
-def materialize_with_clones(schema: m.Schema, url: str) -> tuple[m.Schema, m.Schema | None]:
+def materialize_with_clones(schema: m.Schema, url: str, best_effort: bool = False) -> tuple[m.Schema, m.Schema | None]:
     """The schema as the server holds it once created, and what its partitions hold from their parents
     (`introspect.partition_clones`; None without partitions): a plan that detaches one of them keeps those."""
     roles = tuple(r.name for r in schema.roles)
     hosted = tuple(r for p in platforms.of(schema) for r in p.roles)  # made for the stand-in: dropped after
     with shadow_database(url, roles + hosted) as shadow, connect(shadow) as conn:
-        schema, _, _ = stand_in_for(schema, unavailable_extensions(conn, schema))
-        check_extensions(conn, schema)
-        apply_statements(conn, statements(schema))
+        build_in(conn, schema, best_effort)
         built = pinned(graft_spans(introspect(conn, roles), schema), schema)
         clones = partition_clones(conn) if any(t.partition_of for t in built.tables) else None
         return built, clones

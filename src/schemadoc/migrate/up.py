@@ -13,13 +13,11 @@ from schemadoc import model as m
 from schemadoc.errors import Diagnostic, SchemadocError
 from schemadoc.introspect import introspect
 from schemadoc.migrate.compare import Difference, compare
-from schemadoc.migrate.fresh import statements as fresh_statements
+from schemadoc.migrate.fresh import build_in
 from schemadoc.migrate.normalize import comparable
 from schemadoc.parse import LoadedDocument, document
 from schemadoc.platforms import leave_to_platforms
 from schemadoc.servers.database import (
-    apply_statements,
-    check_extensions,
     connect,
     drop_created_database,
     ensure_database,
@@ -27,11 +25,9 @@ from schemadoc.servers.database import (
     prepare,
     reload_api_schema,
     target_database,
-    unavailable_extensions,
     unreachable,
     with_database,
 )
-from schemadoc.sql.degrade import stand_in_for, without_extensions
 
 
 @dataclass(slots=True)
@@ -57,16 +53,17 @@ def drift(
     doc = document(doc)
     schema, _, _ = prepare(doc, fix)
     url, name, _ = target_database(doc, database_url, dbname, home)
-    return name, drift_of(schema, url, name)
+    return name, drift_of(schema, url, name, fix)
 
 
-def drift_of(schema: m.Schema, server: str, name: str) -> list[Difference]:
-    """Every difference between `schema` (a document's, prepared) and database `name` on `server`."""
+def drift_of(schema: m.Schema, server: str, name: str, best_effort: bool = False) -> list[Difference]:
+    """Every difference between `schema` (a document's, prepared) and database `name` on `server`
+    (`best_effort`: the document as `up --fix` builds it)."""
     from schemadoc.migrate.shadow import materialize
 
     with connect(with_database(server, name)) as conn:
         current = introspect(conn, tuple(r.name for r in schema.roles))
-    current, target = comparable(current, materialize(schema, server), schema, column_order=False)
+    current, target = comparable(current, materialize(schema, server, best_effort), schema, column_order=False)
     return compare(target, current)
 
 
@@ -152,18 +149,9 @@ def _up_locked(
                 current = introspect(conn, roles)
                 conn.commit()
                 if is_empty(leave_to_platforms(current, schema), schema):
-                    missing = unavailable_extensions(conn, schema)
-                    schema, missing, left_out = stand_in_for(schema, missing)
-                    if missing and best_effort:
-                        schema, dropped = without_extensions(schema, missing)
-                        left_out += dropped
-                    elif missing:
-                        check_extensions(conn, schema)
-                    statements = fresh_statements(schema, best_effort=best_effort)
-                    applied, rejected = apply_statements(conn, statements, best_effort=best_effort)
-                    left_out += rejected
+                    applied, left_out = build_in(conn, schema, best_effort)
                 else:
-                    applied = _migrate_in_place(conn, doc, schema, current, url, allow_data_loss)
+                    applied = _migrate_in_place(conn, doc, schema, current, url, allow_data_loss, best_effort)
                 if applied:
                     reload_api_schema(conn)
                     conn.commit()
@@ -184,14 +172,16 @@ def _migrate_in_place(
     current: m.Schema,
     url: str,
     allow_data_loss: bool,
+    best_effort: bool = False,
 ) -> int:
-    """A database that already has a schema: plan from it to the document and apply in one transaction."""
+    """A database that already has a schema: plan from it to the document (built as `up` would build it,
+    `best_effort` as with `--fix`) and apply in one transaction."""
     from schemadoc.migrate.plan import plan_between
     from schemadoc.migrate.run import run_steps, steps_from
     from schemadoc.migrate.shadow import materialize
 
     conn.commit()
-    target = materialize(schema, url)
+    target = materialize(schema, url, best_effort)
     conn.autocommit = True
     plan = plan_between(current, target, doc, conn, source=f"database {conn.info.dbname}", online=False)
     if plan.empty:
