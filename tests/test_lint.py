@@ -203,3 +203,31 @@ def test_a_type_named_like_a_builtin_is_qualified_by_the_unsafe_fix(tmp_path: Pa
     assert {c.name: c.type for c in parcels.columns} == {
         "id": "integer", "box": "public.box", "kind": "public.point", "at": "point", "size": "wrapper"
     }  # fmt: skip
+
+
+FROZEN = """# Events
+
+```sql
+CREATE TABLE events (
+  id serial PRIMARY KEY,
+  at timestamptz NOT NULL DEFAULT 'now',
+  on_day date DEFAULT 'today'::date,
+  later timestamp DEFAULT 'tomorrow'::timestamp without time zone,
+  note text DEFAULT 'now'
+);
+```
+"""
+
+
+def test_a_time_default_frozen_at_create_is_made_per_row_by_the_unsafe_fix(tmp_path: Path) -> None:
+    doc = schemadoc.loads(FROZEN, str(tmp_path / "doc.md"))
+    assert sorted(d.span.line for d in lint(doc, ["SD326"]) if d.span) == [6, 7, 8]  # not the text column
+    fixed, codes = _fixed(tmp_path, FROZEN, unsafe=True)
+    assert codes.count("SD326") == 3
+    assert (
+        "  at timestamptz NOT NULL DEFAULT now(),\n  on_day date DEFAULT CURRENT_DATE,\n"
+        "  later timestamp DEFAULT CURRENT_DATE + 1,\n  note text DEFAULT 'now'\n" in fixed
+    )
+    after = schemadoc.loads(fixed, str(tmp_path / "doc.md"))
+    assert lint(after, ["SD326"]) == []
+    assert _fixed(tmp_path, FROZEN, unsafe=False)[0] == FROZEN

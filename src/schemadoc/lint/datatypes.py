@@ -154,3 +154,39 @@ def type_named_like_a_builtin(doc: LoadedDocument) -> Iterator[Finding]:
                 span,
                 help=f"write public.{found.name}, or rename the type",
             )
+
+
+_FROZEN = re.compile(r"^(?:CAST\()?'(now|today|tomorrow|yesterday)'(?:::[\w ]+|\s+AS\s+[\w ()]+\))?$", re.I)
+
+
+@rule(
+    "SD326",
+    "time-default-frozen-at-create",
+    Severity.WARNING,
+    "types",
+    """
+    A date or time column whose default is the string 'now' (or 'today', 'tomorrow', 'yesterday') does
+    not get the time of each insert: PostgreSQL converts the literal once, when the table is created, and
+    every row gets that moment. now() (CURRENT_DATE for a date) is evaluated per row. The frozen value also
+    differs each time the document is built, so the database never matches it.""",
+)
+def time_default_frozen(doc: LoadedDocument) -> Iterator[Finding]:
+    for t in doc.schema.tables:
+        for c in t.columns:
+            base = base_type(c.type)
+            word = _FROZEN.match(c.default.strip()) if c.default else None
+            if word and (base.startswith(("timestamp", "time ")) or base == "date"):
+                yield Finding(
+                    f"\"{t.name}.{c.name}\" defaults to '{word.group(1)}', which PostgreSQL reads once, when the "
+                    "table is created: every row would get that moment",
+                    c.span,
+                    help=f"DEFAULT {per_row_default(word.group(1), base)}",
+                )
+
+
+def per_row_default(word: str, base_type_name: str) -> str:
+    """What 'now', 'today', 'tomorrow' or 'yesterday' means evaluated per row, for a column of this type."""
+    word = word.lower()
+    if word == "now":
+        return "CURRENT_DATE" if base_type_name == "date" else "now()"
+    return {"today": "CURRENT_DATE", "tomorrow": "CURRENT_DATE + 1", "yesterday": "CURRENT_DATE - 1"}[word]

@@ -302,6 +302,30 @@ def _qualify_own_type(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
     return [Edit(at, at + word.end(), f"public.{word.group(0)}")]
 
 
+_FROZEN_SQL = re.compile(
+    r"\bDEFAULT\s+((?:CAST\s*\(\s*)?'(now|today|tomorrow|yesterday)'"
+    r"(?:\s*::\s*[a-z]+(?:\s+with(?:out)?\s+time\s+zone)?|\s+AS\s+[^)]*\))?)",
+    re.I,
+)
+
+
+def _per_row_default(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
+    """DEFAULT 'now' -> DEFAULT now() (CURRENT_DATE and its neighbours for dates and the other words; SD326)."""
+    from schemadoc.lint.datatypes import per_row_default
+
+    if d.span is None:
+        return None
+    start = _offset(doc.text, d.span)
+    line_end = doc.text.find("\n", start)
+    line = doc.text[start : len(doc.text) if line_end < 0 else line_end]
+    found = _FROZEN_SQL.search(line)
+    date_column = re.match(r'\s*"?[\w$]+"?\s+date\b', line, re.I) is not None
+    if found is None:
+        return None
+    new = per_row_default(found.group(2), "date" if date_column else "timestamp")
+    return [Edit(start + found.start(1), start + found.end(1), new)]
+
+
 def _partition_parent_model(schema: m.Schema, data: dict[str, str]) -> m.Schema:
     """PARTITION BY RANGE (column) on the parent; its primary and unique keys widened to include it."""
     key, column = data["table"], data["column"]
@@ -353,6 +377,7 @@ FIXERS: dict[str, Fixer] = {
         _retype_column(_TIMESTAMP_SQL, "timestamptz", ("DateTime", "DateTime", "@db.Timestamptz(3)"), None),
     ),
     "SD325": Fixer(False, "qualify the type with its schema: public.point", _qualify_own_type),
+    "SD326": Fixer(False, "evaluate the default per row: now(), CURRENT_DATE", _per_row_default),
     "SD310": Fixer(True, "remove the duplicate index", _delete_statement),
     "SD311": Fixer(True, "remove the index the key already provides", _delete_statement),
     "SD050": Fixer(True, "remove the password (it is never applied)", _drop_password),
