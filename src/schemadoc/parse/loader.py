@@ -422,7 +422,9 @@ class Loader:
 
     def read_markdown_table(self, block: Block) -> None:
         if is_column_table(block):
-            self.current_table = self.tables.read(block)
+            before = self.previous
+            lead_in = before.text if before and before.kind == "paragraph" and before.headings == block.headings else ""
+            self.current_table = self.tables.read(block, lead_in)
 
     def read_prose(self, block: Block) -> None:
         """A list: an enum's values, a table's prose indexes, its columns, or SQL column definitions."""

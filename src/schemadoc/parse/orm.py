@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from schemadoc import model as m
+from schemadoc.errors import Span
+from schemadoc.parse.builder import ConstraintDraft, TableDraft
 from schemadoc.parse.prisma import SCALARS
 from schemadoc.types import TypeSyntaxError, canonical_type
 
@@ -149,3 +152,34 @@ def enum_values(*texts: str) -> list[str]:
         if len(parts) >= 2 and all(re.match(r"^[A-Za-z_][\w-]*$", p) for p in parts):
             return parts
     return []
+
+
+# The columns Django's own user base classes give a model (django/contrib/auth/base_user.py and models.py),
+# in the order Django creates them; NOT NULL unless null=True, no database defaults, username unique.
+_BASE_USER = (("password", "character varying(128)", True), ("last_login", "timestamp with time zone", False))
+_PERMISSIONS = (("is_superuser", "boolean", True),)
+_ABSTRACT_USER = (
+    ("username", "character varying(150)", True),
+    ("first_name", "character varying(150)", True),
+    ("last_name", "character varying(150)", True),
+    ("email", "character varying(254)", True),
+    ("is_staff", "boolean", True),
+    ("is_active", "boolean", True),
+    ("date_joined", "timestamp with time zone", True),
+)
+DJANGO_USER_BASE = re.compile(r"\b(AbstractUser|AbstractBaseUser)\b")
+
+
+def inherit_django_user(d: TableDraft, base: str, span: Span | None) -> None:
+    """Give a model's table the columns it inherits from Django's `AbstractUser` (every auth field, username
+    unique) or `AbstractBaseUser` (password and last_login), after its id, in Django's order; a field the
+    model declares itself stays as declared."""
+    inherited = [*_BASE_USER, *(_PERMISSIONS + _ABSTRACT_USER if base == "AbstractUser" else ())]
+    own = dict(d.columns)
+    columns = {"id": own.pop("id")} if "id" in own else {}
+    for name, sql_type, not_null in inherited:
+        if name not in own:
+            columns[name] = m.Column(name, sql_type, not_null=not_null, span=span)
+    d.columns = {**columns, **own}
+    if base == "AbstractUser" and "username" not in own:
+        d.constraints.append(ConstraintDraft("unique", None, ("username",), span=span))

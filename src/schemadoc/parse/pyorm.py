@@ -23,6 +23,7 @@ from schemadoc import model as m
 from schemadoc.errors import Severity, Span
 from schemadoc.names import quote_ident, quote_literal, snake_case
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
+from schemadoc.parse.orm import DJANGO_USER_BASE, inherit_django_user
 from schemadoc.types import own_type_ref
 
 _SA_TYPES = {
@@ -136,7 +137,12 @@ class _Mapper:
     # -- one class -----------------------------------------------------------------------------------
 
     def model(self, cls: _Class) -> str | None:
-        django = any(b.endswith("Model") and "models." in b for b in cls.bases) or "models.Model" in cls.bases
+        user_base = next((mt.group(1) for b in cls.bases if (mt := DJANGO_USER_BASE.search(b))), None)
+        django = (
+            any(b.endswith("Model") and "models." in b for b in cls.bases)
+            or "models.Model" in cls.bases
+            or user_base is not None
+        )
         sqlmodel = "SQLModel" in cls.bases
         name = self._table_name(cls, django, sqlmodel)
         d = TableDraft("public", name, "orm", Span(self.path, cls.line, 1, cls.end_line))
@@ -157,6 +163,8 @@ class _Mapper:
         if django and not pk and "id" not in d.columns:
             d.columns = {"id": m.Column("id", "bigint", not_null=True, identity="by default", span=d.span), **d.columns}
             pk = ["id"]
+        if user_base is not None:
+            inherit_django_user(d, user_base, d.span)
         if pk:
             d.constraints.insert(0, ConstraintDraft("primary", None, tuple(pk), span=d.span))
             if len(pk) == 1 and d.columns[pk[0]].type in ("integer", "bigint", "smallint") and not django:

@@ -9,7 +9,7 @@ from schemadoc.errors import Severity, Span
 from schemadoc.names import quote_ident, quote_literal, snake_case
 from schemadoc.parse.blocks import Block
 from schemadoc.parse.builder import ConstraintDraft, SchemaBuilder, TableDraft
-from schemadoc.parse.orm import OrmType, enum_values, orm_type
+from schemadoc.parse.orm import DJANGO_USER_BASE, OrmType, enum_values, inherit_django_user, orm_type
 from schemadoc.parse.prisma import SCALARS, Attribute, PEnum, PField, PModel, PrismaSchema
 from schemadoc.parse.references import find_table, foreign_key_note, name_stem, stem_tables
 from schemadoc.parse.tablerows import (
@@ -78,8 +78,10 @@ class TableReader:
     def span(self, line: int) -> Span:
         return Span(self.path, line, 1)
 
-    def read(self, block: Block) -> str | None:
-        return self.read_columns(block, read_rows(block))
+    def read(self, block: Block, lead_in: str = "") -> str | None:
+        """The table of a column table; `lead_in`: the prose just above it in its section (a Django model
+        that extends `AbstractUser` there inherits Django's auth fields)."""
+        return self.read_columns(block, read_rows(block), lead_in)
 
     def read_list(self, block: Block) -> str | None:
         """A bullet list of columns ("- `email` (VARCHAR): login address") under a table's heading."""
@@ -92,7 +94,7 @@ class TableReader:
             return None
         return self.read_columns(block, rows)
 
-    def read_columns(self, block: Block, rows: list[ColumnRow]) -> str | None:
+    def read_columns(self, block: Block, rows: list[ColumnRow], lead_in: str = "") -> str | None:
         found = table_heading(block.headings, self.prisma)
         if found is None:
             self.b.report(
@@ -107,14 +109,18 @@ class TableReader:
         model = re.match(r"^[\W\d_]*([A-Za-z_]\w*)", clean_cell(heading.text).split("(")[0].split(" - ")[0])
         if model is not None:
             self.model_tables.setdefault(model.group(1), name)
-        return self.add_rows(name, rows, heading.line)
+        return self.add_rows(name, rows, heading.line, lead_in)
 
-    def add_rows(self, name: str, rows: list[ColumnRow], line: int) -> str:
+    def add_rows(self, name: str, rows: list[ColumnRow], line: int, lead_in: str = "") -> str:
         """The table `name` of these rows (a Prisma model in a Prisma doc)."""
         if self.prisma:
             self.schema.models[name] = self._model(name, rows, line)
-        else:
-            self.b.add_table(self._draft(name, rows, line))
+            return name
+        d = self._draft(name, rows, line)
+        user_base = DJANGO_USER_BASE.search(lead_in) if self.django else None
+        if user_base is not None:
+            inherit_django_user(d, user_base.group(1), self.span(line))
+        self.b.add_table(d)
         return name
 
     # -- Prisma convention ------------------------------------------------------------------------
