@@ -586,6 +586,10 @@ def test_key_columns_find_the_table_they_are_named_for() -> None:
     assert stem_tables("alias", tables) == "UserAlias"
     assert stem_tables("alias", tables, own="UserAlias") is None  # never loosely its own table
     assert stem_tables("cat", [*tables, "catalog_items"]) is None  # ambiguous: no key
+    assert stem_tables("uploadedBy", tables) == "users"  # who did it: a user (uploadedById)
+    assert stem_tables("created_by", ["Account", "invoices"]) == "Account"
+    assert stem_tables("created_by", ["invoices", "orders"]) is None  # no table of people: no key
+    assert stem_tables("owned_by", ["users", "owned_by"]) == "owned_by"  # a table of that very name first
     note = foreign_key_note("Foreign Key", "Reference to UserAlias")  # the table in the next cell
     assert note is not None and note.table == "UserAlias" and note.strong
 

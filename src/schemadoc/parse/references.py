@@ -109,14 +109,19 @@ def _forms(word: str) -> set[str]:
 
 
 def stem_tables(stem: str, tables: Iterable[str], own: str | None = None) -> str | None:
-    """The table a key column's stem names: the whole stem (organization), else its last words
-    (from_agent: agent; homeTeam: Team; home_team: teams), else the one table, not `own`, whose name ends
-    with it or that it abbreviates."""
+    """The table a key column's stem names: the whole stem (organization), else, for an action's `by`
+    (created_by, uploadedBy), the users table, else its last words (from_agent: agent; homeTeam: Team;
+    home_team: teams), else the one table, not `own`, whose name ends with it or that it abbreviates."""
     names = list(tables)
     found = find_table(stem, names)
     if found is not None:
         return found
     words = _words(stem)
+    if len(words) > 1 and words[-1].lower() == "by":  # created_by_id, uploadedById: who did it, a user
+        for person in _PEOPLE:
+            found = find_table(person, [t for t in names if t != own])
+            if found is not None:
+                return found
     for i in range(1, len(words)):
         found = find_table("_".join(words[i:]), names) or find_table("".join(words[i:]), names)
         if found is not None:
@@ -134,6 +139,9 @@ def stem_tables(stem: str, tables: Iterable[str], own: str | None = None) -> str
         if len(starting) == 1:
             return starting[0]
     return None
+
+
+_PEOPLE = ("user", "account", "member", "person", "profile")  # the tables an action's "by" column points at
 
 
 def _words(name: str) -> list[str]:
