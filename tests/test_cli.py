@@ -583,3 +583,24 @@ def test_a_statement_postgresql_refuses_that_no_command_caught_is_one_line(
     assert main(["seed", "--database-url", fresh_db, str(doc)]) == 1
     err = capsys.readouterr().err
     assert "error: PostgreSQL refused it: division by zero [SQLSTATE 22012]" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("doc", sorted(p.name for p in CORPUS.glob("[0-9]*.md")) or ["<corpus missing>"])
+def test_corpus_documents_live_a_whole_life_with_fix(doc: str, fresh_db: str) -> None:
+    """Every real document, as `up --fix` applies it: up, up again (nothing to do), plan and drift (nothing
+    to do: what --fix leaves out stays out), then seeded twice without an error."""
+    from schemadoc.migrate.plan import build
+    from schemadoc.migrate.up import drift, up
+    from schemadoc.parse import load
+    from schemadoc.seed.generate import seed
+
+    path = shared(CORPUS / doc)
+    assert up(path, fresh_db, fix=True).database
+    assert up(path, fresh_db, fix=True).applied == 0
+    planned = build(path, fresh_db, fix=True)
+    assert planned.empty, [op.what for op in planned.up]
+    assert drift(path, fresh_db, fix=True)[1] == []
+    loaded = load(path)
+    for seed_value in (1, 2):
+        with psycopg.connect(fresh_db) as conn:
+            seed(conn, loaded, default_rows=8, seed_value=seed_value)
