@@ -49,6 +49,13 @@ def _offset(text: str, span: Span) -> int:
     return offset + span.col - 1
 
 
+def _line_at(doc: LoadedDocument, span: Span) -> tuple[int, str]:
+    """(offset of `span`, the rest of its line)."""
+    start = _offset(doc.text, span)
+    line_end = doc.text.find("\n", start)
+    return start, doc.text[start : len(doc.text) if line_end < 0 else line_end]
+
+
 def _statement_end(text: str, start: int) -> int:
     """Offset just past the statement starting at `start` (its ';', or the end of its code block),
     split the way the reader splits SQL blocks (quotes, dollar quotes and comments respected)."""
@@ -254,9 +261,7 @@ def _retype_column(
     def edits(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
         if d.span is None:
             return None
-        start = _offset(doc.text, d.span)
-        line_end = doc.text.find("\n", start)
-        line = doc.text[start : len(doc.text) if line_end < 0 else line_end]
+        start, line = _line_at(doc, d.span)
         indent = len(line) - len(line.lstrip(" \t"))
         start, line = start + indent, line[indent:]
         name = re.match(r'"?[\w$]+"?', line)
@@ -289,9 +294,7 @@ def _qualify_own_type(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
     if d.span is None:
         return None
     own = {t.name for t in doc.schema.named_types() if t.schema == "public"}
-    start = _offset(doc.text, d.span)
-    line_end = doc.text.find("\n", start)
-    line = doc.text[start : len(doc.text) if line_end < 0 else line_end]
+    start, line = _line_at(doc, d.span)
     head = re.match(r'\s*(?:CREATE\s+DOMAIN\s+)?("(?:[^"]|"")+"|[\w$.]+)(?:\s+AS)?\s+', line, re.I)
     if head is None:
         return None
@@ -315,9 +318,7 @@ def _per_row_default(doc: LoadedDocument, d: Diagnostic) -> list[Edit] | None:
 
     if d.span is None:
         return None
-    start = _offset(doc.text, d.span)
-    line_end = doc.text.find("\n", start)
-    line = doc.text[start : len(doc.text) if line_end < 0 else line_end]
+    start, line = _line_at(doc, d.span)
     found = _FROZEN_SQL.search(line)
     date_column = re.match(r'\s*"?[\w$]+"?\s+date\b', line, re.I) is not None
     if found is None:
