@@ -219,6 +219,29 @@ def test_default_now_in_a_column_table_is_the_time_of_the_insert(fresh_db: str, 
     assert build(path, fresh_db).empty
 
 
+def test_a_default_cell_that_describes_the_value_is_not_a_value() -> None:
+    """ "(auto)" beside a serial and "(required)" in a Default column say something about the value; they
+    are no default (and "(required)" is NOT NULL), where `''`, `0` and `'x'` are defaults."""
+    doc = load("""
+        ## `sections`
+
+        | Column | Type | Default | Notes |
+        |---|---|---|---|
+        | `id` | `SMALLSERIAL` | (auto) | Primary key. |
+        | `owner` | `INTEGER` | (required) | |
+        | `name` | `VARCHAR(60)` | `''` | |
+        | `ord` | `SMALLINT` | `0` | |
+        | `kind` | `TEXT` | `'page'` | |
+        | `note` | `TEXT` | none | |
+        """)
+    t = doc.schema.table("public.sections")
+    assert t is not None and not doc.errors
+    found = {c.name: (c.default, c.not_null) for c in t.columns}
+    assert found["owner"] == (None, True) and found["note"] == (None, False)
+    assert found["id"][0] is None and t.column("id").type == "smallserial"  # type: ignore[union-attr]
+    assert (found["name"][0], found["ord"][0], found["kind"][0]) == ("''", "0", "'page'")
+
+
 def test_mermaid_entities_define_tables_nothing_else_defines() -> None:
     doc = load("""
         ```mermaid

@@ -424,6 +424,14 @@ _CONSTRAINT_WORDS = {"主键": "primary key", "主鍵": "primary key", "唯一":
                      "主キー": "primary key", "一意": "unique", "기본키": "primary key", "고유": "unique"}  # fmt: skip
 
 
+# a Default cell that describes the value instead of giving one, in parentheses or alone
+_PLACEHOLDER = re.compile(
+    r"^\(?\s*(required|mandatory|auto|automatic|generated|computed|identity|none|empty|n/a|optional|"
+    r"no default|not set|unset)\s*\)?$",
+    re.I,
+)
+
+
 def _constraint_words(text: str) -> str:
     for word, meaning in _CONSTRAINT_WORDS.items():
         text = text.replace(word, f" {meaning} ")
@@ -438,6 +446,9 @@ def _constraint_cell(header: str, cell: str) -> str:
             return ""
         if _constraint_words(cell).strip() == "auto increment":
             return "auto increment"
+        placeholder = _PLACEHOLDER.match(cell)
+        if placeholder is not None:  # "(required)", "(auto)": a word about the value, not a value
+            return "not null" if placeholder.group(1).lower() in ("required", "mandatory") else ""
         return f"default: {cell}"
     if h in _NULLABLE_HEADERS and (_YES.match(cell) or _NO.match(cell)):
         may_be_null = bool(_YES.match(cell)) == _NULLABLE_HEADERS[h]
