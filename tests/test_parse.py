@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from pathlib import Path
 
+import psycopg
 import pytest
 
 import schemadoc
@@ -240,6 +242,37 @@ def test_a_default_cell_that_describes_the_value_is_not_a_value() -> None:
     assert found["owner"] == (None, True) and found["note"] == (None, False)
     assert found["id"][0] is None and t.column("id").type == "smallserial"  # type: ignore[union-attr]
     assert (found["name"][0], found["ord"][0], found["kind"][0]) == ("''", "0", "'page'")
+
+
+def test_sqlite_clock_defaults_are_read_as_postgresql_says_them(fresh_db: str, tmp_path: Path) -> None:
+    """SQLite's datetime('now') (UTC text) and strftime('%s', 'now') as defaults are said in PostgreSQL for
+    the column's type, noted (SD017); before, the table lost every default and CHECK. (`date('now')` is
+    PostgreSQL's own cast of 'now' to date, frozen at CREATE: SD326 says so.)"""
+    text = textwrap.dedent("""
+        ```sql
+        CREATE TABLE notes (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          body TEXT NOT NULL CHECK (length(body) > 0),
+          created_at TEXT NOT NULL DEFAULT (datetime('now')),
+          seen_at TIMESTAMP DEFAULT (datetime('now')),
+          epoch INTEGER DEFAULT (strftime('%s', 'now'))
+        );
+        ```
+        """)
+    path = tmp_path / "notes.md"
+    path.write_text(text)
+    doc = schemadoc.load(path)
+    assert [d.code for d in doc.diagnostics if d.code == "SD017"] == ["SD017"] * 3
+    result = schemadoc.up(path, fresh_db)
+    assert not [d for d in result.diagnostics if d.code == "SD080"]
+    with psycopg.connect(fresh_db) as conn:
+        row = conn.execute("INSERT INTO notes (body) VALUES ('x') RETURNING created_at, seen_at, epoch").fetchone()
+        assert row is not None
+        created_at, seen_at, epoch = row
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", created_at)
+        assert seen_at is not None and epoch > 1_700_000_000
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("INSERT INTO notes (body) VALUES ('')")
 
 
 def test_mermaid_entities_define_tables_nothing_else_defines() -> None:

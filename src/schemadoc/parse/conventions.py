@@ -200,7 +200,7 @@ def check_table_types(b: SchemaBuilder) -> None:
         oracle = any(base_type(c.type).strip('"').lower() in _ORACLE_TYPES for c in d.columns.values())
         for name, col in list(d.columns.items()):
             written = (col.default or "").strip().lower()
-            default = _FOREIGN_DEFAULTS.get(written)
+            default = _FOREIGN_DEFAULTS.get(written) or _sqlite_clock(written, col.type)
             if default is not None and d.origin == "sql" and not any(f.name == written.rstrip("()") for f in own):
                 b.report(
                     "SD017",
@@ -258,6 +258,27 @@ _FOREIGN_DEFAULTS = {
     "sysdatetime()": "now()", "sysdatetimeoffset()": "now()", "getutcdate()": "(now() AT TIME ZONE 'utc')",
     "newid()": "gen_random_uuid()", "sys_guid()": "gen_random_uuid()", "uuid()": "gen_random_uuid()",
 }  # fmt: skip
+# SQLite's clock functions as defaults (datetime('now'): UTC text 'YYYY-MM-DD HH:MM:SS'), by the column's type
+_SQLITE_CLOCK = {
+    "datetime('now')": ("to_char(timezone('utc', now()), 'YYYY-MM-DD HH24:MI:SS')", "timezone('utc', now())"),
+    "time('now')": ("to_char(timezone('utc', now()), 'HH24:MI:SS')", "LOCALTIME(0)"),
+    "strftime('%s','now')": (
+        "floor(extract(epoch from now()))::bigint::text",
+        "floor(extract(epoch from now()))::bigint",
+    ),
+}
+
+
+def _sqlite_clock(written: str, column_type: str) -> str | None:
+    """The PostgreSQL default for a SQLite clock function written as one, for a column of `column_type`."""
+    bare = re.sub(r"\s+", "", written)
+    if bare.startswith("(") and bare.endswith(")") and bare[1:-1] in _SQLITE_CLOCK:
+        bare = bare[1:-1]  # DEFAULT (datetime('now')), as SQLite requires an expression to be written
+    found = _SQLITE_CLOCK.get(bare)
+    if found is None:
+        return None
+    as_text = base_type(column_type) in ("text", "character varying", "character")
+    return found[0] if as_text else found[1]
 
 
 def add_updated_at_triggers(b: SchemaBuilder) -> None:
