@@ -770,7 +770,7 @@ CREATE TABLE tags (
 CREATE TABLE notes (
   id int PRIMARY KEY,
   tag_id int REFERENCES tags (id),
-  made_at timestamptz DEFAULT datetime('now')
+  made_at timestamptz DEFAULT schemadoc_no_such_function()
 );
 ```
 """
@@ -799,3 +799,31 @@ def test_what_up_fix_left_out_is_left_out_of_every_later_plan(fresh_db: str, tmp
     assert made.returncode == 0, made.stderr
     (up_sql,) = migrations.glob("*/up.sql")
     assert "schemadoc_no_such_extension" not in up_sql.read_text() and "CREATE TABLE notes" in up_sql.read_text()
+
+
+def test_a_type_change_postgresql_has_no_cast_for_is_refused_while_rows_hold_values(
+    fresh_db: str, tmp_path: Path
+) -> None:
+    """integer to uuid has no cast: the plan goes through text (valid SQL, which an empty table takes) and
+    says that rows holding values would make it fail, so `up` refuses before running anything."""
+    before, after = tmp_path / "v1.md", tmp_path / "v2.md"
+    before.write_text("# T\n\n```sql\nCREATE TABLE tokens (id integer PRIMARY KEY, label text);\n```\n")
+    after.write_text("# T\n\n```sql\nCREATE TABLE tokens (id uuid PRIMARY KEY, label text);\n```\n")
+    assert run("up", "--database-url", fresh_db, str(before)).returncode == 0
+    plan = build(after, fresh_db)
+    assert "USING id::text::uuid" in plan.script("up")
+    with psycopg.connect(fresh_db) as conn:
+        conn.execute("INSERT INTO tokens VALUES (1, 'a'), (2, 'b')")
+    r = run("up", "--allow-data-loss", "--database-url", fresh_db, str(after))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "cannot change from integer to uuid in place" in r.stderr and "2 row(s) now" in r.stderr, r.stderr
+    assert f"{after}:4:" in r.stderr
+    with psycopg.connect(fresh_db) as conn:
+        assert conn.execute("SELECT count(*) FROM tokens").fetchone() == (2,)
+        conn.execute("DELETE FROM tokens")
+    assert run("up", "--database-url", fresh_db, str(after)).returncode == 0
+    with psycopg.connect(fresh_db) as conn:
+        found = conn.execute(
+            "SELECT atttypid::regtype::text FROM pg_attribute WHERE attrelid = 'tokens'::regclass AND attname = 'id'"
+        )
+        assert found.fetchone() == ("uuid",)

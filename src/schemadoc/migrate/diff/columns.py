@@ -7,7 +7,7 @@ from psycopg import sql
 from schemadoc import model as m
 from schemadoc.migrate.diff import remake
 from schemadoc.migrate.diff.state import Planner, owned_sequence, sequence_type
-from schemadoc.migrate.diff.typechange import alter_type
+from schemadoc.migrate.diff.typechange import alter_type, castless
 from schemadoc.migrate.ops import (
     CONSTRAINTS,
     TABLES,
@@ -59,6 +59,14 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
     if type_changes:
         p.changed_columns.add(k)
         p.add(alter_type(k, n.name, o.type, n.type, collate=collate, collate_before=collate_before, span=n.span))
+        if castless(o.type, n.type):
+            p.notice(
+                f"{k}.{n.name} cannot change from {o.type} to {n.type} in place: PostgreSQL has no cast between "
+                f"them, so each value goes through text and the change fails unless it reads as {n.type}; "
+                "add a new column, fill it, then drop the old one",
+                n.span,
+                blocker=count_rows(k, sql.SQL("{} IS NOT NULL").format(sql.Identifier(n.name))),
+            )
     elif o.collation != n.collation:
         # the same type under another collation: no rewrite, but the column's indexes are rebuilt
         p.changed_columns.add(k)

@@ -86,12 +86,42 @@ def type_change(old: str, new: str) -> TypeChange:
     return TypeChange(True, None, using)
 
 
+# PostgreSQL's built-in types, and the direct casts between them other than to and from text (pg_cast)
+_BUILT_IN = _STRING | _NUMBER | _TIME | {
+    "boolean", "uuid", "json", "jsonb", "bytea", "money", "inet", "cidr", "macaddr", "interval", "xml",
+    "time without time zone", "time with time zone", "bit", "bit varying", "tsvector", "tsquery",
+}  # fmt: skip
+_CASTS = {
+    ("integer", "boolean"), ("boolean", "integer"), ("json", "jsonb"), ("jsonb", "json"), ("inet", "cidr"),
+    ("cidr", "inet"), ("integer", "money"), ("bigint", "money"), ("numeric", "money"), ("money", "numeric"),
+    ("date", "timestamp without time zone"), ("date", "timestamp with time zone"),
+    ("timestamp without time zone", "timestamp with time zone"), ("timestamp with time zone", "timestamp without time zone"),
+    ("timestamp without time zone", "date"), ("timestamp with time zone", "date"),
+    ("timestamp without time zone", "time without time zone"), ("timestamp with time zone", "time without time zone"),
+    ("timestamp with time zone", "time with time zone"), ("time without time zone", "time with time zone"),
+    ("time with time zone", "time without time zone"), ("interval", "time without time zone"),
+    ("time without time zone", "interval"), ("integer", "bit"), ("bigint", "bit"), ("bit", "integer"),
+    ("bit", "bigint"), ("bit", "bit varying"), ("bit varying", "bit"),
+    *(("jsonb", n) for n in (*_NUMBER, "boolean")),
+}  # fmt: skip
+
+
+def castless(old: str, new: str) -> bool:
+    """Two of PostgreSQL's built-in types with no cast between them but through text (integer and uuid,
+    timestamp and integer): a value converts only where its text happens to read as the new type."""
+    ob, _, oa = _parts(old)
+    nb, _, na = _parts(new)
+    if oa != na or ob == nb or ob not in _BUILT_IN or nb not in _BUILT_IN or ob in _STRING or nb in _STRING:
+        return False
+    return not (ob in _NUMBER and nb in _NUMBER) and (ob, nb) not in _CASTS
+
+
 def using_clause(col: str, old: str, new: str) -> str:
     """The USING expression that casts column `col` from `old` to `new` (through text where no direct cast)."""
     c = quote_ident(col)
     ob, _, _ = _parts(old)
     plain = ob in _STRING or ob in _NUMBER or ob in _TIME or ob in ("boolean", "uuid", "json", "jsonb")
-    return f"{c}::{new}" if plain else f"{c}::text::{new}"
+    return f"{c}::{new}" if plain and not castless(old, new) else f"{c}::text::{new}"
 
 
 def alter_type(
