@@ -58,7 +58,9 @@ def alter_column(p: Planner, t: m.Table, o: m.Column, n: m.Column) -> None:
         p.add(AlterIdentity(k, n.name, None, o.identity, span=n.span))
     if type_changes:
         p.changed_columns.add(k)
-        p.add(alter_type(k, n.name, o.type, n.type, collate=collate, collate_before=collate_before, span=n.span))
+        unidentified = o.identity is not None and n.identity is None
+        p.add(alter_type(k, n.name, o.type, n.type, collate=collate, collate_before=collate_before, span=n.span,
+                         unidentified=unidentified))  # fmt: skip
         if castless(o.type, n.type):
             p.notice(
                 f"{k}.{n.name} cannot change from {o.type} to {n.type} in place: PostgreSQL has no cast between "

@@ -134,6 +134,7 @@ def alter_type(
     collate_before: str = "",
     span: Span | None = None,
     phase: int = TABLES,
+    unidentified: bool = False,
 ) -> AlterColumnType:
     """ALTER COLUMN … TYPE from `old` to `new`: the cast it needs, whether it rewrites the table, and the
     values the new type cannot hold (counted)."""
@@ -155,6 +156,7 @@ def alter_type(
         span=span,
         note=REWRITE_ADVICE if tc.rewrites else "",
         phase=phase,
+        unidentified=unidentified,
     )
 
 

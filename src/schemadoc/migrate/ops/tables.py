@@ -218,6 +218,7 @@ class AlterColumnType(Typed):
     note: str = ""
     phase: int = TABLES
     span: Span | None = field(default=None, compare=False)
+    unidentified: bool = False  # its identity is dropped first (the new type is one no identity can have)
     lock = ACCESS_EXCLUSIVE
 
     @property

@@ -209,7 +209,8 @@ def _(op: AddColumn) -> set[str]:
 @needs.register
 def _(op: AlterColumnType) -> set[str]:
     collation = depends.names([op.collate.strip().removeprefix("COLLATE")]) if op.collate else set()
-    return depends.types([op.type]) | depends.calls([op.using]) | {op.table} | collation
+    gone = {identity(op.table, op.column)} if op.unidentified else set()  # (after DROP IDENTITY)
+    return depends.types([op.type]) | depends.calls([op.using]) | {op.table} | collation | gone
 
 
 @needs.register
@@ -238,7 +239,9 @@ def _(op: SetNotNull) -> set[str]:
 @needs.register
 def _(op: AlterIdentity) -> set[str]:
     t = op.relation or op.table
-    return {t, column(t, op.column)} | ({not_null(t, op.column)} if op.generated else set())
+    if op.generated is None:  # an identity dropped goes before the column changes (to a type it cannot have)
+        return {t}
+    return {t, column(t, op.column), not_null(t, op.column)}
 
 
 @needs.register
